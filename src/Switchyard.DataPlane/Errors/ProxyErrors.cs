@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Switchyard.DataPlane.Errors;
+
+/// <summary>
+/// Answers a request on the proxy's own behalf. gRPC callers get HTTP 200 with a trailers-only grpc-status
+/// (Traefik sends a bare 404/502 that clients report as INTERNAL); gRPC-Web callers get the status in one
+/// trailer frame; everybody else gets the plain HTTP status.
+/// </summary>
+public static class ProxyErrors
+{
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType is { } ct && ct.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsGrpcWeb(HttpRequest request) =>
+        request.ContentType is { } ct && ct.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase);
+
+    public static int HttpStatus(ProxyErrorKind kind) => kind switch
+    {
+        ProxyErrorKind.NoRoute => StatusCodes.Status404NotFound,
+        ProxyErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ProxyErrorKind.BadGateway => StatusCodes.Status502BadGateway,
+        ProxyErrorKind.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+        ProxyErrorKind.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+        ProxyErrorKind.PermissionDenied => StatusCodes.Status403Forbidden,
+        ProxyErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static int GrpcStatus(ProxyErrorKind kind) => kind switch
+    {
+        ProxyErrorKind.NoRoute => 12,
+        ProxyErrorKind.Unavailable or ProxyErrorKind.BadGateway => 14,
+        ProxyErrorKind.DeadlineExceeded => 4,
+        ProxyErrorKind.ResourceExhausted => 8,
+        ProxyErrorKind.PermissionDenied => 7,
+        ProxyErrorKind.Unauthenticated => 16,
+        _ => 13,
+    };
+
+    /// <summary>Write the answer. Does nothing if the response has already started (the caller aborts instead).</summary>
+    public static Task WriteAsync(HttpContext context, ProxyErrorKind kind, string message, TimeSpan? retryAfter = null)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        response.Clear();
+        if (retryAfter is { } ra)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var request = context.Request;
+        if (IsGrpcWeb(request))
+        {
+            return WriteGrpcWebAsync(context, GrpcStatus(kind), message);
+        }
+
+        if (IsGrpc(request))
+        {
+            // Trailers-only response: the status travels in the HEADERS frame that ends the stream.
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = GrpcStatus(kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["grpc-message"] = PercentEncode(message);
+            return Task.CompletedTask;
+        }
+
+        response.StatusCode = HttpStatus(kind);
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(message + "\n");
+    }
+
+    private static async Task WriteGrpcWebAsync(HttpContext context, int status, string message)
+    {
+        var response = context.Response;
+        var text = context.Request.ContentType!.StartsWith("application/grpc-web-text", StringComparison.OrdinalIgnoreCase);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = text ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
+        response.Headers["grpc-status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = PercentEncode(message);
+        var frame = TrailerFrame(status, message);
+        var body = text ? Encoding.ASCII.GetBytes(Convert.ToBase64String(frame)) : frame;
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.Body.WriteAsync(body);
+    }
+
+    /// <summary>A gRPC-Web trailer frame: flag 0x80, 4-byte big-endian length, then "name:value\r\n" lines.</summary>
+    public static byte[] TrailerFrame(int status, string message)
+    {
+        var payload = Encoding.ASCII.GetBytes($"grpc-status:{status}\r\ngrpc-message:{PercentEncode(message)}\r\n");
+        var frame = new byte[5 + payload.Length];
+        frame[0] = 0x80;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        return frame;
+    }
+
+    /// <summary>grpc-message is percent-encoded UTF-8 (gRPC over HTTP/2 spec): printable ASCII except '%' passes.</summary>
+    public static string PercentEncode(string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes(message);
+        var sb = new StringBuilder(bytes.Length);
+        foreach (var b in bytes)
+        {
+            if (b is >= 0x20 and <= 0x7E && b != (byte)'%')
+            {
+                sb.Append((char)b);
+            }
+            else
+            {
+                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
+}

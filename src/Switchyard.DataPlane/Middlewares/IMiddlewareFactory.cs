@@ -1,0 +1,33 @@
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Middlewares;
+
+/// <summary>Builds the middleware for one <see cref="MiddlewareConfig"/> subtype. Registered in one place (MiddlewareRegistry).</summary>
+public interface IMiddlewareFactory
+{
+    /// <summary>The config record type this factory understands.</summary>
+    Type ConfigType { get; }
+
+    /// <summary>Build the instance for this table. Use <see cref="MiddlewareBuildContext.State"/> for state that must survive swaps.</summary>
+    IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context);
+}
+
+/// <summary>What a factory may use while a table is being built.</summary>
+/// <param name="Services">Application services (logging, time provider, ...).</param>
+/// <param name="State">Swap-surviving state, keyed by config.</param>
+/// <param name="Table">The table being built (for middlewares that reference services, e.g. errors).</param>
+public sealed record MiddlewareBuildContext(IServiceProvider Services, ISwapState State, RoutingTable Table);
+
+/// <summary>
+/// State that survives table swaps when its configuration is unchanged (rate-limit buckets, health state,
+/// connection pools). ARCHITECTURE.md: "state that must survive a swap is keyed by config, not by table".
+/// </summary>
+public interface ISwapState
+{
+    /// <summary>
+    /// Returns the object kept for <paramref name="key"/>, creating it on first use. Include everything that
+    /// should reset the state in the key (id + config). Keys not requested while building the newest table
+    /// are released — disposed if IDisposable — after the calls of older tables drain.
+    /// </summary>
+    T GetOrAdd<T>(string key, Func<T> create) where T : class;
+}

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Rules;
+
+namespace Switchyard.Routing.Table;
+
+/// <summary>
+/// The only contract between control plane and data plane (the role of Traefik's dynamic.Configuration).
+/// Immutable, deterministic (sorted collections, ids derived from namespace/name), serialisable for golden
+/// tests. The data plane never sees a CRD: everything it needs (defaults applied, references resolved,
+/// secrets read) is here.
+/// </summary>
+/// <param name="Routers">Sorted by priority descending, then name ordinal — the order Traefik tries them.</param>
+/// <param name="Services">Service tree nodes by id (e.g. <c>default-whoami-80</c>).</param>
+/// <param name="Middlewares">Middleware configs by id (e.g. <c>default-ratelimit</c>); chains are flattened into routers.</param>
+/// <param name="ServersTransports">Transport configs by id; id "default" always exists.</param>
+/// <param name="Tls">Certificates, stores and options.</param>
+public sealed record RoutingTable(
+    ImmutableArray<Router> Routers,
+    ImmutableSortedDictionary<string, ServiceConfig> Services,
+    ImmutableSortedDictionary<string, MiddlewareConfig> Middlewares,
+    ImmutableSortedDictionary<string, ServersTransportConfig> ServersTransports,
+    TlsConfig Tls)
+{
+    public static RoutingTable Empty { get; } = new(
+        ImmutableArray<Router>.Empty,
+        ImmutableSortedDictionary<string, ServiceConfig>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, MiddlewareConfig>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, ServersTransportConfig>.Empty.WithComparers(StringComparer.Ordinal),
+        TlsConfig.Empty);
+}
+
+/// <summary>The output of one compilation: the table plus every diagnostic, in stable order.</summary>
+public sealed record CompileResult(RoutingTable Table, ImmutableArray<Diagnostic> Diagnostics);
+
+/// <summary>One compiled route of an IngressRoute.</summary>
+/// <param name="Name">Traefik-style name: <c>namespace-name-&lt;10 hex of sha256(match)&gt;</c>.</param>
+/// <param name="EntryPoints">Resolved entry point names (defaults applied when the IngressRoute lists none).</param>
+/// <param name="Rule">The rule text as written.</param>
+/// <param name="Priority">Explicit priority, or the rule's length when 0.</param>
+/// <param name="Middlewares">Middleware ids in the order they run (chains flattened).</param>
+/// <param name="Service">Root service id.</param>
+/// <param name="Tls">Non-null when the IngressRoute has <c>tls</c>: the router matches TLS connections only.</param>
+/// <param name="Source">The IngressRoute it came from.</param>
+/// <param name="RouteIndex">Index in spec.routes.</param>
+public sealed record Router(
+    string Name,
+    ImmutableArray<string> EntryPoints,
+    string Rule,
+    int Priority,
+    ImmutableArray<string> Middlewares,
+    string Service,
+    RouterTls? Tls,
+    ResourceRef Source,
+    int RouteIndex)
+{
+    /// <summary>The compiled rule. Not serialised; the rule text above is.</summary>
+    [JsonIgnore]
+    public required IRuleMatcher Matcher { get; init; }
+}
+
+/// <summary>TLS settings of a router.</summary>
+/// <param name="Options">TLSOption id (e.g. <c>default-mtls</c>), null for the default options.</param>
+/// <param name="CertResolver">ACME resolver name from static config.</param>
+/// <param name="Domains">Explicit domains for the resolver; empty ⇒ derived from Host() matchers.</param>
+/// <param name="Certificate">Certificate id (from tls.secretName), null when none is named.</param>
+/// <param name="Store">TLSStore id, null for the default store.</param>
+public sealed record RouterTls(
+    string? Options,
+    string? CertResolver,
+    ImmutableArray<TlsDomain> Domains,
+    string? Certificate,
+    string? Store);
+
+public sealed record TlsDomain(string Main, ImmutableArray<string> Sans);

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Routing.Table;
+
+/// <summary>A node of a service tree. Leaves are load balancers over servers; inner nodes combine services.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(LoadBalancerService), "loadBalancer")]
+[JsonDerivedType(typeof(WeightedService), "weighted")]
+[JsonDerivedType(typeof(MirroringService), "mirroring")]
+[JsonDerivedType(typeof(FailoverService), "failover")]
+[JsonDerivedType(typeof(ErrorService), "error")]
+public abstract record ServiceConfig;
+
+/// <summary>Balancing strategy over the servers of one Kubernetes Service.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BalancerStrategy>))]
+public enum BalancerStrategy
+{
+    /// <summary>Weighted round robin (Traefik "wrr", the default).</summary>
+    Wrr,
+    /// <summary>Power of two choices on in-flight calls.</summary>
+    P2c,
+    /// <summary>Highest random weight (rendezvous hashing) on the client IP.</summary>
+    Hrw,
+    /// <summary>Least response time.</summary>
+    LeastTime,
+}
+
+/// <summary>Servers of one Kubernetes Service port (from EndpointSlices, or the ClusterIP when nativeLB).</summary>
+/// <param name="Servers">Sorted by URL.</param>
+/// <param name="Scheme">http, https or h2c.</param>
+/// <param name="ServersTransport">ServersTransport id ("default" when none is named).</param>
+/// <param name="FlushInterval">responseForwarding.flushInterval; gRPC and streaming responses flush immediately anyway.</param>
+public sealed record LoadBalancerService(
+    ImmutableArray<ServerConfig> Servers,
+    BalancerStrategy Strategy,
+    string Scheme,
+    bool PassHostHeader,
+    string ServersTransport,
+    TimeSpan FlushInterval,
+    StickyCookie? Sticky,
+    HealthCheckConfig? HealthCheck,
+    PassiveHealthCheckConfig? PassiveHealthCheck) : ServiceConfig;
+
+/// <summary>One backend server.</summary>
+/// <param name="Url">Absolute URL with the service scheme, e.g. <c>h2c://10.0.0.7:5000</c>.</param>
+/// <param name="Weight">Relative weight (EndpointSlice servers: 1).</param>
+/// <param name="Terminating">Endpoint is terminating: it gets no new calls (kept so sticky sessions can drain).</param>
+public sealed record ServerConfig(string Url, int Weight = 1, bool Terminating = false);
+
+/// <summary>Weighted round robin across child services (IngressRoute with several services, or TraefikService.weighted).</summary>
+public sealed record WeightedService(ImmutableArray<WeightedChild> Services, StickyCookie? Sticky) : ServiceConfig;
+
+public sealed record WeightedChild(string Service, int Weight);
+
+/// <summary>TraefikService.mirroring: the main service answers; mirrors get a copy of a percentage of requests.</summary>
+public sealed record MirroringService(string Service, ImmutableArray<MirrorTarget> Mirrors, bool MirrorBody, long MaxBodySize) : ServiceConfig;
+
+public sealed record MirrorTarget(string Service, int Percent);
+
+/// <summary>TraefikService.failover: the fallback serves while the main service has no healthy server.</summary>
+public sealed record FailoverService(string Service, string Fallback) : ServiceConfig;
+
+/// <summary>An explicit error answer (e.g. 503 for a Service with no endpoints under allowEmptyServices).</summary>
+public sealed record ErrorService(int StatusCode, string Reason) : ServiceConfig;
+
+public sealed record StickyCookie(string Name, bool Secure, bool HttpOnly, string SameSite, int MaxAge, string Path, string? Domain);
+
+/// <summary>Active health check (healthCheck on a service).</summary>
+/// <param name="Mode">"http" or "grpc".</param>
+/// <param name="GrpcService">Service name sent in grpc.health.v1 Check (Switchyard extension; Traefik always sends "").</param>
+public sealed record HealthCheckConfig(
+    string Mode,
+    string? Scheme,
+    string Path,
+    string Method,
+    int Status,
+    int? Port,
+    TimeSpan Interval,
+    TimeSpan UnhealthyInterval,
+    TimeSpan Timeout,
+    string? Hostname,
+    bool FollowRedirects,
+    ImmutableSortedDictionary<string, string> Headers,
+    string? GrpcService);
+
+public sealed record PassiveHealthCheckConfig(TimeSpan FailureWindow, int MaxFailedAttempts);

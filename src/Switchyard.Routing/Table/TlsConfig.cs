@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Routing.Table;
+
+/// <summary>All TLS material and settings of a table.</summary>
+/// <param name="Certificates">By id (<c>namespace-secretName</c>), from Secrets that routers and stores reference.</param>
+/// <param name="Stores">TLSStores by id; "default" is the store of namespace-less references.</param>
+/// <param name="Options">TLSOptions by id; "default" exists always (Traefik's defaults or the default TLSOption).</param>
+public sealed record TlsConfig(
+    ImmutableSortedDictionary<string, TlsCertificate> Certificates,
+    ImmutableSortedDictionary<string, TlsStoreConfig> Stores,
+    ImmutableSortedDictionary<string, TlsOptionsConfig> Options)
+{
+    public static TlsConfig Empty { get; } = new(
+        ImmutableSortedDictionary<string, TlsCertificate>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, TlsStoreConfig>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, TlsOptionsConfig>.Empty.WithComparers(StringComparer.Ordinal));
+}
+
+/// <summary>A serving certificate with its key. DnsNames are the certificate's SAN DNS names (and CN when none).</summary>
+public sealed record TlsCertificate(ImmutableArray<string> DnsNames, PemCertificate Pem);
+
+/// <param name="DefaultCertificate">Certificate id served when no SNI matches; null ⇒ a generated self-signed one.</param>
+/// <param name="DefaultCertResolver">ACME resolver for the default certificate, if any.</param>
+public sealed record TlsStoreConfig(string? DefaultCertificate, ImmutableArray<string> Certificates, string? DefaultCertResolver);
+
+/// <summary>TLSOption. Versions are Traefik's names (VersionTLS12, VersionTLS13).</summary>
+public sealed record TlsOptionsConfig(
+    string? MinVersion,
+    string? MaxVersion,
+    ImmutableArray<string> CipherSuites,
+    ImmutableArray<string> CurvePreferences,
+    ClientAuthConfig? ClientAuth,
+    bool SniStrict,
+    ImmutableArray<string> AlpnProtocols);
+
+/// <param name="ClientAuthType">NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert.</param>
+public sealed record ClientAuthConfig(string ClientAuthType, ImmutableArray<PemCertificate> CaCertificates);
+
+/// <summary>
+/// PEM material read from a Secret or ConfigMap. The PEM text itself is never serialised (golden files and
+/// logs show only where it came from and a fingerprint).
+/// </summary>
+/// <param name="Source">Where it came from, e.g. <c>Secret default/backend-ca</c>.</param>
+public sealed record PemCertificate(
+    string Source,
+    [property: JsonIgnore] string CertificatePem,
+    [property: JsonIgnore] string? KeyPem = null)
+{
+    /// <summary>First 16 hex digits of sha256 over the certificate PEM: lets a reader see that material changed.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CertificatePem)))[..16];
+
+    public bool HasKey => KeyPem is not null;
+}

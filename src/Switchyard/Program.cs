@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Switchyard.Commands;
+
+// Composition root of the `switchyard` executable. Each sub-command lives in its own file under Commands/.
+var root = new RootCommand("Switchyard: a Kubernetes ingress operator that serves Traefik's CRDs with a gRPC-first data plane.");
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(ExplainCommand.Create());
+root.Subcommands.Add(CrdsCommand.Create());
+return await root.Parse(args).InvokeAsync();
