@@ -1,0 +1,46 @@
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Middlewares;
+
+/// <summary>
+/// The one place where middleware factories are registered. A config type with no factory is reported by
+/// the caller as a diagnostic on the routers that use it — never passed through silently.
+/// </summary>
+public static class MiddlewareRegistry
+{
+    private static readonly Dictionary<Type, IMiddlewareFactory> Factories = new IMiddlewareFactory[]
+    {
+        // Factories are added here, one line each.
+    }.ToDictionary(f => f.ConfigType);
+
+    /// <summary>Build the middleware, or say why it cannot be built.</summary>
+    public static bool TryCreate(string id, MiddlewareConfig config, MiddlewareBuildContext context, out IRouteMiddleware? middleware, out string? error)
+    {
+        if (config is UnsupportedMiddlewareConfig unsupported)
+        {
+            middleware = null;
+            error = $"middleware {id}: type '{unsupported.TypeName}' is not supported";
+            return false;
+        }
+
+        if (!Factories.TryGetValue(config.GetType(), out var factory))
+        {
+            middleware = null;
+            error = $"middleware {id}: type '{config.GetType().Name}' is not implemented yet";
+            return false;
+        }
+
+        try
+        {
+            middleware = factory.Create(id, config, context);
+            error = null;
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            middleware = null;
+            error = $"middleware {id}: {ex.Message}";
+            return false;
+        }
+    }
+}
