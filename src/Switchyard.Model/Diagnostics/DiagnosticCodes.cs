@@ -14,4 +14,80 @@ public static class DiagnosticCodes
     public const string InvalidValue = "SY004";
     public const string MissingField = "SY005";
     public const string DuplicateObject = "SY006";
+
+    // Routes and rules (SY1xx): each one disables the route it is reported on, nothing else.
+    /// <summary>The match rule does not parse.</summary>
+    public const string RuleSyntax = "SY101";
+    /// <summary>A route has an empty match.</summary>
+    public const string EmptyMatch = "SY102";
+    /// <summary>A route's kind is not "Rule".</summary>
+    public const string UnsupportedRouteKind = "SY103";
+    /// <summary>A route names a Middleware that does not exist.</summary>
+    public const string MiddlewareNotFound = "SY104";
+    /// <summary>A reference to another namespace while allowCrossNamespace is off.</summary>
+    public const string CrossNamespaceNotAllowed = "SY105";
+    /// <summary>A route has no services.</summary>
+    public const string NoServices = "SY106";
+    /// <summary>Two routes compile to the same router name (same IngressRoute, same match).</summary>
+    public const string DuplicateRouter = "SY107";
+    /// <summary>A route uses a service that has an error (reported on that service too).</summary>
+    public const string RouteServiceInvalid = "SY108";
+    /// <summary>A route uses a Middleware that has an error (reported on that Middleware too).</summary>
+    public const string RouteMiddlewareInvalid = "SY109";
+    /// <summary>A route names an entry point the static configuration does not define.</summary>
+    public const string UnknownEntryPoint = "SY110";
+    /// <summary>A route uses a middleware the data plane cannot run (warning).</summary>
+    public const string RouteMiddlewareUnsupported = "SY111";
+    /// <summary>A route uses TLS settings that have an error (reported on the TLS object too).</summary>
+    public const string RouteTlsInvalid = "SY112";
+
+    // Services and servers (SY2xx)
+    public const string ServiceNotFound = "SY201";
+    public const string ServicePortNotFound = "SY202";
+    public const string InvalidScheme = "SY203";
+    public const string ExternalNameNotAllowed = "SY204";
+    /// <summary>No ready endpoint and allowEmptyServices is off: the route is dropped.</summary>
+    public const string ServiceHasNoEndpoints = "SY205";
+    /// <summary>No ready endpoint, allowEmptyServices is on: the route answers 503 (warning).</summary>
+    public const string ServiceEmptyServedAsError = "SY206";
+    public const string TraefikServiceNotFound = "SY207";
+    public const string ServiceCycle = "SY208";
+    public const string UnsupportedServiceKind = "SY209";
+    public const string InvalidStrategy = "SY210";
+    /// <summary>A TraefikService with no type or several types.</summary>
+    public const string TraefikServiceInvalid = "SY211";
+    public const string InvalidWeight = "SY212";
+    /// <summary>nativeLB on a Service without a ClusterIP (headless).</summary>
+    public const string NativeLbNoClusterIp = "SY213";
+    public const string InvalidHealthCheck = "SY214";
+    public const string InvalidServiceValue = "SY215";
+
+    // Middlewares (SY3xx)
+    public const string MiddlewareNoType = "SY301";
+    public const string MiddlewareMultipleTypes = "SY302";
+    /// <summary>Plugin or a type the data plane does not run (warning; routes using it are reported).</summary>
+    public const string MiddlewareUnsupported = "SY303";
+    public const string MiddlewareInvalidRegex = "SY304";
+    public const string MiddlewareInvalidCidr = "SY305";
+    public const string MiddlewareChainCycle = "SY306";
+    /// <summary>A chain names a Middleware that does not exist.</summary>
+    public const string MiddlewareChainRefNotFound = "SY307";
+    public const string MiddlewareInvalidValue = "SY308";
+    public const string MiddlewareSecretNotFound = "SY309";
+    /// <summary>Deprecated spelling (ipWhiteList) accepted (warning).</summary>
+    public const string MiddlewareDeprecated = "SY310";
+
+    // TLS and transports (SY4xx)
+    public const string TlsSecretNotFound = "SY401";
+    public const string TlsSecretInvalid = "SY402";
+    public const string TlsOptionNotFound = "SY403";
+    public const string TlsStoreNotFound = "SY404";
+    public const string TlsOptionInvalid = "SY405";
+    /// <summary>A TLSStore or TLSOption named "default" in more than one namespace.</summary>
+    public const string TlsDefaultConflict = "SY406";
+    public const string ServersTransportNotFound = "SY407";
+    public const string ServersTransportInvalid = "SY408";
+    /// <summary>A ServersTransport names a Secret or ConfigMap that does not exist or holds no certificate.</summary>
+    public const string ServersTransportCertificateNotFound = "SY409";
+    public const string TlsStoreInvalid = "SY410";
 }
