@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: Switchyard vs bare YARP vs nginx vs haproxy in front of one gRPC backend.
+# Not part of the test suite. Installs what it needs (Debian nginx, haproxy, nghttp2-client), builds in
+# Release, runs every scenario (bench/bench.py) and prints a Markdown table; raw TSV and the table are
+# written to bench/results/ (git-ignored).
+#   ROUNDS=5 CALLS=100000 SCENARIOS=basic,chain,... bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+apt_install nginx haproxy nghttp2-client openssl python3 util-linux procps
+# Debian's nginx package may start a system instance on port 80; ours runs with its own config and ports.
+for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.Client src/Switchyard; do
+  dotnet build "$p" -c Release --nologo -v q -clp:ErrorsOnly
+done
+exec python3 bench/bench.py
