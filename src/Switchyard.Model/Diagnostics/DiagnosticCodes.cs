@@ -90,4 +90,12 @@ public static class DiagnosticCodes
     /// <summary>A ServersTransport names a Secret or ConfigMap that does not exist or holds no certificate.</summary>
     public const string ServersTransportCertificateNotFound = "SY409";
     public const string TlsStoreInvalid = "SY410";
+
+    // Data plane (SY5xx): problems found while a table is built for serving.
+    /// <summary>A middleware of a router cannot be built (unknown type, not implemented, bad config): the router answers an error.</summary>
+    public const string DataPlaneMiddlewareUnavailable = "SY501";
+    /// <summary>A router's service cannot be built: the router answers UNAVAILABLE / 503.</summary>
+    public const string DataPlaneServiceUnavailable = "SY502";
+    /// <summary>A TLS certificate or CA of the table cannot be loaded: it is not served.</summary>
+    public const string DataPlaneCertificateInvalid = "SY503";
 }

@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Services;
+using Switchyard.Routing.Table;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchyard.DataPlane.Forwarding;
+
+/// <summary>
+/// Forwards one call to one server with YARP's <see cref="IHttpForwarder"/>. One instance per table: every
+/// LoadBalancerService of the table gets its pool (HttpMessageInvoker from the swap state), version policy and
+/// header transformer resolved at build time, so the per-call work is a reference lookup and YARP's copy loop.
+/// </summary>
+public sealed partial class YarpBackendForwarder : IBackendForwarder
+{
+    private readonly IHttpForwarder _forwarder;
+    private readonly RoutingTable _table;
+    private readonly ISwapState _state;
+    private readonly ILogger _logger;
+    private readonly Dictionary<LoadBalancerService, ForwardTarget> _targets = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lateGate = new();
+    private Dictionary<LoadBalancerService, ForwardTarget> _lateTargets = new(ReferenceEqualityComparer.Instance);
+
+    public YarpBackendForwarder(IHttpForwarder forwarder, RoutingTable table, ISwapState state, ILogger logger)
+    {
+        _forwarder = forwarder;
+        _table = table;
+        _state = state;
+        _logger = logger;
+        foreach (var (_, service) in table.Services)
+        {
+            if (service is LoadBalancerService lb)
+            {
+                _targets[lb] = CreateTarget(lb);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, LoadBalancerService service)
+    {
+        var target = _targets.TryGetValue(service, out var t) ? t : LateTarget(service);
+        var grpcTimeout = ReadGrpcTimeout(context.Request);
+        if (grpcTimeout is null && target.ResponseHeaderTimeout <= TimeSpan.Zero)
+        {
+            return ForwardCoreAsync(context, server, target, deadline: null);
+        }
+
+        return ForwardWithDeadlineAsync(context, server, target, grpcTimeout);
+    }
+
+    private async ValueTask<ForwardOutcome> ForwardWithDeadlineAsync(HttpContext context, BackendServer server, ForwardTarget target, TimeSpan? grpcTimeout)
+    {
+        using var deadline = new ForwardDeadline(grpcTimeout, target.ResponseHeaderTimeout);
+        context.Features.Set(deadline);
+        try
+        {
+            return await ForwardCoreAsync(context, server, target, deadline);
+        }
+        finally
+        {
+            context.Features.Set<ForwardDeadline>(null);
+        }
+    }
+
+    private async ValueTask<ForwardOutcome> ForwardCoreAsync(HttpContext context, BackendServer server, ForwardTarget target, ForwardDeadline? deadline)
+    {
+        var prefix = BackendServers.Prefix(server);
+        var error = await _forwarder.SendAsync(context, prefix, target.Invoker, target.RequestConfig, target.Transformer,
+            deadline?.Token ?? CancellationToken.None);
+
+        if (error == ForwarderError.None)
+        {
+            return Classify(context.Response);
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var outcome = ClassifyError(context, error, exception, deadline, out var kind, out var message);
+        LogForwardError(_logger, server.Url, error, outcome, exception?.Message);
+        if (kind is { } k && !context.Response.HasStarted)
+        {
+            await ProxyErrors.WriteAsync(context, k, message!);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Passive-health view of a completed call: 5xx, or grpc-status UNAVAILABLE in headers or trailers, is a server error.</summary>
+    public static ForwardOutcome Classify(HttpResponse response)
+    {
+        if (response.StatusCode >= 500)
+        {
+            return ForwardOutcome.ServerError;
+        }
+
+        if (IsUnavailable(response.Headers))
+        {
+            return ForwardOutcome.ServerError;
+        }
+
+        var trailers = response.HttpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        return trailers is not null && IsUnavailable(trailers) ? ForwardOutcome.ServerError : ForwardOutcome.Success;
+    }
+
+    private static bool IsUnavailable(IHeaderDictionary headers) =>
+        headers.TryGetValue("grpc-status", out var status) && status.Count == 1 && status[0] == "14";
+
+    private static ForwardOutcome ClassifyError(HttpContext context, ForwarderError error, Exception? exception, ForwardDeadline? deadline,
+        out ProxyErrorKind? kind, out string? message)
+    {
+        if (deadline is { GrpcDeadlineExceeded: true })
+        {
+            kind = ProxyErrorKind.DeadlineExceeded;
+            message = "deadline exceeded (grpc-timeout enforced by the gateway)";
+            return ForwardOutcome.Cancelled;
+        }
+
+        if (deadline is { ResponseHeaderTimedOut: true })
+        {
+            kind = ProxyErrorKind.DeadlineExceeded;
+            message = "backend did not answer within responseHeaderTimeout";
+            return ForwardOutcome.ServerError;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            kind = null;
+            message = null;
+            return ForwardOutcome.Cancelled;
+        }
+
+        switch (error)
+        {
+            case ForwarderError.Request or ForwarderError.RequestCreation when IsConnectFailure(exception):
+                kind = ProxyErrorKind.BadGateway;
+                message = "cannot connect to the backend";
+                return ForwardOutcome.ConnectFailure;
+            case ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
+                or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled:
+                kind = null;
+                message = null;
+                return ForwardOutcome.Cancelled;
+            case ForwarderError.RequestTimedOut:
+                kind = ProxyErrorKind.DeadlineExceeded;
+                message = "backend timed out";
+                return ForwardOutcome.ServerError;
+            default:
+                kind = ProxyErrorKind.BadGateway;
+                message = "backend failed: " + error;
+                return ForwardOutcome.ServerError;
+        }
+    }
+
+    private static bool IsConnectFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException hre && hre.HttpRequestError is HttpRequestError.ConnectionError
+                or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
+            {
+                return true;
+            }
+
+            if (e is System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TimeSpan? ReadGrpcTimeout(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue("grpc-timeout", out var value) || value.Count != 1 || value[0] is not { } text)
+        {
+            return null;
+        }
+
+        return GrpcTimeout.TryParse(text, out var timeout) ? timeout : null;
+    }
+
+    private ForwardTarget LateTarget(LoadBalancerService service)
+    {
+        // A LoadBalancerService not taken from this table (a balancer built its own record): resolve once, cache.
+        var late = Volatile.Read(ref _lateTargets);
+        if (late.TryGetValue(service, out var target))
+        {
+            return target;
+        }
+
+        lock (_lateGate)
+        {
+            var copy = new Dictionary<LoadBalancerService, ForwardTarget>(_lateTargets, ReferenceEqualityComparer.Instance)
+            {
+                [service] = CreateTarget(service),
+            };
+            Volatile.Write(ref _lateTargets, copy);
+            return copy[service];
+        }
+    }
+
+    private ForwardTarget CreateTarget(LoadBalancerService service)
+    {
+        var transport = BackendTransports.Resolve(_table, service.ServersTransport);
+        var invoker = BackendTransports.GetInvoker(_state, service.ServersTransport, transport, service.Scheme);
+        return new ForwardTarget(invoker, RequestConfigFor(service.Scheme, transport),
+            service.PassHostHeader ? ForwardingTransformer.PassHost : ForwardingTransformer.RewriteHost,
+            transport.Timeouts.ResponseHeaderTimeout);
+    }
+
+    /// <summary>
+    /// Version policy per backend scheme (Traefik's): h2c = HTTP/2 prior knowledge; https = HTTP/2 via ALPN with
+    /// HTTP/1.1 fallback (1.1 only with disableHTTP2); http = HTTP/1.1. The activity timeout is off: YARP's default
+    /// (100 s without a byte) cuts quiet gRPC streams; responseHeaderTimeout and grpc-timeout are enforced instead.
+    /// </summary>
+    public static ForwarderRequestConfig RequestConfigFor(string scheme, ServersTransportConfig transport)
+    {
+        var (version, policy) = scheme.ToLowerInvariant() switch
+        {
+            "h2c" => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            "https" when transport.DisableHttp2 => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+            "https" => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            _ => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+        };
+        return new ForwarderRequestConfig
+        {
+            Version = version,
+            VersionPolicy = policy,
+            ActivityTimeout = Timeout.InfiniteTimeSpan,
+            AllowResponseBuffering = false,
+        };
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "forward to {Server} failed: {Error} ({Outcome}): {Detail}")]
+    private static partial void LogForwardError(ILogger logger, string server, ForwarderError error, ForwardOutcome outcome, string? detail);
+
+    private sealed record ForwardTarget(HttpMessageInvoker Invoker, ForwarderRequestConfig RequestConfig, HttpTransformer Transformer, TimeSpan ResponseHeaderTimeout);
+}
