@@ -98,4 +98,14 @@ public static class DiagnosticCodes
     public const string DataPlaneServiceUnavailable = "SY502";
     /// <summary>A TLS certificate or CA of the table cannot be loaded: it is not served.</summary>
     public const string DataPlaneCertificateInvalid = "SY503";
+
+    // ACME (SY7xx)
+    /// <summary>A router names a certResolver that the static config does not define.</summary>
+    public const string AcmeResolverNotFound = "SY701";
+    /// <summary>An order failed (problem document from the CA, failed challenge); the previous or default certificate keeps serving.</summary>
+    public const string AcmeOrderFailed = "SY702";
+    /// <summary>The ACME server could not be reached.</summary>
+    public const string AcmeCaUnreachable = "SY703";
+    /// <summary>No domain could be derived for a router with a certResolver (no tls.domains, no Host() matcher).</summary>
+    public const string AcmeNoDomains = "SY704";
 }
