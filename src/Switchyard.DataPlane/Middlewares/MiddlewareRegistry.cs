@@ -11,6 +11,9 @@ public static class MiddlewareRegistry
     private static readonly Dictionary<Type, IMiddlewareFactory> Factories = new IMiddlewareFactory[]
     {
         // Factories are added here, one line each.
+        new RateLimit.RateLimitFactory(),
+        new Headers.HeadersFactory(),
+        new GrpcWeb.GrpcWebFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

@@ -1,0 +1,243 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Switchyard.DataPlane.Middlewares.GrpcWeb;
+
+/// <summary>
+/// Stands in for the response body and trailers while a gRPC-Web call is forwarded. The upstream's
+/// length-prefixed messages pass through unchanged (base64-encoded for -text, carrying 0–2 bytes between
+/// writes and padding on flush so each flushed message reaches the browser at once); the upstream's
+/// trailers are collected here and written by <see cref="FinishAsync"/> as ONE trailer frame. A
+/// trailers-only upstream answer (grpc-status in the headers, no body) becomes that single frame too.
+/// </summary>
+internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpResponseTrailersFeature
+{
+    private static readonly string[] StatusHeaders = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
+
+    private readonly HttpContext _context;
+    private readonly IHttpResponseBodyFeature _inner;
+    private readonly bool _text;
+    private readonly Action<HttpContext> _onStart;
+    private readonly byte[] _carry = new byte[3];
+    private int _carryLength;
+    private bool _started;
+    private bool _grpcResponse;
+    private PipeWriter? _writer;
+    private List<KeyValuePair<string, string>>? _movedStatus;
+
+    public GrpcWebResponse(HttpContext context, IHttpResponseBodyFeature inner, bool text, Action<HttpContext> onStart)
+    {
+        _context = context;
+        _inner = inner;
+        _text = text;
+        _onStart = onStart;
+    }
+
+    public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
+
+    Stream IHttpResponseBodyFeature.Stream => this;
+
+    public PipeWriter Writer => _writer ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
+
+    public void DisableBuffering() => _inner.DisableBuffering();
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        await _inner.StartAsync(cancellationToken);
+    }
+
+    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
+        SendFileFallback.SendFileAsync(this, path, offset, count, cancellationToken);
+
+    /// <summary>Completion is ours to do: the trailer frame still has to go out.</summary>
+    public Task CompleteAsync() => _writer?.FlushAsync().AsTask() ?? Task.CompletedTask;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        if (!_text || !_grpcResponse)
+        {
+            await _inner.Stream.WriteAsync(buffer, cancellationToken);
+            return;
+        }
+
+        await WriteBase64Async(buffer, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        if (_carryLength > 0)
+        {
+            await WritePaddedCarryAsync(cancellationToken);
+        }
+
+        await _inner.Stream.FlushAsync(cancellationToken);
+    }
+
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>After the upstream call: append the one trailer frame (gRPC responses only) and flush.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        if (_writer is not null)
+        {
+            await _writer.FlushAsync(cancellationToken);
+        }
+
+        if (!_grpcResponse)
+        {
+            return;
+        }
+
+        var frame = BuildTrailerFrame();
+        if (_text)
+        {
+            await WriteBase64Async(frame, cancellationToken);
+            if (_carryLength > 0)
+            {
+                await WritePaddedCarryAsync(cancellationToken);
+            }
+        }
+        else
+        {
+            await _inner.Stream.WriteAsync(frame, cancellationToken);
+        }
+
+        await _inner.Stream.FlushAsync(cancellationToken);
+    }
+
+    private void EnsureStarted()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        var headers = _context.Response.Headers;
+        var contentType = headers.ContentType.ToString();
+        _grpcResponse = contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+            && !contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase);
+        if (!_grpcResponse)
+        {
+            _onStart(_context);
+            return;
+        }
+
+        // application/grpc[+proto] → application/grpc-web[-text][+proto]
+        var suffix = contentType["application/grpc".Length..];
+        headers.ContentType = (_text ? "application/grpc-web-text" : "application/grpc-web") + suffix;
+        headers.ContentLength = null;
+
+        // Trailers-only upstream answer: the status travelled in the headers. Move it into the trailer frame
+        // so the body carries exactly one frame (Traefik leaves it in the headers and adds an empty frame).
+        if (headers.ContainsKey("grpc-status"))
+        {
+            _movedStatus = [];
+            foreach (var name in StatusHeaders)
+            {
+                if (headers.TryGetValue(name, out var value))
+                {
+                    _movedStatus.Add(new(name, value.ToString()));
+                    headers.Remove(name);
+                }
+            }
+        }
+
+        _onStart(_context);
+    }
+
+    private byte[] BuildTrailerFrame()
+    {
+        var text = new StringBuilder();
+        if (_movedStatus is not null)
+        {
+            foreach (var (name, value) in _movedStatus)
+            {
+                text.Append(name).Append(':').Append(value).Append("\r\n");
+            }
+        }
+
+        foreach (var (name, values) in Trailers)
+        {
+            foreach (var value in values)
+            {
+                text.Append(name.ToLowerInvariant()).Append(':').Append(value).Append("\r\n");
+            }
+        }
+
+        var payloadLength = Encoding.ASCII.GetByteCount(text.ToString());
+        var frame = new byte[5 + payloadLength];
+        frame[0] = 0x80;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payloadLength);
+        Encoding.ASCII.GetBytes(text.ToString(), frame.AsSpan(5));
+        return frame;
+    }
+
+    private async ValueTask WriteBase64Async(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(data.Length + 3));
+        try
+        {
+            var written = 0;
+            var span = data.Span;
+            if (_carryLength > 0)
+            {
+                var take = Math.Min(3 - _carryLength, span.Length);
+                span[..take].CopyTo(_carry.AsSpan(_carryLength));
+                _carryLength += take;
+                span = span[take..];
+                if (_carryLength < 3)
+                {
+                    return;
+                }
+
+                Base64.EncodeToUtf8(_carry, rented, out _, out var n);
+                written += n;
+                _carryLength = 0;
+            }
+
+            var whole = span.Length - (span.Length % 3);
+            Base64.EncodeToUtf8(span[..whole], rented.AsSpan(written), out _, out var m);
+            written += m;
+            span[whole..].CopyTo(_carry);
+            _carryLength = span.Length - whole;
+            await _inner.Stream.WriteAsync(rented.AsMemory(0, written), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private async ValueTask WritePaddedCarryAsync(CancellationToken cancellationToken)
+    {
+        var encoded = new byte[4];
+        Base64.EncodeToUtf8(_carry.AsSpan(0, _carryLength), encoded, out _, out _);
+        _carryLength = 0;
+        await _inner.Stream.WriteAsync(encoded, cancellationToken);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

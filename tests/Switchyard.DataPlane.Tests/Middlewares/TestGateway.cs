@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.Routing.Table;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+/// <summary>
+/// A small gateway for middleware tests: Kestrel on 127.0.0.1:0 with one HTTP/1.1 and one h2c listener,
+/// running the current middleware list (in order) and then YARP's IHttpForwarder to one h2c backend.
+/// The list can be replaced at any time, like a table swap.
+/// </summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenOptions _http1;
+    private readonly ListenOptions _h2c;
+    private volatile RequestDelegate _pipeline;
+    private readonly RequestDelegate _terminal;
+
+    private TestGateway(WebApplication app, ListenOptions http1, ListenOptions h2c, RequestDelegate terminal)
+    {
+        _app = app;
+        _http1 = http1;
+        _h2c = h2c;
+        _terminal = terminal;
+        _pipeline = terminal;
+    }
+
+    public Uri Http1Address => new($"http://127.0.0.1:{_http1.IPEndPoint!.Port}");
+
+    public Uri H2cAddress => new($"http://127.0.0.1:{_h2c.IPEndPoint!.Port}");
+
+    /// <summary>Swap in a new middleware list (composed once, like a table swap).</summary>
+    public void Use(params IRouteMiddleware[] middlewares)
+    {
+        RequestDelegate next = _terminal;
+        for (var i = middlewares.Length - 1; i >= 0; i--)
+        {
+            var middleware = middlewares[i];
+            var inner = next;
+            next = ctx => middleware.InvokeAsync(ctx, inner);
+        }
+
+        _pipeline = next;
+    }
+
+    public static async Task<TestGateway> StartAsync(Uri backend)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHttpForwarder();
+        ListenOptions? http1 = null;
+        ListenOptions? h2c = null;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MinRequestBodyDataRate = null;
+            k.Limits.Http2.MaxStreamsPerConnection = 1000;
+            k.Listen(IPAddress.Loopback, 0, o => { o.Protocols = HttpProtocols.Http1; http1 = o; });
+            k.Listen(IPAddress.Loopback, 0, o => { o.Protocols = HttpProtocols.Http2; h2c = o; });
+        });
+
+        var app = builder.Build();
+        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        });
+        var config = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var destination = backend.ToString();
+        RequestDelegate terminal = async ctx =>
+        {
+            var error = await forwarder.SendAsync(ctx, destination, invoker, config, PassHostTransformer.Instance);
+            if (error != ForwarderError.None && !ctx.Response.HasStarted)
+            {
+                await ProxyErrors.WriteAsync(ctx, ProxyErrorKind.BadGateway, "backend failed: " + error);
+            }
+        };
+
+        TestGateway? gateway = null;
+        app.Run(ctx => gateway!._pipeline(ctx));
+        await app.StartAsync();
+        gateway = new TestGateway(app, http1!, h2c!, terminal);
+        return gateway;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>passHostHeader: the backend sees the (possibly rewritten) request host.</summary>
+    private sealed class PassHostTransformer : HttpTransformer
+    {
+        public static readonly PassHostTransformer Instance = new();
+
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        }
+    }
+}
+
+/// <summary>ISwapState for tests: a dictionary that outlives the middlewares built from it.</summary>
+public sealed class TestSwapState : ISwapState
+{
+    private readonly ConcurrentDictionary<string, object> _items = new(StringComparer.Ordinal);
+
+    public T GetOrAdd<T>(string key, Func<T> create) where T : class => (T)_items.GetOrAdd(key, _ => create());
+}
+
+/// <summary>Builds middlewares through the registry, as the data plane does.</summary>
+public static class Build
+{
+    private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
+
+    public static IRouteMiddleware Middleware(MiddlewareConfig config, ISwapState? state = null, string id = "default-test")
+    {
+        var context = new MiddlewareBuildContext(Services, state ?? new TestSwapState(), RoutingTable.Empty);
+        if (!MiddlewareRegistry.TryCreate(id, config, context, out var middleware, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        return middleware!;
+    }
+}
