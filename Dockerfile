@@ -15,7 +15,6 @@ COPY src/Switchyard/Switchyard.csproj src/Switchyard/
 RUN dotnet restore src/Switchyard/Switchyard.csproj
 
 COPY src/ src/
-COPY config/switchyard.yaml config/
 RUN dotnet publish src/Switchyard/Switchyard.csproj -c Release --no-restore -o /app/publish -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
@@ -24,12 +23,12 @@ LABEL org.opencontainers.image.title="switchyard" \
       org.opencontainers.image.licenses="MIT"
 WORKDIR /app
 COPY --from=build /app/publish /app
-COPY --from=build /src/config/switchyard.yaml /etc/switchyard/switchyard.yaml
 
-# Invariant globalization (no ICU in the image) and no diagnostics IPC socket on a read-only root FS.
+# Invariant globalization (no ICU in the image), no diagnostics IPC socket on a read-only root FS, and
+# no default HTTP port from the base image: Switchyard opens its own entry points.
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true \
     DOTNET_EnableDiagnostics=0 \
-    ASPNETCORE_URLS=""
+    ASPNETCORE_HTTP_PORTS=""
 
 # Entry points: web (HTTP/1.1 + h2c), websecure (TLS), admin (health, readiness, metrics, grpc.health.v1).
 EXPOSE 8000 8443 9000
@@ -37,5 +36,5 @@ EXPOSE 8000 8443 9000
 # The numeric id of the chiseled image's `app` user, so Kubernetes can verify runAsNonRoot.
 USER 1654
 
+# Static config: mount it (the Helm chart mounts its ConfigMap at /etc/switchyard) and pass --config.
 ENTRYPOINT ["dotnet", "/app/switchyard.dll", "run"]
-CMD ["--config", "/etc/switchyard/switchyard.yaml"]
