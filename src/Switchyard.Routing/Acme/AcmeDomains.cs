@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Rules;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Acme;
+
+/// <summary>
+/// Which certificates a resolver must obtain for a table: one domain set per router that names it — its
+/// tls.domains (main + sans each) when given, otherwise the Host() names of its rule. Pure, so `validate`
+/// and the data plane agree.
+/// </summary>
+public static class AcmeDomains
+{
+    /// <summary>Domain sets per resolver name, de-duplicated and sorted; plus diagnostics for routers with no domain.</summary>
+    public static (ImmutableSortedDictionary<string, ImmutableArray<ImmutableArray<string>>> Sets, ImmutableArray<Diagnostic> Diagnostics)
+        FromTable(RoutingTable table, IReadOnlySet<string>? knownResolvers = null)
+    {
+        var sets = new SortedDictionary<string, SortedDictionary<string, ImmutableArray<string>>>(StringComparer.Ordinal);
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var router in table.Routers)
+        {
+            if (router.Tls?.CertResolver is not { Length: > 0 } resolver)
+            {
+                continue;
+            }
+
+            if (knownResolvers is not null && !knownResolvers.Contains(resolver))
+            {
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.AcmeResolverNotFound, "CertResolverNotFound",
+                    router.Source, $"spec.routes[{router.RouteIndex}]",
+                    $"router {router.Name} names certResolver '{resolver}', which the static configuration does not define"));
+                continue;
+            }
+
+            var forRouter = new List<ImmutableArray<string>>();
+            if (router.Tls.Domains.Length > 0)
+            {
+                forRouter.AddRange(router.Tls.Domains.Select(d =>
+                    new[] { d.Main }.Concat(d.Sans).Select(n => n.ToLowerInvariant()).Distinct().ToImmutableArray()));
+            }
+            else if (RuleParser.Parse(router.Rule).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } hosts)
+            {
+                forRouter.Add(hosts.Select(h => h.ToLowerInvariant()).Distinct().OrderBy(h => h, StringComparer.Ordinal).ToImmutableArray());
+            }
+
+            if (forRouter.Count == 0)
+            {
+                diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.AcmeNoDomains, "CertResolverNoDomains",
+                    router.Source, $"spec.routes[{router.RouteIndex}]",
+                    $"router {router.Name} uses certResolver '{resolver}' but has no tls.domains and no Host() matcher: no certificate can be ordered"));
+                continue;
+            }
+
+            if (!sets.TryGetValue(resolver, out var bySet))
+            {
+                sets[resolver] = bySet = new SortedDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+            }
+
+            foreach (var set in forRouter)
+            {
+                bySet[string.Join(",", set)] = set;
+            }
+        }
+
+        return (sets.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Values.ToImmutableArray(), StringComparer.Ordinal),
+            diagnostics.ToImmutable());
+    }
+}
