@@ -1,0 +1,141 @@
+using Switchyard.Routing.Rules.Index;
+using Switchyard.Routing.Rules.Matchers;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Rules;
+
+/// <summary>
+/// The routers of one entry point, arranged for fast matching: built once per table swap (off the request
+/// path), then <see cref="Match"/> answers per request without allocating.
+/// <para>
+/// Structure: TLS and non-TLS routers apart (a router with <c>tls</c> matches only TLS requests and vice
+/// versa) → a host dictionary (case-insensitive; routers whose rule requires one of a set of literal hosts)
+/// plus a fallback bucket (no host condition: HostRegexp, ClientIP-only, …) → in each bucket a
+/// <see cref="PathIndex"/> (exact paths, prefix trie, routers without path condition) → the router's full
+/// compiled matcher. The buckets only skip routers that cannot match; the winner is always confirmed by its
+/// own <see cref="Router.Matcher"/>, and among candidates the lowest rank in priority order wins — so the
+/// answer is exactly that of a linear scan in priority order, at a cost that does not grow with the number
+/// of host+path routes.
+/// </para>
+/// </summary>
+public sealed class RouterIndex
+{
+    private readonly Router[] _routers;
+    private readonly Section _tls;
+    private readonly Section _plain;
+
+    private RouterIndex(Router[] routers, Section tls, Section plain)
+    {
+        _routers = routers;
+        _tls = tls;
+        _plain = plain;
+    }
+
+    /// <summary>The routers in the order they are tried: priority descending, then name (ordinal).</summary>
+    public IReadOnlyList<Router> Routers => _routers;
+
+    /// <summary>
+    /// Indexes routers (typically those of one entry point). Their <see cref="Router.Rule"/> is parsed again to
+    /// find host and path conditions; a rule that does not parse is simply not indexed by host or path (its
+    /// matcher still decides).
+    /// </summary>
+    public static RouterIndex Build(IEnumerable<Router> routers)
+    {
+        ArgumentNullException.ThrowIfNull(routers);
+        var ordered = routers
+            .OrderByDescending(r => r.Priority)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)
+            .ToArray();
+
+        var tls = new Section.Builder();
+        var plain = new Section.Builder();
+        for (var rank = 0; rank < ordered.Length; rank++)
+        {
+            var router = ordered[rank];
+            var parsed = RuleParser.Parse(router.Rule ?? "");
+            var constraints = parsed.Expression is null ? RouteConstraints.None : RouteConstraints.Of(parsed.Expression);
+            (router.Tls is null ? plain : tls).Add(rank, constraints);
+        }
+
+        return new RouterIndex(ordered, tls.Build(), plain.Build());
+    }
+
+    /// <summary>The first router in priority order whose rule matches the request (and whose TLS mode fits), or null.</summary>
+    public Router? Match(IRequestFacts request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var best = (request.IsTls ? _tls : _plain).Search(request, _routers);
+        return best == int.MaxValue ? null : _routers[best];
+    }
+
+    private sealed class Section
+    {
+        private readonly Dictionary<string, PathIndex> _hosts;
+        private readonly Dictionary<string, PathIndex>.AlternateLookup<ReadOnlySpan<char>> _hostLookup;
+        private readonly PathIndex _anyHost;
+
+        private Section(Dictionary<string, PathIndex> hosts, PathIndex anyHost)
+        {
+            _hosts = hosts;
+            _hostLookup = hosts.GetAlternateLookup<ReadOnlySpan<char>>();
+            _anyHost = anyHost;
+        }
+
+        public int Search(IRequestFacts request, Router[] routers)
+        {
+            var best = int.MaxValue;
+            if (_hosts.Count > 0)
+            {
+                var host = RequestHost.Canonical(request.Host);
+                if (_hostLookup.TryGetValue(host, out var bucket))
+                {
+                    bucket.Search(request, routers, ref best);
+                }
+                // Host(`a.com`) also matches a request for "a.com." (Traefik's trailing-dot rule).
+                if (host.Length > 1 && host[^1] == '.' && _hostLookup.TryGetValue(host[..^1], out var undotted))
+                {
+                    undotted.Search(request, routers, ref best);
+                }
+            }
+            _anyHost.Search(request, routers, ref best);
+            return best;
+        }
+
+        public sealed class Builder
+        {
+            private readonly Dictionary<string, PathIndex.Builder> _hosts = new(StringComparer.OrdinalIgnoreCase);
+            private readonly PathIndex.Builder _anyHost = new();
+
+            public void Add(int rank, RouteConstraints constraints)
+            {
+                if (constraints.Hosts is null)
+                {
+                    _anyHost.Add(rank, constraints.Paths);
+                    return;
+                }
+
+                foreach (var host in constraints.Hosts.Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    Bucket(host).Add(rank, constraints.Paths);
+                    // Host(`a.com.`) also matches a request for "a.com".
+                    if (host.Length > 1 && host[^1] == '.' && !constraints.Hosts.Contains(host[..^1], StringComparer.OrdinalIgnoreCase))
+                    {
+                        Bucket(host[..^1]).Add(rank, constraints.Paths);
+                    }
+                }
+            }
+
+            private PathIndex.Builder Bucket(string host)
+            {
+                if (!_hosts.TryGetValue(host, out var bucket))
+                {
+                    _hosts[host] = bucket = new PathIndex.Builder();
+                }
+                return bucket;
+            }
+
+            public Section Build() =>
+                new(_hosts.ToDictionary(h => h.Key, h => h.Value.Build(), StringComparer.OrdinalIgnoreCase), _anyHost.Build());
+        }
+    }
+}
