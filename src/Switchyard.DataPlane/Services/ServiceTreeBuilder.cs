@@ -1,50 +1,127 @@
-using Switchyard.DataPlane.Errors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.DataPlane.Balancers;
+using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.Routing.Table;
-using Microsoft.AspNetCore.Http;
 
 namespace Switchyard.DataPlane.Services;
 
 /// <summary>
-/// Builds the <see cref="IServiceHandler"/> of every service node of a table, once per swap.
-/// (Initial version: round robin over non-terminating servers; the balancing work replaces the inside.)
+/// Builds the <see cref="IServiceHandler"/> of every service node of a table, once per swap: load balancers
+/// over their servers (with health state from the swap state), weighted, mirroring and failover nodes over
+/// their children, error nodes. A reference to a missing service, or a cycle, becomes an UNAVAILABLE answer
+/// on the node that has it (logged) — the rest of the table is unaffected.
 /// </summary>
 public static class ServiceTreeBuilder
 {
+    /// <param name="services">Application services: ILoggerFactory, TimeProvider and ServerHealthEvents are used when
+    /// registered (see <see cref="HealthServiceCollectionExtensions.AddSwitchyardHealthEvents"/>).</param>
     public static IReadOnlyDictionary<string, IServiceHandler> Build(
         RoutingTable table, IBackendForwarder forwarder, ISwapState state, IServiceProvider services)
     {
-        var handlers = new Dictionary<string, IServiceHandler>(StringComparer.Ordinal);
-        foreach (var (id, config) in table.Services)
+        var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var events = services.GetService<ServerHealthEvents>()
+            ?? new ServerHealthEvents(loggers.CreateLogger<ServerHealthEvents>(), time);
+        var builder = new TreeBuilder(table, forwarder, new HealthStateSource(state, events, loggers, time), services, loggers);
+        foreach (var id in table.Services.Keys)
         {
-            if (config is LoadBalancerService lb)
-            {
-                handlers[id] = new SimpleRoundRobin(lb, forwarder);
-            }
+            builder.Get(id);
         }
 
-        return handlers;
+        return builder.Handlers;
     }
 
-    private sealed class SimpleRoundRobin(LoadBalancerService service, IBackendForwarder forwarder) : IServiceHandler
+    private sealed class TreeBuilder(
+        RoutingTable table, IBackendForwarder forwarder, HealthStateSource health, IServiceProvider services, ILoggerFactory loggers)
     {
-        private readonly BackendServer[] _servers = service.Servers.Where(s => !s.Terminating)
-            .Select(s => new BackendServer(s.Url, new Uri(s.Url.Replace("h2c://", "http://", StringComparison.Ordinal)), s.Weight, s.Terminating))
-            .ToArray();
+        private readonly HashSet<string> _building = new(StringComparer.Ordinal);
+        private readonly ILogger _logger = loggers.CreateLogger("Switchyard.DataPlane.Services");
 
-        private int _next;
+        public Dictionary<string, IServiceHandler> Handlers { get; } = new(StringComparer.Ordinal);
 
-        public bool IsAvailable => _servers.Length > 0;
-
-        public Task HandleAsync(HttpContext context)
+        /// <summary>The handler of <paramref name="id"/>, building it (and its children first) on first use.</summary>
+        public IServiceHandler Get(string id)
         {
-            if (_servers.Length == 0)
+            if (Handlers.TryGetValue(id, out var built))
             {
-                return ProxyErrors.WriteAsync(context, ProxyErrorKind.Unavailable, "no available server");
+                return built;
             }
 
-            var s = _servers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_servers.Length)];
-            return forwarder.ForwardAsync(context, s, service).AsTask();
+            if (!table.Services.TryGetValue(id, out var config))
+            {
+                ServiceTreeLog.MissingService(_logger, id);
+                return new ErrorServiceHandler(503, $"service {id} does not exist");
+            }
+
+            if (!_building.Add(id))
+            {
+                ServiceTreeLog.Cycle(_logger, id);
+                return new ErrorServiceHandler(503, $"service {id} references itself");
+            }
+
+            var handler = Create(id, config);
+            _building.Remove(id);
+            Handlers[id] = handler;
+            return handler;
+        }
+
+        private IServiceHandler Create(string id, ServiceConfig config) => config switch
+        {
+            LoadBalancerService lb => LoadBalancer(id, lb),
+            WeightedService w => Weighted(id, w),
+            MirroringService m => Mirroring(id, m),
+            FailoverService f => new FailoverHandler(Get(f.Service), Get(f.Fallback)),
+            ErrorService e => new ErrorServiceHandler(e.StatusCode, e.Reason),
+            _ => new ErrorServiceHandler(503, $"service {id}: type {config.GetType().Name} is not supported"),
+        };
+
+        private LoadBalancerHandler LoadBalancer(string id, LoadBalancerService lb)
+        {
+            var transport = table.ServersTransports.TryGetValue(lb.ServersTransport, out var t) ? t : ServersTransportConfig.Default;
+            var servers = new BalancedServer[lb.Servers.IsDefault ? 0 : lb.Servers.Length];
+            for (var i = 0; i < servers.Length; i++)
+            {
+                var server = lb.Servers[i];
+                servers[i] = new BalancedServer(
+                    BackendServers.From(server),
+                    health.Active(id, server.Url, lb.HealthCheck, lb.ServersTransport, transport),
+                    health.Passive(id, server.Url, lb.PassiveHealthCheck));
+            }
+
+            return new LoadBalancerHandler(id, lb, servers, forwarder, health.Time);
+        }
+
+        private WeightedHandler Weighted(string id, WeightedService w)
+        {
+            var n = w.Services.IsDefault ? 0 : w.Services.Length;
+            var children = new IServiceHandler[n];
+            var ids = new string[n];
+            var weights = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                ids[i] = w.Services[i].Service;
+                weights[i] = w.Services[i].Weight;
+                children[i] = Get(ids[i]);
+            }
+
+            return new WeightedHandler(id, children, ids, weights, w.Sticky);
+        }
+
+        private MirroringHandler Mirroring(string id, MirroringService m)
+        {
+            var n = m.Mirrors.IsDefault ? 0 : m.Mirrors.Length;
+            var mirrors = new IServiceHandler[n];
+            var percents = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                mirrors[i] = Get(m.Mirrors[i].Service);
+                percents[i] = m.Mirrors[i].Percent;
+            }
+
+            return new MirroringHandler(id, Get(m.Service), mirrors, percents, m.MirrorBody, m.MaxBodySize, services, _logger);
         }
     }
 }

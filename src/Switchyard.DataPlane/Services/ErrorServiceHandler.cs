@@ -1,0 +1,65 @@
+using System.Globalization;
+using Switchyard.DataPlane.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchyard.DataPlane.Services;
+
+/// <summary>
+/// An explicit error answer (ErrorService, e.g. 503 for a Service without endpoints under allowEmptyServices,
+/// or a broken reference in the tree). gRPC callers get the matching grpc-status (trailers-only), others
+/// the HTTP status.
+/// </summary>
+public sealed class ErrorServiceHandler(int statusCode, string reason) : IServiceHandler
+{
+    public bool IsAvailable => false;
+
+    public Task HandleAsync(HttpContext context)
+    {
+        if (KindOf(statusCode) is { } kind)
+        {
+            return ProxyErrors.WriteAsync(context, kind, reason);
+        }
+
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        response.Clear();
+        if (ProxyErrors.IsGrpc(context.Request) && !ProxyErrors.IsGrpcWeb(context.Request))
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = GrpcStatus.ToString(CultureInfo.InvariantCulture);
+            response.Headers["grpc-message"] = ProxyErrors.PercentEncode(reason);
+            return Task.CompletedTask;
+        }
+
+        if (ProxyErrors.IsGrpcWeb(context.Request))
+        {
+            // Rare codes: let the shared writer frame the trailer, with the closest gRPC meaning.
+            return ProxyErrors.WriteAsync(context, statusCode >= 500 ? ProxyErrorKind.Unavailable : ProxyErrorKind.BadRequest, reason);
+        }
+
+        response.StatusCode = statusCode;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(reason + "\n");
+    }
+
+    private static ProxyErrorKind? KindOf(int status) => status switch
+    {
+        404 => ProxyErrorKind.NoRoute,
+        503 => ProxyErrorKind.Unavailable,
+        502 => ProxyErrorKind.BadGateway,
+        504 => ProxyErrorKind.DeadlineExceeded,
+        429 => ProxyErrorKind.ResourceExhausted,
+        403 => ProxyErrorKind.PermissionDenied,
+        401 => ProxyErrorKind.Unauthenticated,
+        400 => ProxyErrorKind.BadRequest,
+        _ => null,
+    };
+
+    /// <summary>gRPC's "HTTP to gRPC status code mapping": codes not listed above are UNKNOWN (2).</summary>
+    private const int GrpcStatus = 2;
+}
