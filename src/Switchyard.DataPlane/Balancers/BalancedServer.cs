@@ -12,6 +12,7 @@ public sealed class BalancedServer
 {
     private int _inFlight;
     private long _averageTicks;
+    private long _lastSample;
 
     public BalancedServer(BackendServer server, ServerHealthState? active = null, PassiveHealthState? passive = null)
     {
@@ -42,8 +43,11 @@ public sealed class BalancedServer
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Moving average of call durations in Stopwatch ticks; 0 until the first call completed.</summary>
+    /// <summary>Moving average of call durations in timestamp ticks; 0 until the first call completed.</summary>
     public long AverageTicks => Volatile.Read(ref _averageTicks);
+
+    /// <summary>When <see cref="AverageTicks"/> was last updated (timestamp ticks).</summary>
+    public long LastSampleTimestamp => Volatile.Read(ref _lastSample);
 
     /// <summary>Healthy by both checks; ignores <c>Terminating</c> (sticky sessions may still drain to it).</summary>
     public bool IsHealthy(long nowTimestamp) =>
@@ -60,10 +64,11 @@ public sealed class BalancedServer
     /// Folds one call duration into the average (weight 1/8, like TCP's SRTT). Racy by design: a lost update
     /// under contention only delays convergence, and a lock here would serialise every call.
     /// </summary>
-    public void RecordDuration(long ticks)
+    public void RecordDuration(long ticks, long nowTimestamp)
     {
         var old = Volatile.Read(ref _averageTicks);
         var next = old == 0 ? Math.Max(1, ticks) : old + ((ticks - old) / 8);
         Volatile.Write(ref _averageTicks, Math.Max(1, next));
+        Volatile.Write(ref _lastSample, nowTimestamp);
     }
 }

@@ -6,9 +6,15 @@ namespace Switchyard.DataPlane.Balancers;
 /// Traefik's <c>leasttime</c>: the server with the lowest expected wait, estimated as its moving-average call
 /// duration times (calls in flight + 1), divided by its weight. Servers without a measurement yet score 0,
 /// so each new server is tried at once. Ties rotate so equal servers share the load.
+/// A measurement that is not refreshed loses half its weight per <see cref="StaleHalfLife"/>: a server that
+/// once answered slowly (a cold start, a GC pause) and therefore stopped getting calls is retried after a
+/// while instead of being starved forever by its one bad sample.
 /// </summary>
-public sealed class LeastTimeBalancer(BalancedServer[] servers) : IBalancer
+public sealed class LeastTimeBalancer(BalancedServer[] servers, TimeProvider? time = null) : IBalancer
 {
+    public static readonly TimeSpan StaleHalfLife = TimeSpan.FromSeconds(1);
+
+    private readonly long _halfLifeTicks = (long)(StaleHalfLife.TotalSeconds * (time ?? TimeProvider.System).TimestampFrequency);
     private int _rotation;
 
     public int Pick(IPAddress? clientIp, long nowTimestamp)
@@ -36,7 +42,7 @@ public sealed class LeastTimeBalancer(BalancedServer[] servers) : IBalancer
                 continue;
             }
 
-            var score = (double)server.AverageTicks * (server.InFlight + 1) / server.Weight;
+            var score = (double)Decayed(server, nowTimestamp) * (server.InFlight + 1) / server.Weight;
             if (score < bestScore)
             {
                 best = i;
@@ -45,5 +51,12 @@ public sealed class LeastTimeBalancer(BalancedServer[] servers) : IBalancer
         }
 
         return best;
+    }
+
+    private long Decayed(BalancedServer server, long nowTimestamp)
+    {
+        var average = server.AverageTicks;
+        var halvings = (nowTimestamp - server.LastSampleTimestamp) / _halfLifeTicks;
+        return halvings <= 0 ? average : halvings >= 62 ? 0 : average >> (int)halvings;
     }
 }

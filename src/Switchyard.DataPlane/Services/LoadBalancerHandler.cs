@@ -28,7 +28,7 @@ public sealed class LoadBalancerHandler : IServiceHandler
         _servers = servers;
         _forwarder = forwarder;
         _time = time;
-        _balancer = BalancerFactory.Create(config.Strategy, servers);
+        _balancer = BalancerFactory.Create(config.Strategy, servers, time);
         if (config.Sticky is { } cookie)
         {
             var values = new string[servers.Length];
@@ -112,7 +112,7 @@ public sealed class LoadBalancerHandler : IServiceHandler
         var end = _time.GetTimestamp();
         if (outcome != ForwardOutcome.Cancelled)
         {
-            server.RecordDuration(end - start);
+            server.RecordDuration(end - start, end);
         }
 
         if (outcome is ForwardOutcome.ConnectFailure or ForwardOutcome.ServerError)
