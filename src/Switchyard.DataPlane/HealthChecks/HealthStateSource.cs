@@ -44,7 +44,8 @@ public sealed class HealthStateSource(ISwapState state, ServerHealthEvents event
     private static IHealthProbe CreateProbe(string serverUrl, HealthCheckConfig check, ServersTransportConfig transport)
     {
         var target = HealthCheckTarget.For(serverUrl, check);
-        var handler = HealthCheckTransport.Create(transport, target.Http2Only);
+        // The service's ServersTransport (CA, SNI, client certificate) exactly as calls use it; the probe owns this handler.
+        var handler = Forwarding.ServersTransportHandlerFactory.Create(transport, target.Http2Only);
         return HealthCheckTarget.IsGrpc(check)
             ? new GrpcHealthProbe(target, check, handler)
             : new HttpHealthProbe(target, check, handler);

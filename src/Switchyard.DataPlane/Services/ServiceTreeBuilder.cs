@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.DataPlane.Balancers;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.Routing.Table;
@@ -80,7 +81,7 @@ public static class ServiceTreeBuilder
 
         private LoadBalancerHandler LoadBalancer(string id, LoadBalancerService lb)
         {
-            var transport = table.ServersTransports.TryGetValue(lb.ServersTransport, out var t) ? t : ServersTransportConfig.Default;
+            var transport = BackendTransports.Resolve(table, lb.ServersTransport);
             var servers = new BalancedServer[lb.Servers.IsDefault ? 0 : lb.Servers.Length];
             for (var i = 0; i < servers.Length; i++)
             {

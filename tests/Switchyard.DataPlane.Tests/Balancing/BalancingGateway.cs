@@ -7,8 +7,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Services;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 using Switchyard.TestKit;
 using Switchyard.TestKit.Grpc;
@@ -18,19 +20,19 @@ namespace Switchyard.DataPlane.Tests.Balancing;
 
 /// <summary>
 /// A real Kestrel h2c listener on 127.0.0.1:0 that sends every call to one service handler built by
-/// ServiceTreeBuilder from a table (the gateway pipeline without routing or middlewares).
+/// ServiceTreeBuilder from a table, forwarding with the real YarpBackendForwarder over the real SwapState
+/// (the gateway pipeline without routing or middlewares).
 /// </summary>
 internal sealed class BalancingGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly InterimForwarder _forwarder;
     private readonly List<GrpcChannel> _channels = [];
     private IReadOnlyDictionary<string, IServiceHandler> _handlers;
+    private SwapGeneration? _generation;
 
-    private BalancingGateway(WebApplication app, InterimForwarder forwarder, IReadOnlyDictionary<string, IServiceHandler> handlers, string root, Uri address)
+    private BalancingGateway(WebApplication app, IReadOnlyDictionary<string, IServiceHandler> handlers, string root, Uri address)
     {
         _app = app;
-        _forwarder = forwarder;
         _handlers = handlers;
         Root = root;
         Address = address;
@@ -40,7 +42,7 @@ internal sealed class BalancingGateway : IAsyncDisposable
 
     public string Root { get; }
 
-    public TestSwapState State { get; } = new();
+    public SwapState State { get; } = new();
 
     public IServerHealthEvents Events => _app.Services.GetRequiredService<IServerHealthEvents>();
 
@@ -57,20 +59,26 @@ internal sealed class BalancingGateway : IAsyncDisposable
         BalancingGateway? self = null;
         // The root service, or the one named by an "x-service" header (lets one gateway serve several nodes).
         app.Run(ctx => self!._handlers[ctx.Request.Headers["x-service"] is { Count: 1 } named ? named[0]! : self.Root].HandleAsync(ctx));
-        var forwarder = new InterimForwarder(app.Services.GetRequiredService<IHttpForwarder>(), table);
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-        self = new BalancingGateway(app, forwarder, new Dictionary<string, IServiceHandler>(), root, new Uri($"http://127.0.0.1:{port}"));
+        self = new BalancingGateway(app, new Dictionary<string, IServiceHandler>(), root, new Uri($"http://127.0.0.1:{port}"));
         self.Swap(table);
         return self;
     }
 
-    /// <summary>Builds the handlers of <paramref name="table"/> against the gateway's swap state and publishes them.</summary>
+    /// <summary>
+    /// Builds the handlers of <paramref name="table"/> in a new swap generation and publishes them; the previous
+    /// generation retires (tests swap with no call in flight), releasing state the new table did not ask for.
+    /// </summary>
     public void Swap(RoutingTable table)
     {
-        var handlers = ServiceTreeBuilder.Build(table, _forwarder, State, _app.Services);
-        State.Commit();
-        _handlers = handlers;
+        var generation = State.BeginGeneration();
+        var forwarder = new YarpBackendForwarder(
+            _app.Services.GetRequiredService<IHttpForwarder>(), table, generation, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("forwarder"));
+        _handlers = ServiceTreeBuilder.Build(table, forwarder, generation, _app.Services);
+        var previous = _generation;
+        _generation = generation;
+        previous?.Release();
     }
 
     public static Grpc.Core.Metadata To(string service) => new() { { "x-service", service } };
@@ -102,6 +110,5 @@ internal sealed class BalancingGateway : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
-        _forwarder.Dispose();
     }
 }

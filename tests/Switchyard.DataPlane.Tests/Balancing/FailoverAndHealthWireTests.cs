@@ -152,14 +152,19 @@ public sealed class FailoverAndHealthWireTests
         a.Health.SetStatus(EchoService, ServingStatus.NotServing);
         await Wait.UntilAsync(() => !gateway.Handler("svc").IsAvailable, TimeSpan.FromSeconds(5), "ejected");
 
+        var oldKey = HealthCheckKeys.Active(Tables.H2c(a), Tables.Grpc(Interval, EchoService), "default", ServersTransportConfig.Default);
+        Assert.That(gateway.State.Contains(oldKey), Is.True);
+
         gateway.Swap(table with { });
         Assert.That(gateway.Handler("svc").IsAvailable, Is.False, "same config: the ejection is kept, no fresh start");
-        Assert.That(gateway.State.Count, Is.EqualTo(1));
+        Assert.That(gateway.State.Contains(oldKey), Is.True);
 
         // Another service name to check: new checker, starts healthy (servers start healthy until a probe says otherwise).
-        gateway.Swap(Tables.With(("svc", Tables.Lb([Tables.H2c(a)], health: Tables.Grpc(Interval, "")))));
+        var other = Tables.Grpc(Interval, "");
+        gateway.Swap(Tables.With(("svc", Tables.Lb([Tables.H2c(a)], health: other))));
         Assert.That(gateway.Handler("svc").IsAvailable, Is.True);
-        Assert.That(gateway.State.Count, Is.EqualTo(1), "the old checker was released");
+        Assert.That(gateway.State.Contains(oldKey), Is.False, "the old checker was released");
+        Assert.That(gateway.State.Contains(HealthCheckKeys.Active(Tables.H2c(a), other, "default", ServersTransportConfig.Default)), Is.True);
     }
 
     private static ConcurrentQueue<ServerHealthChange> Subscribe(BalancingGateway gateway)

@@ -1,7 +1,7 @@
 using System.Net;
 using Switchyard.DataPlane.Balancers;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
-using Switchyard.DataPlane.Services;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Tests.Balancing;
