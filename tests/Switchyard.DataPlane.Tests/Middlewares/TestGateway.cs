@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Switchyard.DataPlane.Errors;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
@@ -16,7 +16,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 
 /// <summary>
 /// A small gateway for middleware tests: Kestrel on 127.0.0.1:0 with one HTTP/1.1 and one h2c listener,
-/// running the current middleware list (in order) and then YARP's IHttpForwarder to one h2c backend.
+/// running the current middleware list (in order) and then the forwarding core (YarpBackendForwarder over
+/// YARP's IHttpForwarder) to one h2c backend.
 /// The list can be replaced at any time, like a table swap.
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
@@ -70,26 +71,19 @@ public sealed class TestGateway : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+
+        // The forwarding core's own forwarder (YARP IHttpForwarder, ServersTransport pools, gRPC-aware errors).
+        var server = new ServerConfig("h2c://" + backend.Authority);
+        var service = new LoadBalancerService([server], BalancerStrategy.Wrr, "h2c", PassHostHeader: true, "default",
+            TimeSpan.FromMilliseconds(100), null, null, null);
+        var table = RoutingTable.Empty with
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        });
-        var config = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        var destination = backend.ToString();
-        RequestDelegate terminal = async ctx =>
-        {
-            var error = await forwarder.SendAsync(ctx, destination, invoker, config, PassHostTransformer.Instance);
-            if (error != ForwarderError.None && !ctx.Response.HasStarted)
-            {
-                await ProxyErrors.WriteAsync(ctx, ProxyErrorKind.BadGateway, "backend failed: " + error);
-            }
+            Services = RoutingTable.Empty.Services.Add("default-backend", service),
+            ServersTransports = RoutingTable.Empty.ServersTransports.Add("default", ServersTransportConfig.Default),
         };
+        var forwarder = new YarpBackendForwarder(app.Services.GetRequiredService<IHttpForwarder>(), table, new TestSwapState(), NullLogger.Instance);
+        var backendServer = BackendServers.From(server);
+        RequestDelegate terminal = async ctx => await forwarder.ForwardAsync(ctx, backendServer, service);
 
         TestGateway? gateway = null;
         app.Run(ctx => gateway!._pipeline(ctx));
@@ -103,18 +97,6 @@ public sealed class TestGateway : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
-    }
-
-    /// <summary>passHostHeader: the backend sees the (possibly rewritten) request host.</summary>
-    private sealed class PassHostTransformer : HttpTransformer
-    {
-        public static readonly PassHostTransformer Instance = new();
-
-        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
-        {
-            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            proxyRequest.Headers.Host = httpContext.Request.Host.Value;
-        }
     }
 }
 

@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client.Web;
+using Switchyard.Routing.Table;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class GrpcWebTests
+{
+    private GrpcTestBackend _backend = null!;
+    private TestGateway _gateway = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        // Plain gRPC only, and strict about te: trailers (Traefik's grpcWeb fails here: traefik#10110).
+        _backend = await GrpcTestBackend.StartAsync("b", new GrpcTestBackendOptions { RequireTeTrailers = true });
+        _gateway = await TestGateway.StartAsync(_backend.Address);
+        _gateway.Use(Build.Middleware(new GrpcWebConfig(["https://app.example"])));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    private Uri Address(string transport) => transport == "h1" ? _gateway.Http1Address : _gateway.H2cAddress;
+
+    private static Version Version(string transport) => transport == "h1" ? HttpVersion.Version11 : HttpVersion.Version20;
+
+    [Test]
+    public async Task UnaryCallWorksAndTrailersArrive(
+        [Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode, [Values("h1", "h2")] string transport)
+    {
+        var (channel, client) = Clients.GrpcWeb(Address(transport), mode, Version(transport));
+        using var _ = channel;
+
+        using var call = client.UnaryAsync(new EchoRequest { Message = "web", Payload = ByteString.CopyFrom(new byte[1000]) });
+        var reply = await call.ResponseAsync;
+        var headers = await call.ResponseHeadersAsync;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Message, Is.EqualTo("web"));
+            Assert.That(reply.Payload.Length, Is.EqualTo(1000));
+            Assert.That(reply.Headers["te"], Is.EqualTo("trailers"));
+            Assert.That(headers.GetValue("x-backend"), Is.EqualTo("b"));
+            Assert.That(call.GetStatus().StatusCode, Is.EqualTo(StatusCode.OK));
+            Assert.That(call.GetTrailers().GetValue("x-trailer"), Is.EqualTo("unary-b"));
+        });
+    }
+
+    [Test]
+    public async Task ServerStreamingDeliversEachMessageAsItArrives(
+        [Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode, [Values("h1", "h2")] string transport)
+    {
+        var (channel, client) = Clients.GrpcWeb(Address(transport), mode, Version(transport));
+        using var _ = channel;
+
+        using var call = client.ServerStream(new StreamRequest { Message = "s", Count = 4, IntervalMs = 150 });
+        var arrivals = new List<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+        var counts = new List<int>();
+        await foreach (var reply in call.ResponseStream.ReadAllAsync())
+        {
+            arrivals.Add(clock.Elapsed);
+            counts.Add(reply.Count);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(counts, Is.EqualTo(new[] { 1, 2, 3, 4 }));
+            // Buffered until the end, all four would arrive together; flushed, they are ~450 ms apart.
+            Assert.That(arrivals[^1] - arrivals[0], Is.GreaterThan(TimeSpan.FromMilliseconds(300)));
+            Assert.That(call.GetStatus().StatusCode, Is.EqualTo(StatusCode.OK));
+            Assert.That(call.GetTrailers().GetValue("x-trailer"), Is.EqualTo("stream-b"));
+        });
+    }
+
+    [Test]
+    public async Task ErrorStatusAndMessageArrive([Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode)
+    {
+        var (channel, client) = Clients.GrpcWeb(_gateway.Http1Address, mode, HttpVersion.Version11);
+        using var _ = channel;
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.UnaryAsync(new EchoRequest { FailWithStatus = (int)StatusCode.FailedPrecondition, FailMessage = "not now" }));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(ex.Status.Detail, Is.EqualTo("not now"));
+    }
+
+    [TestCase("application/grpc-web+proto", false)]
+    [TestCase("application/grpc-web-text", true)]
+    public async Task TrailersOnlyAnswerHasExactlyOneTrailerFrame(string contentType, bool text)
+    {
+        using var http = Clients.Http();
+        var message = new EchoRequest { FailWithStatus = (int)StatusCode.NotFound, FailMessage = "gone" }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        var body = text ? Encoding.ASCII.GetBytes(Convert.ToBase64String(frame)) : frame;
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.Http1Address, "/switchyard.test.Echo/Unary"))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("Origin", "https://app.example");
+        using var response = await http.SendAsync(request);
+        var raw = await response.Content.ReadAsByteArrayAsync();
+        var bytes = text ? Convert.FromBase64String(Encoding.ASCII.GetString(raw)) : raw;
+
+        var frames = ParseFrames(bytes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType!.MediaType, Does.StartWith(text ? "application/grpc-web-text" : "application/grpc-web"));
+            Assert.That(frames, Has.Count.EqualTo(1), "exactly one frame (Traefik adds an empty second one: traefik#13842)");
+            Assert.That(frames[0].Flags, Is.EqualTo(0x80), "it is a trailer frame");
+            Assert.That(frames[0].Text, Does.Contain("grpc-status:5\r\n"));
+            Assert.That(frames[0].Text, Does.Contain("grpc-message:gone\r\n"));
+            Assert.That(response.Headers.Contains("grpc-status"), Is.False, "the status travels in the frame only");
+            Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("https://app.example"));
+            Assert.That(response.Headers.GetValues("Access-Control-Expose-Headers").Single(), Does.Contain("grpc-status").And.Contain("grpc-message"));
+        });
+    }
+
+    [Test]
+    public async Task PreflightIsAnsweredForAllowedOriginsWithoutReachingTheBackend()
+    {
+        using var http = Clients.Http();
+        var before = _backend.Calls;
+
+        async Task<HttpResponseMessage> Preflight(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, new Uri(_gateway.Http1Address, "/switchyard.test.Echo/Unary"));
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type,x-grpc-web,x-user-agent");
+            return await http.SendAsync(request);
+        }
+
+        using var allowed = await Preflight("https://app.example");
+        using var denied = await Preflight("https://evil.example");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(allowed.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("https://app.example"));
+            Assert.That(allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), Is.EqualTo("content-type,x-grpc-web,x-user-agent"));
+            Assert.That(allowed.Headers.GetValues("Access-Control-Allow-Methods").Single(), Does.Contain("POST"));
+            Assert.That(denied.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
+            Assert.That(_backend.Calls, Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task WildcardAllowsAnyOrigin()
+    {
+        await using var gateway = await TestGateway.StartAsync(_backend.Address);
+        gateway.Use(Build.Middleware(new GrpcWebConfig(["*"])));
+        using var http = Clients.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri(gateway.Http1Address, "/switchyard.test.Echo/Unary"));
+        request.Headers.Add("Origin", "https://anything.example");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("https://anything.example"));
+    }
+
+    [Test]
+    public async Task PlainGrpcPassesThroughUntouched()
+    {
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        using var call = client.UnaryAsync(new EchoRequest { Message = "plain" });
+        Assert.That((await call.ResponseAsync).Message, Is.EqualTo("plain"));
+        Assert.That(call.GetTrailers().GetValue("x-trailer"), Is.EqualTo("unary-b"));
+    }
+
+    private static List<(byte Flags, string Text)> ParseFrames(byte[] bytes)
+    {
+        var frames = new List<(byte, string)>();
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            Assert.That(bytes.Length - offset, Is.GreaterThanOrEqualTo(5), "truncated frame header");
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 1));
+            frames.Add((bytes[offset], Encoding.ASCII.GetString(bytes, offset + 5, length)));
+            offset += 5 + length;
+        }
+
+        return frames;
+    }
+}
