@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using Switchyard.DataPlane.Forwarding;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.EntryPoints;
+
+/// <summary>
+/// The TLS side of a table, ready for the handshake callback: certificates indexed by DNS name (exact, then
+/// wildcard), the default certificate (TLSStore default, else a generated self-signed one), and the TLSOption
+/// that applies to each host (from the Host() matchers of routers naming tls.options, like Traefik).
+/// </summary>
+public sealed partial class CompiledTls
+{
+    private static readonly Lazy<SslStreamCertificateContext> Generated = new(() =>
+        SslStreamCertificateContext.Create(SelfSignedCertificate.Create("switchyard.default"), null));
+
+    private readonly Dictionary<string, SslStreamCertificateContext> _exact;
+    private readonly Dictionary<string, SslStreamCertificateContext> _wildcard;
+    private readonly SslStreamCertificateContext _default;
+    private readonly Dictionary<string, string> _optionsByHost;
+    private readonly ImmutableSortedDictionary<string, TlsOptionsConfig> _options;
+    private readonly ConcurrentDictionary<(SslStreamCertificateContext, string), SslServerAuthenticationOptions> _cache = new();
+
+    private CompiledTls(
+        Dictionary<string, SslStreamCertificateContext> exact,
+        Dictionary<string, SslStreamCertificateContext> wildcard,
+        SslStreamCertificateContext @default,
+        Dictionary<string, string> optionsByHost,
+        ImmutableSortedDictionary<string, TlsOptionsConfig> options)
+    {
+        _exact = exact;
+        _wildcard = wildcard;
+        _default = @default;
+        _optionsByHost = optionsByHost;
+        _options = options;
+    }
+
+    public static CompiledTls Build(RoutingTable table, ISwapState state, ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        var exact = new Dictionary<string, SslStreamCertificateContext>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, SslStreamCertificateContext>(StringComparer.OrdinalIgnoreCase);
+        var byId = new Dictionary<string, SslStreamCertificateContext>(StringComparer.Ordinal);
+        foreach (var (id, cert) in table.Tls.Certificates)
+        {
+            if (cert.Pem.KeyPem is not { } key)
+            {
+                continue;
+            }
+
+            SslStreamCertificateContext context;
+            try
+            {
+                // Kept in swap state by content, so an unchanged certificate is not re-parsed on every swap.
+                var stateKey = $"tls-cert/{id}/{cert.Pem.Fingerprint}/{key.GetHashCode(StringComparison.Ordinal)}";
+                context = state.GetOrAdd(stateKey, () => new CertificateHolder(
+                    SslStreamCertificateContext.Create(PemLoader.LoadWithKey(cert.Pem.CertificatePem, key), null))).Context;
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneCertificateInvalid, "CertificateInvalid",
+                    null, null, $"certificate {id} ({cert.Pem.Source}) cannot be loaded: {ex.Message}"));
+                continue;
+            }
+
+            byId[id] = context;
+            foreach (var name in cert.DnsNames)
+            {
+                if (name.StartsWith("*.", StringComparison.Ordinal))
+                {
+                    wildcard.TryAdd(name[2..], context);
+                }
+                else
+                {
+                    exact.TryAdd(name, context);
+                }
+            }
+        }
+
+        var @default = table.Tls.Stores.TryGetValue("default", out var store) && store.DefaultCertificate is { } defId
+            && byId.TryGetValue(defId, out var storeDefault) ? storeDefault : Generated.Value;
+
+        var optionsByHost = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var router in table.Routers)
+        {
+            if (router.Tls?.Options is not { } optionsId)
+            {
+                continue;
+            }
+
+            foreach (Match m in HostArguments().Matches(router.Rule))
+            {
+                foreach (Match v in QuotedValue().Matches(m.Groups[1].Value))
+                {
+                    optionsByHost.TryAdd(v.Groups[1].Value, optionsId);
+                }
+            }
+        }
+
+        return new CompiledTls(exact, wildcard, @default, optionsByHost, table.Tls.Options);
+    }
+
+    /// <summary>The server options for a handshake with this SNI (null when the client sent none).</summary>
+    /// <exception cref="AuthenticationException">sniStrict and no certificate for the name.</exception>
+    public SslServerAuthenticationOptions Select(string? serverName)
+    {
+        var optionsId = serverName is not null && _optionsByHost.TryGetValue(serverName, out var o) ? o : "default";
+        var options = _options.TryGetValue(optionsId, out var opt) ? opt : (_options.TryGetValue("default", out var def) ? def : null);
+        var certificate = FindCertificate(serverName);
+        if (certificate is null)
+        {
+            if (options?.SniStrict == true)
+            {
+                throw new AuthenticationException($"sniStrict: no certificate for '{serverName}'");
+            }
+
+            certificate = _default;
+        }
+
+        return _cache.GetOrAdd((certificate, optionsId), static (key, opts) => TlsServerOptions.Create(key.Item1, opts), options);
+    }
+
+    private SslStreamCertificateContext? FindCertificate(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName))
+        {
+            return null;
+        }
+
+        if (_exact.TryGetValue(serverName, out var exact))
+        {
+            return exact;
+        }
+
+        var dot = serverName.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && _wildcard.TryGetValue(serverName[(dot + 1)..], out var wild) ? wild : null;
+    }
+
+    [GeneratedRegex(@"Host\s*\(([^)]*)\)")]
+    private static partial Regex HostArguments();
+
+    [GeneratedRegex("[`\"]([^`\"]+)[`\"]")]
+    private static partial Regex QuotedValue();
+
+    private sealed class CertificateHolder(SslStreamCertificateContext context) : IDisposable
+    {
+        public SslStreamCertificateContext Context { get; } = context;
+
+        public void Dispose() => Context.TargetCertificate.Dispose();
+    }
+}

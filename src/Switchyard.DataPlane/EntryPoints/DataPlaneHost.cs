@@ -1,0 +1,236 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.Health;
+using Switchyard.DataPlane.Pipeline;
+using Switchyard.DataPlane.Swap;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchyard.DataPlane.EntryPoints;
+
+/// <summary>
+/// The data plane of one process: the table holder, and one Kestrel server per entry point (Kestrel's limits
+/// — keep-alive, header timeout, HTTP/2 streams and windows — are per server, and entry points need their own).
+/// All servers share the table, the swap state and the YARP forwarder.
+/// </summary>
+public sealed partial class DataPlaneHost : IAsyncDisposable
+{
+    private readonly List<(EntryPointOptions Options, WebApplication App, List<ListenOptions> Listeners)> _servers = [];
+    private readonly ServiceProvider _shared;
+    private readonly ILogger _logger;
+
+    private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpForwarder();
+        configureServices?.Invoke(services);
+        services.AddSingleton<SwapState>();
+        services.AddSingleton(sp => new TableBuilder(
+            [.. entryPoints.Select(e => e.Name)], sp.GetRequiredService<IHttpForwarder>(), sp.GetRequiredService<SwapState>(), sp, loggerFactory));
+        services.AddSingleton<TableHolder>();
+        services.AddSingleton<GatewayHealth>();
+        _shared = services.BuildServiceProvider();
+        _logger = loggerFactory.CreateLogger<DataPlaneHost>();
+        Tables = _shared.GetRequiredService<TableHolder>();
+        Health = _shared.GetRequiredService<GatewayHealth>();
+
+        for (var i = 0; i < entryPoints.Count; i++)
+        {
+            _servers.Add(CreateServer(entryPoints[i], i, loggerFactory));
+        }
+    }
+
+    /// <summary>The table being served; call <see cref="TableHolder.Swap"/> to publish a new one.</summary>
+    public TableHolder Tables { get; }
+
+    public GatewayHealth Health { get; }
+
+    /// <summary>Services shared by every table build (logging, time provider, YARP forwarder, extras).</summary>
+    public IServiceProvider Services => _shared;
+
+    public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var ep in entryPoints)
+        {
+            if (!names.Add(ep.Name))
+            {
+                throw new ArgumentException($"entry point '{ep.Name}' is defined twice");
+            }
+        }
+
+        return new DataPlaneHost(entryPoints, loggerFactory, configureServices);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var (options, app, _) in _servers)
+        {
+            await app.StartAsync(cancellationToken);
+            LogListening(_logger, options.Name, Endpoint(options.Name).ToString(), options.Tls, options.Admin);
+        }
+
+        Health.SetListenersUp(true);
+    }
+
+    /// <summary>The bound address of an entry point (the real port when configured with port 0).</summary>
+    public IPEndPoint Endpoint(string entryPoint)
+    {
+        foreach (var (options, _, listeners) in _servers)
+        {
+            if (options.Name == entryPoint)
+            {
+                return listeners[^1].IPEndPoint!;
+            }
+        }
+
+        throw new ArgumentException($"no entry point '{entryPoint}'");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        Health.SetListenersUp(false);
+        foreach (var (_, app, _) in _servers)
+        {
+            await app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Health.SetListenersUp(false);
+        foreach (var (options, app, _) in _servers)
+        {
+            using var cts = new CancellationTokenSource(options.ShutdownGrace);
+            try
+            {
+                await app.StopAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Grace over: remaining connections are dropped by DisposeAsync.
+            }
+
+            await app.DisposeAsync();
+        }
+
+        await _shared.DisposeAsync();
+    }
+
+    private (EntryPointOptions, WebApplication, List<ListenOptions>) CreateServer(EntryPointOptions options, int index, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);
+        var listeners = new List<ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            ConfigureLimits(kestrel.Limits, options);
+            ConfigureListeners(kestrel, options, listeners);
+        });
+
+        if (options.Admin)
+        {
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(Health.Service);
+            builder.Services.AddRouting();
+        }
+
+        var app = builder.Build();
+        if (options.Admin)
+        {
+            app.UseRouting();
+            AdminEndpoints.Map(app, Health);
+        }
+        else
+        {
+            var handler = new ProxyHandler(Tables, index);
+            app.Run(handler.InvokeAsync);
+        }
+
+        return (options, app, listeners);
+    }
+
+    /// <summary>Kestrel limits chosen so that nothing but an explicit deadline cuts a long gRPC stream.</summary>
+    private static void ConfigureLimits(KestrelServerLimits limits, EntryPointOptions options)
+    {
+        // A client stream that sends one small message every few seconds is legitimate: no minimum data rates.
+        limits.MinRequestBodyDataRate = null;
+        limits.MinResponseDataRate = null;
+        limits.MaxRequestBodySize = null;
+        limits.MaxConcurrentConnections = null;
+        limits.MaxConcurrentUpgradedConnections = null;
+        // Applies only while no request / stream is open on the connection.
+        limits.KeepAliveTimeout = options.IdleTimeout;
+        // Applies only while headers are being received.
+        limits.RequestHeadersTimeout = options.ReadHeaderTimeout;
+        limits.Http2.MaxStreamsPerConnection = options.MaxConcurrentStreams;
+        limits.Http2.InitialStreamWindowSize = options.InitialStreamWindowSize;
+        limits.Http2.InitialConnectionWindowSize = Math.Max(options.InitialConnectionWindowSize, options.InitialStreamWindowSize);
+        limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay ?? TimeSpan.MaxValue;
+        limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+    }
+
+    private void ConfigureListeners(KestrelServerOptions kestrel, EntryPointOptions options, List<ListenOptions> listeners)
+    {
+        if (options.Tls)
+        {
+            kestrel.Listen(options.Endpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                AddConnectionAge(listen, options);
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    // Certificates and TLSOptions come from the table being served at handshake time.
+                    OnConnection = ctx => ValueTask.FromResult(Tables.Current.Tls.Select(ctx.ClientHelloInfo.ServerName)),
+                    HandshakeTimeout = TimeSpan.FromSeconds(10),
+                });
+                listeners.Add(listen);
+            });
+            return;
+        }
+
+        // Cleartext: HTTP/1.1 and h2c on one port (see H2cPrefaceSniffer). The hidden HTTP/2 listener is bound first
+        // so its pipeline exists before the public port accepts anything.
+        var sniffer = new H2cPrefaceSniffer();
+        kestrel.Listen(IPAddress.Loopback, 0, hidden =>
+        {
+            hidden.Protocols = HttpProtocols.Http2;
+            hidden.Use(sniffer.CaptureHttp2Pipeline);
+            AddConnectionAge(hidden, options);
+            listeners.Add(hidden);
+        });
+        kestrel.Listen(options.Endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            if (!options.Tls)
+            {
+                listen.Use(sniffer.Sniff);
+            }
+
+            AddConnectionAge(listen, options);
+            listeners.Add(listen);
+        });
+    }
+
+    private static void AddConnectionAge(ListenOptions listen, EntryPointOptions options)
+    {
+        if (options.MaxConnectionAge is { } age)
+        {
+            listen.Use(ConnectionAgeLimiter.Create(age, options.MaxConnectionAgeGrace));
+        }
+    }
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "entry point {EntryPoint} listening on {Endpoint} (tls: {Tls}, admin: {Admin})")]
+    private static partial void LogListening(ILogger logger, string entryPoint, string endpoint, bool tls, bool admin);
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http;
+using Switchyard.DataPlane.EntryPoints;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Rules;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Swap;
+
+/// <summary>
+/// A RoutingTable made ready to serve: per entry point a router index (TLS and cleartext routers apart), per
+/// router one pre-composed RequestDelegate (middlewares → service), and the TLS selection. Immutable once built;
+/// requests hold a reference (counted by its <see cref="SwapGeneration"/>) until they finish.
+/// </summary>
+public sealed class CompiledTable
+{
+    private readonly EntryPointRoutes[] _entryPoints;
+
+    internal CompiledTable(RoutingTable table, SwapGeneration generation, EntryPointRoutes[] entryPoints,
+        CompiledTls tls, ImmutableArray<Diagnostic> diagnostics, string fingerprint)
+    {
+        Table = table;
+        Generation = generation;
+        _entryPoints = entryPoints;
+        Tls = tls;
+        Diagnostics = diagnostics;
+        Fingerprint = fingerprint;
+    }
+
+    public RoutingTable Table { get; }
+
+    public SwapGeneration Generation { get; }
+
+    /// <summary>Problems found while building (routers answering an error instead of their middlewares/service).</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Certificates and TLSOptions for the TLS entry points.</summary>
+    public CompiledTls Tls { get; }
+
+    /// <summary>Structural identity of the source table (a swap to an equal table is skipped).</summary>
+    internal string Fingerprint { get; }
+
+    /// <summary>Find the handler for a request on an entry point (index in the static config's order).</summary>
+    public RequestDelegate? Match(int entryPoint, IRequestFacts request, bool tls)
+    {
+        var routes = _entryPoints[entryPoint];
+        var lookup = tls ? routes.Tls : routes.Cleartext;
+        var router = lookup(request);
+        return router is null ? null : routes.Handlers[router];
+    }
+}
+
+/// <summary>The routers of one entry point.</summary>
+internal sealed record EntryPointRoutes(
+    Func<IRequestFacts, Router?> Cleartext,
+    Func<IRequestFacts, Router?> Tls,
+    Dictionary<Router, RequestDelegate> Handlers);

@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.EntryPoints;
+using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Forwarding;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Pipeline;
+using Switchyard.DataPlane.Services;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Table;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchyard.DataPlane.Swap;
+
+/// <summary>
+/// Builds a <see cref="CompiledTable"/> off the request path: service handlers (ServiceTreeBuilder), middlewares
+/// (MiddlewareRegistry), one composed delegate per router, one router index per entry point, TLS selection.
+/// A router whose middleware or service cannot be built answers an explicit error and yields a diagnostic —
+/// never a silent pass-through.
+/// </summary>
+public sealed class TableBuilder(
+    IReadOnlyList<string> entryPoints,
+    IHttpForwarder httpForwarder,
+    SwapState state,
+    IServiceProvider services,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _forwardLogger = loggerFactory.CreateLogger("Switchyard.Forwarding");
+
+    public IReadOnlyList<string> EntryPoints { get; } = entryPoints;
+
+    public CompiledTable Build(RoutingTable table, string fingerprint)
+    {
+        var generation = state.BeginGeneration();
+        try
+        {
+            return BuildCore(table, fingerprint, generation);
+        }
+        catch
+        {
+            generation.Release();
+            throw;
+        }
+    }
+
+    private CompiledTable BuildCore(RoutingTable table, string fingerprint, SwapGeneration generation)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger);
+        var serviceHandlers = ServiceTreeBuilder.Build(table, forwarder, generation, services);
+        var middlewareContext = new MiddlewareBuildContext(services, generation, table);
+        var middlewares = new Dictionary<string, (IRouteMiddleware? Middleware, string? Error)>(StringComparer.Ordinal);
+
+        var handlers = new Dictionary<Router, RequestDelegate>(ReferenceEqualityComparer.Instance);
+        foreach (var router in table.Routers)
+        {
+            handlers[router] = ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics);
+        }
+
+        var routes = new EntryPointRoutes[EntryPoints.Count];
+        for (var i = 0; i < routes.Length; i++)
+        {
+            var name = EntryPoints[i];
+            var cleartext = new List<Router>();
+            var tls = new List<Router>();
+            foreach (var router in table.Routers)
+            {
+                if (router.EntryPoints.Contains(name))
+                {
+                    (router.Tls is null ? cleartext : tls).Add(router);
+                }
+            }
+
+            routes[i] = new EntryPointRoutes(RouterLookup.Build(cleartext), RouterLookup.Build(tls), handlers);
+        }
+
+        var compiledTls = CompiledTls.Build(table, generation, diagnostics);
+        return new CompiledTable(table, generation, routes, compiledTls, diagnostics.ToImmutable(), fingerprint);
+    }
+
+    private static RequestDelegate ComposeRouter(
+        Router router,
+        RoutingTable table,
+        IReadOnlyDictionary<string, IServiceHandler> serviceHandlers,
+        Dictionary<string, (IRouteMiddleware? Middleware, string? Error)> middlewares,
+        MiddlewareBuildContext context,
+        ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        if (!serviceHandlers.TryGetValue(router.Service, out var service))
+        {
+            var message = $"router {router.Name}: service '{router.Service}' cannot be served by the data plane";
+            diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneServiceUnavailable, "ServiceUnavailable",
+                router.Source, $"spec.routes[{router.RouteIndex}].services", message));
+            return ErrorAnswer(ProxyErrorKind.Unavailable, message);
+        }
+
+        var built = new IRouteMiddleware[router.Middlewares.Length];
+        for (var i = 0; i < built.Length; i++)
+        {
+            var id = router.Middlewares[i];
+            if (!middlewares.TryGetValue(id, out var entry))
+            {
+                if (!table.Middlewares.TryGetValue(id, out var config))
+                {
+                    entry = (null, $"middleware {id}: not found in the table");
+                }
+                else
+                {
+                    entry = MiddlewareRegistry.TryCreate(id, config, context, out var mw, out var error) ? (mw, null) : (null, error);
+                }
+
+                middlewares[id] = entry;
+            }
+
+            if (entry.Middleware is null)
+            {
+                var message = $"router {router.Name} is disabled: {entry.Error}";
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneMiddlewareUnavailable, "MiddlewareUnavailable",
+                    router.Source, $"spec.routes[{router.RouteIndex}].middlewares[{i}]", message));
+                return ErrorAnswer(ProxyErrorKind.Unavailable, message);
+            }
+
+            built[i] = entry.Middleware;
+        }
+
+        RequestDelegate next = service.HandleAsync;
+        for (var i = built.Length - 1; i >= 0; i--)
+        {
+            var middleware = built[i];
+            var inner = next;
+            next = ctx => middleware.InvokeAsync(ctx, inner);
+        }
+
+        return next;
+    }
+
+    private static RequestDelegate ErrorAnswer(ProxyErrorKind kind, string message) =>
+        ctx => ProxyErrors.WriteAsync(ctx, kind, message);
+}
