@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using k8s.Models;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Compiler;
+
+/// <summary>
+/// Builds the load balancer of one Kubernetes Service port named by a service entry (Traefik's
+/// buildServersLB + loadServers): port lookup, scheme inference, servers from the EndpointSlices matched by
+/// port name (or the ClusterIP with nativeLB, or the external name), settings with defaults. Results are
+/// memoized by everything that shapes them, so 10 000 routes to one Service build it once.
+/// </summary>
+internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTransportProcessor transports, ServiceRegistry registry)
+{
+    private static readonly JsonSerializerOptions KeyOptions = new() { WriteIndented = false };
+
+    private readonly Dictionary<string, (string? Id, ImmutableArray<Problem> Problems)> _memo = new(StringComparer.Ordinal);
+
+    /// <summary>The service id, or null when an error prevents it; problems are for the referencing object.</summary>
+    public (string? Id, ImmutableArray<Problem> Problems) Build(LoadBalancerSpec spec, string serviceNamespace)
+    {
+        var identity = Identity(spec, serviceNamespace);
+        if (_memo.TryGetValue(identity, out var cached))
+        {
+            return cached;
+        }
+
+        var problems = new List<Problem>();
+        var id = BuildCore(spec, serviceNamespace, identity, problems);
+        var result = (problems.Any(p => p.Severity == Severity.Error) ? null : id, problems.ToImmutableArray());
+        _memo[identity] = result;
+        return result;
+    }
+
+    /// <summary>
+    /// Everything that shapes the result (weight, kind and namespace are the caller's business). The common
+    /// case is a few scalars; nested settings fall back to their JSON, which is exact but slower.
+    /// </summary>
+    private static string Identity(LoadBalancerSpec spec, string ns)
+    {
+        if (spec is { Sticky: null, HealthCheck: null, PassiveHealthCheck: null, ResponseForwarding: null, Middlewares: null })
+        {
+            return string.Join('\n', ns, spec.Name, spec.Port?.Value, spec.Scheme, spec.Strategy, spec.PassHostHeader?.ToString(),
+                spec.ServersTransport, spec.NativeLB?.ToString(), spec.NodePortLB?.ToString());
+        }
+
+        return ns + "\n" + JsonSerializer.Serialize(spec with { Weight = null, Kind = null, Namespace = null }, KeyOptions);
+    }
+
+    private string? BuildCore(LoadBalancerSpec spec, string ns, string identity, List<Problem> problems)
+    {
+        var key = new ObjectKey(ns, spec.Name);
+        if (!context.Services.TryGetValue(key, out var service))
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.ServiceNotFound, "ServiceNotFound", $"Service {key} not found", ".name"));
+            return null;
+        }
+
+        if (spec.Port?.Value is not { Length: > 0 } portText)
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.ServicePortNotFound, "ServicePortNotFound",
+                $"a port (number or name) is required for Service {key}", ".port"));
+            return null;
+        }
+
+        var isExternalName = string.Equals(service.Spec?.Type, "ExternalName", StringComparison.Ordinal);
+        var port = FindPort(service, spec.Port, isExternalName);
+        if (port is null)
+        {
+            var known = string.Join(", ", (service.Spec?.Ports ?? []).Select(p => string.IsNullOrEmpty(p.Name) ? $"{p.Port}" : $"{p.Name} ({p.Port})"));
+            problems.Add(Problem.Error(DiagnosticCodes.ServicePortNotFound, "ServicePortNotFound",
+                $"Service {key} has no port '{portText}'" + (known.Length > 0 ? $" (it has: {known})" : ""), ".port"));
+            return null;
+        }
+
+        if (!ServiceScheme.TryResolve(spec.Scheme, port.Name, port.Port, out var scheme))
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.InvalidScheme, "InvalidScheme",
+                $"scheme '{spec.Scheme}' is not http, https or h2c", ".scheme"));
+            return null;
+        }
+
+        var strategy = LoadBalancerOptions.Strategy(spec.Strategy, problems);
+        var transport = string.IsNullOrEmpty(spec.ServersTransport) ? "default" : transports.Resolve(ns, spec.ServersTransport, problems);
+        var flush = LoadBalancerOptions.FlushInterval(spec.ResponseForwarding, problems);
+        var healthCheck = LoadBalancerOptions.HealthCheck(spec.HealthCheck, problems);
+        var passive = LoadBalancerOptions.PassiveHealthCheck(spec.PassiveHealthCheck, problems);
+        if (spec.Middlewares is { Count: > 0 })
+        {
+            // Dropping them silently could drop an auth check; refusing the route is the safe answer.
+            problems.Add(Problem.Error(DiagnosticCodes.InvalidServiceValue, "ServiceMiddlewaresUnsupported",
+                "middlewares on a service entry are not supported; put them on the route", ".middlewares"));
+        }
+
+        if (spec.NodePortLB == true)
+        {
+            problems.Add(Problem.Warning(DiagnosticCodes.InvalidServiceValue, "NodePortLBUnsupported",
+                "nodePortLB is not supported (no Node objects); servers come from the EndpointSlices", ".nodePortLB"));
+        }
+
+        var id = Naming.ServicePortId(ns, spec.Name, portText);
+        var servers = Servers(spec, service, port, key, scheme, isExternalName, problems);
+        if (servers is null || strategy is null || transport is null || problems.Any(p => p.Severity == Severity.Error))
+        {
+            return null;
+        }
+
+        if (servers.Value.IsEmpty)
+        {
+            var message = $"Service {key} has no ready endpoint for port '{port.Name ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}'";
+            if (!context.Options.AllowEmptyServices)
+            {
+                problems.Add(Problem.Error(DiagnosticCodes.ServiceHasNoEndpoints, "ServiceHasNoEndpoints",
+                    message + "; the route is dropped (allowEmptyServices is off)", ".name"));
+                return null;
+            }
+
+            problems.Add(Problem.Warning(DiagnosticCodes.ServiceEmptyServedAsError, "ServiceEmptyServedAsError",
+                message + "; calls get 503 until one is ready (allowEmptyServices)", ".name"));
+            return registry.Add(id, identity, new ErrorService(503, message));
+        }
+
+        var lb = new LoadBalancerService(
+            servers.Value,
+            strategy.Value,
+            scheme,
+            spec.PassHostHeader ?? true,
+            transport,
+            flush,
+            LoadBalancerOptions.Sticky(spec.Sticky, id),
+            healthCheck,
+            passive);
+        return registry.Add(id, identity, lb);
+    }
+
+    /// <summary>Traefik's getServicePort: by number or by name; an ExternalName Service accepts any number.</summary>
+    private static V1ServicePort? FindPort(V1Service service, IntOrString port, bool isExternalName)
+    {
+        var isNumber = LoadBalancerOptions.TryPortNumber(port, out var number);
+        foreach (var p in service.Spec?.Ports ?? [])
+        {
+            if (isNumber ? p.Port == number : string.Equals(p.Name, port.Value, StringComparison.Ordinal))
+            {
+                return p;
+            }
+        }
+
+        return isExternalName && isNumber ? new V1ServicePort { Port = number } : null;
+    }
+
+    /// <summary>Servers sorted by URL; null after an error; empty when no endpoint is ready.</summary>
+    private ImmutableArray<ServerConfig>? Servers(LoadBalancerSpec spec, V1Service service, V1ServicePort port, ObjectKey key,
+        string scheme, bool isExternalName, List<Problem> problems)
+    {
+        if (isExternalName)
+        {
+            if (!context.Options.AllowExternalNameServices)
+            {
+                problems.Add(Problem.Error(DiagnosticCodes.ExternalNameNotAllowed, "ExternalNameNotAllowed",
+                    $"Service {key} is of type ExternalName, which allowExternalNameServices does not allow", ".name"));
+                return null;
+            }
+
+            return [new ServerConfig($"{scheme}://{HostPort(service.Spec?.ExternalName ?? "", port.Port)}")];
+        }
+
+        if (spec.NativeLB ?? context.Options.NativeLBByDefault)
+        {
+            var clusterIp = service.Spec?.ClusterIP;
+            if (string.IsNullOrEmpty(clusterIp) || clusterIp == "None")
+            {
+                problems.Add(Problem.Error(DiagnosticCodes.NativeLbNoClusterIp, "NativeLBNoClusterIP",
+                    $"nativeLB needs a ClusterIP, and Service {key} has none (headless?)", ".nativeLB"));
+                return null;
+            }
+
+            return [new ServerConfig($"{scheme}://{HostPort(clusterIp, port.Port)}")];
+        }
+
+        // Endpoint ports carry the Service port's name ("" for a single unnamed port).
+        var portName = port.Name ?? "";
+        var byUrl = new SortedDictionary<string, bool>(StringComparer.Ordinal); // url → terminating
+        foreach (var slice in context.EndpointSlices.GetValueOrDefault(key) ?? [])
+        {
+            var endpointPort = (slice.Ports ?? []).FirstOrDefault(p => (p.Name ?? "") == portName && p.Port is not null);
+            if (endpointPort is null)
+            {
+                continue;
+            }
+
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                var conditions = endpoint.Conditions;
+                var serving = conditions?.Serving ?? conditions?.Ready ?? true;
+                if (!serving)
+                {
+                    continue;
+                }
+
+                var terminating = conditions?.Terminating ?? false;
+                foreach (var address in endpoint.Addresses ?? [])
+                {
+                    var url = $"{scheme}://{HostPort(address, endpointPort.Port!.Value)}";
+                    // The same address in two slices: it is terminating only if every copy says so.
+                    byUrl[url] = byUrl.TryGetValue(url, out var seen) ? seen && terminating : terminating;
+                }
+            }
+        }
+
+        return [.. byUrl.Select(kv => new ServerConfig(kv.Key, 1, kv.Value))];
+    }
+
+    /// <summary>host:port, with IPv6 literals in brackets.</summary>
+    public static string HostPort(string host, int port)
+    {
+        var h = IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
+        return $"{h}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+}

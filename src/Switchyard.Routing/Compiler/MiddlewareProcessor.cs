@@ -1,0 +1,267 @@
+using System.Collections.Immutable;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+using Switchyard.Model.Traefik.Middlewares;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Compiler;
+
+/// <summary>
+/// Step 4: every Middleware is checked and mapped once (reported on itself); chains are flattened with
+/// cycle detection. Routes then resolve their references through <see cref="ResolveForRoute"/>: a missing,
+/// cross-namespace or broken middleware is an error on that route only (Traefik drops such a router silently).
+/// </summary>
+internal sealed class MiddlewareProcessor
+{
+    private readonly CompileContext _context;
+    private readonly Dictionary<string, MiddlewareConfig> _configs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _invalid = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, Chain> _chains = [];
+    private readonly Dictionary<ObjectKey, ImmutableArray<string>?> _flattened = [];
+    private readonly List<ObjectKey> _visiting = [];
+
+    public MiddlewareProcessor(CompileContext context, ServiceResolver services, ServersTransportProcessor transports)
+    {
+        _context = context;
+        var mapper = new MiddlewareConfigMapper(context, services, transports);
+        foreach (var middleware in CompileContext.Sorted(context.Middlewares))
+        {
+            var owner = CompileContext.RefOf(middleware);
+            var key = CompileContext.KeyOf(middleware.Metadata);
+            var id = Naming.ObjectId(owner.Namespace, owner.Name);
+            var types = TypesOf(middleware.Spec);
+            if (types.Count != 1)
+            {
+                context.Error(types.Count == 0 ? DiagnosticCodes.MiddlewareNoType : DiagnosticCodes.MiddlewareMultipleTypes,
+                    types.Count == 0 ? "MiddlewareNoType" : "MiddlewareMultipleTypes", owner, "spec",
+                    types.Count == 0 ? "a Middleware needs exactly one type (rateLimit, headers, ...)" : $"a Middleware has exactly one type; this one has {string.Join(", ", types)}");
+                _invalid.Add(id);
+                continue;
+            }
+
+            var type = types[0];
+            switch (type)
+            {
+                case "chain":
+                    _chains[key] = middleware.Spec.Chain!;
+                    continue;
+                case "plugin":
+                case "tap":
+                    var name = type == "plugin" ? "plugin:" + string.Join(",", middleware.Spec.Plugin!.Keys.Order(StringComparer.Ordinal)) : type;
+                    context.Warning(DiagnosticCodes.MiddlewareUnsupported, "MiddlewareUnsupported", owner, "spec." + type,
+                        $"middleware type {name} is not supported by Switchyard's data plane; routes using it answer with an error");
+                    _configs[id] = new UnsupportedMiddlewareConfig(name);
+                    continue;
+                case "ipWhiteList":
+                    context.Warning(DiagnosticCodes.MiddlewareDeprecated, "DeprecatedMiddleware", owner, "spec.ipWhiteList",
+                        "ipWhiteList is deprecated; use ipAllowList (same fields)");
+                    break;
+            }
+
+            if (mapper.Map(middleware, type, owner) is { } config)
+            {
+                _configs[id] = config;
+            }
+            else
+            {
+                _invalid.Add(id);
+            }
+        }
+
+        foreach (var chain in _chains.Keys.Order(Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)).ToList())
+        {
+            Flatten(chain);
+        }
+    }
+
+    /// <summary>Every usable middleware (chains excluded: they are flattened into routers).</summary>
+    public ImmutableSortedDictionary<string, MiddlewareConfig> Table => _configs.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+    /// <summary>Services that middlewares point to (errors.service); they belong in the table.</summary>
+    public IEnumerable<string> ServiceRoots => _configs.Values.OfType<ErrorsConfig>().Select(e => e.Service);
+
+    /// <summary>
+    /// Appends the middleware ids a route reference stands for (one id, or a flattened chain) to
+    /// <paramref name="ids"/>. Reports on the route and returns false when the route cannot be served.
+    /// </summary>
+    public bool ResolveForRoute(MiddlewareRef reference, ResourceRef route, string field, List<string> ids)
+    {
+        var key = Reference(reference, route.Namespace, out var problem);
+        if (key is null)
+        {
+            _context.Error(problem!.Code, problem.Reason, route, field, problem.Message);
+            return false;
+        }
+
+        var k = key.Value;
+        if (!_context.Middlewares.ContainsKey(k))
+        {
+            _context.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound", route, field,
+                $"Middleware {k} not found; this route is not served (the other routes are)");
+            return false;
+        }
+
+        var expanded = Expand(k);
+        if (expanded is null)
+        {
+            _context.Error(DiagnosticCodes.RouteMiddlewareInvalid, "MiddlewareInvalid", route, field,
+                $"Middleware {k} has errors (see its diagnostics); this route is not served");
+            return false;
+        }
+
+        foreach (var id in expanded.Value)
+        {
+            if (_configs[id] is UnsupportedMiddlewareConfig unsupported)
+            {
+                _context.Warning(DiagnosticCodes.RouteMiddlewareUnsupported, "MiddlewareUnsupported", route, field,
+                    $"Middleware {id} ({unsupported.TypeName}) is not supported; calls on this route get an error answer");
+            }
+        }
+
+        ids.AddRange(expanded.Value);
+        return true;
+    }
+
+    /// <summary>The leaf middleware ids of <paramref name="key"/>: itself, or its chain flattened; null when broken.</summary>
+    private ImmutableArray<string>? Expand(ObjectKey key)
+    {
+        var id = Naming.ObjectId(key.Namespace, key.Name);
+        if (_configs.ContainsKey(id))
+        {
+            return [id];
+        }
+
+        return _chains.ContainsKey(key) ? Flatten(key) : null;
+    }
+
+    private ImmutableArray<string>? Flatten(ObjectKey key)
+    {
+        if (_flattened.TryGetValue(key, out var done))
+        {
+            return done;
+        }
+
+        var middleware = _context.Middlewares[key];
+        var owner = CompileContext.RefOf(middleware);
+        _visiting.Add(key);
+        var ids = new List<string>();
+        var ok = true;
+        var members = _chains[key].Middlewares ?? [];
+        for (var i = 0; i < members.Count; i++)
+        {
+            var field = $"spec.chain.middlewares[{i}]";
+            var member = Reference(members[i], key.Namespace, out var problem);
+            if (member is null)
+            {
+                _context.Error(problem!.Code, problem.Reason, owner, field, problem.Message);
+                ok = false;
+                continue;
+            }
+
+            var m = member.Value;
+            if (!_context.Middlewares.ContainsKey(m))
+            {
+                _context.Error(DiagnosticCodes.MiddlewareChainRefNotFound, "MiddlewareNotFound", owner, field, $"Middleware {m} not found");
+                ok = false;
+                continue;
+            }
+
+            var cycleStart = _visiting.IndexOf(m);
+            if (cycleStart >= 0)
+            {
+                _context.Error(DiagnosticCodes.MiddlewareChainCycle, "MiddlewareChainCycle", owner, field,
+                    $"chain cycle: {string.Join(" → ", _visiting.Skip(cycleStart).Append(m))}");
+                ok = false;
+                continue;
+            }
+
+            var expanded = Expand(m);
+            if (expanded is null)
+            {
+                _context.Error(DiagnosticCodes.RouteMiddlewareInvalid, "MiddlewareInvalid", owner, field, $"Middleware {m} has errors (see its diagnostics)");
+                ok = false;
+                continue;
+            }
+
+            ids.AddRange(expanded.Value);
+        }
+
+        _visiting.RemoveAt(_visiting.Count - 1);
+        ImmutableArray<string>? result = ok ? [.. ids] : null;
+        _flattened[key] = result;
+        return result;
+    }
+
+    /// <summary>Namespace/name of a reference; null with a problem when it names another provider or namespace.</summary>
+    private ObjectKey? Reference(MiddlewareRef reference, string parentNs, out Problem? problem)
+    {
+        problem = null;
+        var name = reference.Name;
+        if (name.EndsWith("@kubernetescrd", StringComparison.Ordinal))
+        {
+            name = name[..^"@kubernetescrd".Length];
+        }
+
+        if (name.Contains('@'))
+        {
+            problem = Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",
+                $"Middleware '{reference.Name}' names another provider; only Kubernetes Middlewares exist here");
+            return null;
+        }
+
+        var ns = string.IsNullOrEmpty(reference.Namespace) ? parentNs : reference.Namespace;
+        if (ns != parentNs && !_context.Options.AllowCrossNamespace)
+        {
+            problem = Problem.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed",
+                $"Middleware {ns}/{name} is in another namespace and allowCrossNamespace is off");
+            return null;
+        }
+
+        return new ObjectKey(ns, name);
+    }
+
+    private static List<string> TypesOf(MiddlewareSpec s)
+    {
+        var types = new List<string>(1);
+        Add(s.AddPrefix, "addPrefix");
+        Add(s.StripPrefix, "stripPrefix");
+        Add(s.StripPrefixRegex, "stripPrefixRegex");
+        Add(s.ReplacePath, "replacePath");
+        Add(s.ReplacePathRegex, "replacePathRegex");
+        Add(s.Chain, "chain");
+        Add(s.IPWhiteList, "ipWhiteList");
+        Add(s.IPAllowList, "ipAllowList");
+        Add(s.Headers, "headers");
+        Add(s.EncodedCharacters, "encodedCharacters");
+        Add(s.Errors, "errors");
+        Add(s.RateLimit, "rateLimit");
+        Add(s.RedirectRegex, "redirectRegex");
+        Add(s.RedirectScheme, "redirectScheme");
+        Add(s.BasicAuth, "basicAuth");
+        Add(s.DigestAuth, "digestAuth");
+        Add(s.ForwardAuth, "forwardAuth");
+        Add(s.InFlightReq, "inFlightReq");
+        Add(s.Buffering, "buffering");
+        Add(s.CircuitBreaker, "circuitBreaker");
+        Add(s.Compress, "compress");
+        Add(s.PassTLSClientCert, "passTLSClientCert");
+        Add(s.Retry, "retry");
+        Add(s.ContentType, "contentType");
+        Add(s.GrpcWeb, "grpcWeb");
+        Add(s.Tap, "tap");
+        if (s.Plugin is { Count: > 0 })
+        {
+            types.Add("plugin");
+        }
+
+        return types;
+
+        void Add(object? value, string name)
+        {
+            if (value is not null)
+            {
+                types.Add(name);
+            }
+        }
+    }
+}

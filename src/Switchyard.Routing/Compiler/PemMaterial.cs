@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s.Models;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Compiler;
+
+/// <summary>
+/// Reads certificates out of Secrets and ConfigMaps, checking that the PEM parses (pure: no store, no I/O).
+/// Keys follow Traefik: tls.crt/tls.key for certificates, tls.ca then ca.crt for CA bundles.
+/// </summary>
+internal static class PemMaterial
+{
+    /// <summary>A serving or client certificate with its key (kubernetes.io/tls layout), plus its SAN DNS names.</summary>
+    public static (TlsCertificate? Certificate, Problem? Problem) ReadKeyPair(V1Secret? secret, ObjectKey key, string notFoundCode, string invalidCode)
+    {
+        if (secret is null)
+        {
+            return (null, Problem.Error(notFoundCode, "SecretNotFound", $"Secret {key} not found"));
+        }
+
+        var cert = Value(secret, "tls.crt");
+        var pkey = Value(secret, "tls.key");
+        if (cert is null || pkey is null)
+        {
+            return (null, Problem.Error(invalidCode, "SecretInvalid", $"Secret {key} has no tls.crt and tls.key"));
+        }
+
+        try
+        {
+            using var x509 = X509Certificate2.CreateFromPem(cert, pkey);
+            return (new TlsCertificate(DnsNames(x509), new PemCertificate($"Secret {key}", cert, pkey)), null);
+        }
+        catch (CryptographicException ex)
+        {
+            return (null, Problem.Error(invalidCode, "SecretInvalid", $"Secret {key}: tls.crt/tls.key is not a valid certificate and matching key ({ex.Message.TrimEnd('.')})"));
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, Problem.Error(invalidCode, "SecretInvalid", $"Secret {key}: tls.crt/tls.key is not valid PEM ({ex.Message.TrimEnd('.')})"));
+        }
+    }
+
+    /// <summary>A CA bundle from a Secret (tls.ca or ca.crt).</summary>
+    public static (PemCertificate? Ca, Problem? Problem) ReadCa(V1Secret? secret, ObjectKey key, string code)
+    {
+        if (secret is null)
+        {
+            return (null, Problem.Error(code, "SecretNotFound", $"Secret {key} not found"));
+        }
+
+        var pem = Value(secret, "tls.ca") ?? Value(secret, "ca.crt");
+        return CheckCa(pem, $"Secret {key}", code);
+    }
+
+    /// <summary>A CA bundle from a ConfigMap (tls.ca or ca.crt).</summary>
+    public static (PemCertificate? Ca, Problem? Problem) ReadCa(V1ConfigMap? configMap, ObjectKey key, string code)
+    {
+        if (configMap is null)
+        {
+            return (null, Problem.Error(code, "ConfigMapNotFound", $"ConfigMap {key} not found"));
+        }
+
+        string? pem = null;
+        foreach (var name in (string[])["tls.ca", "ca.crt"])
+        {
+            if (configMap.Data?.TryGetValue(name, out var text) == true)
+            {
+                pem = text;
+                break;
+            }
+
+            if (configMap.BinaryData?.TryGetValue(name, out var bytes) == true)
+            {
+                pem = Encoding.UTF8.GetString(bytes);
+                break;
+            }
+        }
+
+        return CheckCa(pem, $"ConfigMap {key}", code);
+    }
+
+    private static (PemCertificate?, Problem?) CheckCa(string? pem, string source, string code)
+    {
+        if (pem is null)
+        {
+            return (null, Problem.Error(code, "CertificateNotFound", $"{source} has no tls.ca or ca.crt"));
+        }
+
+        try
+        {
+            var collection = new X509Certificate2Collection();
+            collection.ImportFromPem(pem);
+            if (collection.Count == 0)
+            {
+                return (null, Problem.Error(code, "CertificateInvalid", $"{source}: no PEM certificate found"));
+            }
+
+            foreach (var c in collection)
+            {
+                c.Dispose();
+            }
+
+            return (new PemCertificate(source, pem), null);
+        }
+        catch (CryptographicException ex)
+        {
+            return (null, Problem.Error(code, "CertificateInvalid", $"{source}: not a valid PEM certificate ({ex.Message.TrimEnd('.')})"));
+        }
+    }
+
+    /// <summary>The certificate's SAN DNS names; its CN when it has none.</summary>
+    private static ImmutableArray<string> DnsNames(X509Certificate2 cert)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var ext in cert.Extensions)
+        {
+            if (ext is X509SubjectAlternativeNameExtension san)
+            {
+                foreach (var dns in san.EnumerateDnsNames())
+                {
+                    names.Add(dns.ToLowerInvariant());
+                }
+            }
+        }
+
+        if (names.Count == 0 && cert.GetNameInfo(X509NameType.SimpleName, false) is { Length: > 0 } cn)
+        {
+            names.Add(cn.ToLowerInvariant());
+        }
+
+        return [.. names];
+    }
+
+    private static string? Value(V1Secret secret, string name)
+    {
+        if (secret.StringData?.TryGetValue(name, out var text) == true)
+        {
+            return text;
+        }
+
+        return secret.Data?.TryGetValue(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+    }
+}

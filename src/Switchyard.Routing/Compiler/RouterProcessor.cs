@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+using Switchyard.Routing.Rules;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Compiler;
+
+/// <summary>
+/// Step 5: each route of each IngressRoute becomes a <see cref="Router"/>. Every check is per route: a bad
+/// rule, a missing middleware or an unusable service drops that route with an error on its own field path,
+/// and the other routes of the same IngressRoute still compile.
+/// </summary>
+internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, ServiceResolver services, MiddlewareProcessor middlewares)
+{
+    private readonly Dictionary<string, (ResourceRef Source, int Index)> _names = new(StringComparer.Ordinal);
+    private readonly List<Router> _routers = [];
+
+    public ImmutableArray<Router> Process()
+    {
+        foreach (var route in context.Snapshot.IngressRoutes
+                     .OrderBy(r => CompileContext.NamespaceOf(r.Metadata), StringComparer.Ordinal)
+                     .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
+                     .ThenBy(r => r.ApiVersion, StringComparer.Ordinal))
+        {
+            ProcessIngressRoute(route);
+        }
+
+        // The order the data plane tries routers in: priority, highest first; ties by name.
+        _routers.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Name, b.Name));
+        return [.. _routers];
+    }
+
+    private void ProcessIngressRoute(IngressRoute ingressRoute)
+    {
+        var owner = CompileContext.RefOf(ingressRoute);
+        var spec = ingressRoute.Spec;
+        var entryPoints = EntryPoints(spec, owner);
+
+        // TLS settings are shared by all routes of the IngressRoute: resolved (and reported) once.
+        RouterTls? routerTls = null;
+        if (spec.Tls is not null)
+        {
+            routerTls = tls.ResolveRouterTls(ingressRoute, owner);
+            if (routerTls is null)
+            {
+                return;
+            }
+        }
+
+        for (var i = 0; i < spec.Routes.Count; i++)
+        {
+            if (CompileRoute(ingressRoute, owner, spec.Routes[i], i, entryPoints, routerTls) is { } router)
+            {
+                _routers.Add(router);
+            }
+        }
+    }
+
+    private ImmutableArray<string> EntryPoints(IngressRouteSpec spec, ResourceRef owner)
+    {
+        if (spec.EntryPoints is not { Count: > 0 } written)
+        {
+            return context.Options.DefaultEntryPoints;
+        }
+
+        var known = context.Options.KnownEntryPoints;
+        for (var i = 0; i < written.Count; i++)
+        {
+            if (!known.IsEmpty && !known.Contains(written[i]))
+            {
+                context.Warning(DiagnosticCodes.UnknownEntryPoint, "UnknownEntryPoint", owner, $"spec.entryPoints[{i}]",
+                    $"entry point '{written[i]}' is not defined in the static configuration (defined: {string.Join(", ", known)}); these routes get no traffic on it");
+            }
+        }
+
+        return [.. written.Distinct(StringComparer.Ordinal)];
+    }
+
+    private Router? CompileRoute(IngressRoute ingressRoute, ResourceRef owner, Route route, int index, ImmutableArray<string> entryPoints, RouterTls? routerTls)
+    {
+        var field = $"spec.routes[{index}]";
+        if (route.Kind is { Length: > 0 } kind && kind != "Rule")
+        {
+            context.Error(DiagnosticCodes.UnsupportedRouteKind, "UnsupportedRouteKind", owner, field + ".kind",
+                $"route kind '{kind}' is not supported (only Rule)");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(route.Match))
+        {
+            context.Error(DiagnosticCodes.EmptyMatch, "EmptyMatch", owner, field + ".match", "the route has an empty match rule");
+            return null;
+        }
+
+        // Collect every error of the route before giving up on it: the user fixes them in one go.
+        var ok = true;
+        var parsed = RuleParser.Parse(route.Match, route.Syntax);
+        IRuleMatcher? matcher = null;
+        if (parsed.Error is { } syntax)
+        {
+            context.Error(DiagnosticCodes.RuleSyntax, "InvalidRule", owner, field + ".match",
+                $"invalid rule: {syntax.Message} (column {syntax.Column} of `{route.Match}`)");
+            ok = false;
+        }
+        else
+        {
+            matcher = RuleMatcherCompiler.Compile(parsed.Expression!);
+        }
+
+        if (route.Syntax == "v2")
+        {
+            context.Warning(DiagnosticCodes.RuleSyntax, "DeprecatedSyntax", owner, field + ".syntax", "rule syntax v2 is deprecated; write the rule in v3 syntax");
+        }
+
+        var ids = new List<string>();
+        for (var m = 0; m < (route.Middlewares?.Count ?? 0); m++)
+        {
+            ok &= middlewares.ResolveForRoute(route.Middlewares![m], owner, $"{field}.middlewares[{m}]", ids);
+        }
+
+        var name = Naming.RouterName(owner.Namespace, owner.Name, route.Match);
+        var service = Service(route, owner, field, name);
+        ok &= service is not null;
+
+        if (_names.TryGetValue(name, out var first))
+        {
+            context.Error(DiagnosticCodes.DuplicateRouter, "DuplicateRouter", owner, field + ".match",
+                $"this route compiles to router {name}, like {first.Source} spec.routes[{first.Index}] (same match); give it a different match");
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        _names[name] = (owner, index);
+        var priority = route.Priority is { } p and not 0 ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : RulePriority.Of(route.Match);
+        return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) { Matcher = matcher! };
+    }
+
+    /// <summary>The root service of a route: the one service, or a weighted node named after the router (like Traefik).</summary>
+    private string? Service(Route route, ResourceRef owner, string field, string routerName)
+    {
+        var list = route.Services ?? [];
+        switch (list.Count)
+        {
+            case 0:
+                context.Error(DiagnosticCodes.NoServices, "NoServices", owner, field + ".services", "the route has no services");
+                return null;
+            case 1:
+                return services.Resolve(list[0], owner, field + ".services[0]");
+            default:
+                var children = services.Weighted(list, owner, field + ".services");
+                return children is null
+                    ? null
+                    : services.Registry.Add(routerName, "Route\n" + routerName, new WeightedService(children.Value, null));
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Collections.Immutable;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing.Compiler;
+
+/// <summary>
+/// Step 3: service entries → service tree ids. Kubernetes Services go to <see cref="KubernetesServiceBuilder"/>;
+/// TraefikServices (weighted, mirroring, failover) are built once each, depth first, with cycle detection.
+/// A broken TraefikService is reported on itself; whoever references it gets one error naming it.
+/// </summary>
+internal sealed class ServiceResolver
+{
+    private readonly CompileContext _context;
+    private readonly KubernetesServiceBuilder _kubernetes;
+    private readonly ServiceRegistry _registry;
+    private readonly Dictionary<ObjectKey, string?> _done = [];
+    private readonly List<ObjectKey> _visiting = [];
+
+    public ServiceResolver(CompileContext context, KubernetesServiceBuilder kubernetes, ServiceRegistry registry)
+    {
+        _context = context;
+        _kubernetes = kubernetes;
+        _registry = registry;
+        foreach (var ts in CompileContext.Sorted(context.TraefikServices))
+        {
+            Process(CompileContext.KeyOf(ts.Metadata));
+        }
+    }
+
+    public ServiceRegistry Registry => _registry;
+
+    /// <summary>
+    /// Resolves the service entry written at <paramref name="field"/> of <paramref name="owner"/>; reports every
+    /// problem there. Returns the service id, or null when the entry cannot be served.
+    /// </summary>
+    public string? Resolve(LoadBalancerSpec spec, ResourceRef owner, string field)
+    {
+        var parentNs = owner.Namespace;
+        var name = spec.Name;
+        if (name.EndsWith("@kubernetescrd", StringComparison.Ordinal))
+        {
+            name = name[..^"@kubernetescrd".Length];
+            spec = spec with { Name = name };
+        }
+
+        if (name.Length == 0 || name.Contains('@'))
+        {
+            _context.Error(DiagnosticCodes.UnsupportedServiceKind, "ServiceProviderUnsupported", owner, field + ".name",
+                $"service '{spec.Name}' names another provider; only Kubernetes objects exist here");
+            return null;
+        }
+
+        var ns = string.IsNullOrEmpty(spec.Namespace) ? parentNs : spec.Namespace;
+        if (ns != parentNs && !_context.Options.AllowCrossNamespace)
+        {
+            _context.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed", owner, field + ".namespace",
+                $"service {ns}/{name} is in another namespace and allowCrossNamespace is off");
+            return null;
+        }
+
+        switch (spec.Kind)
+        {
+            case null or "" or "Service":
+                var (id, problems) = _kubernetes.Build(spec, ns);
+                _context.ReportAll(problems, owner, field);
+                return id;
+            case "TraefikService":
+                return ResolveTraefikService(new ObjectKey(ns, name), owner, field);
+            default:
+                _context.Error(DiagnosticCodes.UnsupportedServiceKind, "UnsupportedServiceKind", owner, field + ".kind",
+                    $"service kind '{spec.Kind}' is not Service or TraefikService");
+                return null;
+        }
+    }
+
+    private string? ResolveTraefikService(ObjectKey key, ResourceRef owner, string field)
+    {
+        if (!_context.TraefikServices.ContainsKey(key))
+        {
+            _context.Error(DiagnosticCodes.TraefikServiceNotFound, "TraefikServiceNotFound", owner, field + ".name",
+                $"TraefikService {key} not found");
+            return null;
+        }
+
+        var cycleStart = _visiting.IndexOf(key);
+        if (cycleStart >= 0)
+        {
+            var path = string.Join(" → ", _visiting.Skip(cycleStart).Append(key));
+            _context.Error(DiagnosticCodes.ServiceCycle, "ServiceCycle", owner, field + ".name",
+                $"TraefikService cycle: {path}");
+            return null;
+        }
+
+        var id = Process(key);
+        if (id is null)
+        {
+            _context.Error(DiagnosticCodes.RouteServiceInvalid, "TraefikServiceInvalid", owner, field + ".name",
+                $"TraefikService {key} has errors (see its diagnostics)");
+        }
+
+        return id;
+    }
+
+    private string? Process(ObjectKey key)
+    {
+        if (_done.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        _visiting.Add(key);
+        var ts = _context.TraefikServices[key];
+        var id = Build(ts, CompileContext.RefOf(ts));
+        _visiting.RemoveAt(_visiting.Count - 1);
+        _done[key] = id;
+        return id;
+    }
+
+    private string? Build(TraefikService ts, ResourceRef owner)
+    {
+        var spec = ts.Spec;
+        var types = new[] { ("weighted", spec.Weighted is not null), ("mirroring", spec.Mirroring is not null),
+            ("failover", spec.Failover is not null), ("highestRandomWeight", spec.HighestRandomWeight is not null) }
+            .Where(t => t.Item2).Select(t => t.Item1).ToList();
+        if (types.Count != 1)
+        {
+            _context.Error(DiagnosticCodes.TraefikServiceInvalid, types.Count == 0 ? "TraefikServiceNoType" : "TraefikServiceMultipleTypes", owner, "spec",
+                types.Count == 0
+                    ? "a TraefikService needs exactly one of weighted, mirroring or failover"
+                    : $"a TraefikService has exactly one type, this one has {string.Join(", ", types)}");
+            return null;
+        }
+
+        var id = Naming.ObjectId(owner.Namespace, owner.Name);
+        var identity = "TraefikService\n" + owner.Namespace + "/" + owner.Name;
+        if (spec.Weighted is { } weighted)
+        {
+            var children = Weighted(weighted.Services ?? [], owner, "spec.weighted.services");
+            if (children is null)
+            {
+                return null;
+            }
+
+            return _registry.Add(id, identity, new WeightedService(children.Value, LoadBalancerOptions.Sticky(weighted.Sticky, id)));
+        }
+
+        if (spec.Mirroring is { } mirroring)
+        {
+            var main = Resolve(mirroring.ToLoadBalancerSpec(), owner, "spec.mirroring");
+            var ok = main is not null;
+            var mirrors = ImmutableArray.CreateBuilder<MirrorTarget>();
+            for (var i = 0; i < (mirroring.Mirrors?.Count ?? 0); i++)
+            {
+                var mirror = mirroring.Mirrors![i];
+                var field = $"spec.mirroring.mirrors[{i}]";
+                var mirrorId = Resolve(mirror.ToLoadBalancerSpec(), owner, field);
+                if (mirror.Percent is < 0 or > 100)
+                {
+                    _context.Error(DiagnosticCodes.InvalidWeight, "InvalidPercent", owner, field + ".percent",
+                        $"percent must be between 0 and 100 (got {mirror.Percent})");
+                    ok = false;
+                }
+
+                if (mirrorId is null)
+                {
+                    ok = false;
+                }
+                else
+                {
+                    mirrors.Add(new MirrorTarget(mirrorId, mirror.Percent ?? 0));
+                }
+            }
+
+            return ok
+                ? _registry.Add(id, identity, new MirroringService(main!, mirrors.ToImmutable(), mirroring.MirrorBody ?? true, mirroring.MaxBodySize ?? -1))
+                : null;
+        }
+
+        if (spec.Failover is { } failover)
+        {
+            var main = Resolve(failover.Service, owner, "spec.failover.service");
+            var fallback = Resolve(failover.Fallback, owner, "spec.failover.fallback");
+            return main is not null && fallback is not null
+                ? _registry.Add(id, identity, new FailoverService(main, fallback))
+                : null;
+        }
+
+        _context.Error(DiagnosticCodes.TraefikServiceInvalid, "HighestRandomWeightUnsupported", owner, "spec.highestRandomWeight",
+            "highestRandomWeight TraefikServices are not supported yet; use weighted, or strategy: hrw on a Service");
+        return null;
+    }
+
+    /// <summary>Children of a weighted node (a route with several services, or TraefikService.weighted); null after an error.</summary>
+    public ImmutableArray<WeightedChild>? Weighted(IReadOnlyList<LoadBalancerSpec> services, ResourceRef owner, string field)
+    {
+        if (services.Count == 0)
+        {
+            _context.Error(DiagnosticCodes.TraefikServiceInvalid, "NoServices", owner, field, "weighted needs at least one service");
+            return null;
+        }
+
+        var ok = true;
+        var children = ImmutableArray.CreateBuilder<WeightedChild>(services.Count);
+        for (var i = 0; i < services.Count; i++)
+        {
+            var childField = $"{field}[{i}]";
+            var id = Resolve(services[i], owner, childField);
+            if (services[i].Weight is < 0)
+            {
+                _context.Error(DiagnosticCodes.InvalidWeight, "InvalidWeight", owner, childField + ".weight",
+                    $"weight must not be negative (got {services[i].Weight})");
+                ok = false;
+            }
+
+            if (id is null)
+            {
+                ok = false;
+            }
+            else
+            {
+                children.Add(new WeightedChild(id, services[i].Weight ?? 1));
+            }
+        }
+
+        return ok ? children.MoveToImmutable() : null;
+    }
+}

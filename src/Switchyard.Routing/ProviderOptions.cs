@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace Switchyard.Routing;
+
+/// <summary>
+/// The provider settings that change how manifests are interpreted (Traefik's kubernetesCRD provider
+/// options). Both sources (Kubernetes, manifest folder) pass the same record, so `validate` compiles exactly
+/// what the cluster would get.
+/// </summary>
+public sealed record ProviderOptions
+{
+    /// <summary>Traefik's defaults: no cross-namespace refs, no ExternalName, empty services dropped.</summary>
+    public static ProviderOptions Default { get; } = new();
+
+    /// <summary>Allow references (services, middlewares, TLS options, transports) to other namespaces.</summary>
+    public bool AllowCrossNamespace { get; init; }
+
+    /// <summary>Allow Services of type ExternalName as backends.</summary>
+    public bool AllowExternalNameServices { get; init; }
+
+    /// <summary>Keep routes whose Service has no ready endpoint; they answer 503 instead of being dropped.</summary>
+    public bool AllowEmptyServices { get; init; }
+
+    /// <summary>Entry points of an IngressRoute whose spec.entryPoints is empty.</summary>
+    public ImmutableArray<string> DefaultEntryPoints { get; init; } = ["web", "websecure"];
+
+    /// <summary>
+    /// Entry points the static configuration defines. When not empty, a route naming another one gets a
+    /// warning (it would never receive traffic). Empty ⇒ not checked.
+    /// </summary>
+    public ImmutableArray<string> KnownEntryPoints { get; init; } = [];
+
+    /// <summary>Use the Service's ClusterIP as the only server unless a service entry says nativeLB: false.</summary>
+    public bool NativeLBByDefault { get; init; }
+}

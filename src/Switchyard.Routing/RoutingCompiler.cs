@@ -1,0 +1,37 @@
+using Switchyard.Model;
+using Switchyard.Routing.Compiler;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Routing;
+
+/// <summary>
+/// ClusterSnapshot → RoutingTable + diagnostics. Pure (no I/O, no clock, no logger) and deterministic:
+/// objects are processed in namespace/name order and every collection of the output is sorted, so the same
+/// snapshot gives byte-identical <see cref="RoutingTableJson"/> output whatever the input order.
+/// Errors never fail the whole table: each one disables only the routes that depend on the broken object.
+/// </summary>
+public static class RoutingCompiler
+{
+    public static CompileResult Compile(ClusterSnapshot snapshot, ProviderOptions? options = null)
+    {
+        var context = new CompileContext(snapshot, options ?? ProviderOptions.Default);
+
+        // The processors run in dependency order; each reports on its own objects only.
+        // 1. TLS (options, stores, certificates): routers reference them.
+        var tls = new TlsProcessor(context);
+        // 2. ServersTransports: Kubernetes service load balancers reference them.
+        var transports = new ServersTransportProcessor(context);
+        // 3. Services: Kubernetes Service ports on demand, every TraefikService eagerly (cycle detection).
+        var registry = new ServiceRegistry();
+        var services = new ServiceResolver(context, new KubernetesServiceBuilder(context, transports, registry), registry);
+        // 4. Middlewares (errors.service needs services; forwardAuth.tls adds transports).
+        var middlewares = new MiddlewareProcessor(context, services, transports);
+        // 5. Routers: rules, middleware references, service references, TLS references.
+        var routers = new RouterProcessor(context, tls, services, middlewares).Process();
+
+        // Only nodes something uses make it into the table: a dropped route leaves nothing behind.
+        var roots = routers.Select(r => r.Service).Concat(middlewares.ServiceRoots);
+        var table = new RoutingTable(routers, registry.Reachable(roots), middlewares.Table, transports.All, tls.Table());
+        return new CompileResult(table, context.TakeDiagnostics());
+    }
+}
