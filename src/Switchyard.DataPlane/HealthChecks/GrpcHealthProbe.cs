@@ -13,7 +13,7 @@ namespace Switchyard.DataPlane.HealthChecks;
 public sealed class GrpcHealthProbe : IHealthProbe
 {
     private readonly GrpcChannel _channel;
-    private readonly Health.HealthClient _client;
+    private readonly Grpc.Health.V1.Health.HealthClient _client;
     private readonly HealthCheckRequest _request;
     private readonly Metadata _headers = new();
 
@@ -27,7 +27,7 @@ public sealed class GrpcHealthProbe : IHealthProbe
             // One attempt per interval: the checker decides what a failure means.
             MaxRetryAttempts = 0,
         });
-        _client = new Health.HealthClient(_channel);
+        _client = new Grpc.Health.V1.Health.HealthClient(_channel);
         _request = new HealthCheckRequest { Service = config.GrpcService ?? "" };
         foreach (var (name, value) in config.Headers)
         {
