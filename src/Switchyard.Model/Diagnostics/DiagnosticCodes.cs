@@ -15,6 +15,15 @@ public static class DiagnosticCodes
     public const string MissingField = "SY005";
     public const string DuplicateObject = "SY006";
 
+    /// <summary>A manifest file or directory could not be read (missing, permissions, I/O error).</summary>
+    public const string FileUnreadable = "SY007";
+
+    /// <summary>A file in a watched folder is broken; its last good objects are still served (warning).</summary>
+    public const string KeptLastGood = "SY008";
+
+    /// <summary>A YAML mapping repeats a key; the last value wins (warning).</summary>
+    public const string DuplicateKey = "SY009";
+
     // Routes and rules (SY1xx): each one disables the route it is reported on, nothing else.
     /// <summary>The match rule does not parse.</summary>
     public const string RuleSyntax = "SY101";

@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+
+namespace Switchyard.Model.Loading;
+
+/// <summary>Turns one parsed document (or List item) into a model object, or diagnostics explaining why not.</summary>
+internal static class ObjectDecoder
+{
+    private static readonly Dictionary<string, Type> TraefikKinds = new(StringComparer.Ordinal)
+    {
+        [TraefikApi.IngressRouteKind] = typeof(IngressRoute),
+        [TraefikApi.MiddlewareKind] = typeof(Middleware),
+        [TraefikApi.ServersTransportKind] = typeof(ServersTransport),
+        [TraefikApi.TlsOptionKind] = typeof(TlsOption),
+        [TraefikApi.TlsStoreKind] = typeof(TlsStore),
+        [TraefikApi.TraefikServiceKind] = typeof(TraefikService),
+    };
+
+    private static readonly Dictionary<(string ApiVersion, string Kind), Type> CoreKinds = new()
+    {
+        [("v1", V1Service.KubeKind)] = typeof(V1Service),
+        [("v1", V1Secret.KubeKind)] = typeof(V1Secret),
+        [("v1", V1ConfigMap.KubeKind)] = typeof(V1ConfigMap),
+        [("discovery.k8s.io/v1", V1EndpointSlice.KubeKind)] = typeof(V1EndpointSlice),
+    };
+
+    /// <summary>Decodes every object of a document; a List (kind: List or *List with items) yields its items.</summary>
+    public static void DecodeDocument(ParsedDocument document, string file, List<LoadedObject> objects, List<Diagnostic> diagnostics)
+    {
+        switch (document.Root)
+        {
+            case null:
+                return; // an empty document
+            case JsonObject obj when IsList(obj):
+                var items = (JsonArray)obj["items"]!;
+                var perItem = SplitItemLocations(document.Locations, items.Count);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var at = perItem[i].GetValueOrDefault("") ?? document.Start;
+                    Decode(items[i], at, perItem[i], file, objects, diagnostics);
+                }
+
+                return;
+            default:
+                Decode(document.Root, document.Start, document.Locations, file, objects, diagnostics);
+                return;
+        }
+    }
+
+    private static bool IsList(JsonObject obj) =>
+        obj["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k.EndsWith("List", StringComparison.Ordinal) &&
+        obj["items"] is JsonArray;
+
+    private static Dictionary<string, SourceLocation>[] SplitItemLocations(Dictionary<string, SourceLocation> locations, int count)
+    {
+        var result = new Dictionary<string, SourceLocation>[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = [];
+        }
+
+        foreach (var (path, at) in locations)
+        {
+            if (!path.StartsWith("items[", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var close = path.IndexOf(']', 6);
+            if (close < 0 || !int.TryParse(path.AsSpan(6, close - 6), out var index) || index >= count)
+            {
+                continue;
+            }
+
+            var rest = path[(close + 1)..];
+            result[index][rest.StartsWith('.') ? rest[1..] : rest] = at;
+        }
+
+        return result;
+    }
+
+    private static void Decode(JsonNode? node, SourceLocation at, Dictionary<string, SourceLocation> locations, string file,
+        List<LoadedObject> objects, List<Diagnostic> diagnostics)
+    {
+        SourceLocation Locate(string path)
+        {
+            for (var p = path; !string.IsNullOrEmpty(p); p = ObjectOrigin.Parent(p))
+            {
+                if (locations.TryGetValue(p, out var found))
+                {
+                    return found;
+                }
+            }
+
+            return at;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            if (node is not null)
+            {
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.InvalidValue, "InvalidValue", null, null,
+                    $"a manifest document must be an object, not {SchemaChecker.Describe(node)}", at));
+            }
+
+            return;
+        }
+
+        var apiVersion = StringAt(obj, "apiVersion");
+        var kind = StringAt(obj, "kind");
+        var metadata = obj["metadata"] as JsonObject;
+        var name = metadata is null ? null : StringAt(metadata, "name");
+        if (metadata is not null && string.IsNullOrEmpty(StringAt(metadata, "namespace")))
+        {
+            // Like kubectl without -n: a manifest without a namespace lands in "default".
+            metadata["namespace"] = ResourceRefs.DefaultNamespace;
+        }
+
+        var ns = metadata is null ? ResourceRefs.DefaultNamespace : StringAt(metadata, "namespace")!;
+        var resource = new ResourceRef(kind ?? "<unknown kind>", ns, name ?? "<unnamed>");
+
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            var missing = string.IsNullOrEmpty(apiVersion) ? "apiVersion" : "kind";
+            diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.MissingField, "MissingField", resource, missing,
+                $"the object has no \"{missing}\"; it is ignored", Locate(missing)));
+            return;
+        }
+
+        Type? type = null;
+        if (TraefikApi.IsTraefikApiVersion(apiVersion))
+        {
+            TraefikKinds.TryGetValue(kind, out type);
+        }
+        else
+        {
+            CoreKinds.TryGetValue((apiVersion, kind), out type);
+        }
+
+        if (type is null)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Info, DiagnosticCodes.UnknownKind, "UnknownKind", resource, null,
+                $"kind {kind} of {apiVersion} is not used by Switchyard; the object is ignored", at));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.MissingField, "MissingField", resource, "metadata.name",
+                "the object has no metadata.name; it is ignored", Locate("metadata")));
+            return;
+        }
+
+        var checker = new SchemaChecker(resource, Locate, diagnostics);
+        checker.Check(type, obj, "");
+        if (checker.HasErrors)
+        {
+            return;
+        }
+
+        object value;
+        try
+        {
+            value = Deserialize(type, obj);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            var path = (ex as JsonException)?.Path is { } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
+            diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.InvalidValue, "InvalidValue", resource, path,
+                $"cannot read the object: {ex.Message}", path is null ? at : Locate(path)));
+            return;
+        }
+
+        var origin = new ObjectOrigin(at.File, at.Line, at.Column, locations.Where(kv => kv.Key.Length > 0).ToImmutableDictionary());
+        objects.Add(new LoadedObject(resource, value, origin));
+    }
+
+    private static object Deserialize(Type type, JsonObject obj)
+    {
+        var text = obj.ToJsonString();
+        return type == typeof(IngressRoute) ? KubernetesJson.Deserialize<IngressRoute>(text)
+            : type == typeof(Middleware) ? KubernetesJson.Deserialize<Middleware>(text)
+            : type == typeof(ServersTransport) ? KubernetesJson.Deserialize<ServersTransport>(text)
+            : type == typeof(TlsOption) ? KubernetesJson.Deserialize<TlsOption>(text)
+            : type == typeof(TlsStore) ? KubernetesJson.Deserialize<TlsStore>(text)
+            : type == typeof(TraefikService) ? KubernetesJson.Deserialize<TraefikService>(text)
+            : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text)
+            : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text)
+            : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text)
+            : type == typeof(V1EndpointSlice) ? KubernetesJson.Deserialize<V1EndpointSlice>(text)
+            : throw new InvalidOperationException($"no decoder for {type}");
+    }
+
+    private static string? StringAt(JsonObject obj, string key) =>
+        obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}

@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+using k8s.Models;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Loading;
+using Switchyard.Model.Traefik;
+
+namespace Switchyard.Model;
+
+/// <summary>
+/// Reads Kubernetes manifests (multi-document YAML, JSON objects, <c>kind: List</c>) into a <see cref="ClusterSnapshot"/>,
+/// keeping the file, line and column of every object and field. Pure except for reading the files it is given.
+/// Problems become diagnostics in <see cref="ClusterSnapshot.LoadDiagnostics"/>; a bad object is dropped, the rest kept.
+/// </summary>
+public static class ManifestLoader
+{
+    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+
+    /// <summary>Loads files and directories (recursively: *.yaml, *.yml, *.json; hidden entries skipped).</summary>
+    public static ClusterSnapshot LoadFiles(IEnumerable<string> paths)
+    {
+        var files = new List<LoadedFile>();
+        var diagnostics = new List<Diagnostic>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(EnumerateManifestFiles(path).Select(ParseFile));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(ParseFile(path));
+            }
+            else
+            {
+                diagnostics.Add(Unreadable(path, "no such file or directory"));
+            }
+        }
+
+        return Build(files, diagnostics);
+    }
+
+    /// <summary>Loads manifest text; <paramref name="fileName"/> names it in locations (.json ⇒ JSON, else YAML).</summary>
+    public static ClusterSnapshot LoadText(string text, string fileName) => Build([ParseText(text, fileName)]);
+
+    /// <summary>Manifest files under a directory, recursively, in ordinal order; entries starting with '.' are skipped
+    /// (editor swap files, Kubernetes ConfigMap-mount <c>..data</c> links).</summary>
+    public static IReadOnlyList<string> EnumerateManifestFiles(string directory)
+    {
+        var result = new List<string>();
+        Walk(directory);
+        result.Sort(StringComparer.Ordinal);
+        return result;
+
+        void Walk(string dir)
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+            {
+                var name = Path.GetFileName(entry);
+                if (name.StartsWith('.'))
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(entry))
+                {
+                    Walk(entry);
+                }
+                else if (Extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
+                {
+                    result.Add(entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads and parses one file; an unreadable file gives an SY007 error and no objects.</summary>
+    public static LoadedFile ParseFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new LoadedFile(path, [], [Unreadable(path, ex.Message)]);
+        }
+
+        return ParseText(text, path);
+    }
+
+    /// <summary>Parses manifest text (no duplicate detection: that needs all files, see <see cref="Build"/>).</summary>
+    public static LoadedFile ParseText(string text, string fileName)
+    {
+        var documents = new List<ParsedDocument>();
+        var diagnostics = new List<Diagnostic>();
+        if (Path.GetExtension(fileName).Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            JsonManifestReader.Read(text, fileName, documents, diagnostics);
+        }
+        else
+        {
+            YamlManifestReader.Read(text, fileName, documents, diagnostics);
+        }
+
+        var objects = new List<LoadedObject>();
+        foreach (var document in documents)
+        {
+            ObjectDecoder.DecodeDocument(document, fileName, objects, diagnostics);
+        }
+
+        return new LoadedFile(fileName, [.. objects], [.. diagnostics.OrderBy(d => d.Location?.Line ?? 0).ThenBy(d => d.Location?.Column ?? 0)]);
+    }
+
+    /// <summary>
+    /// Merges parsed files into a snapshot: a second object with the same kind/namespace/name is dropped with an SY006
+    /// error (files in the given order, objects in file order). Object arrays are sorted by namespace then name.
+    /// </summary>
+    public static ClusterSnapshot Build(IEnumerable<LoadedFile> files, IEnumerable<Diagnostic>? extraDiagnostics = null)
+    {
+        var diagnostics = new List<Diagnostic>(extraDiagnostics ?? []);
+        var origins = ImmutableDictionary.CreateBuilder<ResourceRef, ObjectOrigin>();
+        var kept = new List<LoadedObject>();
+        foreach (var file in files)
+        {
+            diagnostics.AddRange(file.Diagnostics);
+            foreach (var obj in file.Objects)
+            {
+                if (origins.TryGetValue(obj.Ref, out var first))
+                {
+                    diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DuplicateObject, "DuplicateObject", obj.Ref, null,
+                        $"{obj.Ref} is already defined at {first.Location}; this one is ignored", obj.Origin.Location));
+                    continue;
+                }
+
+                origins[obj.Ref] = obj.Origin;
+                kept.Add(obj);
+            }
+        }
+
+        kept.Sort((a, b) =>
+        {
+            var byNamespace = string.CompareOrdinal(a.Ref.Namespace, b.Ref.Namespace);
+            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Ref.Name, b.Ref.Name);
+        });
+
+        return new ClusterSnapshot
+        {
+            IngressRoutes = Of<IngressRoute>(kept),
+            Middlewares = Of<Middleware>(kept),
+            ServersTransports = Of<ServersTransport>(kept),
+            TlsOptions = Of<TlsOption>(kept),
+            TlsStores = Of<TlsStore>(kept),
+            TraefikServices = Of<TraefikService>(kept),
+            Services = Of<V1Service>(kept),
+            EndpointSlices = Of<V1EndpointSlice>(kept),
+            Secrets = Of<V1Secret>(kept),
+            ConfigMaps = Of<V1ConfigMap>(kept),
+            LoadDiagnostics = [.. diagnostics],
+            Origins = origins.ToImmutable(),
+        };
+    }
+
+    private static ImmutableArray<T> Of<T>(List<LoadedObject> objects) => [.. objects.Select(o => o.Value).OfType<T>()];
+
+    private static Diagnostic Unreadable(string path, string reason) =>
+        new(Severity.Error, DiagnosticCodes.FileUnreadable, "FileUnreadable", null, null,
+            $"cannot read {path}: {reason}", new SourceLocation(path, 1, 1));
+}
