@@ -14,6 +14,16 @@ public static class MiddlewareRegistry
         new RateLimit.RateLimitFactory(),
         new Headers.HeadersFactory(),
         new GrpcWeb.GrpcWebFactory(),
+        new PathRewrite.AddPrefixFactory(),
+        new PathRewrite.StripPrefixFactory(),
+        new PathRewrite.StripPrefixRegexFactory(),
+        new PathRewrite.ReplacePathFactory(),
+        new PathRewrite.ReplacePathRegexFactory(),
+        new Redirect.RedirectSchemeFactory(),
+        new Redirect.RedirectRegexFactory(),
+        new IpAllowList.IpAllowListFactory(),
+        new BasicAuth.BasicAuthFactory(),
+        new InFlightReq.InFlightReqFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Switchyard.TestKit;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+/// <summary>GrpcTestBackend options adding a plain-HTTP fallback that echoes the path and selected headers.</summary>
+public static class HttpEchoBackend
+{
+    public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization"];
+
+    public static GrpcTestBackendOptions Options(bool requireTeTrailers = false) => new()
+    {
+        RequireTeTrailers = requireTeTrailers,
+        Configure = app => app.MapFallback(async ctx =>
+        {
+            await ctx.Response.WriteAsync("path=" + ctx.Request.Path.Value + ctx.Request.QueryString.Value + "\n");
+            foreach (var name in EchoedHeaders)
+            {
+                if (ctx.Request.Headers.TryGetValue(name, out var value))
+                {
+                    await ctx.Response.WriteAsync(name + "=" + value + "\n");
+                }
+            }
+        }),
+    };
+
+    /// <summary>Parse the echo body into name → value.</summary>
+    public static Dictionary<string, string> Parse(string body) =>
+        body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+}

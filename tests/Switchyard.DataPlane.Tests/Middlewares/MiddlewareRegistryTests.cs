@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+/// <summary>Types without a factory, and configs a factory refuses, are reported — never passed through.</summary>
+[TestFixture]
+public sealed class MiddlewareRegistryTests
+{
+    private static readonly MiddlewareBuildContext Context =
+        new(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
+
+    private static (bool Ok, IRouteMiddleware? Middleware, string? Error) Create(MiddlewareConfig config)
+    {
+        var ok = MiddlewareRegistry.TryCreate("default-m", config, Context, out var middleware, out var error);
+        return (ok, middleware, error);
+    }
+
+    [Test]
+    public void AnUnsupportedTypeIsReported()
+    {
+        var (ok, middleware, error) = Create(new UnsupportedMiddlewareConfig("plugin"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(middleware, Is.Null);
+            Assert.That(error, Does.Contain("default-m").And.Contain("plugin"));
+        });
+    }
+
+    [Test]
+    public void ATypeWithoutAFactoryIsReportedNotPassedThrough()
+    {
+        var config = new ForwardAuthConfig("http://auth", false, ImmutableArray<string>.Empty, null, ImmutableArray<string>.Empty, false, 0, false, null);
+        var (ok, middleware, error) = Create(config);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(middleware, Is.Null);
+            Assert.That(error, Does.Contain("not implemented"));
+        });
+    }
+
+    [Test]
+    public void ABadConfigIsReportedWithTheReason()
+    {
+        var (ok, _, error) = Create(new ReplacePathRegexConfig("([unclosed", "/x"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(error, Does.Contain("replacePathRegex"));
+        });
+    }
+
+    [Test]
+    public void EveryImplementedTypeBuilds()
+    {
+        MiddlewareConfig[] configs =
+        [
+            new RateLimitConfig(10, TimeSpan.FromSeconds(1), 5, SourceCriterionConfig.RemoteAddress),
+            new HeadersConfig(),
+            new GrpcWebConfig(["*"]),
+            new AddPrefixConfig("/p"),
+            new StripPrefixConfig(["/p"], false),
+            new StripPrefixRegexConfig(["/p[0-9]"]),
+            new ReplacePathConfig("/x"),
+            new ReplacePathRegexConfig("^/a", "/b"),
+            new RedirectSchemeConfig("https", null, true),
+            new RedirectRegexConfig("^http://a/(.*)", "https://a/$1", false),
+            new IpAllowListConfig(["10.0.0.0/8"], null, 403),
+            new BasicAuthConfig(["u:{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="], "r", false, null),
+            new InFlightReqConfig(3, SourceCriterionConfig.RemoteAddress),
+        ];
+
+        foreach (var config in configs)
+        {
+            var (ok, middleware, error) = Create(config);
+            Assert.That(ok && middleware is not null, Is.True, $"{config.GetType().Name}: {error}");
+        }
+    }
+}
