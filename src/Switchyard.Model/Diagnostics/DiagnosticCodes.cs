@@ -117,4 +117,8 @@ public static class DiagnosticCodes
     public const string AcmeCaUnreachable = "SY703";
     /// <summary>No domain could be derived for a router with a certResolver (no tls.domains, no Host() matcher).</summary>
     public const string AcmeNoDomains = "SY704";
+
+    // Kubernetes source
+    /// <summary>An object read from the API server could not be turned into its model record (wrong shape).</summary>
+    public const string KubernetesObjectUnreadable = "SY601";
 }

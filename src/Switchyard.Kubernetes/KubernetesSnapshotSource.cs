@@ -1,0 +1,194 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.Kubernetes.Watching;
+using Switchyard.Model;
+using Switchyard.Model.Traefik;
+
+namespace Switchyard.Kubernetes;
+
+/// <summary>
+/// The Kubernetes source: list + watch of the Traefik CRDs (both API groups), Services, EndpointSlices, Secrets
+/// and ConfigMaps into a cache, and a <see cref="ClusterSnapshot"/> after every (coalesced) burst of changes.
+/// Nothing is published until every watch has synced once; while the API server is unreachable the last
+/// snapshot simply stays current (the data plane keeps serving the last table).
+/// </summary>
+public sealed class KubernetesSnapshotSource : ISnapshotSource
+{
+    private static readonly string[] Groups = [TraefikApi.Group, TraefikApi.LegacyGroup];
+
+    private readonly IKubernetes _client;
+    private readonly KubernetesSourceOptions _options;
+    private readonly ILogger _logger;
+    private long _changes;
+    private long _published;
+
+    public KubernetesSnapshotSource(IKubernetes client, KubernetesSourceOptions? options = null, ILogger<KubernetesSnapshotSource>? logger = null)
+    {
+        _client = client;
+        _options = options ?? new KubernetesSourceOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Number of snapshots emitted so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    public async IAsyncEnumerable<ClusterSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void Changed()
+        {
+            Interlocked.Increment(ref _changes);
+            signal.Writer.TryWrite(true);
+        }
+
+        var watchers = CreateWatchers(Changed);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = watchers.Select(w => Task.Run(() => w.RunAsync(stop.Token), CancellationToken.None)).ToArray();
+        try
+        {
+            while (!watchers.All(w => w.Synced))
+            {
+                if (!await WaitAsync(signal.Reader, cancellationToken))
+                {
+                    yield break;
+                }
+            }
+
+            Log.Synced(_logger, watchers.Count);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var seen = Interlocked.Read(ref _changes);
+                var snapshot = Build(watchers);
+                var version = Interlocked.Increment(ref _published);
+                Log.Published(_logger, version, snapshot.ObjectCount);
+                yield return snapshot;
+
+                // Wait for a change that is newer than what was just published, then coalesce the burst.
+                do
+                {
+                    if (!await WaitAsync(signal.Reader, cancellationToken) ||
+                        !await DebounceAsync(signal.Reader, cancellationToken))
+                    {
+                        yield break;
+                    }
+                }
+                while (Interlocked.Read(ref _changes) == seen);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Waits out a burst: until <see cref="KubernetesSourceOptions.DebounceWindow"/> passes quietly, at most <see cref="KubernetesSourceOptions.DebounceMaxDelay"/>.</summary>
+    private async Task<bool> DebounceAsync(ChannelReader<bool> signal, CancellationToken ct)
+    {
+        var burst = Stopwatch.StartNew();
+        while (true)
+        {
+            var remaining = _options.DebounceMaxDelay - burst.Elapsed;
+            var wait = remaining < _options.DebounceWindow ? remaining : _options.DebounceWindow;
+            if (wait <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            quiet.CancelAfter(wait);
+            if (!await WaitAsync(signal, quiet.Token))
+            {
+                return !ct.IsCancellationRequested;
+            }
+        }
+    }
+
+    /// <summary>Reads one signal; false when cancelled (never throws on cancellation).</summary>
+    private static async Task<bool> WaitAsync(ChannelReader<bool> signal, CancellationToken ct)
+    {
+        try
+        {
+            await signal.ReadAsync(ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private List<IKindWatcher> CreateWatchers(Action changed)
+    {
+        var namespaces = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
+        var list = new List<IKindWatcher>();
+        var ic = _options.IngressClass;
+        foreach (var ns in namespaces)
+        {
+            foreach (var group in Groups)
+            {
+                list.Add(Custom<IngressRoute>(group, "ingressroutes", TraefikApi.IngressRouteKind, ns, ic, changed));
+                list.Add(Custom<Middleware>(group, "middlewares", TraefikApi.MiddlewareKind, ns, ic, changed));
+                list.Add(Custom<ServersTransport>(group, "serverstransports", TraefikApi.ServersTransportKind, ns, ic, changed));
+                list.Add(Custom<TlsOption>(group, "tlsoptions", TraefikApi.TlsOptionKind, ns, ic, changed));
+                list.Add(Custom<TlsStore>(group, "tlsstores", TraefikApi.TlsStoreKind, ns, ic, changed));
+                list.Add(Custom<TraefikService>(group, "traefikservices", TraefikApi.TraefikServiceKind, ns, ic, changed));
+            }
+
+            list.Add(new KindWatcher<V1Service>(KindApis.Services(_client, ns), ObjectConverters.Core, changed, _options, _logger));
+            list.Add(new KindWatcher<V1EndpointSlice>(KindApis.EndpointSlices(_client, ns), ObjectConverters.Core, changed, _options, _logger));
+            list.Add(new KindWatcher<V1Secret>(KindApis.Secrets(_client, ns), ObjectConverters.Core, changed, _options, _logger));
+            list.Add(new KindWatcher<V1ConfigMap>(KindApis.ConfigMaps(_client, ns), ObjectConverters.Core, changed, _options, _logger));
+        }
+
+        return list;
+    }
+
+    private IKindWatcher Custom<TModel>(string group, string plural, string kind, string? ns, string? ingressClass, Action changed)
+        where TModel : class, ITraefikObject =>
+        new KindWatcher<System.Text.Json.JsonElement>(
+            KindApis.Custom(_client, group, TraefikApi.Version, plural, kind, ns, _options.LabelSelector),
+            obj => ObjectConverters.Custom<TModel>(obj, kind, ingressClass),
+            changed,
+            _options,
+            _logger);
+
+    /// <summary>The cache as a snapshot, every collection sorted (namespace, name, apiVersion) for deterministic output.</summary>
+    private static ClusterSnapshot Build(IReadOnlyList<IKindWatcher> watchers)
+    {
+        var entries = watchers.SelectMany(w => w.Entries).ToList();
+        var values = entries.Where(e => e.Value is not null).Select(e => e.Value!).ToList();
+        return new ClusterSnapshot
+        {
+            IngressRoutes = Traefik<IngressRoute>(values),
+            Middlewares = Traefik<Middleware>(values),
+            ServersTransports = Traefik<ServersTransport>(values),
+            TlsOptions = Traefik<TlsOption>(values),
+            TlsStores = Traefik<TlsStore>(values),
+            TraefikServices = Traefik<TraefikService>(values),
+            Services = Core<V1Service>(values),
+            EndpointSlices = Core<V1EndpointSlice>(values),
+            Secrets = Core<V1Secret>(values),
+            ConfigMaps = Core<V1ConfigMap>(values),
+            LoadDiagnostics = [.. entries.Where(e => e.Error is not null).Select(e => e.Error!)
+                .OrderBy(d => d.Resource?.Namespace, StringComparer.Ordinal).ThenBy(d => d.Resource?.Name, StringComparer.Ordinal)],
+        };
+    }
+
+    private static ImmutableArray<T> Traefik<T>(List<object> values) where T : ITraefikObject =>
+        [.. values.OfType<T>()
+            .OrderBy(o => o.Metadata.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
+            .ThenBy(o => o.ApiVersion, StringComparer.Ordinal)];
+
+    private static ImmutableArray<T> Core<T>(List<object> values) where T : IMetadata<V1ObjectMeta> =>
+        [.. values.OfType<T>()
+            .OrderBy(o => o.Metadata?.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata?.Name, StringComparer.Ordinal)];
+}

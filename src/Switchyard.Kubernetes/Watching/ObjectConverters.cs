@@ -1,0 +1,48 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Switchyard.Model;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+
+namespace Switchyard.Kubernetes.Watching;
+
+/// <summary>Wire objects → cache entries: model records, or a diagnostic when an object has the wrong shape.</summary>
+internal static class ObjectConverters
+{
+    public const string IngressClassAnnotation = "kubernetes.io/ingress.class";
+
+    /// <summary>A Traefik custom resource; null when the ingress-class filter leaves it out.</summary>
+    public static CacheEntry? Custom<TModel>(JsonElement obj, string kind, string? ingressClass)
+        where TModel : class, ITraefikObject
+    {
+        var meta = obj.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var rv = Str(meta, "resourceVersion");
+        if (ingressClass is not null)
+        {
+            var annotations = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("annotations", out var a) ? a : default;
+            if (Str(annotations, IngressClassAnnotation) != ingressClass)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var model = KubernetesJson.Deserialize<TModel>(obj);
+            return new CacheEntry(rv, model, null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            var resource = new ResourceRef(kind, Str(meta, "namespace") ?? ResourceRefs.DefaultNamespace, Str(meta, "name") ?? "");
+            return new CacheEntry(rv, null, new Diagnostic(Severity.Error, DiagnosticCodes.KubernetesObjectUnreadable, "InvalidObject",
+                resource, null, $"{resource} could not be read: {e.Message}"));
+        }
+    }
+
+    /// <summary>A core object, as KubernetesClient decoded it.</summary>
+    public static CacheEntry Core<T>(T obj) where T : IMetadata<V1ObjectMeta> => new(obj.Metadata?.ResourceVersion, obj, null);
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
