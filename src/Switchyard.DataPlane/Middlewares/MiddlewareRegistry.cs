@@ -24,6 +24,7 @@ public static class MiddlewareRegistry
         new IpAllowList.IpAllowListFactory(),
         new BasicAuth.BasicAuthFactory(),
         new InFlightReq.InFlightReqFactory(),
+        new Retry.RetryFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

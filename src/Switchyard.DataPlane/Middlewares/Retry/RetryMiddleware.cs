@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Switchyard.Routing.Table;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchyard.DataPlane.Middlewares.Retry;
+
+/// <summary>
+/// Traefik's retry: a call whose forwarding failed on the network (YARP's ForwarderError.Request: connect
+/// refused, connection closed before a response) is sent again, up to <c>attempts</c> in total, waiting
+/// initialInterval, then twice as long each time. Only while nothing was sent to the client and nothing of the
+/// request body was consumed — so a gRPC call is retried when the backend never got it, never halfway.
+/// A backend's answer (any status, any grpc-status) is never retried. The balancer picks again per attempt.
+/// </summary>
+public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IRouteMiddleware
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var features = context.Features;
+        var innerBody = features.Get<IHttpResponseBodyFeature>()!;
+        var request = context.Request;
+        var originalBody = request.Body;
+        var tracking = new ReadTrackingStream(originalBody);
+        request.Body = tracking;
+        var gate = new RetryResponseGate(innerBody, () => AttemptFailed(context) && !tracking.AnyRead);
+        features.Set<IHttpResponseBodyFeature>(gate);
+        try
+        {
+            var delay = initialInterval;
+            for (var attempt = 1; ; attempt++)
+            {
+                gate.NextAttempt();
+                gate.CanRetry = attempt < attempts;
+                await next(context);
+
+                var failedQuietly = gate.Swallowed || (AttemptFailed(context) && !context.Response.HasStarted);
+                if (!gate.CanRetry || !failedQuietly || tracking.AnyRead || context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // Forget the failed attempt: its error marker and whatever the error writer put in the headers.
+                features.Set<IForwarderErrorFeature>(null);
+                context.Response.Clear();
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, context.RequestAborted);
+                    delay *= 2;
+                }
+            }
+        }
+        finally
+        {
+            features.Set(innerBody);
+            request.Body = originalBody;
+        }
+    }
+
+    private static bool AttemptFailed(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request };
+}
+
+public sealed class RetryFactory : IMiddlewareFactory
+{
+    public Type ConfigType => typeof(RetryConfig);
+
+    public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
+    {
+        var c = (RetryConfig)config;
+        if (c.Attempts <= 0)
+        {
+            throw new ArgumentException("retry: attempts must be positive");
+        }
+
+        if (c.InitialInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException("retry: initialInterval must not be negative");
+        }
+
+        return new RetryMiddleware(c.Attempts, c.InitialInterval);
+    }
+}
