@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Switchyard.DataPlane.Health;
+using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
 using Yarp.ReverseProxy.Forwarder;

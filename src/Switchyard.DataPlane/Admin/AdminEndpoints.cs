@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Switchyard.DataPlane.Health;
+namespace Switchyard.DataPlane.Admin;
 
 /// <summary>The admin entry point's HTTP endpoints (Kubernetes httpGet probes and Traefik's /ping).</summary>
 public static class AdminEndpoints

@@ -2,7 +2,7 @@ using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Switchyard.DataPlane.Swap;
 
-namespace Switchyard.DataPlane.Health;
+namespace Switchyard.DataPlane.Admin;
 
 /// <summary>
 /// The gateway's own health, for Kubernetes probes: alive while the process runs; ready when every listener
