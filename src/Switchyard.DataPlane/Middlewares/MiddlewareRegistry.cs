@@ -25,6 +25,7 @@ public static class MiddlewareRegistry
         new BasicAuth.BasicAuthFactory(),
         new InFlightReq.InFlightReqFactory(),
         new Retry.RetryFactory(),
+        new Compress.CompressFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

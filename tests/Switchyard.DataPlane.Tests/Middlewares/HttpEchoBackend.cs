@@ -14,6 +14,14 @@ public static class HttpEchoBackend
         RequireTeTrailers = requireTeTrailers,
         Configure = app => app.MapFallback(async ctx =>
         {
+            if (int.TryParse(ctx.Request.Query["size"], out var size))
+            {
+                // A body of the asked size (compress tests).
+                ctx.Response.ContentType = ctx.Request.Query["type"].FirstOrDefault() ?? "text/plain";
+                await ctx.Response.WriteAsync(new string('a', size));
+                return;
+            }
+
             await ctx.Response.WriteAsync("path=" + ctx.Request.Path.Value + ctx.Request.QueryString.Value + "\n");
             foreach (var name in EchoedHeaders)
             {

@@ -1,0 +1,111 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http;
+using Switchyard.Routing.Table;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class CompressTests
+{
+    private GrpcTestBackend _backend = null!;
+    private TestGateway _gateway = null!;
+    private HttpClient _http = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
+        _gateway = await TestGateway.StartAsync(_backend.Address);
+        _http = Clients.Http();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _http.Dispose();
+        await _gateway.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    private static CompressConfig Config(params string[] excluded) => new([.. excluded], [], 1024, ["gzip", "br"], null);
+
+    private async Task<(HttpResponseMessage Response, string Body)> GetAsync(string pathAndQuery, string? acceptEncoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, pathAndQuery));
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        var response = await _http.SendAsync(request);
+        var raw = await response.Content.ReadAsStreamAsync();
+        Stream decoded = response.Content.Headers.ContentEncoding.FirstOrDefault() switch
+        {
+            "gzip" => new GZipStream(raw, CompressionMode.Decompress),
+            "br" => new BrotliStream(raw, CompressionMode.Decompress),
+            _ => raw,
+        };
+        using var reader = new StreamReader(decoded);
+        return (response, await reader.ReadToEndAsync());
+    }
+
+    [TestCase("gzip", "gzip")]
+    [TestCase("br", "br")]
+    [TestCase("br;q=0, gzip", "gzip")]
+    [TestCase("identity", null)]
+    [TestCase(null, null)]
+    public async Task LargeBodiesAreCompressedWithAnEncodingTheClientAccepts(string? accept, string? expected)
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        var (response, body) = await GetAsync("/?size=5000", accept);
+        using var _ = response;
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentEncoding.FirstOrDefault(), Is.EqualTo(expected));
+            Assert.That(body, Is.EqualTo(new string('a', 5000)));
+            if (expected is not null)
+            {
+                Assert.That(response.Headers.Vary, Does.Contain("Accept-Encoding"));
+            }
+        });
+    }
+
+    [Test]
+    public async Task SmallBodiesAndExcludedTypesAreSentAsTheyAre()
+    {
+        _gateway.Use(Build.Middleware(Config("application/json")));
+        var (small, smallBody) = await GetAsync("/?size=100", "gzip");
+        var (json, jsonBody) = await GetAsync("/?size=5000&type=application/json", "gzip");
+        using var _ = small;
+        using var __ = json;
+        Assert.Multiple(() =>
+        {
+            Assert.That(small.Content.Headers.ContentEncoding, Is.Empty);
+            Assert.That(smallBody, Has.Length.EqualTo(100));
+            Assert.That(json.Content.Headers.ContentEncoding, Is.Empty);
+            Assert.That(jsonBody, Has.Length.EqualTo(5000));
+        });
+    }
+
+    [Test]
+    public async Task GrpcIsNeverCompressed()
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        using var call = client.UnaryAsync(new EchoRequest { Message = new string('x', 5000) },
+            new Grpc.Core.Metadata { { "accept-encoding", "gzip" } });
+        var reply = await call.ResponseAsync;
+        var headers = await call.ResponseHeadersAsync;
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Message, Has.Length.EqualTo(5000));
+            Assert.That(headers.Get("content-encoding"), Is.Null);
+        });
+    }
+}
