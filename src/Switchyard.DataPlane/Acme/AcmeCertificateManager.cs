@@ -60,7 +60,8 @@ public sealed partial class AcmeCertificateManager : IAsyncDisposable
     public IReadOnlyCollection<AcmeCertificate> Certificates => _byKey.Values.ToList();
 
     /// <summary>The domain sets the current table wants (one order per set; first domain is the main one).</summary>
-    public void SetDomainSets(IEnumerable<IReadOnlyList<string>> sets)
+    public void SetDomainSets<TSet>(IEnumerable<TSet> sets)
+        where TSet : IEnumerable<string>
     {
         _wanted = sets.Select(s => (IReadOnlyList<string>)s.Select(d => d.ToLowerInvariant()).ToArray())
             .DistinctBy(Key).OrderBy(Key, StringComparer.Ordinal).ToArray();

@@ -107,12 +107,14 @@ public sealed partial class CompiledTls
     }
 
     /// <summary>The server options for a handshake with this SNI (null when the client sent none).</summary>
+    /// <param name="serverName">The SNI.</param>
+    /// <param name="fallback">Certificates held outside the table (ACME resolvers), asked when no table certificate matches.</param>
     /// <exception cref="AuthenticationException">sniStrict and no certificate for the name.</exception>
-    public SslServerAuthenticationOptions Select(string? serverName)
+    public SslServerAuthenticationOptions Select(string? serverName, Func<string, SslStreamCertificateContext?>? fallback = null)
     {
         var optionsId = serverName is not null && _optionsByHost.TryGetValue(serverName, out var o) ? o : "default";
         var options = _options.TryGetValue(optionsId, out var opt) ? opt : (_options.TryGetValue("default", out var def) ? def : null);
-        var certificate = FindCertificate(serverName);
+        var certificate = FindCertificate(serverName) ?? (fallback is not null && !string.IsNullOrEmpty(serverName) ? fallback(serverName) : null);
         if (certificate is null)
         {
             if (options?.SniStrict == true)

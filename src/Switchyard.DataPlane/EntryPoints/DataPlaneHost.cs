@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using System.Net.Security;
+using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
@@ -52,6 +54,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     public TableHolder Tables { get; }
 
     public GatewayHealth Health { get; }
+
+    /// <summary>ACME resolvers' challenges and certificates, when the configuration defines any (registered in configureServices).</summary>
+    public AcmeCertificates? Acme => _shared.GetService<AcmeCertificates>();
 
     /// <summary>Services shared by every table build (logging, time provider, YARP forwarder, extras).</summary>
     public IServiceProvider Services => _shared;
@@ -154,7 +159,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         }
         else
         {
-            var handler = new ProxyHandler(Tables, index);
+            // HTTP-01 is answered on cleartext entry points only (RFC 8555 validates over port 80).
+            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges);
             app.Run(handler.InvokeAsync);
         }
 
@@ -189,10 +195,19 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 AddConnectionAge(listen, options);
+                var acme = Acme;
+                if (acme is not null)
+                {
+                    listen.Use(ClientHelloAlpn.Middleware(acme.Challenges));
+                }
+
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    // Certificates and TLSOptions come from the table being served at handshake time.
-                    OnConnection = ctx => ValueTask.FromResult(Tables.Current.Tls.Select(ctx.ClientHelloInfo.ServerName)),
+                    // Certificates and TLSOptions come from the table being served at handshake time; ACME
+                    // certificates (held by the resolvers, outside the table) fill in names the table has none for.
+                    OnConnection = ctx => ValueTask.FromResult(acme is null
+                        ? Tables.Current.Tls.Select(ctx.ClientHelloInfo.ServerName)
+                        : SelectWithAcme(acme, ctx.ClientHelloInfo.ServerName, ctx.Connection.Items.ContainsKey(ClientHelloAlpn.AcmeTlsOfferedKey))),
                     HandshakeTimeout = TimeSpan.FromSeconds(10),
                 });
                 listeners.Add(listen);
@@ -222,6 +237,10 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             listeners.Add(listen);
         });
     }
+
+    private SslServerAuthenticationOptions SelectWithAcme(AcmeCertificates acme, string? serverName, bool offersAcmeTls) =>
+        (offersAcmeTls ? AcmeChallengeResponder.TlsAlpn01Options(serverName, acme.Challenges) : null)
+        ?? Tables.Current.Tls.Select(serverName, acme.Find);
 
     private static void AddConnectionAge(ListenOptions listen, EntryPointOptions options)
     {

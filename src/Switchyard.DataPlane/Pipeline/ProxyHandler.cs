@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Swap;
 
@@ -9,10 +10,16 @@ namespace Switchyard.DataPlane.Pipeline;
 /// pre-composed delegate, release. No route ⇒ 404 / UNIMPLEMENTED. The synchronous fast path (a delegate that
 /// completed) costs no async state machine.
 /// </summary>
-public sealed class ProxyHandler(TableHolder holder, int entryPointIndex)
+public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeChallengeStore? acmeHttp01 = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // ACME HTTP-01 answers come before any router, so even a catch-all route cannot shadow them.
+        if (acmeHttp01 is not null && AcmeChallengeResponder.TryAnswerHttp01(context, acmeHttp01, out var challengeAnswer))
+        {
+            return challengeAnswer;
+        }
+
         var table = holder.Acquire();
         Task task;
         try

@@ -40,7 +40,7 @@ public class AcmeCertificateManagerTests
         string firstChain;
         await using (var first = Manager(options, store, pebble))
         {
-            first.SetDomainSets([["reuse.acme.test"]]);
+            first.SetDomainSets<string[]>([["reuse.acme.test"]]);
             first.Start();
             await Wait.UntilAsync(() => first.TryGetCertificate("reuse.acme.test", out _), TimeSpan.FromSeconds(60), "first certificate");
             Assert.That(first.OrdersCompleted, Is.EqualTo(1));
@@ -49,7 +49,7 @@ public class AcmeCertificateManagerTests
         }
 
         await using var second = Manager(options, store, pebble);
-        second.SetDomainSets([["reuse.acme.test"]]);
+        second.SetDomainSets<string[]>([["reuse.acme.test"]]);
         second.Start();
         await Wait.UntilAsync(() => second.TryGetCertificate("reuse.acme.test", out _), TimeSpan.FromSeconds(30), "stored certificate");
         second.TryGetCertificate("reuse.acme.test", out var reused);
@@ -72,7 +72,7 @@ public class AcmeCertificateManagerTests
         await using var manager = Manager(options, store, pebble);
         var seen = new List<string>();
         manager.CertificateChanged += c => { lock (seen) { seen.Add(c.ChainPem); } };
-        manager.SetDomainSets([["renew.acme.test", "www.renew.acme.test"]]);
+        manager.SetDomainSets<string[]>([["renew.acme.test", "www.renew.acme.test"]]);
         manager.Start();
 
         await Wait.UntilAsync(() => { lock (seen) { return seen.Distinct().Count() >= 2; } }, TimeSpan.FromSeconds(60), "a renewed certificate");
@@ -88,7 +88,7 @@ public class AcmeCertificateManagerTests
         var options = Options(pebble, httpChallenge: true);
         await using (var first = Manager(options, store, pebble))
         {
-            first.SetDomainSets([["keep.acme.test"]]);
+            first.SetDomainSets<string[]>([["keep.acme.test"]]);
             first.Start();
             await Wait.UntilAsync(() => first.TryGetCertificate("keep.acme.test", out _), TimeSpan.FromSeconds(60), "first certificate");
         }
@@ -102,7 +102,7 @@ public class AcmeCertificateManagerTests
         await using var second = Manager(broken, store, pebble);
         var failures = new List<Diagnostic>();
         second.OrderFailed += d => { lock (failures) { failures.Add(d); } };
-        second.SetDomainSets([["keep.acme.test"]]);
+        second.SetDomainSets<string[]>([["keep.acme.test"]]);
         second.Start();
 
         await Wait.UntilAsync(() => { lock (failures) { return failures.Count > 0; } }, TimeSpan.FromSeconds(30), "a failure diagnostic");
