@@ -26,6 +26,7 @@ public static class MiddlewareRegistry
         new InFlightReq.InFlightReqFactory(),
         new Retry.RetryFactory(),
         new Compress.CompressFactory(),
+        new ContentType.ContentTypeFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

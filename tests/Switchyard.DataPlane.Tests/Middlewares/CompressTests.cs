@@ -109,3 +109,31 @@ public sealed class CompressTests
         });
     }
 }
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class ContentTypeTests
+{
+    [Test]
+    public async Task AutoDetectSetsAContentTypeOnlyWhenTheBackendSetNone()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
+        await using var gateway = await TestGateway.StartAsync(backend.Address);
+        using var http = Clients.Http();
+
+        gateway.Use(Build.Middleware(new ContentTypeConfig(AutoDetect: true)));
+        using var html = await http.GetAsync(new Uri(gateway.Http1Address, "/?raw=" + Uri.EscapeDataString("<html><body>hi</body></html>")));
+        using var text = await http.GetAsync(new Uri(gateway.Http1Address, "/?raw=plain"));
+        using var typed = await http.GetAsync(new Uri(gateway.Http1Address, "/?size=10&type=application/json"));
+        gateway.Use(Build.Middleware(new ContentTypeConfig(AutoDetect: false)));
+        using var off = await http.GetAsync(new Uri(gateway.Http1Address, "/?raw=plain"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(html.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(text.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
+            Assert.That(typed.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            Assert.That(off.Content.Headers.ContentType, Is.Null);
+        });
+    }
+}

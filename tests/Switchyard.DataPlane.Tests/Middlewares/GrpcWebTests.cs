@@ -191,6 +191,29 @@ public sealed class GrpcWebTests
         Assert.That(call.GetTrailers().GetValue("x-trailer"), Is.EqualTo("unary-b"));
     }
 
+    [Test]
+    public async Task AGatewayErrorBehindGrpcWebReachesTheBrowserClientAsItsStatus(
+        [Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode)
+    {
+        // grpcWeb first, then rateLimit (as config/manifests does): the limiter answers trailers-only gRPC,
+        // grpcWeb turns it into one trailer frame.
+        await using var gateway = await TestGateway.StartAsync(_backend.Address);
+        gateway.Use(
+            Build.Middleware(new GrpcWebConfig(["*"])),
+            Build.Middleware(new RateLimitConfig(1, TimeSpan.FromMinutes(1), 1, SourceCriterionConfig.RemoteAddress)));
+        var (channel, client) = Clients.GrpcWeb(gateway.Http1Address, mode, HttpVersion.Version11);
+        using var _ = channel;
+
+        await client.UnaryAsync(new EchoRequest { Message = "first" });
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(new EchoRequest { Message = "second" }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+            Assert.That(ex.Status.Detail, Is.EqualTo("rate limit exceeded"));
+        });
+    }
+
     private static List<(byte Flags, string Text)> ParseFrames(byte[] bytes)
     {
         var frames = new List<(byte, string)>();

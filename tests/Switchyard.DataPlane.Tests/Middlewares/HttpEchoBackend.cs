@@ -14,6 +14,13 @@ public static class HttpEchoBackend
         RequireTeTrailers = requireTeTrailers,
         Configure = app => app.MapFallback(async ctx =>
         {
+            if (ctx.Request.Query.TryGetValue("raw", out var raw))
+            {
+                // No Content-Type at all (contentType tests).
+                await ctx.Response.WriteAsync(raw.ToString());
+                return;
+            }
+
             if (int.TryParse(ctx.Request.Query["size"], out var size))
             {
                 // A body of the asked size (compress tests).
