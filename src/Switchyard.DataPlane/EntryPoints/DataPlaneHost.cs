@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using System.Net.Security;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
+using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
 using Yarp.ReverseProxy.Forwarder;
@@ -33,6 +34,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(TimeProvider.System);
         services.AddHttpForwarder();
+        services.AddSwitchyardHealthEvents();
         configureServices?.Invoke(services);
         services.AddSingleton<SwapState>();
         services.AddSingleton(sp => new TableBuilder(

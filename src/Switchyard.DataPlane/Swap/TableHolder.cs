@@ -46,6 +46,9 @@ public sealed partial class TableHolder : IDisposable
     /// <summary>Number of swap-state objects alive (pools, health, buckets).</summary>
     public int StateCount => _state.Count;
 
+    /// <summary>True when the swap state keeps an object under <paramref name="key"/> (tests, diagnostics).</summary>
+    public bool StateContains(string key) => _state.Contains(key);
+
     /// <summary>Raised after a table was published (outside the swap lock).</summary>
     public event Action<CompiledTable>? TablePublished;
 

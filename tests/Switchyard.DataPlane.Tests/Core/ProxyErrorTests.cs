@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Grpc.Core;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Table;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+using static Switchyard.DataPlane.Tests.Core.TestTables;
+
+namespace Switchyard.DataPlane.Tests.Core;
+
+/// <summary>When the gateway itself answers, gRPC callers get the right status (REFERENCE §1), HTTP callers the HTTP status.</summary>
+[CancelAfter(60_000)]
+public class ProxyErrorTests
+{
+    [Test]
+    public async Task NoRoute_IsUnimplemented_ForGrpc_And404ForHttp()
+    {
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Table([Router("only", "svc", PathPrefix("/elsewhere"))],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", []) }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client().UnaryAsync(new EchoRequest()));
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
+
+        using var http = new HttpClient();
+        using var response = await http.GetAsync($"http://127.0.0.1:{gw.Web.Port}/x");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task NoServer_AndConnectFailure_AreUnavailable()
+    {
+        // A port that was free a moment ago: nothing listens there.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var deadPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Table(
+            [Router("empty", "none", PathPrefix("/switchyard.test.Echo/Unary")), Router("dead", "dead", PathPrefix("/switchyard.test.Echo/"), priority: 0)],
+            new Dictionary<string, ServiceConfig>
+            {
+                ["none"] = Lb("h2c", []),
+                ["dead"] = Lb("h2c", [new Uri($"http://127.0.0.1:{deadPort}")]),
+            }));
+        var client = gw.Client();
+        var noServer = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(new EchoRequest()));
+        Assert.That(noServer!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+
+        var connect = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = client.ServerStream(new StreamRequest { Count = 1 });
+            await call.ResponseStream.MoveNext();
+        });
+        Assert.That(connect!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+    }
+
+    [Test]
+    public async Task UnsupportedMiddleware_DisablesTheRouterWithAnErrorAndADiagnostic()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync();
+        var result = gw.Host.Tables.Swap(Table(
+            [Router("r", "svc", middlewares: ["default-plugin"])],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) },
+            middlewares: new Dictionary<string, MiddlewareConfig> { ["default-plugin"] = new UnsupportedMiddlewareConfig("plugin") }));
+
+        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain(DiagnosticCodes.DataPlaneMiddlewareUnavailable));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client().UnaryAsync(new EchoRequest()));
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+        Assert.That(ex.Status.Detail, Does.Contain("default-plugin"));
+        Assert.That(backend.Calls, Is.Zero, "never a silent pass-through");
+    }
+
+    [Test]
+    public async Task ExpiredGrpcTimeout_IsAnsweredDeadlineExceededByTheGateway_AndTheBackendCallIsCancelled()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
+
+        // A raw HTTP/2 gRPC request, so that what we see is the gateway's answer and not the client's own deadline.
+        var message = new EchoRequest { DelayMs = 20_000 }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{gw.Web.Port}/switchyard.test.Echo/Unary")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "300m");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var status = response.Headers.TryGetValues("grpc-status", out var s) ? s.Single()
+            : response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t.Single() : null;
+        var detail = response.Headers.TryGetValues("grpc-message", out var m) ? m.Single() : "";
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo("4"));
+            Assert.That(detail, Does.Contain("gateway"));
+            Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+        });
+        await Wait.UntilAsync(() => backend.Cancellations == 1, TimeSpan.FromSeconds(10), "the backend call to be cancelled");
+
+        // And through Grpc.Net.Client with a deadline.
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await gw.Client().UnaryAsync(new EchoRequest { DelayMs = 20_000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)));
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded));
+    }
+}
