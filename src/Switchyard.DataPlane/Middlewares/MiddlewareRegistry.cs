@@ -27,6 +27,7 @@ public static class MiddlewareRegistry
         new Retry.RetryFactory(),
         new Compress.CompressFactory(),
         new ContentType.ContentTypeFactory(),
+        new PassTlsClientCert.PassTlsClientCertFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

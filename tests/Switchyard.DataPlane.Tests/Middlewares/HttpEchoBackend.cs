@@ -7,7 +7,7 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>GrpcTestBackend options adding a plain-HTTP fallback that echoes the path and selected headers.</summary>
 public static class HttpEchoBackend
 {
-    public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization"];
+    public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization", "x-forwarded-tls-client-cert", "x-forwarded-tls-client-cert-info"];
 
     public static GrpcTestBackendOptions Options(bool requireTeTrailers = false) => new()
     {

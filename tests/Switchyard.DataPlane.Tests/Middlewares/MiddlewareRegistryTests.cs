@@ -72,6 +72,10 @@ public sealed class MiddlewareRegistryTests
             new IpAllowListConfig(["10.0.0.0/8"], null, 403),
             new BasicAuthConfig(["u:{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="], "r", false, null),
             new InFlightReqConfig(3, SourceCriterionConfig.RemoteAddress),
+            new RetryConfig(2, TimeSpan.FromMilliseconds(10)),
+            new CompressConfig([], [], 1024, ["gzip"], null),
+            new ContentTypeConfig(true),
+            new PassTlsClientCertConfig(true, ["notAfter"]),
         ];
 
         foreach (var config in configs)

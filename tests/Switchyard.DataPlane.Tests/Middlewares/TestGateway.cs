@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,11 +27,13 @@ public sealed class TestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ListenOptions _http1;
     private readonly ListenOptions _h2c;
+    private readonly ListenOptions? _tls;
     private volatile RequestDelegate _pipeline;
     private readonly RequestDelegate _terminal;
 
-    private TestGateway(WebApplication app, ListenOptions http1, ListenOptions h2c, RequestDelegate terminal)
+    private TestGateway(WebApplication app, ListenOptions http1, ListenOptions h2c, ListenOptions? tls, RequestDelegate terminal)
     {
+        _tls = tls;
         _app = app;
         _http1 = http1;
         _h2c = h2c;
@@ -40,6 +44,9 @@ public sealed class TestGateway : IAsyncDisposable
     public Uri Http1Address => new($"http://127.0.0.1:{_http1.IPEndPoint!.Port}");
 
     public Uri H2cAddress => new($"http://127.0.0.1:{_h2c.IPEndPoint!.Port}");
+
+    /// <summary>HTTPS (h2 + http/1.1), client certificates accepted when offered; only with a certificate at start.</summary>
+    public Uri TlsAddress => new($"https://127.0.0.1:{_tls!.IPEndPoint!.Port}");
 
     /// <summary>Swap in a new middleware list (composed once, like a table swap).</summary>
     public void Use(params IRouteMiddleware[] middlewares)
@@ -55,19 +62,34 @@ public sealed class TestGateway : IAsyncDisposable
         _pipeline = next;
     }
 
-    public static async Task<TestGateway> StartAsync(Uri backend)
+    public static async Task<TestGateway> StartAsync(Uri backend, X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddHttpForwarder();
         ListenOptions? http1 = null;
         ListenOptions? h2c = null;
+        ListenOptions? tls = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.Http2.MaxStreamsPerConnection = 1000;
             k.Listen(IPAddress.Loopback, 0, o => { o.Protocols = HttpProtocols.Http1; http1 = o; });
             k.Listen(IPAddress.Loopback, 0, o => { o.Protocols = HttpProtocols.Http2; h2c = o; });
+            if (tlsCertificate is not null)
+            {
+                k.Listen(IPAddress.Loopback, 0, o =>
+                {
+                    o.Protocols = HttpProtocols.Http1AndHttp2;
+                    o.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tlsCertificate,
+                        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = (_, _, _) => true, // the tests check what is passed on, not trust
+                    });
+                    tls = o;
+                });
+            }
         });
 
         var app = builder.Build();
@@ -88,7 +110,7 @@ public sealed class TestGateway : IAsyncDisposable
         TestGateway? gateway = null;
         app.Run(ctx => gateway!._pipeline(ctx));
         await app.StartAsync();
-        gateway = new TestGateway(app, http1!, h2c!, terminal);
+        gateway = new TestGateway(app, http1!, h2c!, tls, terminal);
         return gateway;
     }
 
