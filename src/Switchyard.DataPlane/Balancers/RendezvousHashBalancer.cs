@@ -12,13 +12,13 @@ public sealed class RendezvousHashBalancer(BalancedServer[] servers) : IBalancer
 {
     public int Pick(IPAddress? clientIp, long nowTimestamp)
     {
-        Span<byte> ip = stackalloc byte[16];
-        var length = 0;
-        if (clientIp is not null)
+        Span<byte> buffer = stackalloc byte[16];
+        scoped ReadOnlySpan<byte> ip = default;
+        if (clientIp is not null && clientIp.TryWriteBytes(buffer, out var length))
         {
-            // IPv4-mapped IPv6 and IPv4 are the same client.
-            var address = clientIp.IsIPv4MappedToIPv6 ? clientIp.MapToIPv4() : clientIp;
-            address.TryWriteBytes(ip, out length);
+            // An IPv4-mapped IPv6 address (dual-stack listener) is the same client as its IPv4 form:
+            // hash its last 4 bytes (no MapToIPv4 allocation per call).
+            ip = length == 16 && clientIp.IsIPv4MappedToIPv6 ? buffer[12..] : buffer[..length];
         }
 
         var best = -1;
@@ -31,7 +31,7 @@ public sealed class RendezvousHashBalancer(BalancedServer[] servers) : IBalancer
                 continue;
             }
 
-            var score = Score(ip[..length], server);
+            var score = Score(ip, server);
             if (score > bestScore)
             {
                 best = i;

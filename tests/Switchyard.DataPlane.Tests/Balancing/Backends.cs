@@ -49,13 +49,27 @@ internal sealed class HealthEndpoint(string path)
 
     public int Hits;
 
+    /// <summary>When set, checks get no answer until the prober gives up.</summary>
+    public volatile bool Hang;
+
+    /// <summary>Host and X-Probe header of the last check received.</summary>
+    public volatile string? LastHost;
+    public volatile string? LastProbeHeader;
+
     public GrpcTestBackendOptions Options() => new()
     {
-        Configure = app => app.MapGet(path, (HttpContext ctx) =>
+        Configure = app => app.MapGet(path, async (HttpContext ctx) =>
         {
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             Interlocked.Increment(ref Hits);
+            LastHost = ctx.Request.Host.Value;
+            LastProbeHeader = ctx.Request.Headers["X-Probe"].ToString();
             ctx.Response.StatusCode = Status;
-            return Task.CompletedTask;
         }),
     };
 }

@@ -126,6 +126,42 @@ public sealed class FailoverAndHealthWireTests
         }
 
         Assert.That(servers, Is.EquivalentTo(new[] { "a", "b" }));
+        Assert.That(healthA.LastProbeHeader, Is.EqualTo("switchyard"), "configured headers are sent");
+    }
+
+    [Test]
+    public async Task Http_check_honours_port_override_and_hostname()
+    {
+        // The server takes calls on its own port; its health is served by a sidecar on another port.
+        var sidecarHealth = new HealthEndpoint("/live");
+        await using var sidecar = await GrpcTestBackend.StartAsync("sidecar", sidecarHealth.Options());
+        await using var a = await GrpcTestBackend.StartAsync("a");
+        var check = Tables.Http(Interval, "/live") with { Port = sidecar.Port, Hostname = "health.internal" };
+        var table = Tables.With(("svc", Tables.Lb([Tables.H2c(a)], health: check)));
+        await using var gateway = await BalancingGateway.StartAsync(table, "svc");
+
+        await Wait.UntilAsync(() => sidecarHealth.Hits > 0, TimeSpan.FromSeconds(5), "check reaches the override port");
+        Assert.That(sidecarHealth.LastHost, Is.EqualTo("health.internal"));
+        sidecarHealth.Status = 500;
+        await Wait.UntilAsync(() => !gateway.Handler("svc").IsAvailable, TimeSpan.FromSeconds(5), "ejected by the sidecar's answer");
+        Assert.That(a.Calls, Is.Zero);
+    }
+
+    [Test]
+    public async Task Http_check_that_times_out_ejects()
+    {
+        var health = new HealthEndpoint("/healthz");
+        await using var a = await GrpcTestBackend.StartAsync("a", health.Options());
+        var check = Tables.Http(Interval, "/healthz") with { Timeout = TimeSpan.FromMilliseconds(200) };
+        var table = Tables.With(("svc", Tables.Lb([Tables.H2c(a)], health: check)));
+        await using var gateway = await BalancingGateway.StartAsync(table, "svc");
+        var changes = Subscribe(gateway);
+
+        health.Hang = true;
+        await Wait.UntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5), "ejected after a timeout");
+        Assert.That(changes.Single().Reason, Is.EqualTo("timed out"));
+        health.Hang = false;
+        await Wait.UntilAsync(() => gateway.Handler("svc").IsAvailable, TimeSpan.FromSeconds(5), "readmitted");
     }
 
     [Test]

@@ -200,6 +200,30 @@ public sealed class StrategyTests
         Assert.That(picks.Count(p => p == 0), Is.EqualTo(100));
     }
 
+    [TestCase(BalancerStrategy.Wrr)]
+    [TestCase(BalancerStrategy.P2c)]
+    [TestCase(BalancerStrategy.Hrw)]
+    [TestCase(BalancerStrategy.LeastTime)]
+    public void Picks_do_not_allocate(BalancerStrategy strategy)
+    {
+        var health = new ServerHealthState();
+        var passive = new PassiveHealthState(new PassiveHealthCheckConfig(TimeSpan.FromSeconds(10), 3), TimeProvider.System, (_, _) => { });
+        var servers = Enumerable.Range(0, 8)
+            .Select(i => new BalancedServer(BackendServers.From(new ServerConfig($"h2c://10.0.0.{i}:5000", i + 1)), health, passive))
+            .ToArray();
+        var balancer = BalancerFactory.Create(strategy, servers, TimeProvider.System);
+        var mapped = IPAddress.Parse("10.9.8.7").MapToIPv6();
+        balancer.Pick(mapped, 1); // JIT and first-use costs
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            balancer.Pick(mapped, i);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void Passive_state_ejects_after_max_failures_within_the_window_and_recovers_after_it()
     {
