@@ -79,6 +79,20 @@ public class RuleMatcherTests
         Assert.That(Matches("PathRegexp(`css`)", TestRequest.For(path: "/x/css/y")), Is.True);
 
     [Test]
+    public void RegexDollarMeansEndOfTextAsInGo()
+    {
+        Assert.That(Matches("PathRegexp(`^/admin$`)", TestRequest.For(path: "/admin")), Is.True);
+        Assert.That(Matches("PathRegexp(`^/admin$`)", TestRequest.For(path: "/admin\n")), Is.False, ".NET's $ alone would match before a final newline");
+        Assert.That(Matches("PathRegexp(`^/admin[$]`)", TestRequest.For(path: "/admin$")), Is.True);
+        Assert.That(Matches("PathRegexp(`^/admin\\$`)", TestRequest.For(path: "/admin$")), Is.True);
+        Assert.That(Matches("PathRegexp(`(?m)^/admin$`)", TestRequest.For(path: "/admin\nx")), Is.True, "multi-line mode keeps end-of-line anchors");
+    }
+
+    [Test]
+    public void GoNamedGroupsWork() =>
+        Assert.That(Matches("PathRegexp(`^/users/(?P<id>[0-9]+)$`)", TestRequest.For(path: "/users/42")), Is.True);
+
+    [Test]
     public void HeaderMatchesAnyValueExactly()
     {
         var rule = "Header(`x-forwarded-proto`, `https`)";
