@@ -35,7 +35,8 @@ public sealed class RouterIndex
     public IReadOnlyList<Router> Routers => _routers;
 
     /// <summary>
-    /// Indexes routers (typically those of one entry point). Their <see cref="Router.Rule"/> is parsed again to
+    /// Indexes routers (typically those of one entry point). Their <see cref="Router.Rule"/> is parsed again (in
+    /// its <see cref="Router.RuleSyntax"/>) to
     /// find host and path conditions; a rule that does not parse is simply not indexed by host or path (its
     /// matcher still decides).
     /// </summary>
@@ -52,7 +53,7 @@ public sealed class RouterIndex
         for (var rank = 0; rank < ordered.Length; rank++)
         {
             var router = ordered[rank];
-            var parsed = RuleParser.Parse(router.Rule ?? "");
+            var parsed = RuleParser.Parse(router.Rule ?? "", router.RuleSyntax);
             var constraints = parsed.Expression is null ? RouteConstraints.None : RouteConstraints.Of(parsed.Expression);
             (router.Tls is null ? plain : tls).Add(rank, constraints);
         }

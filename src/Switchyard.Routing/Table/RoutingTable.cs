@@ -55,6 +55,13 @@ public sealed record Router(
     ResourceRef Source,
     int RouteIndex)
 {
+    /// <summary>
+    /// Rule syntax of <see cref="Rule"/>: null or "v3" (default), or Traefik's deprecated "v2" (IngressRoute
+    /// <c>routes[].syntax</c>). <see cref="RouterIndex"/> re-parses the rule with it. Omitted from JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RuleSyntax { get; init; }
+
     /// <summary>The compiled rule. Not serialised; the rule text above is.</summary>
     [JsonIgnore]
     public required IRuleMatcher Matcher { get; init; }

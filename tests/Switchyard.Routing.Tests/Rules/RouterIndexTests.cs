@@ -112,6 +112,19 @@ public class RouterIndexTests
     }
 
     [Test]
+    public void V2RulesAreAnalysedInTheirOwnSyntax()
+    {
+        // In v3 syntax this text would be the literal path "/users/{id}" and the index would never offer the router.
+        const string rule = "Path(`/users/{id}`)";
+        var v2 = new Router("v2", ["web"], rule, 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "v2"), 0)
+        {
+            Matcher = RuleMatcherCompiler.Compile(RuleParser.Parse(rule, "v2").Expression!),
+            RuleSyntax = "v2",
+        };
+        Assert.That(RouterIndex.Build([v2]).Match(TestRequest.For(path: "/users/42"))?.Name, Is.EqualTo("v2"));
+    }
+
+    [Test]
     public void CostDoesNotGrowWithTheNumberOfHostAndPathRoutes()
     {
         var routers = new List<Router>();
