@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -60,6 +61,7 @@ public sealed record Route
 
     /// <summary>Kind of route; only Rule is supported (default Rule).</summary>
     [JsonPropertyName("kind")]
+    [AllowedValues("Rule")]
     public string? Kind { get; init; }
 
     /// <summary>Router priority; 0 or absent means the length of the rule. Higher wins.</summary>
@@ -124,6 +126,7 @@ public sealed record RouterObservability
 
     /// <summary>Tracing verbosity: minimal (default) or detailed.</summary>
     [JsonPropertyName("traceVerbosity")]
+    [AllowedValues("minimal", "detailed")]
     public string? TraceVerbosity { get; init; }
 }
 

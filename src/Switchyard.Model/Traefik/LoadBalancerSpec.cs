@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -16,6 +17,7 @@ public sealed record LoadBalancerSpec
 
     /// <summary>Service (default) or TraefikService.</summary>
     [JsonPropertyName("kind")]
+    [AllowedValues("Service", "TraefikService")]
     public string? Kind { get; init; }
 
     /// <summary>Namespace of the referenced service (default: the referencing object's namespace).</summary>
@@ -40,6 +42,7 @@ public sealed record LoadBalancerSpec
 
     /// <summary>Load-balancing strategy: wrr (default), p2c, hrw, leasttime (RoundRobin deprecated).</summary>
     [JsonPropertyName("strategy")]
+    [AllowedValues("wrr", "p2c", "hrw", "leasttime", "RoundRobin")]
     public string? Strategy { get; init; }
 
     /// <summary>Forward the client Host header to the backend (default true).</summary>
@@ -56,6 +59,7 @@ public sealed record LoadBalancerSpec
 
     /// <summary>Weight among sibling services (default 1).</summary>
     [JsonPropertyName("weight")]
+    [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
     /// <summary>Balance over pod IPs directly (true) or use the ClusterIP as the only server (false, default).</summary>
@@ -108,6 +112,7 @@ public sealed record StickyCookie
 
     /// <summary>SameSite attribute: none, lax, strict.</summary>
     [JsonPropertyName("sameSite")]
+    [AllowedValues("none", "lax", "strict", "None", "Lax", "Strict")]
     public string? SameSite { get; init; }
 
     /// <summary>Max-Age attribute in seconds (0: session cookie; negative: expire now).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -76,5 +77,6 @@ public sealed record ClientAuth
 
     /// <summary>NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert.</summary>
     [JsonPropertyName("clientAuthType")]
+    [AllowedValues("NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven", "RequireAndVerifyClientCert")]
     public string? ClientAuthType { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -78,6 +79,7 @@ public sealed record Mirroring
 
     /// <summary>Service (default) or TraefikService.</summary>
     [JsonPropertyName("kind")]
+    [AllowedValues("Service", "TraefikService")]
     public string? Kind { get; init; }
 
     /// <summary>Namespace of the main service.</summary>
@@ -102,6 +104,7 @@ public sealed record Mirroring
 
     /// <summary>Load-balancing strategy of the main service.</summary>
     [JsonPropertyName("strategy")]
+    [AllowedValues("wrr", "p2c", "hrw", "leasttime", "RoundRobin")]
     public string? Strategy { get; init; }
 
     /// <summary>Forward the client Host header (default true).</summary>
@@ -118,6 +121,7 @@ public sealed record Mirroring
 
     /// <summary>Weight of this mirroring service when it is itself weighted.</summary>
     [JsonPropertyName("weight")]
+    [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
     /// <summary>Balance over pod IPs directly.</summary>
@@ -167,6 +171,7 @@ public sealed record MirrorService
 
     /// <summary>Service (default) or TraefikService.</summary>
     [JsonPropertyName("kind")]
+    [AllowedValues("Service", "TraefikService")]
     public string? Kind { get; init; }
 
     /// <summary>Namespace of the mirror.</summary>
@@ -191,6 +196,7 @@ public sealed record MirrorService
 
     /// <summary>Load-balancing strategy of the mirror.</summary>
     [JsonPropertyName("strategy")]
+    [AllowedValues("wrr", "p2c", "hrw", "leasttime", "RoundRobin")]
     public string? Strategy { get; init; }
 
     /// <summary>Forward the client Host header (default true).</summary>
@@ -207,6 +213,7 @@ public sealed record MirrorService
 
     /// <summary>Weight (unused for mirrors; kept for shape compatibility).</summary>
     [JsonPropertyName("weight")]
+    [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
     /// <summary>Balance over pod IPs directly.</summary>

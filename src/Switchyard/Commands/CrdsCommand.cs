@@ -1,17 +1,59 @@
 using System.CommandLine;
+using Switchyard.Crds;
 
 namespace Switchyard.Commands;
 
-/// <summary>`switchyard crds` (placeholder until its issue lands).</summary>
+/// <summary>
+/// `switchyard crds [--out DIR]... [--check]`: the CustomResourceDefinitions generated from the C# model.
+/// Without --out the YAML goes to stdout; with --out each kind/group is written to DIR/&lt;group&gt;_&lt;plural&gt;.yaml
+/// and generated files no longer produced are removed. --check writes nothing and exits 1 when DIR differs.
+/// </summary>
 internal static class CrdsCommand
 {
     public static Command Create()
     {
-        var command = new Command("crds", "crds (not implemented yet)");
-        command.SetAction(_ =>
+        var outDirs = new Option<string[]>("--out", "-o")
         {
-            Console.Error.WriteLine("switchyard crds: not implemented yet");
-            return 2;
+            Description = "Directory to write the CRD files into (repeatable, e.g. --out crds --out charts/switchyard/crds)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Compare with the --out directories instead of writing; exit 1 when any file is out of date",
+        };
+        var command = new Command("crds", "Generate the CustomResourceDefinitions (both API groups) from the C# model");
+        command.Options.Add(outDirs);
+        command.Options.Add(check);
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<CrdFile> files;
+            try
+            {
+                files = CrdGenerator.Generate();
+            }
+            catch (Exception e) when (e is FileNotFoundException or NotSupportedException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"switchyard crds: {e.Message}");
+                return 2;
+            }
+
+            var dirs = parse.GetValue(outDirs) ?? [];
+            if (dirs.Length == 0)
+            {
+                if (parse.GetValue(check))
+                {
+                    Console.Error.WriteLine("switchyard crds: --check needs --out DIR");
+                    return 2;
+                }
+                Console.Out.Write(string.Concat(files.Select(f => f.Yaml)));
+                return 0;
+            }
+            var outdated = 0;
+            foreach (var dir in dirs)
+            {
+                outdated += parse.GetValue(check) ? CrdFolder.Check(dir, files, Console.Error) : CrdFolder.Write(dir, files, Console.Out);
+            }
+            return outdated > 0 ? 1 : 0;
         });
         return command;
     }

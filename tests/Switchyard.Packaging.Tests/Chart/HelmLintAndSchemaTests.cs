@@ -34,7 +34,7 @@ public sealed class HelmLintAndSchemaTests
         {
             var report = await KubernetesModels.ValidateAsync([file], ct);
             Assert.That(report.Failures, Is.Empty, report.ToString());
-            Assert.That(report.Objects.Select(o => o.Kind), Is.SupersetOf(new[] { "Deployment", "ConfigMap" }));
+            Assert.That(report.Objects.Select(o => o.Kind), Is.SupersetOf(new[] { "Deployment", "ConfigMap", "CustomResourceDefinition" }));
         }
         finally
         {

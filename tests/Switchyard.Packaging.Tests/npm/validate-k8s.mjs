@@ -41,6 +41,10 @@ for (const file of files) {
     if (obj === null || obj === undefined) continue; // empty document (e.g. a template rendered to nothing)
     const result = { file, index, apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata?.name, errors: [] };
     index++;
+    // The legacy group has the same shapes; the package models only traefik.io.
+    if (typeof obj.apiVersion === "string" && obj.apiVersion.startsWith("traefik.containo.us/")) {
+      obj.apiVersion = obj.apiVersion.replace("traefik.containo.us/", "traefik.io/");
+    }
     let Model;
     try {
       Model = (await load(modelPath(String(obj.apiVersion), String(obj.kind))))[obj.kind];
