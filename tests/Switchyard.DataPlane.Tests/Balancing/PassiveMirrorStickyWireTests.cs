@@ -89,6 +89,31 @@ public sealed class PassiveMirrorStickyWireTests
     }
 
     [Test]
+    public async Task Mirroring_without_body_sends_the_request_head_at_once()
+    {
+        var mirrorGate = new CallGate();
+        await using var main = await GrpcTestBackend.StartAsync("main");
+        await using var mirror = await GrpcTestBackend.StartAsync("mirror", mirrorGate.Options());
+        var table = Tables.With(
+            ("main", Tables.Lb([Tables.H2c(main)])),
+            ("mirror", Tables.Lb([Tables.H2c(mirror)])),
+            ("root", new MirroringService("main", [new MirrorTarget("mirror", 100)], MirrorBody: false, MaxBodySize: -1)));
+        await using var gateway = await BalancingGateway.StartAsync(table, "root");
+        var client = gateway.Client();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That((await client.UnaryAsync(new EchoRequest { Message = "x" })).Server, Is.EqualTo("main"));
+        }
+
+        // Every copy reached the mirror (held at its gate); without a body none parses as an Echo call there.
+        await Wait.UntilAsync(() => mirrorGate.Waiting == 5, TimeSpan.FromSeconds(5), "5 copies at the mirror");
+        mirrorGate.Open();
+        await Wait.UntilAsync(() => mirrorGate.Waiting == 0, TimeSpan.FromSeconds(5), "copies answered");
+        Assert.That(mirror.Calls, Is.Zero);
+    }
+
+    [Test]
     public async Task Mirroring_skips_bodies_over_max_size_and_failing_mirrors_do_not_fail_main()
     {
         await using var main = await GrpcTestBackend.StartAsync("main");
