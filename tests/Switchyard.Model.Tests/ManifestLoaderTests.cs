@@ -73,7 +73,7 @@ public class ManifestLoaderTests
             kind: Service
             metadata: {name: svc}
             spec:
-              ports: [{name: grpc, port: 80, targetPort: 8080}]
+              ports: [{name: grpc, port: 80, targetPort: 8080}, {name: web, port: 81}]
             ---
             apiVersion: discovery.k8s.io/v1
             kind: EndpointSlice
@@ -103,7 +103,12 @@ public class ManifestLoaderTests
             Assert.That(s.Services.Single().Metadata.NamespaceProperty, Is.EqualTo("default"));
             Assert.That(s.Services[0].Spec.Ports[0].TargetPort.Value, Is.EqualTo("8080"));
             Assert.That(s.EndpointSlices.Single().Endpoints[0].Conditions.Serving, Is.True);
+            Assert.That(s.Services[0].Spec.Ports[1].TargetPort.Value, Is.EqualTo("81"), "apiserver default targetPort = port");
+            Assert.That(s.Services[0].Spec.Ports[1].Protocol, Is.EqualTo("TCP"));
+            Assert.That(s.Services[0].Spec.Type, Is.EqualTo("ClusterIP"));
             Assert.That(System.Text.Encoding.ASCII.GetString(s.Secrets.Single().Data["tls.crt"]), Is.EqualTo("hello"));
+            Assert.That(System.Text.Encoding.ASCII.GetString(s.Secrets[0].Data["tls.key"]), Is.EqualTo("plain"), "stringData merged like the apiserver does");
+            Assert.That(s.Secrets[0].StringData, Is.Null);
             Assert.That(s.ConfigMaps.Single().Data["ca.crt"], Is.EqualTo("pem"));
             Assert.That(s.Origins.Keys, Does.Contain(new ResourceRef("Service", "default", "svc")));
         });

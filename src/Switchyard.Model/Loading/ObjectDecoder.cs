@@ -166,7 +166,7 @@ internal static class ObjectDecoder
         object value;
         try
         {
-            value = Deserialize(type, obj);
+            value = ApiServerDefaults.Apply(Deserialize(type, obj));
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {

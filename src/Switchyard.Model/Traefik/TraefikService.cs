@@ -39,7 +39,7 @@ public sealed record TraefikServiceSpec
     [JsonPropertyName("mirroring")]
     public Mirroring? Mirroring { get; init; }
 
-    /// <summary>Send to a main service, or to a fallback while the main one has no healthy server.</summary>
+    /// <summary>Switchyard extension: send to a main service, or to a fallback while the main one has no healthy server.</summary>
     [JsonPropertyName("failover")]
     public Failover? Failover { get; init; }
 
@@ -247,8 +247,8 @@ public sealed record MirrorService
 }
 
 /// <summary>
-/// Failover configuration: like Traefik's failover service, with Kubernetes service references
-/// for the main service and the fallback.
+/// Switchyard extension: Traefik's TraefikService CRD has no failover (only its file provider does). Same meaning as
+/// Traefik's failover service, with Kubernetes service references for the main service and the fallback.
 /// </summary>
 public sealed record Failover
 {
