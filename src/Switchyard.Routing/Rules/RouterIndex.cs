@@ -53,12 +53,35 @@ public sealed class RouterIndex
         for (var rank = 0; rank < ordered.Length; rank++)
         {
             var router = ordered[rank];
-            var parsed = RuleParser.Parse(router.Rule ?? "", router.RuleSyntax);
-            var constraints = parsed.Expression is null ? RouteConstraints.None : RouteConstraints.Of(parsed.Expression);
+            var tree = Analysable(router);
+            var constraints = tree is null ? RouteConstraints.None : RouteConstraints.Of(tree);
             (router.Tls is null ? plain : tls).Add(rank, constraints);
         }
 
         return new RouterIndex(ordered, tls.Build(), plain.Build());
+    }
+
+    /// <summary>
+    /// The tree the router's matcher was compiled from, or null when that is uncertain. With
+    /// <see cref="Router.RuleSyntax"/> unset, a rule that reads differently in v2 syntax (e.g. <c>Path(`/u/{id}`)</c>:
+    /// a literal path in v3, a template in v2) may have been compiled as v2; such a router is left unindexed
+    /// (its matcher still decides), so the index stays exact whatever syntax the compiler used.
+    /// </summary>
+    private static RuleNode? Analysable(Router router)
+    {
+        var rule = router.Rule ?? "";
+        if (router.RuleSyntax is not null)
+        {
+            return RuleParser.Parse(rule, router.RuleSyntax).Expression;
+        }
+
+        var v3 = RuleParser.Parse(rule).Expression;
+        if (v3 is null)
+        {
+            return null;
+        }
+        var v2 = RuleParser.Parse(rule, "v2").Expression;
+        return v2 is null || v2 == v3 ? v3 : null;
     }
 
     /// <summary>The first router in priority order whose rule matches the request (and whose TLS mode fits), or null.</summary>

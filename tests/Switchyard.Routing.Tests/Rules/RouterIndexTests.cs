@@ -122,6 +122,10 @@ public class RouterIndexTests
             RuleSyntax = "v2",
         };
         Assert.That(RouterIndex.Build([v2]).Match(TestRequest.For(path: "/users/42"))?.Name, Is.EqualTo("v2"));
+
+        // A compiler that forgot to set RuleSyntax: the rule reads differently in v2, so it is left unindexed.
+        var unmarked = v2 with { Name = "unmarked", RuleSyntax = null };
+        Assert.That(RouterIndex.Build([unmarked]).Match(TestRequest.For(path: "/users/42"))?.Name, Is.EqualTo("unmarked"));
     }
 
     [Test]
