@@ -139,6 +139,58 @@ public sealed class GrpcWebTests
     }
 
     [Test]
+    public async Task TextRequestsPaddedMidStreamAreDecodedAndTheAnswerIsOneDataAndOneTrailerFrame()
+    {
+        using var http = Clients.Http(HttpVersion.Version20);
+        var message = new EchoRequest { Message = "padded" }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+
+        // Two chunks, each base64-padded on its own (a client may pad every chunk it sends).
+        var body = Convert.ToBase64String(frame, 0, 2) + Convert.ToBase64String(frame, 2, frame.Length - 2);
+        Assert.That(body.IndexOf('=', StringComparison.Ordinal), Is.LessThan(body.Length - 4), "padding sits mid-stream");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.H2cAddress, "/switchyard.test.Echo/Unary"))
+        {
+            Content = new StringContent(body, Encoding.ASCII),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/grpc-web-text");
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var frames = ParseFrames(DecodePaddedChunks(text));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(frames, Has.Count.EqualTo(2));
+            Assert.That(frames[0].Flags, Is.EqualTo(0));
+            Assert.That(EchoReply.Parser.ParseFrom(Encoding.Latin1.GetBytes(frames[0].Text)).Message, Is.EqualTo("padded"));
+            Assert.That(frames[1].Flags, Is.EqualTo(0x80));
+            Assert.That(frames[1].Text, Does.Contain("grpc-status:0"));
+        });
+    }
+
+    /// <summary>Base64 that may be padded at any 4-character boundary: decode run by run.</summary>
+    private static byte[] DecodePaddedChunks(string text)
+    {
+        var bytes = new List<byte>();
+        var runStart = 0;
+        for (var group = 0; group < text.Length; group += 4)
+        {
+            var groupEnd = Math.Min(group + 4, text.Length);
+            if (text.AsSpan(group, groupEnd - group).Contains('=') || groupEnd == text.Length)
+            {
+                bytes.AddRange(Convert.FromBase64String(text[runStart..groupEnd]));
+                runStart = groupEnd;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    [Test]
     public async Task PreflightIsAnsweredForAllowedOriginsWithoutReachingTheBackend()
     {
         using var http = Clients.Http();
@@ -222,7 +274,7 @@ public sealed class GrpcWebTests
         {
             Assert.That(bytes.Length - offset, Is.GreaterThanOrEqualTo(5), "truncated frame header");
             var length = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 1));
-            frames.Add((bytes[offset], Encoding.ASCII.GetString(bytes, offset + 5, length)));
+            frames.Add((bytes[offset], Encoding.Latin1.GetString(bytes, offset + 5, length)));
             offset += 5 + length;
         }
 
