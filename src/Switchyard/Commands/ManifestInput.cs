@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Switchyard.Model;
+using Switchyard.Routing;
+
+namespace Switchyard.Commands;
+
+/// <summary>
+/// What `validate` and `explain` share: the PATH arguments (files or folders, read recursively like the
+/// manifest-folder source: *.yaml, *.yml, *.json) and the provider flags that change how manifests are
+/// interpreted, so the CLI compiles exactly what a cluster with those settings would get.
+/// </summary>
+internal sealed class ManifestInput
+{
+    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+
+    public Argument<string[]> Paths { get; } = new("PATH")
+    {
+        Description = "Manifest files or folders (read recursively: *.yaml, *.yml, *.json).",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public Option<bool> AllowCrossNamespace { get; } = new("--allow-cross-namespace") { Description = "Allow references to other namespaces." };
+
+    public Option<bool> AllowExternalNameServices { get; } = new("--allow-external-name-services") { Description = "Allow ExternalName Services as backends." };
+
+    public Option<bool> AllowEmptyServices { get; } = new("--allow-empty-services") { Description = "Keep routes whose Service has no ready endpoint (they answer 503)." };
+
+    public Option<bool> NativeLbByDefault { get; } = new("--native-lb-by-default") { Description = "Use each Service's ClusterIP unless a service entry says nativeLB: false." };
+
+    public Option<string[]> DefaultEntryPoints { get; } = new("--default-entrypoints")
+    {
+        Description = "Entry points of IngressRoutes that list none (default: web websecure).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Paths);
+        command.Options.Add(AllowCrossNamespace);
+        command.Options.Add(AllowExternalNameServices);
+        command.Options.Add(AllowEmptyServices);
+        command.Options.Add(NativeLbByDefault);
+        command.Options.Add(DefaultEntryPoints);
+    }
+
+    public ProviderOptions Options(ParseResult parse)
+    {
+        var options = new ProviderOptions
+        {
+            AllowCrossNamespace = parse.GetValue(AllowCrossNamespace),
+            AllowExternalNameServices = parse.GetValue(AllowExternalNameServices),
+            AllowEmptyServices = parse.GetValue(AllowEmptyServices),
+            NativeLBByDefault = parse.GetValue(NativeLbByDefault),
+        };
+        return parse.GetValue(DefaultEntryPoints) is { Length: > 0 } eps ? options with { DefaultEntryPoints = [.. eps] } : options;
+    }
+
+    /// <summary>The files to read, in a stable order; null (after printing why) when a path does not exist.</summary>
+    public IReadOnlyList<string>? Files(ParseResult parse)
+    {
+        var files = new List<string>();
+        foreach (var path in parse.GetValue(Paths) ?? [])
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                Console.Error.WriteLine($"switchyard: {path}: no such file or folder");
+                return null;
+            }
+        }
+
+        return files;
+    }
+
+    public static ClusterSnapshot Load(IReadOnlyList<string> files) => ManifestLoader.LoadFiles(files);
+}

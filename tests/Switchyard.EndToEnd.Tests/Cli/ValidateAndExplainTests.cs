@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+
+namespace Switchyard.EndToEnd.Tests.Cli;
+
+/// <summary>`switchyard validate` and `switchyard explain`, run as the built executable on real manifest files.</summary>
+public class ValidateAndExplainTests
+{
+    private const string Backend = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: app
+          namespace: default
+        spec:
+          ports:
+            - name: grpc
+              port: 5000
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: app-a
+          namespace: default
+          labels:
+            kubernetes.io/service-name: app
+        addressType: IPv4
+        ports:
+          - name: grpc
+            port: 5000
+        endpoints:
+          - addresses: ["127.0.0.1"]
+        """;
+
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("switchyard-cli-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ValidateSeedManifestsExitsZero(CancellationToken ct)
+    {
+        var r = await SwitchyardCli.RunAsync(ct, "validate", "config/manifests");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.Match(@"(?m)^0 errors, 0 warnings: 3 routers from \d+ objects in \d+ files$"), r.ToString());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task SchemaTypoIsAWarningNamingTheField(CancellationToken ct)
+    {
+        var file = Write("app.yaml", Backend + """
+
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata:
+              name: app
+              namespace: default
+            spec:
+              routes:
+                - match: Host(`app.example.com`)
+                  kind: Rule
+                  services:
+                    - name: app
+                      port: grpc
+                      schema: h2c
+            """);
+        var r = await SwitchyardCli.RunAsync(ct, "validate", file);
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), "a warning does not fail validate\n" + r);
+        var line = r.Stdout.Split('\n').SingleOrDefault(l => l.Contains("warning SY002", StringComparison.Ordinal));
+        Assert.That(line, Is.Not.Null, r.ToString());
+        Assert.That(line, Does.Match(@"^.*app\.yaml:\d+:\d+: warning SY002: .*schema"), "file:line:col: warning SY002: … naming `schema`");
+        var lineNumber = int.Parse(Regex.Match(line!, @"app\.yaml:(\d+):").Groups[1].Value);
+        Assert.That(File.ReadAllLines(file)[lineNumber - 1], Does.Contain("schema: h2c"), "the location points at the misspelled field");
+        Assert.That(r.Stdout, Does.Contain("0 errors, 1 warning: 1 router"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task MissingMiddlewareIsAnErrorNamingItAndTheOtherRoutesStillCompile(CancellationToken ct)
+    {
+        var file = Write("app.yaml", Backend + """
+
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata:
+              name: app
+              namespace: default
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: Host(`a.example.com`)
+                  kind: Rule
+                  middlewares:
+                    - name: ghost-limiter
+                  services:
+                    - name: app
+                      port: grpc
+                - match: Host(`b.example.com`)
+                  kind: Rule
+                  services:
+                    - name: app
+                      port: grpc
+                      scheme: h2c
+            """);
+        var validate = await SwitchyardCli.RunAsync(ct, "validate", file);
+
+        Assert.That(validate.ExitCode, Is.EqualTo(1), validate.ToString());
+        Assert.That(validate.Stdout, Does.Match(@"(?m)^.*app\.yaml:\d+:\d+: error SY104: Middleware default/ghost-limiter not found"), validate.ToString());
+        Assert.That(validate.Stdout, Does.Contain("1 error, 0 warnings: 1 router"), validate.ToString());
+
+        var servedRoute = await SwitchyardCli.RunAsync(ct, "explain", "--host", "b.example.com", "--path", "/x", file);
+        Assert.That(servedRoute.ExitCode, Is.EqualTo(0), servedRoute.ToString());
+        Assert.That(servedRoute.Stdout, Does.Contain("router: default-app-").And.Contain("h2c://127.0.0.1:5000"), servedRoute.ToString());
+
+        var brokenRoute = await SwitchyardCli.RunAsync(ct, "explain", "--host", "a.example.com", "--path", "/x", file);
+        Assert.That(brokenRoute.ExitCode, Is.EqualTo(1), "the route with the missing middleware is not served\n" + brokenRoute);
+        Assert.That(brokenRoute.Stdout, Does.Contain("no router matches"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ExplainSeedGrpcCallNamesTheUserServiceRouterAndItsServiceTree(CancellationToken ct)
+    {
+        var r = await SwitchyardCli.RunAsync(ct, "explain", "--host", "grpc.localhost", "--path", "/mypackage.UserService/GetUser",
+            "--method", "POST", "--entrypoint", "web", "config/manifests");
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.Match(@"(?m)^router: default-user-service-[0-9a-f]{20} \(priority \d+\)$"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("rule: Host(`grpc.localhost`) && PathPrefix(`/mypackage.UserService`)"));
+        Assert.That(r.Stdout, Does.Contain("1. default-user-grpcweb (grpcWeb)").And.Contain("2. default-user-ratelimit (rateLimit)").And.Contain("3. default-user-headers (headers)"));
+        Assert.That(r.Stdout, Does.Contain("weight 80 (80%) → default-user-v1-grpc").And.Contain("weight 20 (20%) → default-user-v2-grpc"));
+        Assert.That(r.Stdout, Does.Contain("h2c://127.0.0.1:50051").And.Contain("h2c://127.0.0.1:50052"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ExplainPerMethodRouteWinsOverThePrefixRoute(CancellationToken ct)
+    {
+        var r = await SwitchyardCli.RunAsync(ct, "explain", "--host", "grpc.localhost", "--path", "/mypackage.UserService/CreateUser",
+            "--method", "POST", "config/manifests");
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("rule: Host(`grpc.localhost`) && Path(`/mypackage.UserService/CreateUser`)"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("default-user-create-ratelimit (rateLimit)"));
+        Assert.That(r.Stdout, Does.Match(@"also matched[^\n]*\n  default-user-service-[0-9a-f]{20} \(priority \d+\) Host\(`grpc.localhost`\) && PathPrefix"), r.ToString());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ExplainWithoutMatchExitsOneAndMissingPathExitsTwo(CancellationToken ct)
+    {
+        var none = await SwitchyardCli.RunAsync(ct, "explain", "--host", "nowhere.example.com", "--path", "/", "config/manifests");
+        Assert.That(none.ExitCode, Is.EqualTo(1), none.ToString());
+        Assert.That(none.Stdout, Does.Contain("no router matches"));
+
+        var missing = await SwitchyardCli.RunAsync(ct, "validate", Path.Combine(_dir, "does-not-exist"));
+        Assert.That(missing.ExitCode, Is.EqualTo(2), missing.ToString());
+        Assert.That(missing.Stderr, Does.Contain("no such file or folder"));
+    }
+}
