@@ -150,6 +150,11 @@ public sealed class HelmRenderingTests
         Assert.That((string?)config["entryPoints"]!["web"]!["address"], Is.EqualTo($":{r.ContainerPort("web")}"));
         Assert.That((string?)config["entryPoints"]!["websecure"]!["address"], Is.EqualTo($":{r.ContainerPort("websecure")}"));
         Assert.That((string?)config["entryPoints"]!["admin"]!["address"], Is.EqualTo($":{r.ContainerPort("admin")}"));
+        Assert.That((bool)config["entryPoints"]!["admin"]!["admin"]!, Is.True, "the admin entry point serves health, not routes");
+        Assert.That(config["entryPoints"]!["websecure"]!["tls"], Is.Not.Null, "websecure terminates TLS");
+        Assert.That((bool)config["providers"]!["kubernetesCRD"]!["enabled"]!, Is.True, "in a cluster the Kubernetes provider is on");
+        Assert.That(config["providers"]!.AsObject().ContainsKey("file"), Is.False, "no manifest folder in a cluster");
+        Assert.That((string?)config["log"]!["level"], Is.EqualTo("INFO"));
         var volume = r.PodSpec["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "config")!;
         Assert.That((string?)volume["configMap"]!["name"], Is.EqualTo((string?)r.Single("ConfigMap")["metadata"]!["name"]));
         Assert.That((string?)r.Single("Deployment")["spec"]!["template"]!["metadata"]!["annotations"]!["checksum/config"], Has.Length.EqualTo(64));
