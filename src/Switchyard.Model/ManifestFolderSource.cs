@@ -19,7 +19,7 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
     private readonly string _directory;
     private readonly TimeSpan _quietWindow;
     private readonly TimeSpan _maxDelay;
-    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly List<(FileSystemWatcher Watcher, ChannelWriter<bool> Changes)> _watchers = [];
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -78,7 +78,7 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
         {
             lock (_gate)
             {
-                _watchers.Remove(watcher);
+                _watchers.Remove((watcher, changes.Writer));
             }
 
             watcher.Dispose();
@@ -156,21 +156,22 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _watchers.Add(watcher);
+            _watchers.Add((watcher, writer));
         }
 
         return watcher;
     }
 
-    /// <summary>Stops all watchers; running enumerations end at their next wait.</summary>
+    /// <summary>Stops all watchers; running enumerations end instead of waiting for the next change.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             _disposed = true;
-            foreach (var watcher in _watchers)
+            foreach (var (watcher, changes) in _watchers)
             {
                 watcher.Dispose();
+                changes.TryComplete();
             }
 
             _watchers.Clear();

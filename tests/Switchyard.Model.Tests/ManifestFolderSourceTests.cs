@@ -119,6 +119,26 @@ public class ManifestFolderSourceTests
     }
 
     [Test]
+    public async Task Dispose_ends_a_running_enumeration()
+    {
+        Write("a.yaml", ConfigMap("a", "1"));
+        var source = new ManifestFolderSource(_dir);
+        var seen = 0;
+        var loop = Task.Run(async () =>
+        {
+            await foreach (var _ in source.WatchAsync(CancellationToken.None))
+            {
+                Interlocked.Increment(ref seen);
+            }
+        });
+        await Wait.UntilAsync(() => Volatile.Read(ref seen) == 1, Timeout, "the initial snapshot");
+
+        source.Dispose();
+        await loop.WaitAsync(Timeout);
+        Assert.That(loop.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
     public void A_missing_folder_is_refused()
     {
         Assert.Throws<DirectoryNotFoundException>(() => new ManifestFolderSource(Path.Combine(_dir, "nope")));
