@@ -1,0 +1,92 @@
+using Switchyard.Model;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.Kubernetes.Status;
+
+/// <summary>
+/// Pure: snapshot + compile result → the status every Traefik object should carry. IngressRoutes get Accepted,
+/// ResolvedRefs and Ready plus their router names; Middlewares, ServersTransports, TraefikServices, TLSOptions
+/// and TLSStores get Accepted plus the IngressRoutes that use them. Messages come from the diagnostics, so
+/// status, Events, logs and `switchyard validate` say the same thing.
+/// </summary>
+public static class StatusComputer
+{
+    public static IReadOnlyList<DesiredStatus> Compute(ClusterSnapshot snapshot, CompileResult result, DateTimeOffset now)
+    {
+        var byResource = result.Diagnostics.Concat(snapshot.LoadDiagnostics)
+            .Where(d => d.Resource is not null && d.Severity == Severity.Error)
+            .GroupBy(d => d.Resource!)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var routersBySource = result.Table.Routers.GroupBy(r => r.Source).ToDictionary(g => g.Key, g => g.Select(r => r.Name).Order(StringComparer.Ordinal).ToList());
+        var usage = Usage.Of(snapshot);
+        var list = new List<DesiredStatus>();
+
+        foreach (var route in snapshot.IngressRoutes)
+        {
+            var rr = ResourceRefs.Of(route);
+            var errors = byResource.GetValueOrDefault(rr) ?? [];
+            var routers = routersBySource.GetValueOrDefault(rr) ?? [];
+            var gen = route.Metadata.Generation;
+            var refErrors = errors.Where(Conditions.IsReferenceProblem).ToList();
+            var ownErrors = errors.Where(d => !Conditions.IsReferenceProblem(d)).ToList();
+            var routeCount = route.Spec.Routes.Count;
+            var served = routers.Count;
+            StatusCondition[] conditions =
+            [
+                Condition(Conditions.Accepted, ownErrors, Conditions.ReasonAccepted, "The IngressRoute is valid", gen),
+                Condition(Conditions.ResolvedRefs, refErrors, Conditions.ReasonResolvedRefs, "All references resolve", gen),
+                served >= routeCount && errors.Count == 0
+                    ? new StatusCondition { Type = Conditions.Ready, Status = "True", Reason = Conditions.ReasonReady, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen }
+                    : new StatusCondition { Type = Conditions.Ready, Status = "False", Reason = Conditions.ReasonRoutesNotServed, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen },
+            ];
+            var current = route.Status;
+            list.Add(new DesiredStatus(rr, route.ApiVersion, route.Metadata.Uid, route.Metadata.ResourceVersion,
+                [.. conditions.Select(c => Conditions.WithTransitionTime(c, current?.Conditions, now))],
+                routers, null, current?.Conditions, current?.Routers));
+        }
+
+        Referenced(snapshot.Middlewares, byResource, usage, now, list);
+        Referenced(snapshot.ServersTransports, byResource, usage, now, list);
+        Referenced(snapshot.TraefikServices, byResource, usage, now, list);
+        Referenced(snapshot.TlsOptions, byResource, usage, now, list);
+        Referenced(snapshot.TlsStores, byResource, usage, now, list);
+        return list;
+    }
+
+    private static void Referenced<T>(IEnumerable<T> objects, Dictionary<ResourceRef, List<Diagnostic>> byResource, Usage usage, DateTimeOffset now, List<DesiredStatus> list)
+        where T : ITraefikObject
+    {
+        foreach (var obj in objects)
+        {
+            var rr = ResourceRefs.Of(obj);
+            var errors = byResource.GetValueOrDefault(rr) ?? [];
+            var status = obj switch
+            {
+                Middleware m => m.Status,
+                ServersTransport s => s.Status,
+                TraefikService t => t.Status,
+                TlsOption o => o.Status,
+                TlsStore s => s.Status,
+                _ => null,
+            };
+            var accepted = Condition(Conditions.Accepted, errors, Conditions.ReasonAccepted, $"The {rr.Kind} is valid", obj.Metadata.Generation);
+            list.Add(new DesiredStatus(rr, obj.ApiVersion, obj.Metadata.Uid, obj.Metadata.ResourceVersion,
+                [Conditions.WithTransitionTime(accepted, status?.Conditions, now)],
+                null, usage.UsersOf(rr), status?.Conditions, status?.UsedBy));
+        }
+    }
+
+    private static StatusCondition Condition(string type, List<Diagnostic> errors, string okReason, string okMessage, long? generation) =>
+        errors.Count == 0
+            ? new StatusCondition { Type = type, Status = "True", Reason = okReason, Message = okMessage, ObservedGeneration = generation }
+            : new StatusCondition
+            {
+                Type = type,
+                Status = "False",
+                Reason = errors[0].Reason,
+                Message = string.Join("; ", errors.Select(d => d.Field is null ? d.Message : $"{d.Field}: {d.Message}")),
+                ObservedGeneration = generation,
+            };
+}

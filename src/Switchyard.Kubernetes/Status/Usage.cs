@@ -1,0 +1,68 @@
+using Switchyard.Model;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Traefik;
+
+namespace Switchyard.Kubernetes.Status;
+
+/// <summary>Which IngressRoutes reference which Middleware, TraefikService, ServersTransport, TLSOption and TLSStore (as written in their specs).</summary>
+internal sealed class Usage
+{
+    private readonly Dictionary<ResourceRef, SortedSet<string>> _users = [];
+
+    public static Usage Of(ClusterSnapshot snapshot)
+    {
+        var usage = new Usage();
+        foreach (var route in snapshot.IngressRoutes)
+        {
+            var owner = ResourceRefs.Of(route);
+            var user = $"{owner.Kind}/{owner.Namespace}/{owner.Name}";
+            foreach (var r in route.Spec.Routes)
+            {
+                foreach (var m in r.Middlewares ?? [])
+                {
+                    usage.Add(TraefikApi.MiddlewareKind, m.Namespace ?? owner.Namespace, m.Name, user);
+                }
+
+                foreach (var s in r.Services ?? [])
+                {
+                    if (s.Kind == TraefikApi.TraefikServiceKind)
+                    {
+                        usage.Add(TraefikApi.TraefikServiceKind, s.Namespace ?? owner.Namespace, s.Name, user);
+                    }
+
+                    if (!string.IsNullOrEmpty(s.ServersTransport))
+                    {
+                        usage.Add(TraefikApi.ServersTransportKind, s.Namespace ?? owner.Namespace, s.ServersTransport, user);
+                    }
+                }
+            }
+
+            if (route.Spec.Tls?.Options is { } options)
+            {
+                usage.Add(TraefikApi.TlsOptionKind, options.Namespace ?? owner.Namespace, options.Name, user);
+            }
+
+            if (route.Spec.Tls?.Store is { } store)
+            {
+                usage.Add(TraefikApi.TlsStoreKind, store.Namespace ?? owner.Namespace, store.Name, user);
+            }
+        }
+
+        return usage;
+    }
+
+    public IReadOnlyList<string> UsersOf(ResourceRef resource) =>
+        _users.TryGetValue(resource, out var set) ? [.. set] : [];
+
+    private void Add(string kind, string ns, string name, string user)
+    {
+        var key = new ResourceRef(kind, ns, name);
+        if (!_users.TryGetValue(key, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            _users[key] = set;
+        }
+
+        set.Add(user);
+    }
+}
