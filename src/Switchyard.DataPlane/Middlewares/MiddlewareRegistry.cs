@@ -28,6 +28,7 @@ public static class MiddlewareRegistry
         new Compress.CompressFactory(),
         new ContentType.ContentTypeFactory(),
         new PassTlsClientCert.PassTlsClientCertFactory(),
+        new EncodedCharacters.EncodedCharactersFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

@@ -9,10 +9,24 @@ public static class HttpEchoBackend
 {
     public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization", "x-forwarded-tls-client-cert", "x-forwarded-tls-client-cert-info"];
 
-    public static GrpcTestBackendOptions Options(bool requireTeTrailers = false) => new()
+    public static GrpcTestBackendOptions Options(bool requireTeTrailers = false, RequestCounter? counter = null) => new()
     {
         RequireTeTrailers = requireTeTrailers,
-        Configure = app => app.MapFallback(async ctx =>
+        Configure = app =>
+        {
+            // Every request that reaches the backend, whatever its method or protocol (GrpcTestBackend.Calls
+            // counts Echo calls only).
+            app.Use((ctx, next) =>
+            {
+                counter?.Increment();
+                return next(ctx);
+            });
+            MapEcho(app);
+        },
+    };
+
+    private static void MapEcho(WebApplication app) =>
+        app.MapFallback(async ctx =>
         {
             if (ctx.Request.Query.TryGetValue("raw", out var raw))
             {
@@ -37,12 +51,21 @@ public static class HttpEchoBackend
                     await ctx.Response.WriteAsync(name + "=" + value + "\n");
                 }
             }
-        }),
-    };
+        });
 
     /// <summary>Parse the echo body into name → value.</summary>
     public static Dictionary<string, string> Parse(string body) =>
         body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+}
+
+/// <summary>Counts requests that reached a backend.</summary>
+public sealed class RequestCounter
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Increment() => Interlocked.Increment(ref _count);
 }

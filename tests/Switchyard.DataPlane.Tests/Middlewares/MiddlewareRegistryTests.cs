@@ -76,6 +76,7 @@ public sealed class MiddlewareRegistryTests
             new CompressConfig([], [], 1024, ["gzip"], null),
             new ContentTypeConfig(true),
             new PassTlsClientCertConfig(true, ["notAfter"]),
+            new EncodedCharactersConfig(ImmutableSortedDictionary<string, bool>.Empty),
         ];
 
         foreach (var config in configs)

@@ -12,11 +12,12 @@ public sealed class PathAndRedirectTests
     private GrpcTestBackend _backend = null!;
     private TestGateway _gateway = null!;
     private HttpClient _http = null!;
+    private readonly RequestCounter _requests = new();
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
+        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options(counter: _requests));
         _gateway = await TestGateway.StartAsync(_backend.Address);
         _http = Clients.Http();
     }
@@ -120,7 +121,7 @@ public sealed class PathAndRedirectTests
     public async Task RedirectSchemeRedirectsToTheTargetSchemeAndPort()
     {
         _gateway.Use(Build.Middleware(new RedirectSchemeConfig("https", "8443", Permanent: true)));
-        var before = _backend.Calls;
+        var before = _requests.Count;
 
         using var get = await _http.GetAsync(new Uri(_gateway.Http1Address, "/x?q=1"));
         using var post = await _http.PostAsync(new Uri(_gateway.Http1Address, "/x"), new StringContent("b"));
@@ -135,6 +136,7 @@ public sealed class PathAndRedirectTests
             Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.PermanentRedirect));
             Assert.That(defaultPort.StatusCode, Is.EqualTo(HttpStatusCode.Found));
             Assert.That(defaultPort.Headers.Location!.ToString(), Is.EqualTo("https://127.0.0.1/y"));
+            Assert.That(_requests.Count, Is.EqualTo(before), "redirects are answered by the gateway");
         });
     }
 
@@ -151,6 +153,26 @@ public sealed class PathAndRedirectTests
             Assert.That(matched.StatusCode, Is.EqualTo(HttpStatusCode.Found));
             Assert.That(matched.Headers.Location!.ToString(), Is.EqualTo($"http://127.0.0.1:{_gateway.Http1Address.Port}/new/page?x=1"));
             Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no match: forwarded");
+        });
+    }
+
+    [Test]
+    public async Task EncodedCharactersRefusesEncodedPathCharactersUnlessAllowed()
+    {
+        var allowSlash = System.Collections.Immutable.ImmutableSortedDictionary<string, bool>.Empty.Add("allowEncodedSlash", true);
+        _gateway.Use(Build.Middleware(new EncodedCharactersConfig(allowSlash)));
+        var before = _requests.Count;
+
+        using var slash = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a%2Fb"));
+        using var backslash = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a%5cb"));
+        using var plain = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a/b?q=%2F%5C"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(slash.StatusCode, Is.EqualTo(HttpStatusCode.OK), "allowEncodedSlash");
+            Assert.That(backslash.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(plain.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the query is not the path");
+            Assert.That(_requests.Count, Is.EqualTo(before + 2), "only the allowed and the plain request were forwarded");
         });
     }
 
