@@ -5,16 +5,11 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
-# Restore first, from the project files alone, so the restore layer is reused while only code changes.
+# Only the sources of the executable and its project references (.dockerignore keeps bin/obj/tests out).
+# The whole src/ is copied before restore so a new project reference never breaks the image build.
 COPY Directory.Build.props Directory.Packages.props ./
-COPY src/Switchyard.Model/Switchyard.Model.csproj src/Switchyard.Model/
-COPY src/Switchyard.Routing/Switchyard.Routing.csproj src/Switchyard.Routing/
-COPY src/Switchyard.DataPlane/Switchyard.DataPlane.csproj src/Switchyard.DataPlane/
-COPY src/Switchyard.Kubernetes/Switchyard.Kubernetes.csproj src/Switchyard.Kubernetes/
-COPY src/Switchyard/Switchyard.csproj src/Switchyard/
-RUN dotnet restore src/Switchyard/Switchyard.csproj
-
 COPY src/ src/
+RUN dotnet restore src/Switchyard/Switchyard.csproj
 RUN dotnet publish src/Switchyard/Switchyard.csproj -c Release --no-restore -o /app/publish -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime

@@ -74,6 +74,32 @@ public sealed partial class DockerfileTests
         }
     }
 
+    [Test]
+    public void The_executable_and_its_project_references_need_nothing_outside_src()
+    {
+        // The build stage copies only src/ (and the Directory.*.props): a project reference or an item (e.g. a
+        // .proto) of the executable's projects that points outside src/ would break `docker build`.
+        var src = Path.Combine(RepoPaths.Root, "src") + Path.DirectorySeparatorChar;
+        var outside = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.Combine(src, "Switchyard", "Switchyard.csproj")]);
+        while (pending.TryPop(out var project))
+        {
+            if (!seen.Add(project)) continue;
+            var dir = Path.GetDirectoryName(project)!;
+            foreach (var item in System.Xml.Linq.XDocument.Load(project).Descendants().Where(e => e.Attribute("Include") is not null))
+            {
+                var include = ((string)item.Attribute("Include")!).Replace('\\', '/');
+                if (item.Name.LocalName is "PackageReference" or "Using" or "InternalsVisibleTo" || include.Contains("$(", StringComparison.Ordinal)) continue;
+                var full = Path.GetFullPath(Path.Combine(dir, include));
+                if (!full.StartsWith(src, StringComparison.Ordinal)) outside.Add($"{Path.GetRelativePath(RepoPaths.Root, project)}: {item.Name.LocalName} {include}");
+                else if (item.Name.LocalName == "ProjectReference") pending.Push(full);
+            }
+        }
+        Assert.That(seen, Has.Count.GreaterThan(1), "src/Switchyard references its libraries");
+        Assert.That(outside, Is.Empty);
+    }
+
     private static async Task<(int Count, string Issues)> LintAsync(string dockerfile, CancellationToken ct)
     {
         var result = await ProcessRunner.RunAsync(RepoPaths.DockerfileLint, ["--json", dockerfile], cancellationToken: ct);
