@@ -4,8 +4,8 @@ using Switchyard.Routing.Table;
 namespace Switchyard.DataPlane.Pipeline;
 
 /// <summary>
-/// Stand-in for Switchyard.Routing.Rules.RouterIndex until the compiled host/path index lands: tries routers
-/// in table order (priority descending). Same shape, so <see cref="RouterLookup"/> switches with one line.
+/// Reference implementation of router matching: tries routers in table order (priority descending). Kept for
+/// tests that compare it with the compiled <see cref="RouterIndex"/>; the request path uses <see cref="RouterLookup"/>.
 /// </summary>
 public sealed class LinearRouterIndex
 {
@@ -29,8 +29,11 @@ public sealed class LinearRouterIndex
     }
 }
 
-/// <summary>The one place that picks the router index implementation.</summary>
+/// <summary>
+/// The one place that picks the router index implementation: the compiled host/path index of
+/// Switchyard.Routing (same answers as a linear scan in priority order, cost independent of the route count).
+/// </summary>
 internal static class RouterLookup
 {
-    public static Func<IRequestFacts, Router?> Build(IEnumerable<Router> routers) => LinearRouterIndex.Build(routers).Match;
+    public static Func<IRequestFacts, Router?> Build(IEnumerable<Router> routers) => RouterIndex.Build(routers).Match;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing.Table;
@@ -99,7 +98,7 @@ public sealed partial class TableHolder : IDisposable
     /// </summary>
     public static string Fingerprint(RoutingTable table)
     {
-        var json = JsonSerializer.Serialize(table, FingerprintJson);
+        var json = Switchyard.Routing.RoutingTableJson.Serialize(table);
         var keys = new System.Text.StringBuilder(json);
         foreach (var (id, cert) in table.Tls.Certificates)
         {
@@ -108,24 +107,6 @@ public sealed partial class TableHolder : IDisposable
 
         return keys.ToString();
     }
-
-    // Serialisation only: "required" (Router.Matcher) concerns deserialisation, so it is switched off here.
-    private static readonly JsonSerializerOptions FingerprintJson = new()
-    {
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                static info =>
-                {
-                    foreach (var property in info.Properties)
-                    {
-                        property.IsRequired = false;
-                    }
-                },
-            },
-        },
-    };
 
     public void Dispose()
     {

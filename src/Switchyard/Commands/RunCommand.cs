@@ -1,18 +1,147 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Switchyard.Configuration;
+using Switchyard.DataPlane.EntryPoints;
+using Switchyard.Model;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Routing;
 
 namespace Switchyard.Commands;
 
-/// <summary>`switchyard run` (placeholder until its issue lands).</summary>
-internal static class RunCommand
+/// <summary>
+/// `switchyard run --config config/switchyard.yaml`: starts the entry points, then compiles every snapshot of
+/// the manifest folder and swaps the table in (hot reload). Stops gracefully on SIGINT/SIGTERM.
+/// </summary>
+internal static partial class RunCommand
 {
     public static Command Create()
     {
-        var command = new Command("run", "run (not implemented yet)");
-        command.SetAction(_ =>
+        var config = new Option<string>("--config", "-c")
         {
-            Console.Error.WriteLine("switchyard run: not implemented yet");
-            return 2;
-        });
+            Description = "Static configuration file (entry points, providers, log level).",
+            DefaultValueFactory = _ => "config/switchyard.yaml",
+        };
+        var command = new Command("run", "Serve the routes of the manifest folder (hot reload) on the configured entry points.");
+        command.Options.Add(config);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, ct));
         return command;
     }
+
+    private static async Task<int> RunAsync(string configPath, CancellationToken cancellationToken)
+    {
+        LoadedStaticConfig config;
+        try
+        {
+            config = StaticConfigLoader.Load(configPath);
+        }
+        catch (StaticConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchyard: {ex.Message}");
+            return 2;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            })
+            .SetMinimumLevel(config.LogLevel)
+            // Kestrel's own start-up lines list internal listeners too; ours say what each entry point is.
+            .AddFilter("Microsoft", LogLevel.Warning));
+        var logger = loggerFactory.CreateLogger("Switchyard.Run");
+
+        if (config.ManifestDirectory is null)
+        {
+            // The Kubernetes provider runs in the operator deployment; `run` serves a folder.
+            LogNoProvider(logger);
+            return 2;
+        }
+
+        await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            LogListenFailed(logger, ex.Message);
+            return 1;
+        }
+
+        LogWatching(logger, config.ManifestDirectory);
+        using var source = new ManifestFolderSource(config.ManifestDirectory);
+        try
+        {
+            await foreach (var snapshot in source.WatchAsync(cancellationToken))
+            {
+                Apply(host, snapshot, config.Provider, logger);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown requested.
+        }
+
+        LogStopping(logger);
+        return 0;
+    }
+
+    /// <summary>Compile and swap; a failure keeps the previous table serving.</summary>
+    private static void Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, ILogger logger)
+    {
+        try
+        {
+            var result = RoutingCompiler.Compile(snapshot, options);
+            var swap = host.Tables.Swap(result.Table);
+            if (!swap.Published)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
+            }
+
+            foreach (var diagnostic in swap.Diagnostics)
+            {
+                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
+            }
+
+            LogApplied(logger, swap.Generation, result.Table.Routers.Length, result.Diagnostics.Length + swap.Diagnostics.Length);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCompileFailed(logger, ex);
+        }
+    }
+
+    private static LogLevel Level(Severity severity) => severity switch
+    {
+        Severity.Error => LogLevel.Error,
+        Severity.Warning => LogLevel.Warning,
+        _ => LogLevel.Information,
+    };
+
+    [LoggerMessage(EventId = 100, Message = "{Code}: {Diagnostic}")]
+    private static partial void LogDiagnostic(ILogger logger, LogLevel level, string code, string diagnostic);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "table generation {Generation} applied: {Routers} routers, {Diagnostics} diagnostics")]
+    private static partial void LogApplied(ILogger logger, long generation, int routers, int diagnostics);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "compiling the snapshot failed; the previous table keeps serving")]
+    private static partial void LogCompileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "watching manifests in {Directory}")]
+    private static partial void LogWatching(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "stopping: running calls get the grace time to finish")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "providers.file.directory is required for `switchyard run`")]
+    private static partial void LogNoProvider(ILogger logger);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "cannot listen: {Reason}")]
+    private static partial void LogListenFailed(ILogger logger, string reason);
 }

@@ -1,0 +1,121 @@
+namespace Switchyard.Configuration;
+
+// The static configuration file (config/switchyard.yaml), in Traefik's vocabulary. These classes mirror the
+// YAML one to one; StaticConfigLoader reads them strictly (an unknown key is an error with its line) and turns
+// them into the data plane's EntryPointOptions and the compiler's ProviderOptions.
+
+/// <summary>Root of switchyard.yaml.</summary>
+public sealed class StaticConfig
+{
+    public LogConfig Log { get; set; } = new();
+
+    /// <summary>Entry points by name (web, websecure, admin, ...).</summary>
+    public Dictionary<string, EntryPointConfig> EntryPoints { get; set; } = [];
+
+    public ProvidersConfig Providers { get; set; } = new();
+
+    /// <summary>ACME resolvers by name (placeholder: read and kept, issued by the ACME part).</summary>
+    public Dictionary<string, Dictionary<string, object>> CertificatesResolvers { get; set; } = [];
+}
+
+public sealed class LogConfig
+{
+    /// <summary>Trace, Debug, Information, Warning, Error (Traefik's DEBUG/INFO/WARN/ERROR also accepted).</summary>
+    public string Level { get; set; } = "Information";
+}
+
+public sealed class EntryPointConfig
+{
+    /// <summary>"[host]:port", e.g. ":8000" (all interfaces) or "127.0.0.1:8000".</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Present ⇒ the entry point terminates TLS (certificates and TLSOptions come from the manifests).</summary>
+    public EntryPointTlsConfig? Tls { get; set; }
+
+    /// <summary>Serve the gateway's own health endpoints (/healthz, /readyz, /ping, grpc.health.v1) instead of routes.</summary>
+    public bool Admin { get; set; }
+
+    public Http2Config Http2 { get; set; } = new();
+
+    public EntryPointTransportConfig Transport { get; set; } = new();
+}
+
+public sealed class EntryPointTlsConfig
+{
+}
+
+public sealed class Http2Config
+{
+    /// <summary>SETTINGS_MAX_CONCURRENT_STREAMS per client connection (Traefik default 250).</summary>
+    public int MaxConcurrentStreams { get; set; } = 250;
+
+    public int InitialStreamWindowSize { get; set; } = 1024 * 1024;
+
+    public int InitialConnectionWindowSize { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Ping idle clients after this long ("0s" = never).</summary>
+    public string KeepAlivePingDelay { get; set; } = "0s";
+
+    public string KeepAlivePingTimeout { get; set; } = "20s";
+}
+
+public sealed class EntryPointTransportConfig
+{
+    public RespondingTimeoutsConfig RespondingTimeouts { get; set; } = new();
+
+    public LifeCycleConfig LifeCycle { get; set; } = new();
+
+    /// <summary>Close client connections older than this with GOAWAY so clients rebalance ("0s" = never).</summary>
+    public string MaxConnectionAge { get; set; } = "0s";
+
+    /// <summary>After GOAWAY, cut streams still open after this long ("0s" = let them finish).</summary>
+    public string MaxConnectionAgeGrace { get; set; } = "0s";
+}
+
+public sealed class RespondingTimeoutsConfig
+{
+    /// <summary>Close connections without any open request or stream after this long.</summary>
+    public string IdleTimeout { get; set; } = "180s";
+
+    /// <summary>Time to receive request headers. Unlike Traefik's readTimeout it never cuts a body or a stream.</summary>
+    public string ReadHeaderTimeout { get; set; } = "30s";
+}
+
+public sealed class LifeCycleConfig
+{
+    /// <summary>On shutdown, running calls get this long to finish.</summary>
+    public string GraceTimeOut { get; set; } = "10s";
+}
+
+public sealed class ProvidersConfig
+{
+    public FileProviderConfig? File { get; set; }
+
+    public KubernetesCrdProviderConfig? KubernetesCRD { get; set; }
+}
+
+public sealed class FileProviderConfig
+{
+    /// <summary>Folder of manifests (relative to this file's folder), watched for changes.</summary>
+    public string Directory { get; set; } = "";
+}
+
+public sealed class KubernetesCrdProviderConfig
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Namespaces to watch (empty = all).</summary>
+    public List<string> Namespaces { get; set; } = [];
+
+    public string LabelSelector { get; set; } = "";
+
+    public string IngressClass { get; set; } = "";
+
+    public bool AllowCrossNamespace { get; set; }
+
+    public bool AllowExternalNameServices { get; set; }
+
+    public bool AllowEmptyServices { get; set; }
+
+    public bool NativeLBByDefault { get; set; }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using Switchyard.DataPlane.EntryPoints;
+using Switchyard.Routing;
+using Switchyard.Routing.Compiler;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Switchyard.Configuration;
+
+/// <summary>A static config that cannot be used; the message names the file, line and key.</summary>
+public sealed class StaticConfigException(string message) : Exception(message);
+
+/// <summary>The static configuration, read and checked, in the shapes the data plane and compiler use.</summary>
+/// <param name="ManifestDirectory">Absolute folder of the file provider, null when not configured.</param>
+public sealed record LoadedStaticConfig(
+    StaticConfig Raw,
+    ImmutableArray<EntryPointOptions> EntryPoints,
+    ProviderOptions Provider,
+    string? ManifestDirectory,
+    Microsoft.Extensions.Logging.LogLevel LogLevel);
+
+/// <summary>Reads switchyard.yaml strictly: unknown keys and bad values are errors, never ignored.</summary>
+public static class StaticConfigLoader
+{
+    public static LoadedStaticConfig Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new StaticConfigException($"{path}: static config file not found");
+        }
+
+        StaticConfig raw;
+        try
+        {
+            var deserializer = new DeserializerBuilder()
+                .WithNamingConvention(CamelCaseNamingConvention.Instance)
+                .Build(); // unmatched properties throw: a typo in a key is reported, not ignored
+            raw = deserializer.Deserialize<StaticConfig?>(File.ReadAllText(full)) ?? new StaticConfig();
+        }
+        catch (YamlException ex)
+        {
+            var inner = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
+            throw new StaticConfigException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {inner}");
+        }
+
+        return Interpret(raw, Path.GetDirectoryName(full)!, path);
+    }
+
+    public static LoadedStaticConfig Interpret(StaticConfig raw, string baseDirectory, string fileName)
+    {
+        if (raw.EntryPoints.Count == 0)
+        {
+            throw new StaticConfigException($"{fileName}: entryPoints: at least one entry point is required");
+        }
+
+        var entryPoints = ImmutableArray.CreateBuilder<EntryPointOptions>();
+        foreach (var (name, ep) in raw.EntryPoints.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var where = $"{fileName}: entryPoints.{name}";
+            if (ep.Admin && ep.Tls is not null)
+            {
+                throw new StaticConfigException($"{where}: the admin entry point is cleartext (tls is not supported there)");
+            }
+
+            var age = Duration(ep.Transport.MaxConnectionAge, $"{where}.transport.maxConnectionAge");
+            var grace = Duration(ep.Transport.MaxConnectionAgeGrace, $"{where}.transport.maxConnectionAgeGrace");
+            var ping = Duration(ep.Http2.KeepAlivePingDelay, $"{where}.http2.keepAlivePingDelay");
+            if (ep.Http2.MaxConcurrentStreams < 1)
+            {
+                throw new StaticConfigException($"{where}.http2.maxConcurrentStreams: must be at least 1");
+            }
+
+            entryPoints.Add(new EntryPointOptions
+            {
+                Name = name,
+                Endpoint = Address(ep.Address, $"{where}.address"),
+                Tls = ep.Tls is not null,
+                Admin = ep.Admin,
+                IdleTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.IdleTimeout, $"{where}.transport.respondingTimeouts.idleTimeout"), TimeSpan.FromDays(1)),
+                ReadHeaderTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.ReadHeaderTimeout, $"{where}.transport.respondingTimeouts.readHeaderTimeout"), TimeSpan.FromMinutes(5)),
+                MaxConcurrentStreams = ep.Http2.MaxConcurrentStreams,
+                InitialStreamWindowSize = ep.Http2.InitialStreamWindowSize,
+                InitialConnectionWindowSize = ep.Http2.InitialConnectionWindowSize,
+                KeepAlivePingDelay = ping > TimeSpan.Zero ? ping : null,
+                KeepAlivePingTimeout = Positive(Duration(ep.Http2.KeepAlivePingTimeout, $"{where}.http2.keepAlivePingTimeout"), TimeSpan.FromSeconds(20)),
+                MaxConnectionAge = age > TimeSpan.Zero ? age : null,
+                MaxConnectionAgeGrace = grace > TimeSpan.Zero ? grace : null,
+                ShutdownGrace = Duration(ep.Transport.LifeCycle.GraceTimeOut, $"{where}.transport.lifeCycle.graceTimeOut"),
+            });
+        }
+
+        var routed = entryPoints.Where(e => !e.Admin).Select(e => e.Name).ToImmutableArray();
+        var crd = raw.Providers.KubernetesCRD ?? new KubernetesCrdProviderConfig();
+        var provider = new ProviderOptions
+        {
+            AllowCrossNamespace = crd.AllowCrossNamespace,
+            AllowExternalNameServices = crd.AllowExternalNameServices,
+            AllowEmptyServices = crd.AllowEmptyServices,
+            NativeLBByDefault = crd.NativeLBByDefault,
+            // Traefik: an IngressRoute without entryPoints is served on every entry point.
+            DefaultEntryPoints = routed,
+            KnownEntryPoints = routed,
+        };
+
+        string? manifests = null;
+        if (raw.Providers.File is { } file)
+        {
+            if (string.IsNullOrWhiteSpace(file.Directory))
+            {
+                throw new StaticConfigException($"{fileName}: providers.file.directory: a folder is required");
+            }
+
+            manifests = Path.GetFullPath(Path.Combine(baseDirectory, file.Directory));
+            if (!Directory.Exists(manifests))
+            {
+                throw new StaticConfigException($"{fileName}: providers.file.directory: folder '{manifests}' does not exist");
+            }
+        }
+
+        return new LoadedStaticConfig(raw, entryPoints.ToImmutable(), provider, manifests, LogLevel(raw.Log.Level, fileName));
+    }
+
+    private static IPEndPoint Address(string text, string where)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
+        {
+            throw new StaticConfigException($"{where}: '{text}' is not an address like \":8000\" or \"127.0.0.1:8000\"");
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        if (host.Length == 0)
+        {
+            return new IPEndPoint(IPAddress.Any, port);
+        }
+
+        if (host == "localhost")
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        return IPAddress.TryParse(host, out var ip)
+            ? new IPEndPoint(ip, port)
+            : throw new StaticConfigException($"{where}: '{host}' is not an IP address");
+    }
+
+    private static TimeSpan Duration(string text, string where) =>
+        GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
+            ? value
+            : throw new StaticConfigException($"{where}: '{text}' is not a duration like \"30s\" or \"2m\"");
+
+    private static TimeSpan Positive(TimeSpan value, TimeSpan whenZero) => value > TimeSpan.Zero ? value : whenZero;
+
+    private static Microsoft.Extensions.Logging.LogLevel LogLevel(string level, string fileName) => level.ToUpperInvariant() switch
+    {
+        "TRACE" => Microsoft.Extensions.Logging.LogLevel.Trace,
+        "DEBUG" => Microsoft.Extensions.Logging.LogLevel.Debug,
+        "INFO" or "INFORMATION" => Microsoft.Extensions.Logging.LogLevel.Information,
+        "WARN" or "WARNING" => Microsoft.Extensions.Logging.LogLevel.Warning,
+        "ERROR" => Microsoft.Extensions.Logging.LogLevel.Error,
+        "FATAL" or "PANIC" or "CRITICAL" => Microsoft.Extensions.Logging.LogLevel.Critical,
+        _ => throw new StaticConfigException($"{fileName}: log.level: '{level}' is not one of DEBUG, INFO, WARN, ERROR"),
+    };
+}

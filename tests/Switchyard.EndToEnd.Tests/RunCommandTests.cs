@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+
+namespace Switchyard.EndToEnd.Tests;
+
+/// <summary>The built `switchyard run` process on a temporary folder: serves gRPC, reports readiness, hot reloads.</summary>
+[CancelAfter(120_000)]
+public class RunCommandTests
+{
+    [Test]
+    public async Task Run_ServesTheFolder_AndAManifestEditMovesTraffic()
+    {
+        await using var b1 = await GrpcTestBackend.StartAsync("b1");
+        await using var b2 = await GrpcTestBackend.StartAsync("b2");
+        var dir = Directory.CreateTempSubdirectory("switchyard-run-");
+        try
+        {
+            var (web, websecure, admin) = (FreePort(), FreePort(), FreePort());
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
+                log:
+                  level: INFO
+                entryPoints:
+                  web:
+                    address: "127.0.0.1:{web}"
+                  websecure:
+                    address: "127.0.0.1:{websecure}"
+                    tls: {"{}"}
+                  admin:
+                    address: "127.0.0.1:{admin}"
+                    admin: true
+                providers:
+                  file:
+                    directory: manifests
+                """);
+            var manifest = Path.Combine(dir.FullName, "manifests", "echo.yaml");
+            await File.WriteAllTextAsync(manifest, Manifest(b1.Port));
+
+            using var process = Start(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
+                await Wait.UntilAsync(async () => await IsReady(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+
+                using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
+                var client = new Echo.EchoClient(channel);
+                var first = await client.UnaryAsync(new EchoRequest { Message = "hello" });
+                Assert.That(first.Server, Is.EqualTo("b1"));
+
+                // Hot reload: point the EndpointSlice at b2; traffic moves without a restart.
+                await File.WriteAllTextAsync(manifest, Manifest(b2.Port));
+                await Wait.UntilAsync(async () => (await client.UnaryAsync(new EchoRequest())).Server == "b2",
+                    TimeSpan.FromSeconds(30), "traffic to move to b2 after the manifest edit");
+
+                // A proxy-generated error keeps its gRPC meaning through the real process.
+                var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+                    await new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{web}"))
+                        .UnaryAsync(new EchoRequest(), new Metadata { { "x-route", "none" } }));
+                Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Run_WithAnUnknownStaticConfigKey_FailsWithFileAndLine()
+    {
+        var dir = Directory.CreateTempSubdirectory("switchyard-run-");
+        try
+        {
+            var config = Path.Combine(dir.FullName, "switchyard.yaml");
+            await File.WriteAllTextAsync(config, "entryPoints:\n  web:\n    adress: \":8000\"\n");
+            using var process = Start(config, out var output);
+            await process.WaitForExitAsync();
+            Assert.That(process.ExitCode, Is.EqualTo(2));
+            await Wait.UntilAsync(() => output.ToString().Contains("adress", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the error text");
+            Assert.That(output.ToString(), Does.Contain("switchyard.yaml:3:"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    // Routes only calls WITHOUT an x-route header, so the second client above hits "no route".
+    private static string Manifest(int port) => $"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: echo
+          namespace: default
+        spec:
+          ports:
+            - name: grpc
+              port: 5000
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: echo-1
+          namespace: default
+          labels:
+            kubernetes.io/service-name: echo
+        addressType: IPv4
+        ports:
+          - name: grpc
+            port: {port}
+        endpoints:
+          - addresses: ["127.0.0.1"]
+            conditions:
+              ready: true
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata:
+          name: echo
+          namespace: default
+        spec:
+          entryPoints: [web]
+          routes:
+            - kind: Rule
+              match: PathPrefix(`/switchyard.test.Echo`) && !HeaderRegexp(`x-route`, `.+`)
+              services:
+                - name: echo
+                  port: grpc
+                  scheme: h2c
+        """;
+
+    private static async Task<bool> IsReady(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/readyz");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static Process Start(string config, out StringBuilder output)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("run");
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info)!;
+        var sink = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (sink) { sink.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (sink) { sink.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output = sink;
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
