@@ -170,6 +170,9 @@ public class RouterIndexTests
         Gen.OneOf<string>("GET", "POST").Select(m => $"Method(`{m}`)"),
         Gen.Const("HostRegexp(`^a`)"),
         Gen.Const("PathRegexp(`b$`)"),
+        // Anchored regexes lend their literal prefix to the path trie; these probe where that must stop.
+        Gen.OneOf<string>("^/a", "^/ab?", "^/a|^/b", "^/a\\/b", "^/a.b", "^/a+b", "^/a{0,1}", "^/a\\d", "^/a\\.b", "^/a(b)?$")
+            .Select(r => $"PathRegexp(`{r}`)"),
         Gen.Const("Header(`X-A`, `1`)"),
         Gen.Const("ClientIP(`10.0.0.0/8`)"));
 
@@ -189,7 +192,7 @@ public class RouterIndexTests
     private static readonly Gen<TestRequest> Request =
         Gen.Select(
             Gen.OneOf<string>("a.com", "A.COM", "a.com.", "a.com:80", "b.com", "c.com", "c.com.", "[::1]:8443", "d.com", ""),
-            Gen.OneOf<string>("/", "/a", "/ab", "/abc", "/a/b", "/a/", "/b", "/x", "/ab/b"),
+            Gen.OneOf<string>("/", "/a", "/ab", "/abc", "/a/b", "/a/", "/b", "/x", "/ab/b", "/", "/aab", "/a.b", "/axb", "/a1"),
             Gen.OneOf<string>("GET", "POST"),
             Gen.Bool,
             Gen.Bool,

@@ -65,9 +65,9 @@ internal sealed class PathIndex
 
     public sealed class Builder
     {
-        private readonly Dictionary<string, SortedSet<int>> _exact = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<int>> _exact = new(StringComparer.Ordinal);
         private readonly TrieNode.Builder _prefixes = new();
-        private readonly SortedSet<int> _anyPath = [];
+        private readonly List<int> _anyPath = [];
 
         public void Add(int rank, IReadOnlyList<PathConstraint>? paths)
         {
@@ -95,7 +95,26 @@ internal sealed class PathIndex
         }
 
         public PathIndex Build() =>
-            new(_exact.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), _prefixes.Build(), [.. _anyPath]);
+            new(_exact.ToDictionary(e => e.Key, e => Ranks(e.Value), StringComparer.Ordinal), _prefixes.Build(), Ranks(_anyPath));
+    }
+
+    /// <summary>Ranks ascending, without duplicates (a rule may name the same path twice).</summary>
+    internal static int[] Ranks(List<int>? ranks)
+    {
+        if (ranks is null || ranks.Count == 0)
+        {
+            return [];
+        }
+        ranks.Sort();
+        var distinct = new List<int>(ranks.Count) { ranks[0] };
+        for (var i = 1; i < ranks.Count; i++)
+        {
+            if (ranks[i] != ranks[i - 1])
+            {
+                distinct.Add(ranks[i]);
+            }
+        }
+        return [.. distinct];
     }
 
     internal sealed class TrieNode(Dictionary<char, TrieNode>? children, int[] routers)
@@ -106,25 +125,27 @@ internal sealed class PathIndex
 
         public sealed class Builder
         {
-            private readonly Dictionary<char, Builder> _children = [];
-            private readonly SortedSet<int> _routers = [];
+            // Allocated on demand: most trie nodes have one child and no routers.
+            private Dictionary<char, Builder>? _children;
+            private List<int>? _routers;
 
             public void Add(string prefix, int rank)
             {
                 var node = this;
                 foreach (var c in prefix)
                 {
+                    node._children ??= [];
                     if (!node._children.TryGetValue(c, out var child))
                     {
                         node._children[c] = child = new Builder();
                     }
                     node = child;
                 }
-                node._routers.Add(rank);
+                (node._routers ??= []).Add(rank);
             }
 
             public TrieNode Build() =>
-                new(_children.Count == 0 ? null : _children.ToDictionary(c => c.Key, c => c.Value.Build()), [.. _routers]);
+                new(_children is null ? null : _children.ToDictionary(c => c.Key, c => c.Value.Build()), Ranks(_routers));
         }
     }
 }

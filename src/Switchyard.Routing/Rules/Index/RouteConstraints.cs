@@ -34,11 +34,62 @@ internal sealed record RouteConstraints(IReadOnlyList<string>? Hosts, IReadOnlyL
     {
         RuleNode.Matcher { Name: MatcherCatalog.Path, Args: [var path] } => [new PathConstraint(PathConstraintKind.Exact, path)],
         RuleNode.Matcher { Name: MatcherCatalog.PathPrefix, Args: [var prefix] } => [new PathConstraint(PathConstraintKind.Prefix, prefix)],
+        RuleNode.Matcher { Name: MatcherCatalog.PathRegexp, Args: [var pattern] } when LiteralPrefix(pattern) is { Length: > 0 } prefix =>
+            [new PathConstraint(PathConstraintKind.Prefix, prefix)],
         RuleNode.And and => Smaller(PathsOf(and.Left), PathsOf(and.Right)),
         RuleNode.Or or => Union(PathsOf(or.Left), PathsOf(or.Right)),
         RuleNode.Not { Operand: RuleNode.Not inner } => PathsOf(inner.Operand),
         _ => null,
     };
+
+    /// <summary>
+    /// The literal text an anchored regex requires at the start of the path: <c>^/svc/[a-z]+</c> → <c>/svc/</c>.
+    /// Conservative: only patterns starting with <c>^</c> and without any <c>|</c> (an alternative would escape
+    /// the anchor); stops at the first metacharacter, and drops the last literal when a quantifier follows it.
+    /// </summary>
+    internal static string LiteralPrefix(string pattern)
+    {
+        if (pattern.Length < 2 || pattern[0] != '^' || pattern.Contains('|'))
+        {
+            return "";
+        }
+
+        var literal = new System.Text.StringBuilder();
+        var i = 1;
+        while (i < pattern.Length)
+        {
+            var c = pattern[i];
+            int width;
+            char value;
+            if (c == '\\')
+            {
+                // Escaped punctuation is itself; letters and digits are classes or anchors (\d, \b, \z…).
+                if (i + 1 >= pattern.Length || char.IsLetterOrDigit(pattern[i + 1]))
+                {
+                    break;
+                }
+                value = pattern[i + 1];
+                width = 2;
+            }
+            else if (@".+*?()[]{}^$".Contains(c))
+            {
+                break;
+            }
+            else
+            {
+                value = c;
+                width = 1;
+            }
+
+            if (i + width < pattern.Length && pattern[i + width] is '?' or '*' or '{')
+            {
+                break; // this character is optional or repeated: not required as written
+            }
+            literal.Append(value);
+            i += width;
+        }
+        return literal.ToString();
+    }
 
     // Either side of && is a necessary condition; the narrower one prunes more.
     private static List<T>? Smaller<T>(List<T>? left, List<T>? right) =>
