@@ -39,7 +39,7 @@ public static class AcmeDomains
                 forRouter.AddRange(router.Tls.Domains.Select(d =>
                     new[] { d.Main }.Concat(d.Sans).Select(n => n.ToLowerInvariant()).Distinct().ToImmutableArray()));
             }
-            else if (RuleParser.Parse(router.Rule).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } hosts)
+            else if (RuleParser.Parse(router.Rule, router.RuleSyntax).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } hosts)
             {
                 forRouter.Add(hosts.Select(h => h.ToLowerInvariant()).Distinct().OrderBy(h => h, StringComparer.Ordinal).ToImmutableArray());
             }

@@ -137,7 +137,7 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
 
         _names[name] = (owner, index);
         var priority = route.Priority is { } p and not 0 ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : RulePriority.Of(route.Match);
-        return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) { Matcher = matcher! };
+        return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) { Matcher = matcher!, RuleSyntax = string.IsNullOrEmpty(route.Syntax) ? null : route.Syntax };
     }
 
     /// <summary>The root service of a route: the one service, or a weighted node named after the router (like Traefik).</summary>
