@@ -2,6 +2,7 @@ using Switchyard.Demo;
 
 // switchyard-demo serve                 start the demo backends the seed manifests point at
 // switchyard-demo call [options]        call mypackage.UserService through the gateway
+// switchyard-demo bench [--count N] [--concurrency C]   rough unary calls/s through the gateway
 //   --gateway http://127.0.0.1:8000  --authority grpc.localhost  --count 20  --method get|list|create
 // Ctrl+C and SIGTERM (scripts/run.sh stops us by PID) end the process gracefully.
 var cts = new CancellationTokenSource();
@@ -33,6 +34,12 @@ return mode switch
         Arg("--authority", "grpc.localhost"),
         int.Parse(Arg("--count", "20"), System.Globalization.CultureInfo.InvariantCulture),
         Arg("--method", "get"),
+        cts.Token),
+    "bench" => await DemoBench.RunAsync(
+        new Uri(Arg("--gateway", "http://127.0.0.1:8000")),
+        Arg("--authority", "grpc.localhost"),
+        int.Parse(Arg("--count", "20000"), System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(Arg("--concurrency", "16"), System.Globalization.CultureInfo.InvariantCulture),
         cts.Token),
     _ => Usage(),
 };
