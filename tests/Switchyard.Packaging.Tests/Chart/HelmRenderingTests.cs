@@ -213,6 +213,27 @@ public sealed class HelmRenderingTests
         Assert.That(ports.Single(p => (string?)p!["name"] == "websecure")!.AsObject().ContainsKey("nodePort"), Is.False);
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Chart_grants_nothing_the_plain_rbac_yaml_does_not(CancellationToken ct)
+    {
+        // config/rbac.yaml (plain RBAC for kubectl users) and the chart must not drift apart: every
+        // (group, resource, verb) the chart grants is granted there too.
+        var plainFile = Path.Combine(Infrastructure.RepoPaths.Root, "config", "rbac.yaml");
+        if (!File.Exists(plainFile)) Assert.Fail("config/rbac.yaml is missing");
+        var plain = Infrastructure.YamlJson.ParseFile(plainFile);
+        var r = await HelmChart.RenderAsync(null, ct);
+        foreach (var kind in new[] { "ClusterRole", "Role" })
+        {
+            var granted = Triples(plain.Where(o => (string?)o["kind"] == kind).SelectMany(Rules));
+            var chart = Triples(r.All(kind).SelectMany(Rules));
+            Assert.That(granted, Is.SupersetOf(chart), $"{kind}: the chart grants more than config/rbac.yaml");
+        }
+    }
+
+    private static HashSet<string> Triples(IEnumerable<Rule> rules) =>
+        rules.SelectMany(x => x.Groups.SelectMany(g => x.Resources.SelectMany(res => x.Verbs.Select(v => $"{g}|{res}|{v}")))).ToHashSet();
+
     private static string? FieldRef(Rendered r, string env) =>
         (string?)r.Container["env"]!.AsArray().Single(e => (string?)e!["name"] == env)!["valueFrom"]!["fieldRef"]!["fieldPath"];
 
