@@ -110,12 +110,21 @@ var targets = new (string Name, int Port, string[] Extra)[]
     ("switchyard", swPort, []),
     ("switchyard-chain", swPort, [":authority: chain.bench"]),
 };
+// ONLY=switchyard (a name prefix) measures just that proxy, e.g. while a profiler is attached.
+var only = Environment.GetEnvironmentVariable("ONLY");
+if (only is not null)
+{
+    targets = [.. targets.Where(t => t.Name == "yarp" || t.Name.StartsWith(only, StringComparison.Ordinal))];
+}
+
 var results = targets.ToDictionary(t => t.Name, _ => (Bytes: new List<double>(), Cpu: new List<double>()));
 foreach (var t in targets)
 {
     H2load(t.Port, Math.Max(2000, calls / 5), t.Extra); // warm-up: JIT tiers, pools, connections
 }
 
+// ALLOC_TYPES=1: also print the sampled allocation breakdown (GC AllocationTick, one event per ~100 KB) per proxy.
+using var ticks = Environment.GetEnvironmentVariable("ALLOC_TYPES") == "1" ? new AllocationTicks() : null;
 var me = Process.GetCurrentProcess();
 for (var r = 0; r < rounds; r++)
 {
@@ -125,7 +134,9 @@ for (var r = 0; r < rounds; r++)
         me.Refresh();
         var cpu0 = me.TotalProcessorTime;
         var a0 = GC.GetTotalAllocatedBytes(precise: true);
+        ticks?.Reset();
         var ok = H2load(t.Port, calls, t.Extra);
+        ticks?.Print(t.Name, ok);
         var a1 = GC.GetTotalAllocatedBytes(precise: true);
         me.Refresh();
         var cpu1 = me.TotalProcessorTime;
@@ -182,4 +193,45 @@ int H2load(int port, int n, string[] extra)
     p.WaitForExit();
     var m = Regex.Match(stdout, @"status codes: (\d+) 2xx");
     return m.Success ? int.Parse(m.Groups[1].Value, inv) : 0;
+}
+
+/// <summary>Sampled allocations by type (AllocationTick: ~100 KB apart, so a type's share is its byte share).</summary>
+internal sealed class AllocationTicks : System.Diagnostics.Tracing.EventListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _bytes = new();
+
+    public void Reset() => _bytes.Clear();
+
+    public void Print(string name, int calls)
+    {
+        Console.WriteLine($"-- {name}: sampled bytes/call by type");
+        foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(12))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {bytes / (double)Math.Max(calls, 1),9:F0}  {type}"));
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is not { } n || !n.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null)
+        {
+            return;
+        }
+
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+        var amountIndex = e.PayloadNames.IndexOf("AllocationAmount64");
+        var amount = amountIndex >= 0 ? Convert.ToInt64(e.Payload[amountIndex], CultureInfo.InvariantCulture) : 100_000;
+        var sizeIndex = e.PayloadNames.IndexOf("ObjectSize");
+        var size = sizeIndex >= 0 ? Convert.ToInt64(e.Payload[sizeIndex], CultureInfo.InvariantCulture) : 0;
+        var key = size >= 1024 ? $"{type} ({size / 1024} KB objects)" : type;
+        _bytes.AddOrUpdate(key, amount, (_, v) => v + amount);
+    }
 }

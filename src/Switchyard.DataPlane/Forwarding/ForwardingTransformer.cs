@@ -37,11 +37,13 @@ internal sealed class ForwardingTransformer : HttpTransformer
 
         // Like Traefik without trusted forwarders: incoming X-Forwarded-* are replaced, not trusted.
         var clientIp = AddressText(httpContext.Connection.RemoteIpAddress);
-        headers.Remove("X-Forwarded-For");
-        headers.Remove("X-Forwarded-Proto");
-        headers.Remove("X-Forwarded-Host");
-        headers.Remove("X-Forwarded-Port");
-        headers.Remove("X-Real-Ip");
+        // The base copy only brought over what the client sent; removing by name from HttpRequestHeaders costs a
+        // parse each, so look in Kestrel's dictionary first (clients rarely send these).
+        RemoveIfSent(request.Headers, headers, "X-Forwarded-For");
+        RemoveIfSent(request.Headers, headers, "X-Forwarded-Proto");
+        RemoveIfSent(request.Headers, headers, "X-Forwarded-Host");
+        RemoveIfSent(request.Headers, headers, "X-Forwarded-Port");
+        RemoveIfSent(request.Headers, headers, "X-Real-Ip");
         if (clientIp is not null)
         {
             headers.TryAddWithoutValidation("X-Forwarded-For", clientIp);
@@ -68,6 +70,14 @@ internal sealed class ForwardingTransformer : HttpTransformer
     {
         httpContext.Features.Get<ForwardDeadline>()?.OnResponseHeaders();
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private static void RemoveIfSent(IHeaderDictionary incoming, System.Net.Http.Headers.HttpRequestHeaders outgoing, string name)
+    {
+        if (incoming.ContainsKey(name))
+        {
+            outgoing.Remove(name);
+        }
     }
 
     private static bool HasTeTrailers(HttpRequest request)
