@@ -51,9 +51,9 @@ internal static partial class RunCommand
             .AddFilter("Microsoft", LogLevel.Warning));
         var logger = loggerFactory.CreateLogger("Switchyard.Run");
 
-        if (config.ManifestDirectory is null)
+        var crd = config.Raw.Providers.KubernetesCRD;
+        if (config.ManifestDirectory is null && crd is not { Enabled: true })
         {
-            // The Kubernetes provider runs in the operator deployment; `run` serves a folder.
             LogNoProvider(logger);
             return 2;
         }
@@ -69,8 +69,7 @@ internal static partial class RunCommand
             return 1;
         }
 
-        LogWatching(logger, config.ManifestDirectory);
-        using var source = new ManifestFolderSource(config.ManifestDirectory);
+        using var source = CreateSource(config, crd, loggerFactory, logger);
         try
         {
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
@@ -85,6 +84,41 @@ internal static partial class RunCommand
 
         LogStopping(logger);
         return 0;
+    }
+
+    /// <summary>
+    /// The snapshot source: the Kubernetes API when providers.kubernetesCRD.enabled (kubeconfig or in-cluster
+    /// credentials), else the manifest folder. Both feed the same compiler with the same ProviderOptions.
+    /// </summary>
+    private static IDisposableSource CreateSource(LoadedStaticConfig config, KubernetesCrdProviderConfig? crd, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        if (crd is { Enabled: true })
+        {
+            LogWatchingCluster(logger, crd.Namespaces.Count == 0 ? "all namespaces" : string.Join(",", crd.Namespaces));
+            var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildDefaultConfig());
+            var options = new Switchyard.Kubernetes.KubernetesSourceOptions
+            {
+                Namespaces = crd.Namespaces,
+                LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
+                IngressClass = string.IsNullOrEmpty(crd.IngressClass) ? null : crd.IngressClass,
+            };
+            return new DisposableSource(
+                new Switchyard.Kubernetes.KubernetesSnapshotSource(client, options, loggerFactory.CreateLogger<Switchyard.Kubernetes.KubernetesSnapshotSource>()),
+                client);
+        }
+
+        LogWatching(logger, config.ManifestDirectory!);
+        var folder = new ManifestFolderSource(config.ManifestDirectory!);
+        return new DisposableSource(folder, folder);
+    }
+
+    private interface IDisposableSource : ISnapshotSource, IDisposable;
+
+    private sealed class DisposableSource(ISnapshotSource source, IDisposable owned) : IDisposableSource
+    {
+        public IAsyncEnumerable<ClusterSnapshot> WatchAsync(CancellationToken cancellationToken) => source.WatchAsync(cancellationToken);
+
+        public void Dispose() => owned.Dispose();
     }
 
     /// <summary>Compile and swap; a failure keeps the previous table serving.</summary>
@@ -139,7 +173,10 @@ internal static partial class RunCommand
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "stopping: running calls get the grace time to finish")]
     private static partial void LogStopping(ILogger logger);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "providers.file.directory is required for `switchyard run`")]
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "watching the Kubernetes API ({Namespaces})")]
+    private static partial void LogWatchingCluster(ILogger logger, string namespaces);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "configure providers.file.directory or enable providers.kubernetesCRD for `switchyard run`")]
     private static partial void LogNoProvider(ILogger logger);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "cannot listen: {Reason}")]
