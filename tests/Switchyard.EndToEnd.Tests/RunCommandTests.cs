@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Switchyard.TestKit;
@@ -21,7 +18,7 @@ public class RunCommandTests
         var dir = Directory.CreateTempSubdirectory("switchyard-run-");
         try
         {
-            var (web, websecure, admin) = (FreePort(), FreePort(), FreePort());
+            var (web, websecure, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
             Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
                 log:
@@ -42,11 +39,11 @@ public class RunCommandTests
             var manifest = Path.Combine(dir.FullName, "manifests", "echo.yaml");
             await File.WriteAllTextAsync(manifest, Manifest(b1.Port));
 
-            using var process = Start(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            using var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await IsReady(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
 
                 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
                 var client = new Echo.EchoClient(channel);
@@ -84,7 +81,7 @@ public class RunCommandTests
         {
             var config = Path.Combine(dir.FullName, "switchyard.yaml");
             await File.WriteAllTextAsync(config, "entryPoints:\n  web:\n    adress: \":8000\"\n");
-            using var process = Start(config, out var output);
+            using var process = SwitchyardProcess.StartRun(config, out var output);
             await process.WaitForExitAsync();
             Assert.That(process.ExitCode, Is.EqualTo(2));
             await Wait.UntilAsync(() => output.ToString().Contains("adress", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the error text");
@@ -139,42 +136,4 @@ public class RunCommandTests
                   port: grpc
                   scheme: h2c
         """;
-
-    private static async Task<bool> IsReady(HttpClient http)
-    {
-        try
-        {
-            using var response = await http.GetAsync("/readyz");
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
-    private static Process Start(string config, out StringBuilder output)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("run");
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(config);
-        var process = Process.Start(info)!;
-        var sink = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (sink) { sink.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (sink) { sink.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        output = sink;
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

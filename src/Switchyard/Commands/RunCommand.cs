@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Acme;
 using Switchyard.Configuration;
+using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
@@ -58,7 +61,19 @@ internal static partial class RunCommand
             return 2;
         }
 
-        await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory);
+        // ACME resolvers run beside the data plane: the entry points answer their challenges and serve their
+        // certificates by SNI; each new table tells them which domains to hold.
+        var acme = config.Resolvers.IsEmpty ? null : new AcmeCertificates();
+        await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory,
+            acme is null ? null : services => services.AddSingleton(acme));
+        await using var resolvers = acme is null ? null
+            : new AcmeResolverHost(config.Resolvers, acme, r => new DirectoryAcmeStorage(r.Storage), loggerFactory);
+        if (resolvers is not null)
+        {
+            resolvers.OrderFailed += d => LogDiagnostic(logger, LogLevel.Error, d.Code, d.Format());
+            resolvers.Start();
+        }
+
         try
         {
             await host.StartAsync(cancellationToken);
@@ -74,7 +89,7 @@ internal static partial class RunCommand
         {
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
             {
-                Apply(host, snapshot, config.Provider, logger);
+                Apply(host, snapshot, config.Provider, resolvers, logger);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -122,7 +137,7 @@ internal static partial class RunCommand
     }
 
     /// <summary>Compile and swap; a failure keeps the previous table serving.</summary>
-    private static void Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, ILogger logger)
+    private static void Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers, ILogger logger)
     {
         try
         {
@@ -139,6 +154,11 @@ internal static partial class RunCommand
             }
 
             foreach (var diagnostic in swap.Diagnostics)
+            {
+                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
+            }
+
+            foreach (var diagnostic in resolvers?.OnTable(result.Table) ?? [])
             {
                 LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
             }

@@ -14,8 +14,8 @@ public sealed class StaticConfig
 
     public ProvidersConfig Providers { get; set; } = new();
 
-    /// <summary>ACME resolvers by name (placeholder: read and kept, issued by the ACME part).</summary>
-    public Dictionary<string, Dictionary<string, object>> CertificatesResolvers { get; set; } = [];
+    /// <summary>ACME certificate resolvers by name; routers name one in tls.certResolver.</summary>
+    public Dictionary<string, CertificateResolverConfig> CertificatesResolvers { get; set; } = [];
 }
 
 public sealed class LogConfig
@@ -118,4 +118,48 @@ public sealed class KubernetesCrdProviderConfig
     public bool AllowEmptyServices { get; set; }
 
     public bool NativeLBByDefault { get; set; }
+}
+
+/// <summary>certificatesResolvers.&lt;name&gt;: Traefik's shape (only acme).</summary>
+public sealed class CertificateResolverConfig
+{
+    public AcmeConfig? Acme { get; set; }
+}
+
+/// <summary>certificatesResolvers.&lt;name&gt;.acme.</summary>
+public sealed class AcmeConfig
+{
+    public string? Email { get; set; }
+
+    /// <summary>ACME directory URL. Default: Let's Encrypt production (staging: https://acme-staging-v02.api.letsencrypt.org/directory).</summary>
+    public string? CaServer { get; set; }
+
+    /// <summary>Folder mode: a directory (relative to this file) for the account key and certificates.</summary>
+    public string Storage { get; set; } = "acme";
+
+    /// <summary>Certificate key type: EC256 (default), EC384, RSA2048, RSA4096.</summary>
+    public string KeyType { get; set; } = "EC256";
+
+    /// <summary>Account key type: EC256 (default), RSA2048, RSA4096.</summary>
+    public string AccountKeyType { get; set; } = "EC256";
+
+    /// <summary>Answer HTTP-01 on this entry point.</summary>
+    public AcmeHttpChallengeConfig? HttpChallenge { get; set; }
+
+    /// <summary>Answer TLS-ALPN-01 on the TLS entry points (present, even empty, to enable).</summary>
+    public Dictionary<string, object>? TlsChallenge { get; set; }
+
+    /// <summary>Renew when less than this is left (Switchyard extension; default 720h = 30 days).</summary>
+    public string RenewBefore { get; set; } = "720h";
+
+    /// <summary>How often certificates are checked for renewal (Switchyard extension; default 1h).</summary>
+    public string CheckInterval { get; set; } = "1h";
+
+    /// <summary>PEM files of CAs trusted for the ACME server's own HTTPS (e.g. a private ACME server).</summary>
+    public List<string> CaCertificates { get; set; } = [];
+}
+
+public sealed class AcmeHttpChallengeConfig
+{
+    public string EntryPoint { get; set; } = "web";
 }

@@ -20,7 +20,11 @@ public sealed record LoadedStaticConfig(
     ImmutableArray<EntryPointOptions> EntryPoints,
     ProviderOptions Provider,
     string? ManifestDirectory,
-    Microsoft.Extensions.Logging.LogLevel LogLevel);
+    Microsoft.Extensions.Logging.LogLevel LogLevel)
+{
+    /// <summary>certificatesResolvers, with defaults applied and paths made absolute.</summary>
+    public ImmutableArray<Switchyard.DataPlane.Acme.AcmeResolverOptions> Resolvers { get; init; } = [];
+}
 
 /// <summary>Reads switchyard.yaml strictly: unknown keys and bad values are errors, never ignored.</summary>
 public static class StaticConfigLoader
@@ -121,7 +125,61 @@ public static class StaticConfigLoader
             }
         }
 
-        return new LoadedStaticConfig(raw, entryPoints.ToImmutable(), provider, manifests, LogLevel(raw.Log.Level, fileName));
+        return new LoadedStaticConfig(raw, entryPoints.ToImmutable(), provider, manifests, LogLevel(raw.Log.Level, fileName))
+        {
+            Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
+        };
+    }
+
+    private static ImmutableArray<Switchyard.DataPlane.Acme.AcmeResolverOptions> Resolvers(
+        StaticConfig raw, string baseDirectory, string fileName, IEnumerable<EntryPointOptions> entryPoints)
+    {
+        var result = ImmutableArray.CreateBuilder<Switchyard.DataPlane.Acme.AcmeResolverOptions>();
+        foreach (var (name, resolver) in raw.CertificatesResolvers.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var where = $"{fileName}: certificatesResolvers.{name}.acme";
+            if (resolver.Acme is not { } acme)
+            {
+                throw new StaticConfigException($"{fileName}: certificatesResolvers.{name}: only acme resolvers are supported");
+            }
+
+            if (acme.HttpChallenge is null && acme.TlsChallenge is null)
+            {
+                throw new StaticConfigException($"{where}: choose a challenge: httpChallenge.entryPoint or tlsChallenge");
+            }
+
+            if (acme.HttpChallenge is { } http && !entryPoints.Any(e => e.Name == http.EntryPoint && !e.Tls && !e.Admin))
+            {
+                throw new StaticConfigException($"{where}.httpChallenge.entryPoint: '{http.EntryPoint}' is not a cleartext entry point");
+            }
+
+            if (acme.KeyType is not ("EC256" or "EC384" or "RSA2048" or "RSA4096"))
+            {
+                throw new StaticConfigException($"{where}.keyType: '{acme.KeyType}' (EC256, EC384, RSA2048, RSA4096)");
+            }
+
+            if (acme.AccountKeyType is not ("EC256" or "RSA2048" or "RSA4096"))
+            {
+                throw new StaticConfigException($"{where}.accountKeyType: '{acme.AccountKeyType}' (EC256, RSA2048, RSA4096)");
+            }
+
+            result.Add(new Switchyard.DataPlane.Acme.AcmeResolverOptions
+            {
+                Name = name,
+                Email = acme.Email,
+                CaServer = acme.CaServer ?? Switchyard.DataPlane.Acme.AcmeResolverOptions.LetsEncryptProduction,
+                Storage = Path.GetFullPath(Path.Combine(baseDirectory, acme.Storage)),
+                KeyType = acme.KeyType,
+                AccountKeyType = acme.AccountKeyType,
+                HttpChallengeEntryPoint = acme.HttpChallenge?.EntryPoint,
+                TlsChallenge = acme.TlsChallenge is not null,
+                RenewBefore = Duration(acme.RenewBefore, $"{where}.renewBefore"),
+                CheckInterval = Positive(Duration(acme.CheckInterval, $"{where}.checkInterval"), TimeSpan.FromHours(1)),
+                CaCertificates = [.. acme.CaCertificates.Select(f => Path.GetFullPath(Path.Combine(baseDirectory, f)))],
+            });
+        }
+
+        return result.ToImmutable();
     }
 
     private static IPEndPoint Address(string text, string where)

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -155,47 +153,8 @@ public class AcmeGatewayTests
         }
 
         /// <summary>h2 over TLS to websecure with this SNI, trusting pebble's issuing root only.</summary>
-        public GrpcChannel TlsChannel(string sni, Action<X509Certificate2> seen)
-        {
-            var port = Host.Endpoint("websecure").Port;
-            var root = _root;
-            var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, ct) =>
-                {
-                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                },
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    RemoteCertificateValidationCallback = (_, cert, sent, _) =>
-                    {
-                        if (cert is null)
-                        {
-                            return false;
-                        }
-
-                        var leaf = X509CertificateLoader.LoadCertificate(cert.GetRawCertData());
-                        seen(leaf);
-                        using var chain = new X509Chain();
-                        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                        chain.ChainPolicy.CustomTrustStore.Add(root);
-                        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                        if (sent is not null)
-                        {
-                            foreach (var element in sent.ChainElements)
-                            {
-                                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                            }
-                        }
-
-                        return chain.Build(leaf);
-                    },
-                },
-            };
-            return GrpcChannel.ForAddress($"https://{sni}:{port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-        }
+        public GrpcChannel TlsChannel(string sni, Action<X509Certificate2> seen) =>
+            TlsChannels.Create(Host.Endpoint("websecure").Port, sni, _root, seen);
 
         public async ValueTask DisposeAsync()
         {
