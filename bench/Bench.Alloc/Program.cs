@@ -13,6 +13,11 @@ using Yarp.ReverseProxy.Forwarder;
 // in this process, drives each with h2load (pinned to LOAD_CPU, default 0) and reports, per proxied call,
 // the bytes this process allocated (GC.GetTotalAllocatedBytes(precise: true) delta / calls) and its CPU µs.
 // Allocation counts do not depend on machine noise; CPU is comparable only as a ratio within one run.
+if (Environment.GetEnvironmentVariable("POOL") is { } pool)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION", pool);
+}
+
 var inv = CultureInfo.InvariantCulture;
 var backendPort = int.Parse(args[0], inv);
 var calls = args.Length > 1 ? int.Parse(args[1], inv) : 20000;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Switchyard.Commands;
 
 // Composition root of the `switchyard` executable. Each sub-command lives in its own file under Commands/.
+Switchyard.RuntimeTuning.Apply(); // before the first ArrayPool rent
 var root = new RootCommand("Switchyard: a Kubernetes ingress operator that serves Traefik's CRDs with a gRPC-first data plane.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
