@@ -11,13 +11,14 @@ if ! docker info >/dev/null 2>&1; then
   echo "SKIPPED: no Docker engine"
   exit 0
 fi
+# helm comes from scripts/setup.d/20-tools.sh (.tools/bin/helm) when it is not on PATH.
 for tool in kind kubectl helm; do
-  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x ".tools/$tool/$tool" ]; then
+  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x ".tools/bin/$tool" ]; then
     echo "SKIPPED: $tool not installed"
     exit 0
   fi
 done
-helm_bin=$(command -v helm || echo ".tools/helm/helm")
+helm_bin=$(command -v helm || echo ".tools/bin/helm")
 
 cluster="switchyard-e2e-$$"
 image="switchyard:e2e"
