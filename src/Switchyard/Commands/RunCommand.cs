@@ -8,6 +8,7 @@ using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing;
+using Switchyard.Routing.Table;
 
 namespace Switchyard.Commands;
 
@@ -89,7 +90,10 @@ internal static partial class RunCommand
         {
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
             {
-                Apply(host, snapshot, config.Provider, resolvers, logger);
+                if (Apply(host, snapshot, config.Provider, resolvers, logger) is { } result)
+                {
+                    source.OnCompiled(snapshot, result);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -117,27 +121,53 @@ internal static partial class RunCommand
                 LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
                 IngressClass = string.IsNullOrEmpty(crd.IngressClass) ? null : crd.IngressClass,
             };
-            return new DisposableSource(
-                new Switchyard.Kubernetes.KubernetesSnapshotSource(client, options, loggerFactory.CreateLogger<Switchyard.Kubernetes.KubernetesSnapshotSource>()),
-                client);
+            // Source + leader election + status writer: every replica serves, the Lease holder (in $POD_NAMESPACE)
+            // writes status conditions and Events from each compile result.
+            var leadership = new Switchyard.Kubernetes.Status.LeadershipOptions
+            {
+                Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "switchyard",
+                Identity = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+            };
+            var controller = new Switchyard.Kubernetes.KubernetesController(client, options, leadership, loggerFactory);
+            var stop = new CancellationTokenSource();
+            var background = controller.RunAsync(stop.Token);
+            return new DisposableSource(controller.Source, new Owned(() =>
+            {
+                stop.Cancel();
+                background.Wait(TimeSpan.FromSeconds(5));
+                stop.Dispose();
+                controller.Dispose();
+                client.Dispose();
+            }), controller.OnCompiled);
         }
 
         LogWatching(logger, config.ManifestDirectory!);
         var folder = new ManifestFolderSource(config.ManifestDirectory!);
-        return new DisposableSource(folder, folder);
+        return new DisposableSource(folder, folder, null);
     }
 
-    private interface IDisposableSource : ISnapshotSource, IDisposable;
+    private interface IDisposableSource : ISnapshotSource, IDisposable
+    {
+        /// <summary>Hands a compile result back to the source's owner (the Kubernetes status writer).</summary>
+        void OnCompiled(ClusterSnapshot snapshot, CompileResult result);
+    }
 
-    private sealed class DisposableSource(ISnapshotSource source, IDisposable owned) : IDisposableSource
+    private sealed class DisposableSource(ISnapshotSource source, IDisposable owned, Action<ClusterSnapshot, CompileResult>? compiled) : IDisposableSource
     {
         public IAsyncEnumerable<ClusterSnapshot> WatchAsync(CancellationToken cancellationToken) => source.WatchAsync(cancellationToken);
+
+        public void OnCompiled(ClusterSnapshot snapshot, CompileResult result) => compiled?.Invoke(snapshot, result);
 
         public void Dispose() => owned.Dispose();
     }
 
-    /// <summary>Compile and swap; a failure keeps the previous table serving.</summary>
-    private static void Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers, ILogger logger)
+    private sealed class Owned(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+
+    /// <summary>Compile and swap; a failure keeps the previous table serving. Returns the compile result (null on failure).</summary>
+    private static CompileResult? Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers, ILogger logger)
     {
         try
         {
@@ -145,7 +175,7 @@ internal static partial class RunCommand
             var swap = host.Tables.Swap(result.Table);
             if (!swap.Published)
             {
-                return;
+                return result;
             }
 
             foreach (var diagnostic in result.Diagnostics)
@@ -164,10 +194,12 @@ internal static partial class RunCommand
             }
 
             LogApplied(logger, swap.Generation, result.Table.Routers.Length, result.Diagnostics.Length + swap.Diagnostics.Length);
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCompileFailed(logger, ex);
+            return null;
         }
     }
 
