@@ -62,7 +62,7 @@ public sealed record LoadBalancerSpec
     [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
-    /// <summary>Balance over pod IPs directly (true) or use the ClusterIP as the only server (false, default).</summary>
+    /// <summary>Use the Service ClusterIP as the only server (true), instead of balancing over the EndpointSlice pod IPs (false, default).</summary>
     [JsonPropertyName("nativeLB")]
     public bool? NativeLB { get; init; }
 

@@ -124,7 +124,7 @@ public sealed record Mirroring
     [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
-    /// <summary>Balance over pod IPs directly.</summary>
+    /// <summary>Use the Service ClusterIP as the only server instead of the pod IPs.</summary>
     [JsonPropertyName("nativeLB")]
     public bool? NativeLB { get; init; }
 
@@ -216,7 +216,7 @@ public sealed record MirrorService
     [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 
-    /// <summary>Balance over pod IPs directly.</summary>
+    /// <summary>Use the Service ClusterIP as the only server instead of the pod IPs.</summary>
     [JsonPropertyName("nativeLB")]
     public bool? NativeLB { get; init; }
 
