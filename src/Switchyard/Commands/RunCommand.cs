@@ -62,13 +62,19 @@ internal static partial class RunCommand
             return 2;
         }
 
+        using var source = CreateSource(config, crd, loggerFactory, logger);
+
         // ACME resolvers run beside the data plane: the entry points answer their challenges and serve their
-        // certificates by SNI; each new table tells them which domains to hold.
+        // certificates by SNI; each new table tells them which domains to hold. In a cluster, certificates live in
+        // Secrets of the operator's namespace (every replica serves them) and only the Lease holder orders.
         var acme = config.Resolvers.IsEmpty ? null : new AcmeCertificates();
         await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory,
             acme is null ? null : services => services.AddSingleton(acme));
-        await using var resolvers = acme is null ? null
-            : new AcmeResolverHost(config.Resolvers, acme, r => new DirectoryAcmeStorage(r.Storage), loggerFactory);
+        await using var resolvers = acme is null ? null : new AcmeResolverHost(config.Resolvers, acme,
+            source.Client is { } kube
+                ? r => new KubernetesSecretAcmeStorage(kube, LeaderElectionEnvironment.OperatorNamespace(), r.Name)
+                : r => new DirectoryAcmeStorage(r.Storage),
+            loggerFactory, () => source.IsLeader);
         if (resolvers is not null)
         {
             resolvers.OrderFailed += d => LogDiagnostic(logger, LogLevel.Error, d.Code, d.Format());
@@ -85,7 +91,6 @@ internal static partial class RunCommand
             return 1;
         }
 
-        using var source = CreateSource(config, crd, loggerFactory, logger);
         try
         {
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
@@ -121,13 +126,9 @@ internal static partial class RunCommand
                 LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
                 IngressClass = string.IsNullOrEmpty(crd.IngressClass) ? null : crd.IngressClass,
             };
-            // Source + leader election + status writer: every replica serves, the Lease holder (in $POD_NAMESPACE)
-            // writes status conditions and Events from each compile result.
-            var leadership = new Switchyard.Kubernetes.Status.LeadershipOptions
-            {
-                Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "switchyard",
-                Identity = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
-            };
+            // Source + leader election + status writer: every replica serves, the Lease holder writes status
+            // conditions and Events from each compile result. Lease settings come from the chart's environment.
+            var leadership = LeaderElectionEnvironment.Read();
             var controller = new Switchyard.Kubernetes.KubernetesController(client, options, leadership, loggerFactory);
             var stop = new CancellationTokenSource();
             var background = controller.RunAsync(stop.Token);
@@ -138,22 +139,34 @@ internal static partial class RunCommand
                 stop.Dispose();
                 controller.Dispose();
                 client.Dispose();
-            }), controller.OnCompiled);
+            }), controller.OnCompiled, client, () => controller.IsLeader);
         }
 
         LogWatching(logger, config.ManifestDirectory!);
         var folder = new ManifestFolderSource(config.ManifestDirectory!);
-        return new DisposableSource(folder, folder, null);
+        return new DisposableSource(folder, folder, null, null, null);
     }
 
     private interface IDisposableSource : ISnapshotSource, IDisposable
     {
         /// <summary>Hands a compile result back to the source's owner (the Kubernetes status writer).</summary>
         void OnCompiled(ClusterSnapshot snapshot, CompileResult result);
+
+        /// <summary>The Kubernetes client in cluster mode (ACME Secrets), null for the folder.</summary>
+        k8s.IKubernetes? Client { get; }
+
+        /// <summary>Whether this replica holds the Lease (always true for the folder).</summary>
+        bool IsLeader { get; }
     }
 
-    private sealed class DisposableSource(ISnapshotSource source, IDisposable owned, Action<ClusterSnapshot, CompileResult>? compiled) : IDisposableSource
+    private sealed class DisposableSource(
+        ISnapshotSource source, IDisposable owned, Action<ClusterSnapshot, CompileResult>? compiled, k8s.IKubernetes? client, Func<bool>? isLeader)
+        : IDisposableSource
     {
+        public k8s.IKubernetes? Client => client;
+
+        public bool IsLeader => isLeader?.Invoke() ?? true;
+
         public IAsyncEnumerable<ClusterSnapshot> WatchAsync(CancellationToken cancellationToken) => source.WatchAsync(cancellationToken);
 
         public void OnCompiled(ClusterSnapshot snapshot, CompileResult result) => compiled?.Invoke(snapshot, result);
