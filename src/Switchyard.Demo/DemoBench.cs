@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Grpc.Net.Client;
 using Switchyard.Demo.Grpc;
 
 namespace Switchyard.Demo;
@@ -15,19 +12,7 @@ internal static class DemoBench
 {
     public static async Task<int> RunAsync(Uri gateway, string authority, int count, int concurrency, CancellationToken cancellationToken)
     {
-        var target = new IPEndPoint(IPAddress.Parse(gateway.Host == "localhost" ? "127.0.0.1" : gateway.Host), gateway.Port);
-        using var channel = GrpcChannel.ForAddress($"http://{authority}:{gateway.Port}", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, ct) =>
-                {
-                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    await socket.ConnectAsync(target, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                },
-            },
-        });
+        using var channel = GatewayChannel.Create(gateway, authority);
         var client = new UserService.UserServiceClient(channel);
         await client.GetUserAsync(new GetUserRequest { Id = 0 }, cancellationToken: cancellationToken); // warm the connection
         var remaining = count;
