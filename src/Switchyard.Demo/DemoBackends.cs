@@ -14,18 +14,27 @@ internal static class DemoBackends
     public static async Task<int> ServeAsync(int v1Port, int v2Port, int securePort, CancellationToken cancellationToken)
     {
         using var certificate = SelfSigned("localhost");
-        var apps = new[]
-        {
-            Build("user-v1", v1Port, null),
-            Build("user-v2", v2Port, null),
-            Build("user-secure", securePort, certificate),
-        };
+        return await RunAsync(
+            [Build("user-v1", v1Port, null, IPAddress.Loopback), Build("user-v2", v2Port, null, IPAddress.Loopback), Build("user-secure", securePort, certificate, IPAddress.Loopback)],
+            $"demo backends: user-v1 h2c 127.0.0.1:{v1Port}, user-v2 h2c 127.0.0.1:{v2Port}, user-secure https 127.0.0.1:{securePort}",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One h2c backend on all interfaces, answering with <paramref name="name"/> (a pod's name): the backend
+    /// Deployment of the kind end-to-end test.
+    /// </summary>
+    public static Task<int> ServePodAsync(string name, int port, CancellationToken cancellationToken) =>
+        RunAsync([Build(name, port, null, IPAddress.Any)], $"demo backend {name}: h2c 0.0.0.0:{port}", cancellationToken);
+
+    private static async Task<int> RunAsync(WebApplication[] apps, string banner, CancellationToken cancellationToken)
+    {
         foreach (var app in apps)
         {
             await app.StartAsync(cancellationToken);
         }
 
-        Console.WriteLine($"demo backends: user-v1 h2c 127.0.0.1:{v1Port}, user-v2 h2c 127.0.0.1:{v2Port}, user-secure https 127.0.0.1:{securePort}");
+        Console.WriteLine(banner);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -44,13 +53,13 @@ internal static class DemoBackends
         return 0;
     }
 
-    private static WebApplication Build(string name, int port, X509Certificate2? certificate)
+    private static WebApplication Build(string name, int port, X509Certificate2? certificate, IPAddress address)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(new BackendName(name));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, listen =>
         {
             if (certificate is null)
             {

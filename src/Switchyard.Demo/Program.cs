@@ -1,6 +1,7 @@
 using Switchyard.Demo;
 
 // switchyard-demo serve                 start the demo backends the seed manifests point at
+// switchyard-demo pod [--port 5000]     one h2c backend on all interfaces named $POD_NAME (kind e2e)
 // switchyard-demo call [options]        call mypackage.UserService through the gateway
 // switchyard-demo bench [--count N] [--concurrency C]   rough unary calls/s through the gateway
 //   --gateway http://127.0.0.1:8000  --authority grpc.localhost  --count 20  --method get|list|create
@@ -29,6 +30,10 @@ return mode switch
         int.Parse(Arg("--v2-port", "50052"), System.Globalization.CultureInfo.InvariantCulture),
         int.Parse(Arg("--secure-port", "50443"), System.Globalization.CultureInfo.InvariantCulture),
         cts.Token),
+    "pod" => await DemoBackends.ServePodAsync(
+        Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
+        int.Parse(Arg("--port", "5000"), System.Globalization.CultureInfo.InvariantCulture),
+        cts.Token),
     "call" => await DemoClient.CallAsync(
         new Uri(Arg("--gateway", "http://127.0.0.1:8000")),
         Arg("--authority", "grpc.localhost"),
@@ -46,6 +51,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: switchyard-demo serve | call [--gateway URL] [--authority HOST] [--count N] [--method get|list|create]");
+    Console.Error.WriteLine("usage: switchyard-demo serve | pod [--port N] | call [--gateway URL] [--authority HOST] [--count N] [--method get|list|create]");
     return 2;
 }

@@ -2,8 +2,9 @@
 # kind end-to-end: a real cluster, the image, the Helm chart, a 3-replica gRPC backend, the seed IngressRoute;
 # checks that gRPC calls through the gateway spread over the backend pods, then deletes the cluster.
 # Without a Docker engine (kind needs one) it prints "SKIPPED: no Docker engine" and exits 0.
-# Never run here (no Docker). It expects an Echo backend mode in the image (`test-backend`) and a small
-# caller project tests/e2e/kind/EchoCaller printing EchoReply.server per call: both still to be written.
+# Never run here (no Docker). The backend is the demo (src/Switchyard.Demo, `pod` mode: one h2c
+# mypackage.UserService answering with its pod name), built from tests/e2e/kind/Dockerfile.demo; the caller is
+# the demo's `call` mode, which prints which backend answered each call.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -29,52 +30,54 @@ trap cleanup EXIT
 kind create cluster --name "$cluster" --wait 120s
 docker build -t "$image" .
 kind load docker-image "$image" --name "$cluster"
+docker build -t switchyard-demo:e2e -f tests/e2e/kind/Dockerfile.demo .
+kind load docker-image switchyard-demo:e2e --name "$cluster"
 
 kubectl create namespace "$ns"
 "$helm_bin" install switchyard charts/switchyard --namespace "$ns" \
   --set image.repository=switchyard --set image.tag=e2e --set image.pullPolicy=Never --wait --timeout 180s
 
-# The gRPC backend: 3 replicas of the test Echo server (it answers with its pod name in EchoReply.server).
+# The gRPC backend: 3 replicas of the demo UserService (each answers with its pod name).
 kubectl apply -f - <<'YAML'
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: echo, namespace: default}
+metadata: {name: users, namespace: default}
 spec:
   replicas: 3
-  selector: {matchLabels: {app: echo}}
+  selector: {matchLabels: {app: users}}
   template:
-    metadata: {labels: {app: echo}}
+    metadata: {labels: {app: users}}
     spec:
       containers:
-      - name: echo
-        image: switchyard:e2e
+      - name: users
+        image: switchyard-demo:e2e
         imagePullPolicy: Never
-        args: ["test-backend", "--port", "5000"]
+        args: ["pod", "--port", "5000"]
         env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
         ports: [{name: grpc, containerPort: 5000}]
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: echo, namespace: default}
+metadata: {name: users, namespace: default}
 spec:
-  selector: {app: echo}
+  selector: {app: users}
   ports: [{name: grpc, port: 80, targetPort: grpc}]
 YAML
-kubectl rollout status deployment/echo --timeout=180s
+kubectl rollout status deployment/users --timeout=180s
 
 kubectl apply -f config/manifests/ 2>/dev/null || true
 kubectl apply -f - <<'YAML'
 apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
-metadata: {name: echo, namespace: default}
+metadata: {name: users, namespace: default}
 spec:
   entryPoints: [web]
   routes:
-  - match: PathPrefix(`/switchyard.test.Echo`)
+  - match: PathPrefix(`/mypackage.UserService`)
     kind: Rule
-    services: [{name: echo, port: grpc, scheme: h2c}]
+    services: [{name: users, port: grpc, scheme: h2c}]
 YAML
-kubectl wait ingressroute/echo --for=condition=Ready --timeout=60s
+kubectl wait ingressroute/users --for=condition=Ready --timeout=60s
 
 kubectl -n "$ns" port-forward service/switchyard 18080:80 >/dev/null 2>&1 &
 pf=$!
@@ -82,7 +85,8 @@ trap 'kill $pf 2>/dev/null || true; cleanup' EXIT
 for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/18080) 2>/dev/null && break; sleep 0.2; done
 
 # 60 calls through the gateway; every backend pod must answer some of them.
-dotnet run --project tests/e2e/kind/EchoCaller -- http://127.0.0.1:18080 60 > /tmp/switchyard-kind-calls.txt
+dotnet run --project src/Switchyard.Demo -c Release -- call --gateway http://127.0.0.1:18080 --authority localhost --count 60 \
+  | grep -o 'answered by [^ ]*' > /tmp/switchyard-kind-calls.txt
 pods=$(sort -u /tmp/switchyard-kind-calls.txt | wc -l)
 echo "calls answered by $pods distinct pods"
 [ "$pods" -eq 3 ] || { echo "FAIL: calls did not spread over the 3 pods"; exit 1; }
