@@ -190,7 +190,7 @@ metadata: {{name: greeter, namespace: bench}}
 spec:
   entryPoints: [web]
   routes:
-    - match: PathPrefix(`/greet.Greeter`)
+    - match: PathPrefix(`/greet.Greeter`) && !HostRegexp(`^p[0-9]+\\.bench$`)
       kind: Rule
       services: [{{name: greeter, port: 80, scheme: h2c}}]
     - match: Host(`chain.bench`) && PathPrefix(`/greet.Greeter`)
