@@ -64,11 +64,7 @@ public static class ProxyErrors
 
         if (IsGrpc(request))
         {
-            // Trailers-only response: the status travels in the HEADERS frame that ends the stream.
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/grpc";
-            response.Headers["grpc-status"] = GrpcStatus(kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = PercentEncode(message);
+            WriteTrailersOnly(response, GrpcStatus(kind), message);
             return Task.CompletedTask;
         }
 
@@ -92,14 +88,30 @@ public static class ProxyErrors
     }
 
     /// <summary>A gRPC-Web trailer frame: flag 0x80, 4-byte big-endian length, then "name:value\r\n" lines.</summary>
-    public static byte[] TrailerFrame(int status, string message)
+    public static byte[] TrailerFrame(int status, string message) =>
+        TrailerFrame($"grpc-status:{status}\r\ngrpc-message:{PercentEncode(message)}\r\n");
+
+    /// <summary>A gRPC-Web trailer frame around already formatted "name:value\r\n" lines (ASCII).</summary>
+    public static byte[] TrailerFrame(string lines)
     {
-        var payload = Encoding.ASCII.GetBytes($"grpc-status:{status}\r\ngrpc-message:{PercentEncode(message)}\r\n");
-        var frame = new byte[5 + payload.Length];
+        var length = Encoding.ASCII.GetByteCount(lines);
+        var frame = new byte[5 + length];
         frame[0] = 0x80;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)length);
+        Encoding.ASCII.GetBytes(lines, frame.AsSpan(5));
         return frame;
+    }
+
+    /// <summary>
+    /// A trailers-only gRPC answer: the status travels in the HEADERS frame that ends the stream (HTTP 200,
+    /// application/grpc, grpc-status and percent-encoded grpc-message).
+    /// </summary>
+    public static void WriteTrailersOnly(HttpResponse response, int grpcStatus, string message)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = grpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = PercentEncode(message);
     }
 
     /// <summary>grpc-message is percent-encoded UTF-8 (gRPC over HTTP/2 spec): printable ASCII except '%' passes.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Switchyard.DataPlane.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -29,10 +28,7 @@ public sealed class ErrorServiceHandler(int statusCode, string reason) : IServic
         response.Clear();
         if (ProxyErrors.IsGrpc(context.Request) && !ProxyErrors.IsGrpcWeb(context.Request))
         {
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/grpc";
-            response.Headers["grpc-status"] = GrpcStatus.ToString(CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = ProxyErrors.PercentEncode(reason);
+            ProxyErrors.WriteTrailersOnly(response, GrpcStatus, reason);
             return Task.CompletedTask;
         }
 

@@ -1,10 +1,11 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+
+using Switchyard.DataPlane.Errors;
 
 namespace Switchyard.DataPlane.Middlewares.GrpcWeb;
 
@@ -185,12 +186,7 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
             }
         }
 
-        var payloadLength = Encoding.ASCII.GetByteCount(text.ToString());
-        var frame = new byte[5 + payloadLength];
-        frame[0] = 0x80;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payloadLength);
-        Encoding.ASCII.GetBytes(text.ToString(), frame.AsSpan(5));
-        return frame;
+        return ProxyErrors.TrailerFrame(text.ToString());
     }
 
     private async ValueTask WriteBase64Async(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
