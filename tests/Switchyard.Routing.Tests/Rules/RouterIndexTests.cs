@@ -102,6 +102,29 @@ public class RouterIndexTests
     }
 
     [Test]
+    public void PrefixesSharingCharactersMatchOnlyWhenTheirWholePrefixIsThere()
+    {
+        // The prefix trie folds single-child chains into one edge ("/pkg.Service" is one edge until "/pkg.Serv"
+        // joins it): a request that stops inside an edge, or leaves it, must not reach the routers beyond.
+        var index = RouterIndex.Build(
+        [
+            R("service", "PathPrefix(`/pkg.Service`)", priority: 30),
+            R("serv", "PathPrefix(`/pkg.Serv`)", priority: 20),
+            R("other", "PathPrefix(`/pkg.Other/Call`)", priority: 25),
+            R("root", "PathPrefix(`/`)", priority: 1),
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Service/Call"))?.Name, Is.EqualTo("service"));
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Servic"))?.Name, Is.EqualTo("serv"));
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Ser"))?.Name, Is.EqualTo("root"));
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Other/Cal"))?.Name, Is.EqualTo("root"));
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Other/Calls"))?.Name, Is.EqualTo("other"));
+            Assert.That(index.Match(TestRequest.For(path: "/pkg.Sxrvice"))?.Name, Is.EqualTo("root"));
+        });
+    }
+
+    [Test]
     public void UnparsableRuleIsLeftToItsMatcher()
     {
         var broken = new Router("broken", ["web"], "Host(", 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "broken"), 0)

@@ -5,7 +5,7 @@ namespace Switchyard.Routing.Rules.Index;
 /// <summary>
 /// The routers of one host bucket, arranged by path: exact paths in a dictionary, path prefixes in a
 /// character trie, routers without a path condition in a list. Every list holds router ranks (positions in
-/// priority order) ascending. A search walks the request path once through the trie, so its cost depends on
+/// priority order) ascending. A search walks the request path once through the (radix) trie, so its cost depends on
 /// the path's length and the routers that really share the path, not on how many routers exist.
 /// </summary>
 internal sealed class PathIndex
@@ -33,13 +33,12 @@ internal sealed class PathIndex
         }
 
         var node = _prefixes;
-        foreach (var c in path)
+        Scan(node.Routers, request, routers, ref best);
+        var at = 0;
+        while (at < path.Length && node.Child(path[at]) is { } child && path.AsSpan(at).StartsWith(child.Label, StringComparison.Ordinal))
         {
-            node = node.Child(c);
-            if (node is null)
-            {
-                break;
-            }
+            at += child.Label.Length;
+            node = child;
             if (node.Routers.Length > 0)
             {
                 Scan(node.Routers, request, routers, ref best);
@@ -117,16 +116,39 @@ internal sealed class PathIndex
         return [.. distinct];
     }
 
-    internal sealed class TrieNode(Dictionary<char, TrieNode>? children, int[] routers)
+    /// <summary>
+    /// A node of a radix trie: chains of single-child nodes are folded into one edge label, so 10 000 hosts
+    /// with one path each cost one small node per path, not one dictionary per character (≈ 50 MB before).
+    /// </summary>
+    internal sealed class TrieNode
     {
-        public int[] Routers { get; } = routers;
+        // The first character of each outgoing edge, at the index of its child; edges differ in their first character.
+        private readonly string _edges;
+        private readonly TrieNode[] _children;
 
-        public TrieNode? Child(char c) => children is not null && children.TryGetValue(c, out var child) ? child : null;
+        private TrieNode(string label, string edges, TrieNode[] children, int[] routers)
+        {
+            Label = label;
+            _edges = edges;
+            _children = children;
+            Routers = routers;
+        }
+
+        /// <summary>The characters on the edge into this node (empty for the root).</summary>
+        public string Label { get; }
+
+        public int[] Routers { get; }
+
+        public TrieNode? Child(char c)
+        {
+            var i = _edges.IndexOf(c, StringComparison.Ordinal);
+            return i < 0 ? null : _children[i];
+        }
 
         public sealed class Builder
         {
             // Allocated on demand: most trie nodes have one child and no routers.
-            private Dictionary<char, Builder>? _children;
+            private SortedDictionary<char, Builder>? _children;
             private List<int>? _routers;
 
             public void Add(string prefix, int rank)
@@ -144,8 +166,34 @@ internal sealed class PathIndex
                 (node._routers ??= []).Add(rank);
             }
 
-            public TrieNode Build() =>
-                new(_children is null ? null : _children.ToDictionary(c => c.Key, c => c.Value.Build()), Ranks(_routers));
+            public TrieNode Build() => Build("");
+
+            private TrieNode Build(string label)
+            {
+                if (_children is null)
+                {
+                    return new TrieNode(label, "", [], Ranks(_routers));
+                }
+
+                var edges = new char[_children.Count];
+                var children = new TrieNode[_children.Count];
+                var i = 0;
+                foreach (var (c, first) in _children)
+                {
+                    // Follow the chain of nodes that have one child and no routers: they become one edge.
+                    var edge = new System.Text.StringBuilder().Append(c);
+                    var node = first;
+                    while (node._routers is null && node._children is { Count: 1 } only)
+                    {
+                        var (next, child) = only.First();
+                        edge.Append(next);
+                        node = child;
+                    }
+                    edges[i] = c;
+                    children[i++] = node.Build(edge.ToString());
+                }
+                return new TrieNode(label, new string(edges), children, Ranks(_routers));
+            }
         }
     }
 }
