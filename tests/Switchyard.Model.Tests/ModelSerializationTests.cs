@@ -64,6 +64,22 @@ public class ModelSerializationTests
     }
 
     [Test]
+    public void Origins_share_their_field_path_strings()
+    {
+        // 10 000 objects name the same few dozen field paths; each origin must not keep its own copy.
+        static ObjectOrigin Read(int line) => new("f.yaml", line, 1,
+            [new($"spec.routes[{0}].match", new SourceLocation("f.yaml", line + 3, 14))]);
+        var first = Read(1);
+        var second = Read(20);
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Locate("spec.routes[0].match"), Is.EqualTo(new SourceLocation("f.yaml", 23, 14)));
+            Assert.That(first.Locate("spec.routes[0].match"), Is.EqualTo(new SourceLocation("f.yaml", 4, 14)));
+        });
+        Assert.That(first.FieldPaths[0], Is.SameAs(second.FieldPaths[0]));
+    }
+
+    [Test]
     public void Empty_snapshot_has_empty_arrays()
     {
         Assert.That(ClusterSnapshot.Empty.IngressRoutes.IsDefault, Is.False);

@@ -176,7 +176,7 @@ internal static class ObjectDecoder
             return;
         }
 
-        var origin = new ObjectOrigin(at.File, at.Line, at.Column, locations.Where(kv => kv.Key.Length > 0).ToImmutableDictionary());
+        var origin = new ObjectOrigin(at.File, at.Line, at.Column, locations);
         objects.Add(new LoadedObject(resource, value, origin));
     }
 
