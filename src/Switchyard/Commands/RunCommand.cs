@@ -93,11 +93,17 @@ internal static partial class RunCommand
 
         try
         {
+            var first = true;
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
             {
                 if (Apply(host, snapshot, config.Provider, resolvers, logger) is { } result)
                 {
                     source.OnCompiled(snapshot, result);
+                }
+                if (first)
+                {
+                    first = false;
+                    RuntimeTuning.TrimAfterInitialLoad();
                 }
             }
         }
