@@ -262,14 +262,23 @@ def measure_cpu(scenario, proxy, p, url, extra=(), tls=False):
     log(f"  {scenario:10s} {proxy:12s} {us:7.1f} µs/call  {rps:9.0f} calls/s  rss {rss_mb(p):6.1f} MB")
 
 
-def warm_process(url):
-    """A fresh .NET proxy runs its hot path in tier-0 code until tiered JIT (PGO) catches up; pinned alone to one
-    busy core that takes ~100k calls (the first rounds of a run measured ~75 µs/call, later ones ~25-30 µs).
-    Warm every process once before its first measured round."""
-    h2load(url, int(os.environ.get("WARMUP", "150000")))
-    # Tier-1/PGO compilation runs on a background thread that a saturated pinned core starves: under continuous
-    # load both 1-route and 10k-route processes stayed at ~84 µs/call after 150k calls. An idle pause lets it finish.
-    time.sleep(float(os.environ.get("IDLE_AFTER_WARMUP", "10")))
+def warm_process(p, url, name):
+    """A fresh .NET proxy runs its hot path in tier-0 / instrumented code until tiered JIT (dynamic PGO) catches up,
+    and that tier-1 compilation runs on a background thread that a saturated pinned core starves: under continuous
+    load both 1-route and 10k-route processes stayed at ~80 µs/call after 150k calls, and one long warm-up plus
+    one idle pause still left the first measured rounds at ~75 µs (the tier-up happens at the next calls, under
+    load again). So warm in batches with idle gaps until two batches agree within 10 % (at least 3 batches)."""
+    batch = int(os.environ.get("WARMUP_BATCH", "30000"))
+    idle = float(os.environ.get("WARMUP_IDLE", "4"))
+    seen = []
+    for _ in range(int(os.environ.get("WARMUP_MAX_BATCHES", "10"))):
+        c0 = cpu_seconds(p)
+        h2load(url, batch)
+        seen.append((cpu_seconds(p) - c0) / batch * 1e6)
+        time.sleep(idle)
+        if len(seen) >= 3 and abs(seen[-1] - seen[-2]) <= 0.1 * seen[-2]:
+            break
+    log(f"  warm-up {name}: " + " → ".join(f"{us:.1f}" for us in seen) + " µs/call")
 
 
 def integrity(proxy, url):
@@ -323,7 +332,7 @@ def scenario_routes10k():
     shutil.rmtree(folder, ignore_errors=True)
     greeter_manifests(folder, routes=10000)
     p = start_switchyard(folder, "switchyard-10k")
-    warm_process(f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello")
+    warm_process(p, f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello", "switchyard-10k")
     for r in range(ROUNDS):
         measure_cpu("routes10k", "switchyard", p, f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello")
         # The same idle gaps the interleaved basic rounds get while the other proxies run.
@@ -512,8 +521,8 @@ def main():
         greeter_manifests(manifests)
         tls_manifest(manifests)
         sw = start_switchyard(manifests)
-        for name in ("switchyard", "yarp"):
-            warm_process(f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello")
+        for name, proc in (("switchyard", sw), ("yarp", procs["yarp"])):
+            warm_process(proc, f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello", name)
         if "basic" in SCENARIOS:
             scenario_basic(sw)
         if "tls" in SCENARIOS:
