@@ -22,14 +22,4 @@ internal static class RuntimeTuning
             Environment.SetEnvironmentVariable(MaxArraysPerPartition, "512");
         }
     }
-
-    /// <summary>
-    /// Gives back the memory the first load used. Decoding every object of the initial snapshot at once (YAML →
-    /// JSON → model, then the compile) peaks far above what the table needs afterwards, and the GC keeps that
-    /// peak committed for reuse: 10 000 IngressRoutes left ~220 MB committed around a ~45 MB heap. One aggressive
-    /// collection, before the process has any steady load, decommits it. Later changes arrive one object or one
-    /// file at a time and stay within the normal budget, so they are left to the GC.
-    /// </summary>
-    public static void TrimAfterInitialLoad() =>
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 }

@@ -93,18 +93,15 @@ internal static partial class RunCommand
 
         try
         {
-            var first = true;
+            // After the initial load and after large reloads, give the load's peak back (see MemoryTrimmer).
+            using var trimmer = new MemoryTrimmer(logger, TimeSpan.FromSeconds(2), growthThreshold: 32L << 20);
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
             {
                 if (Apply(host, snapshot, config.Provider, resolvers, logger) is { } result)
                 {
                     source.OnCompiled(snapshot, result);
                 }
-                if (first)
-                {
-                    first = false;
-                    RuntimeTuning.TrimAfterInitialLoad();
-                }
+                trimmer.Changed();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
