@@ -9,8 +9,15 @@ WORKDIR /src
 # The whole src/ is copied before restore so a new project reference never breaks the image build.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/ src/
-RUN dotnet restore src/Switchyard/Switchyard.csproj
-RUN dotnet publish src/Switchyard/Switchyard.csproj -c Release --no-restore -o /app/publish -p:UseAppHost=false
+# ReadyToRun for the image's architecture: the executable and its libraries (YARP, gRPC, KubernetesClient,
+# YamlDotNet) are precompiled, so a pod that starts under full load is not stuck in tier-0 JIT code for its
+# first minutes (bench, 10k routes, pinned core: ~120 → 35 µs/call by the 3rd round of 50k calls, where the
+# JIT-only build needed 7 rounds). Framework-dependent: the runtime comes from the base image.
+ARG TARGETARCH=amd64
+RUN dotnet restore src/Switchyard/Switchyard.csproj -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
+RUN dotnet publish src/Switchyard/Switchyard.csproj -c Release --no-restore \
+      -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" --self-contained false \
+      -p:PublishReadyToRun=true -p:UseAppHost=false -o /app/publish
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 LABEL org.opencontainers.image.title="switchyard" \
