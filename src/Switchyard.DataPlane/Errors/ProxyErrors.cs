@@ -114,6 +114,16 @@ public static class ProxyErrors
         response.Headers["grpc-message"] = PercentEncode(message);
     }
 
+    /// <summary>
+    /// The status of a gRPC call whose response has already started: trailers after the messages sent so far.
+    /// Whatever trailers the backend had not sent yet are replaced.
+    /// </summary>
+    public static void AppendStatusTrailers(HttpResponse response, int grpcStatus, string message)
+    {
+        response.AppendTrailer("grpc-status", grpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        response.AppendTrailer("grpc-message", PercentEncode(message));
+    }
+
     /// <summary>grpc-message is percent-encoded UTF-8 (gRPC over HTTP/2 spec): printable ASCII except '%' passes.</summary>
     public static string PercentEncode(string message)
     {

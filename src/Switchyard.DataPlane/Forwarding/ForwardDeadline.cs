@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Switchyard.DataPlane.Forwarding;
 
 /// <summary>
@@ -5,7 +8,13 @@ namespace Switchyard.DataPlane.Forwarding;
 /// responseHeaderTimeout (until response headers arrive). Allocated only for calls that have one; YARP's own
 /// activity timeout is switched off because it would cut long idle gRPC streams.
 /// </summary>
-internal sealed class ForwardDeadline : IDisposable
+/// <remarks>
+/// While the call runs it also stands in for the stream's <see cref="IHttpResetFeature"/>: when the deadline
+/// passes after the response has started, YARP resets the HTTP/2 stream (the caller sees CANCELLED or a protocol
+/// error). For a gRPC deadline the right answer is trailers with grpc-status 4, so that reset is held back and
+/// the forwarder writes the trailers instead (see <see cref="ResetHeldBack"/>).
+/// </remarks>
+internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly long _grpcDeadlineTicks; // Environment.TickCount64-based, in ms; 0 = none
@@ -35,6 +44,40 @@ internal sealed class ForwardDeadline : IDisposable
     }
 
     public CancellationToken Token => _cts.Token;
+
+    private IHttpResetFeature? _reset;
+
+    /// <summary>True when a reset was asked for after the gRPC deadline passed and was not passed on.</summary>
+    public bool ResetHeldBack { get; private set; }
+
+    /// <summary>Takes the place of the stream's reset feature for a call with a gRPC deadline that can carry trailers.</summary>
+    public void Attach(HttpContext context)
+    {
+        if (_grpcDeadlineTicks != 0 && context.Response.SupportsTrailers() && context.Features.Get<IHttpResetFeature>() is { } reset)
+        {
+            _reset = reset;
+            context.Features.Set<IHttpResetFeature>(this);
+        }
+    }
+
+    public void Detach(HttpContext context)
+    {
+        if (_reset is not null)
+        {
+            context.Features.Set(_reset);
+        }
+    }
+
+    void IHttpResetFeature.Reset(int errorCode)
+    {
+        if (GrpcDeadlineExceeded)
+        {
+            ResetHeldBack = true;
+            return;
+        }
+
+        _reset!.Reset(errorCode);
+    }
 
     private bool HeaderTimeoutArmed { get; set; }
 

@@ -60,12 +60,14 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     {
         using var deadline = new ForwardDeadline(grpcTimeout, target.ResponseHeaderTimeout);
         context.Features.Set(deadline);
+        deadline.Attach(context);
         try
         {
             return await ForwardCoreAsync(context, server, target, deadline);
         }
         finally
         {
+            deadline.Detach(context);
             context.Features.Set<ForwardDeadline>(null);
         }
     }
@@ -90,6 +92,11 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         if (kind is { } k && !context.Response.HasStarted)
         {
             await ProxyErrors.WriteAsync(context, k, message!);
+        }
+        else if (deadline is { ResetHeldBack: true })
+        {
+            // The deadline passed mid-response: end the stream the gRPC way, with status trailers, not a reset.
+            ProxyErrors.AppendStatusTrailers(context.Response, ProxyErrors.GrpcStatus(ProxyErrorKind.DeadlineExceeded), message!);
         }
 
         return outcome;

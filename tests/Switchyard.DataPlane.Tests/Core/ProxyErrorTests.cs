@@ -114,4 +114,43 @@ public class ProxyErrorTests
             await gw.Client().UnaryAsync(new EchoRequest { DelayMs = 20_000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)));
         Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded));
     }
+
+    [Test]
+    public async Task GrpcTimeoutPassingMidStream_EndsTheStreamWithDeadlineExceededTrailers_NotAReset()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
+
+        // A server stream that would run for 20 s, with a 600 ms grpc-timeout: the first messages arrive, then
+        // the gateway's deadline passes. Raw HTTP/2, so that what we see is the gateway's answer on the wire.
+        var message = new StreamRequest { Message = "m", Count = 100, IntervalMs = 200 }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{gw.Web.Port}/switchyard.test.Echo/ServerStream")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "600m");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.That(response.Headers.Contains("grpc-status"), Is.False, "the stream had started: not a trailers-only answer");
+
+        // A reset stream would throw here; a gRPC-correct end reads to the end and carries the status trailers.
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t.Single() : null;
+        var detail = response.TrailingHeaders.TryGetValues("grpc-message", out var m) ? m.Single() : "";
+        Assert.Multiple(() =>
+        {
+            Assert.That(body, Is.Not.Empty, "the messages sent before the deadline were delivered");
+            Assert.That(status, Is.EqualTo("4"));
+            Assert.That(detail, Does.Contain("gateway"));
+        });
+        await Wait.UntilAsync(() => backend.Cancellations == 1, TimeSpan.FromSeconds(10), "the backend call to be cancelled");
+    }
 }
