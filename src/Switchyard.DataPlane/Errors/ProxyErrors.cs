@@ -73,6 +73,27 @@ public static class ProxyErrors
         return response.WriteAsync(message + "\n");
     }
 
+    /// <summary>
+    /// Answer a gRPC or gRPC-Web caller with an explicit gRPC status (for middlewares whose status is not one of
+    /// <see cref="ProxyErrorKind"/>'s, e.g. forwardAuth's INTERNAL). Does nothing if the response has started.
+    /// </summary>
+    public static Task WriteGrpcStatusAsync(HttpContext context, int grpcStatus, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        if (IsGrpcWeb(context.Request))
+        {
+            return WriteGrpcWebAsync(context, grpcStatus, message);
+        }
+
+        WriteTrailersOnly(context.Response, grpcStatus, message);
+        return Task.CompletedTask;
+    }
+
     private static async Task WriteGrpcWebAsync(HttpContext context, int status, string message)
     {
         var response = context.Response;

@@ -29,6 +29,7 @@ public static class MiddlewareRegistry
         new ContentType.ContentTypeFactory(),
         new PassTlsClientCert.PassTlsClientCertFactory(),
         new EncodedCharacters.EncodedCharactersFactory(),
+        new ForwardAuth.ForwardAuthFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>

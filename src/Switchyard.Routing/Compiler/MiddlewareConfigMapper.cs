@@ -385,7 +385,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             CheckRegex(regex, f + ".authResponseHeadersRegex");
         }
 
-        foreach (var (field, set) in new[] { ("addAuthCookiesToResponse", a.AddAuthCookiesToResponse is { Count: > 0 }), ("headerField", !string.IsNullOrEmpty(a.HeaderField)),
+        foreach (var (field, set) in new[] { ("headerField", !string.IsNullOrEmpty(a.HeaderField)),
                      ("preserveRequestMethod", a.PreserveRequestMethod is not null), ("authSigninUrl", !string.IsNullOrEmpty(a.AuthSigninUrl)), ("maxResponseBodySize", a.MaxResponseBodySize is not null) })
         {
             if (set)
@@ -401,7 +401,10 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
         }
 
         return new ForwardAuthConfig(address, a.TrustForwardHeader ?? false, [.. a.AuthResponseHeaders ?? []], NullIfEmpty(a.AuthResponseHeadersRegex),
-            [.. a.AuthRequestHeaders ?? []], a.ForwardBody ?? false, a.MaxBodySize ?? -1, a.PreserveLocationHeader ?? false, transport);
+            [.. a.AuthRequestHeaders ?? []], a.ForwardBody ?? false, a.MaxBodySize ?? -1, a.PreserveLocationHeader ?? false, transport)
+        {
+            AddAuthCookiesToResponse = [.. a.AddAuthCookiesToResponse ?? []],
+        };
     }
 
     private InFlightReqConfig InFlightReq(InFlightReq r, string f)

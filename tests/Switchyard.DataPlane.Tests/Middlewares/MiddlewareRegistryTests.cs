@@ -33,7 +33,7 @@ public sealed class MiddlewareRegistryTests
     [Test]
     public void ATypeWithoutAFactoryIsReportedNotPassedThrough()
     {
-        var config = new ForwardAuthConfig("http://auth", false, ImmutableArray<string>.Empty, null, ImmutableArray<string>.Empty, false, 0, false, null);
+        var config = new DigestAuthConfig(["u:r:0123456789abcdef0123456789abcdef"], "r", false, null);
         var (ok, middleware, error) = Create(config);
         Assert.Multiple(() =>
         {
@@ -77,6 +77,7 @@ public sealed class MiddlewareRegistryTests
             new ContentTypeConfig(true),
             new PassTlsClientCertConfig(true, ["notAfter"]),
             new EncodedCharactersConfig(ImmutableSortedDictionary<string, bool>.Empty),
+            new ForwardAuthConfig("http://auth", false, ImmutableArray<string>.Empty, null, ImmutableArray<string>.Empty, false, 0, false, null),
         ];
 
         foreach (var config in configs)

@@ -23,6 +23,10 @@ public sealed record DigestAuthConfig(
     public int UserCount => Users.Length;
 }
 
+/// <summary>
+/// forwardAuth. <c>ServersTransport</c> names the transport built from <c>tls</c> (null: system trust).
+/// <c>MaxBodySize</c> -1 means unlimited.
+/// </summary>
 public sealed record ForwardAuthConfig(
     string Address,
     bool TrustForwardHeader,
@@ -32,4 +36,8 @@ public sealed record ForwardAuthConfig(
     bool ForwardBody,
     long MaxBodySize,
     bool PreserveLocationHeader,
-    string? ServersTransport) : MiddlewareConfig;
+    string? ServersTransport) : MiddlewareConfig
+{
+    /// <summary>Names of cookies the auth server sets that are copied onto the response to the client (on success).</summary>
+    public ImmutableArray<string> AddAuthCookiesToResponse { get; init; } = [];
+}

@@ -1,0 +1,291 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Http;
+using Grpc.Core;
+using Grpc.Net.Client.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.Routing.Table;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+/// <summary>forwardAuth through the wire: a real auth server, a real backend, real gRPC and HTTP callers.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class ForwardAuthTests
+{
+    private GrpcTestBackend _backend = null!;
+    private TestGateway _gateway = null!;
+    private AuthServer _auth = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
+        _gateway = await TestGateway.StartAsync(_backend.Address);
+        _auth = await AuthServer.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _auth.DisposeAsync();
+        await _gateway.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    private ForwardAuthConfig Config(Uri? address = null) =>
+        new((address ?? _auth.Address).ToString(), false, ["X-User"], "^X-Auth-", [], false, -1, false, null);
+
+    private static async Task<StatusCode> CallAsync(Echo.EchoClient client, string verdict)
+    {
+        try
+        {
+            await client.UnaryAsync(new EchoRequest { Message = "m" }, new Metadata { { "x-verdict", verdict } });
+            return StatusCode.OK;
+        }
+        catch (RpcException ex)
+        {
+            return ex.StatusCode;
+        }
+    }
+
+    [Test]
+    public async Task AnAllowedGrpcCallReachesTheBackendWithTheAuthServersHeaders()
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        _auth.Requests.Clear();
+
+        var reply = await client.UnaryAsync(new EchoRequest { Message = "hello" },
+            new Metadata { { "x-verdict", "allow" }, { "x-auth-spoof", "evil" }, { "x-user", "mallory" } });
+
+        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Message, Is.EqualTo("hello"));
+            Assert.That(reply.Headers["x-user"], Is.EqualTo("alice"), "authResponseHeaders replace the caller's value");
+            Assert.That(reply.Headers["x-auth-role"], Is.EqualTo("admin"));
+            Assert.That(reply.Headers["x-auth-extra"], Is.EqualTo("extra"));
+            Assert.That(reply.Headers.ContainsKey("x-auth-spoof"), Is.False, "request headers matching the regex are dropped");
+            Assert.That(reply.Headers.ContainsKey("x-not-copied"), Is.False);
+
+            Assert.That(seen.Method, Is.EqualTo("GET"));
+            Assert.That(seen.Body, Is.Empty, "no body without forwardBody");
+            Assert.That(seen.Headers["x-verdict"], Is.EqualTo("allow"), "the caller's headers go to the auth server");
+            Assert.That(seen.Headers["x-forwarded-method"], Is.EqualTo("POST"));
+            Assert.That(seen.Headers["x-forwarded-proto"], Is.EqualTo("http"));
+            Assert.That(seen.Headers["x-forwarded-host"], Is.EqualTo(_gateway.H2cAddress.Authority));
+            Assert.That(seen.Headers["x-forwarded-uri"], Is.EqualTo("/switchyard.test.Echo/Unary"));
+            Assert.That(seen.Headers["x-forwarded-for"], Is.EqualTo("127.0.0.1"));
+            Assert.That(seen.Headers.ContainsKey("te"), Is.False, "hop-by-hop headers stay behind");
+        });
+    }
+
+    [Test]
+    public async Task DeniedGrpcCallsGetAGrpcStatusAndNeverReachTheBackend()
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        var before = _backend.Calls;
+
+        var deny = await CallAsync(client, "deny");
+        var forbid = await CallAsync(client, "forbid");
+        var fail = await CallAsync(client, "fail");
+        var teapot = await CallAsync(client, "teapot");
+        var redirect = await CallAsync(client, "redirect");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(deny, Is.EqualTo(StatusCode.Unauthenticated));
+            Assert.That(forbid, Is.EqualTo(StatusCode.PermissionDenied));
+            Assert.That(fail, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(teapot, Is.EqualTo(StatusCode.Internal));
+            Assert.That(redirect, Is.EqualTo(StatusCode.Internal), "a gRPC client cannot follow a login redirect");
+            Assert.That(_backend.Calls, Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task AnUnreachableAuthServerIsUnavailableForGrpcAnd500ForHttp()
+    {
+        // A port that was just free: nothing listens there.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        _gateway.Use(Build.Middleware(Config(new Uri($"http://127.0.0.1:{port}/auth"))));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        using var http = Clients.Http();
+
+        var grpc = await CallAsync(client, "allow");
+        using var response = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(grpc, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        });
+    }
+
+    [Test]
+    public async Task AGrpcWebCallerGetsTheStatusInATrailerFrame()
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.GrpcWeb(_gateway.Http1Address, GrpcWebMode.GrpcWeb, HttpVersion.Version11);
+        using var _ = channel;
+
+        Assert.That(await CallAsync(client, "deny"), Is.EqualTo(StatusCode.Unauthenticated));
+    }
+
+    [Test]
+    public async Task AnHttpCallerGetsTheAuthServersAnswerAsIs()
+    {
+        _gateway.Use(Build.Middleware(Config()));
+        using var http = Clients.Http();
+
+        using var denied = await SendAsync(http, "deny");
+        var body = await denied.Content.ReadAsStringAsync();
+        using var redirect = await SendAsync(http, "redirect");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(denied.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer realm=\"test\""));
+            Assert.That(denied.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(body, Is.EqualTo("<html>please log in</html>"));
+            Assert.That(redirect.StatusCode, Is.EqualTo(HttpStatusCode.Found));
+            Assert.That(redirect.Headers.Location, Is.EqualTo(new Uri(_auth.Address, "/login?from=x")), "relative Location resolved against the auth server");
+        });
+
+        _gateway.Use(Build.Middleware(Config() with { PreserveLocationHeader = true }));
+        using var preserved = await SendAsync(http, "redirect");
+        Assert.That(preserved.Headers.Location?.OriginalString, Is.EqualTo("/login?from=x"));
+    }
+
+    [Test]
+    public async Task AuthRequestHeadersTrustForwardHeaderAndAuthCookies()
+    {
+        _gateway.Use(Build.Middleware(Config() with
+        {
+            AuthRequestHeaders = ["X-Verdict"],
+            TrustForwardHeader = true,
+            AddAuthCookiesToResponse = ["session"],
+        }));
+        using var http = Clients.Http();
+        _auth.Requests.Clear();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/app/page?q=1"));
+        request.Headers.Add("x-verdict", "allow");
+        request.Headers.Add("x-secret", "not for the auth server");
+        request.Headers.Add("X-Forwarded-For", "10.1.2.3");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await http.SendAsync(request);
+        var echoed = HttpEchoBackend.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(echoed["x-user"], Is.EqualTo("alice"));
+            Assert.That(response.Headers.GetValues("Set-Cookie"), Is.EqualTo(new[] { "session=abc; Path=/" }));
+            Assert.That(seen.Headers.ContainsKey("x-secret"), Is.False, "only authRequestHeaders are sent");
+            Assert.That(seen.Headers["x-verdict"], Is.EqualTo("allow"));
+            Assert.That(seen.Headers["x-forwarded-for"], Is.EqualTo("10.1.2.3, 127.0.0.1"));
+            Assert.That(seen.Headers["x-forwarded-proto"], Is.EqualTo("https"), "trusted");
+            Assert.That(seen.Headers["x-forwarded-uri"], Is.EqualTo("/app/page?q=1"));
+        });
+
+        _gateway.Use(Build.Middleware(Config()));
+        using var untrusted = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/y"));
+        untrusted.Headers.Add("x-verdict", "allow");
+        untrusted.Headers.Add("X-Forwarded-Proto", "https");
+        untrusted.Headers.Add("X-Forwarded-For", "10.1.2.3");
+        using var second = await http.SendAsync(untrusted);
+        Assert.That(_auth.Requests.TryDequeue(out var plain), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Headers.Contains("Set-Cookie"), Is.False, "no addAuthCookiesToResponse, no cookies");
+            Assert.That(plain.Headers["x-forwarded-proto"], Is.EqualTo("http"));
+            Assert.That(plain.Headers["x-forwarded-for"], Is.EqualTo("127.0.0.1"));
+        });
+    }
+
+    [Test]
+    public async Task ForwardBodySendsTheBodyToTheAuthServerAndStillToTheBackend()
+    {
+        _gateway.Use(Build.Middleware(Config() with { ForwardBody = true, MaxBodySize = 4096 }));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        _auth.Requests.Clear();
+
+        var reply = await client.UnaryAsync(new EchoRequest { Message = "body-check" }, new Metadata { { "x-verdict", "allow" } });
+        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
+        var before = _auth.Requests.Count;
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.UnaryAsync(new EchoRequest { Message = new string('x', 5000) }, new Metadata { { "x-verdict", "allow" } }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Message, Is.EqualTo("body-check"), "the backend still gets the whole body");
+            Assert.That(seen.Body, Does.Contain("body-check"));
+            Assert.That(tooLarge!.StatusCode, Is.EqualTo(StatusCode.Unauthenticated), "Traefik answers 401 over maxBodySize");
+            Assert.That(_auth.Requests.Count, Is.EqualTo(before), "the auth server is not asked");
+        });
+    }
+
+    [Test]
+    public async Task TlsToTheAuthServerUsesTheTransportsCaAndClientCertificate()
+    {
+        using var ca = TestCertificates.CreateCa();
+        using var serverCert = TestCertificates.IssueServer(ca, "auth.test");
+        using var clientCert = TestCertificates.IssueClient(ca, "switchyard");
+        await using var auth = await AuthServer.StartAsync(serverCert, ca);
+        var transport = ServersTransportConfig.Default with
+        {
+            RootCas = [new PemCertificate("ca", TestCertificates.CertificatePem(ca))],
+            ClientCertificates = [new PemCertificate("client", TestCertificates.CertificatePem(clientCert), TestCertificates.PrivateKeyPem(clientCert))],
+        };
+        var table = RoutingTable.Empty with { ServersTransports = RoutingTable.Empty.ServersTransports.Add("default-auth-forwardauth", transport) };
+        var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), table);
+        var config = Config(auth.Address) with { ServersTransport = "default-auth-forwardauth" };
+        Assert.That(MiddlewareRegistry.TryCreate("default-auth", config, context, out var middleware, out var error), Is.True, error);
+        _gateway.Use(middleware!);
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+
+        Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
+
+        // Without the CA the auth server's certificate is not trusted: the call cannot be authorised.
+        var untrusted = Build.Middleware(Config(auth.Address));
+        _gateway.Use(untrusted);
+        Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.Unavailable));
+    }
+
+    [Test]
+    public void AMissingTransportOrBadRegexIsReportedOnTheMiddleware()
+    {
+        var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
+        var missing = MiddlewareRegistry.TryCreate("default-a", Config() with { ServersTransport = "nope" }, context, out _, out var missingError);
+        var regex = MiddlewareRegistry.TryCreate("default-a", Config() with { AuthResponseHeadersRegex = "([" }, context, out _, out var regexError);
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing, Is.False);
+            Assert.That(missingError, Does.Contain("nope"));
+            Assert.That(regex, Is.False);
+            Assert.That(regexError, Does.Contain("authResponseHeadersRegex"));
+        });
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpClient http, string verdict)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+        request.Headers.Add("x-verdict", verdict);
+        return http.SendAsync(request);
+    }
+}
