@@ -10,6 +10,7 @@ using System.Net.Security;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.HealthChecks;
+using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,7 +28,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly ServiceProvider _shared;
     private readonly ILogger _logger;
 
-    private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices)
+    private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
+        MetricsOptions? metrics)
     {
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
@@ -36,6 +38,11 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         services.AddHttpForwarder();
         services.AddSwitchyardHealthEvents();
         configureServices?.Invoke(services);
+        if (metrics is not null)
+        {
+            services.AddSingleton(new GatewayMetrics(metrics, [.. entryPoints.Select(e => e.Name)]));
+        }
+
         services.AddSingleton<SwapState>();
         services.AddSingleton(sp => new TableBuilder(
             [.. entryPoints.Select(e => e.Name)], sp.GetRequiredService<IHttpForwarder>(), sp.GetRequiredService<SwapState>(), sp, loggerFactory));
@@ -45,6 +52,11 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<DataPlaneHost>();
         Tables = _shared.GetRequiredService<TableHolder>();
         Health = _shared.GetRequiredService<GatewayHealth>();
+        Metrics = _shared.GetService<GatewayMetrics>();
+        if (Metrics is { } m)
+        {
+            Tables.TablePublished += m.OnTablePublished;
+        }
 
         for (var i = 0; i < entryPoints.Count; i++)
         {
@@ -57,13 +69,18 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     public GatewayHealth Health { get; }
 
+    /// <summary>The Prometheus series, null when metrics are off (no <c>metrics.prometheus</c> in the static config).</summary>
+    public GatewayMetrics? Metrics { get; }
+
     /// <summary>ACME resolvers' challenges and certificates, when the configuration defines any (registered in configureServices).</summary>
     public AcmeCertificates? Acme => _shared.GetService<AcmeCertificates>();
 
     /// <summary>Services shared by every table build (logging, time provider, YARP forwarder, extras).</summary>
     public IServiceProvider Services => _shared;
 
-    public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null)
+    /// <param name="metrics">Prometheus metrics served at GET /metrics on an admin entry point; null = off (zero cost).</param>
+    public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null,
+        MetricsOptions? metrics = null)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ep in entryPoints)
@@ -74,7 +91,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             }
         }
 
-        return new DataPlaneHost(entryPoints, loggerFactory, configureServices);
+        if (metrics is not null && !entryPoints.Any(e => e.Name == metrics.EntryPoint && e.Admin))
+        {
+            throw new ArgumentException($"metrics entry point '{metrics.EntryPoint}' is not an admin entry point");
+        }
+
+        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -157,12 +179,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         if (options.Admin)
         {
             app.UseRouting();
-            AdminEndpoints.Map(app, Health);
+            AdminEndpoints.Map(app, Health, Metrics is { } m && m.Options.EntryPoint == options.Name ? m : null);
         }
         else
         {
             // HTTP-01 is answered on cleartext entry points only (RFC 8555 validates over port 80).
-            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges);
+            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics);
             app.Run(handler.InvokeAsync);
         }
 

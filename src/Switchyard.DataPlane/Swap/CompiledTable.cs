@@ -41,7 +41,10 @@ public sealed class CompiledTable
     internal string Fingerprint { get; }
 
     /// <summary>Find the handler for a request on an entry point (index in the static config's order).</summary>
-    public RequestDelegate? Match(int entryPoint, IRequestFacts request, bool tls)
+    public RequestDelegate? Match(int entryPoint, IRequestFacts request, bool tls) => MatchRoute(entryPoint, request, tls)?.Handler;
+
+    /// <summary>Like <see cref="Match"/>, with the router's pre-resolved metric series.</summary>
+    internal CompiledRoute? MatchRoute(int entryPoint, IRequestFacts request, bool tls)
     {
         var routes = _entryPoints[entryPoint];
         var lookup = tls ? routes.Tls : routes.Cleartext;
@@ -50,8 +53,16 @@ public sealed class CompiledTable
     }
 }
 
+/// <summary>One router made ready: its composed delegate and its metric series (null when metrics are off).</summary>
+internal sealed class CompiledRoute(RequestDelegate handler, Switchyard.DataPlane.Metrics.RouteMetrics? metrics)
+{
+    public RequestDelegate Handler { get; } = handler;
+
+    public Switchyard.DataPlane.Metrics.RouteMetrics? Metrics { get; } = metrics;
+}
+
 /// <summary>The routers of one entry point.</summary>
 internal sealed record EntryPointRoutes(
     Func<IRequestFacts, Router?> Cleartext,
     Func<IRequestFacts, Router?> Tls,
-    Dictionary<Router, RequestDelegate> Handlers);
+    Dictionary<Router, CompiledRoute> Handlers);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.EntryPoints;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Forwarding;
+using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Services;
@@ -52,10 +53,14 @@ public sealed class TableBuilder(
         var middlewareContext = new MiddlewareBuildContext(services, generation, table);
         var middlewares = new Dictionary<string, (IRouteMiddleware? Middleware, string? Error)>(StringComparer.Ordinal);
 
-        var handlers = new Dictionary<Router, RequestDelegate>(ReferenceEqualityComparer.Instance);
+        // Metric series are resolved here, once per router, so the request path only indexes them.
+        var metrics = services.GetService(typeof(GatewayMetrics)) as GatewayMetrics;
+        var handlers = new Dictionary<Router, CompiledRoute>(ReferenceEqualityComparer.Instance);
         foreach (var router in table.Routers)
         {
-            handlers[router] = ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics);
+            handlers[router] = new CompiledRoute(
+                ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics),
+                metrics?.ForRouter(router));
         }
 
         var routes = new EntryPointRoutes[EntryPoints.Count];

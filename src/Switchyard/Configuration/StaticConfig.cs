@@ -16,6 +16,30 @@ public sealed class StaticConfig
 
     /// <summary>ACME certificate resolvers by name; routers name one in tls.certResolver.</summary>
     public Dictionary<string, CertificateResolverConfig> CertificatesResolvers { get; set; } = [];
+
+    /// <summary>Metrics; off unless metrics.prometheus is present (as in Traefik).</summary>
+    public MetricsConfig Metrics { get; set; } = new();
+}
+
+public sealed class MetricsConfig
+{
+    public PrometheusConfig? Prometheus { get; set; }
+}
+
+/// <summary>metrics.prometheus: Traefik's options; GET /metrics on an admin entry point.</summary>
+public sealed class PrometheusConfig
+{
+    /// <summary>The admin entry point serving /metrics (default: the admin entry point).</summary>
+    public string? EntryPoint { get; set; }
+
+    /// <summary>Request duration histogram upper bounds in seconds (Traefik default 0.1, 0.3, 1.2, 5.0).</summary>
+    public List<double>? Buckets { get; set; }
+
+    public bool AddEntryPointsLabels { get; set; } = true;
+
+    public bool AddRoutersLabels { get; set; }
+
+    public bool AddServicesLabels { get; set; } = true;
 }
 
 public sealed class LogConfig

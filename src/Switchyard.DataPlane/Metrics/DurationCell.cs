@@ -1,0 +1,33 @@
+namespace Switchyard.DataPlane.Metrics;
+
+/// <summary>
+/// One (code, method, protocol) child of a request series: the request counter and the duration histogram in
+/// one object. Durations are kept in Stopwatch ticks (integer adds, no double CAS loops); the writer converts.
+/// </summary>
+internal sealed class DurationCell(int key, int buckets)
+{
+    private long _count;
+    private long _sumTicks;
+
+    public int Key { get; } = key;
+
+    /// <summary>Per-bucket (not cumulative) counts; the last bucket is +Inf.</summary>
+    public long[] Buckets { get; } = new long[buckets + 1];
+
+    public long Count => Volatile.Read(ref _count);
+
+    public long SumTicks => Volatile.Read(ref _sumTicks);
+
+    public void Observe(long ticks, long[] boundTicks)
+    {
+        var i = 0;
+        while (i < boundTicks.Length && ticks > boundTicks[i])
+        {
+            i++;
+        }
+
+        Interlocked.Increment(ref Buckets[i]);
+        Interlocked.Add(ref _sumTicks, ticks);
+        Interlocked.Increment(ref _count);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Swap;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Metrics;
+
+/// <summary>
+/// The gateway's Prometheus series. Router and service series are resolved per router when a table is built and
+/// kept across swaps (counters stay monotonic while a router exists in successive tables). The request path
+/// only indexes them: <see cref="Begin"/> and <see cref="End"/> take integers and pre-resolved objects.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly ConcurrentDictionary<(string Router, string Service), RequestSeries> _routers = new();
+    private readonly ConcurrentDictionary<string, RequestSeries> _services = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GrpcStatusSeries> _grpc = new(StringComparer.Ordinal);
+    private long _reloads;
+    private long _lastReloadSuccessMs;
+    private volatile CertificateExpiry[] _certificates = [];
+
+    public GatewayMetrics(MetricsOptions options, IReadOnlyList<string> entryPoints)
+    {
+        Options = options;
+        BoundTicks = [.. options.Buckets.Select(b => (long)(b * Stopwatch.Frequency))];
+        EntryPointNames = [.. entryPoints];
+        EntryPoints = [.. entryPoints.Select(e => options.AddEntryPointsLabels ? new RequestSeries(Label("entrypoint", e), BoundTicks.Length) : null)];
+        InFlight = [.. entryPoints.Select(_ => new long[RequestLabels.Methods.Length * RequestLabels.Protocols.Length])];
+        Unrouted = new GrpcStatusSeries(Label("router", ""));
+    }
+
+    public MetricsOptions Options { get; }
+
+    internal long[] BoundTicks { get; }
+
+    internal string[] EntryPointNames { get; }
+
+    internal RequestSeries?[] EntryPoints { get; }
+
+    /// <summary>Requests in progress per entry point and (method, protocol): traefik_entrypoint_open_connections.</summary>
+    internal long[][] InFlight { get; }
+
+    /// <summary>gRPC answers to calls no router matched (router="").</summary>
+    internal GrpcStatusSeries Unrouted { get; }
+
+    internal ICollection<RequestSeries> Routers => _routers.Values;
+
+    internal ICollection<RequestSeries> Services => _services.Values;
+
+    internal ICollection<GrpcStatusSeries> Grpc => _grpc.Values;
+
+    internal long Reloads => Volatile.Read(ref _reloads);
+
+    internal long LastReloadSuccessMs => Volatile.Read(ref _lastReloadSuccessMs);
+
+    internal CertificateExpiry[] Certificates => _certificates;
+
+    /// <summary>Resolve a router's series (table build time).</summary>
+    internal RouteMetrics ForRouter(Router router)
+    {
+        var routerSeries = Options.AddRoutersLabels
+            ? _routers.GetOrAdd((router.Name, router.Service), k => new RequestSeries($"{Label("router", k.Router)},{Label("service", k.Service)}", BoundTicks.Length))
+            : null;
+        var serviceSeries = Options.AddServicesLabels
+            ? _services.GetOrAdd(router.Service, s => new RequestSeries(Label("service", s), BoundTicks.Length))
+            : null;
+        var grpc = _grpc.GetOrAdd(router.Name, r => new GrpcStatusSeries(Label("router", r)));
+        return new RouteMetrics(routerSeries, serviceSeries, grpc);
+    }
+
+    /// <summary>A request starts on an entry point; returns its start timestamp.</summary>
+    internal long Begin(int entryPoint, int method, int protocol)
+    {
+        Interlocked.Increment(ref InFlight[entryPoint][(method * RequestLabels.Protocols.Length) + protocol]);
+        return Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>A request finished: count it on its entry point, router and service, and its gRPC status.</summary>
+    internal void End(int entryPoint, RouteMetrics? route, HttpContext context, int method, int protocol, long start, bool failed)
+    {
+        var ticks = Stopwatch.GetTimestamp() - start;
+        Interlocked.Decrement(ref InFlight[entryPoint][(method * RequestLabels.Protocols.Length) + protocol]);
+        var response = context.Response;
+        // An exception before the response started becomes Kestrel's 500.
+        var code = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
+        var key = RequestLabels.Key(method, protocol, code);
+        EntryPoints[entryPoint]?.Observe(key, ticks, BoundTicks);
+        if (route is not null)
+        {
+            route.Router?.Observe(key, ticks, BoundTicks);
+            route.Service?.Observe(key, ticks, BoundTicks);
+        }
+
+        if (protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb)
+        {
+            (route?.Grpc ?? Unrouted).Count(GrpcStatus(context));
+        }
+    }
+
+    /// <summary>A table was published: traefik_config_reloads_total, last success time, certificate expiries.</summary>
+    public void OnTablePublished(CompiledTable table)
+    {
+        Interlocked.Increment(ref _reloads);
+        Volatile.Write(ref _lastReloadSuccessMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _certificates = CertificateExpiry.Read(table.Table.Tls);
+    }
+
+    /// <summary>grpc-status from the trailers, else from the headers (trailers-only answers); none when absent.</summary>
+    private static int GrpcStatus(HttpContext context)
+    {
+        var value = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.GrpcStatus ?? default;
+        if (value.Count == 0)
+        {
+            value = context.Response.Headers.GrpcStatus;
+        }
+
+        if (value.Count == 0 || value[0] is not { Length: 1 or 2 } s)
+        {
+            return GrpcStatusSeries.None;
+        }
+
+        var n = s[0] - '0';
+        if (s.Length == 2)
+        {
+            n = (n * 10) + (s[1] - '0');
+        }
+
+        return n is >= 0 and <= 16 && char.IsAsciiDigit(s[0]) && char.IsAsciiDigit(s[^1]) ? n : GrpcStatusSeries.None;
+    }
+
+    /// <summary><c>name="value"</c> with Prometheus escaping (backslash, quote, newline).</summary>
+    internal static string Label(string name, string value) =>
+        $"{name}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"";
+}
+
+/// <summary>traefik_tls_certs_not_after: one certificate of the table, read when the table is published.</summary>
+internal sealed record CertificateExpiry(string Labels, double NotAfterUnixSeconds)
+{
+    public static CertificateExpiry[] Read(TlsConfig tls)
+    {
+        var result = new List<CertificateExpiry>(tls.Certificates.Count);
+        foreach (var (_, certificate) in tls.Certificates)
+        {
+            try
+            {
+                using var cert = X509Certificate2.CreateFromPem(certificate.Pem.CertificatePem);
+                var labels = $"{GatewayMetrics.Label("cn", cert.GetNameInfo(X509NameType.SimpleName, false))},"
+                    + $"{GatewayMetrics.Label("sans", string.Join(",", certificate.DnsNames))},"
+                    + GatewayMetrics.Label("serial", cert.SerialNumber);
+                result.Add(new CertificateExpiry(labels, new DateTimeOffset(cert.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // The table builder reports unusable certificates; they have no expiry to show.
+            }
+        }
+
+        return [.. result];
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Switchyard.DataPlane.Metrics;
+
+/// <summary>
+/// Writes <see cref="GatewayMetrics"/> in the Prometheus text format 0.0.4 (the scrape path, not the request
+/// path: it may allocate). Names and labels are Traefik's, plus switchyard_grpc_responses_total.
+/// </summary>
+public static class PrometheusExposition
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static string Write(GatewayMetrics metrics)
+    {
+        var w = new StringBuilder(4096);
+        var bounds = metrics.Options.Buckets;
+
+        if (metrics.Options.AddEntryPointsLabels)
+        {
+            var series = metrics.EntryPoints.OfType<RequestSeries>().ToArray();
+            Requests(w, "traefik_entrypoint_requests_total", "How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.", series);
+            Durations(w, "traefik_entrypoint_request_duration_seconds", "How long it took to process the request on an entrypoint, partitioned by status code, protocol, and method.", series, bounds);
+            OpenConnections(w, metrics);
+        }
+
+        if (metrics.Options.AddRoutersLabels)
+        {
+            var series = Sorted(metrics.Routers);
+            Requests(w, "traefik_router_requests_total", "How many HTTP requests are processed on a router, partitioned by service, status code, protocol, and method.", series);
+            Durations(w, "traefik_router_request_duration_seconds", "How long it took to process the request on a router, partitioned by service, status code, protocol, and method.", series, bounds);
+        }
+
+        if (metrics.Options.AddServicesLabels)
+        {
+            var series = Sorted(metrics.Services);
+            Requests(w, "traefik_service_requests_total", "How many HTTP requests processed on a service, partitioned by status code, protocol, and method.", series);
+            Durations(w, "traefik_service_request_duration_seconds", "How long it took to process the request on a service, partitioned by status code, protocol, and method.", series, bounds);
+        }
+
+        Header(w, "traefik_config_reloads_total", "counter", "Config reloads.");
+        w.Append("traefik_config_reloads_total ").Append(metrics.Reloads.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Header(w, "traefik_config_last_reload_success", "gauge", "Last config reload success (unix time).");
+        w.Append("traefik_config_last_reload_success ").Append(Number(metrics.LastReloadSuccessMs / 1000.0)).Append('\n');
+
+        var certificates = metrics.Certificates;
+        if (certificates.Length > 0)
+        {
+            Header(w, "traefik_tls_certs_not_after", "gauge", "Certificate expiration timestamp.");
+            foreach (var c in certificates)
+            {
+                w.Append("traefik_tls_certs_not_after{").Append(c.Labels).Append("} ").Append(Number(c.NotAfterUnixSeconds)).Append('\n');
+            }
+        }
+
+        Header(w, "switchyard_grpc_responses_total", "counter", "gRPC calls answered, by router (\"\" when no router matched) and grpc-status (\"none\": ended without one).");
+        foreach (var series in metrics.Grpc.Append(metrics.Unrouted).OrderBy(s => s.Labels, StringComparer.Ordinal))
+        {
+            for (var status = 0; status <= GrpcStatusSeries.None; status++)
+            {
+                var count = series[status];
+                if (count > 0)
+                {
+                    w.Append("switchyard_grpc_responses_total{").Append(series.Labels).Append(",grpc_status=\"")
+                        .Append(status == GrpcStatusSeries.None ? "none" : status.ToString(CultureInfo.InvariantCulture))
+                        .Append("\"} ").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+
+        return w.ToString();
+    }
+
+    private static RequestSeries[] Sorted(IEnumerable<RequestSeries> series) => [.. series.OrderBy(s => s.Labels, StringComparer.Ordinal)];
+
+    private static void Requests(StringBuilder w, string name, string help, RequestSeries[] series)
+    {
+        Header(w, name, "counter", help);
+        foreach (var s in series)
+        {
+            foreach (var cell in s.Cells)
+            {
+                Labels(w.Append(name), cell.Key, s.Labels).Append(' ').Append(cell.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+    }
+
+    private static void Durations(StringBuilder w, string name, string help, RequestSeries[] series, IReadOnlyList<double> bounds)
+    {
+        Header(w, name, "histogram", help);
+        foreach (var s in series)
+        {
+            foreach (var cell in s.Cells)
+            {
+                // Read the buckets first: the count is taken as their sum so the histogram is self-consistent.
+                long cumulative = 0;
+                for (var i = 0; i < bounds.Count; i++)
+                {
+                    cumulative += Volatile.Read(ref cell.Buckets[i]);
+                    Labels(w.Append(name).Append("_bucket"), cell.Key, s.Labels).Length--;
+                    w.Append(",le=\"").Append(Number(bounds[i])).Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                cumulative += Volatile.Read(ref cell.Buckets[^1]);
+                Labels(w.Append(name).Append("_bucket"), cell.Key, s.Labels).Length--;
+                w.Append(",le=\"+Inf\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                Labels(w.Append(name).Append("_sum"), cell.Key, s.Labels).Append(' ').Append(Number(cell.SumTicks / (double)Stopwatch.Frequency)).Append('\n');
+                Labels(w.Append(name).Append("_count"), cell.Key, s.Labels).Append(' ').Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+    }
+
+    private static void OpenConnections(StringBuilder w, GatewayMetrics metrics)
+    {
+        const string name = "traefik_entrypoint_open_connections";
+        Header(w, name, "gauge", "How many open connections exist on an entrypoint, partitioned by method and protocol.");
+        for (var e = 0; e < metrics.EntryPointNames.Length; e++)
+        {
+            var inFlight = metrics.InFlight[e];
+            var seen = metrics.EntryPoints[e]?.Cells ?? [];
+            for (var m = 0; m < RequestLabels.Methods.Length; m++)
+            {
+                for (var p = 0; p < RequestLabels.Protocols.Length; p++)
+                {
+                    var value = Volatile.Read(ref inFlight[(m * RequestLabels.Protocols.Length) + p]);
+                    // Show the combinations this entry point has served (and any in progress), not all 50.
+                    if (value == 0 && !seen.Any(c => RequestLabels.MethodOf(c.Key) == m && RequestLabels.ProtocolOf(c.Key) == p))
+                    {
+                        continue;
+                    }
+
+                    w.Append(name).Append('{').Append(metrics.EntryPoints[e]!.Labels).Append(",method=\"")
+                        .Append(RequestLabels.Methods[m]).Append("\",protocol=\"").Append(RequestLabels.Protocols[p]).Append("\"} ")
+                        .Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+    }
+
+    private static StringBuilder Labels(StringBuilder w, int key, string constant) =>
+        w.Append("{code=\"").Append(RequestLabels.CodeOf(key).ToString(CultureInfo.InvariantCulture))
+            .Append("\",method=\"").Append(RequestLabels.Methods[RequestLabels.MethodOf(key)])
+            .Append("\",protocol=\"").Append(RequestLabels.Protocols[RequestLabels.ProtocolOf(key)])
+            .Append("\",").Append(constant).Append('}');
+
+    private static void Header(StringBuilder w, string name, string type, string help) =>
+        w.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,46 @@
+namespace Switchyard.DataPlane.Metrics;
+
+/// <summary>
+/// The requests of one entry point, router or service: its constant labels rendered once (e.g.
+/// <c>router="a",service="b"</c>) and its (code, method, protocol) cells. Cells live in a copy-on-write array
+/// scanned linearly (a route sees a handful of combinations); a new combination allocates once, under a lock.
+/// </summary>
+internal sealed class RequestSeries(string labels, int buckets)
+{
+    private readonly Lock _gate = new();
+    private volatile DurationCell[] _cells = [];
+
+    /// <summary>Constant labels, Prometheus-escaped, without braces.</summary>
+    public string Labels { get; } = labels;
+
+    public DurationCell[] Cells => _cells;
+
+    public void Observe(int key, long ticks, long[] boundTicks) => Cell(key).Observe(ticks, boundTicks);
+
+    private DurationCell Cell(int key)
+    {
+        var cells = _cells;
+        foreach (var cell in cells)
+        {
+            if (cell.Key == key)
+            {
+                return cell;
+            }
+        }
+
+        lock (_gate)
+        {
+            foreach (var cell in _cells)
+            {
+                if (cell.Key == key)
+                {
+                    return cell;
+                }
+            }
+
+            var added = new DurationCell(key, buckets);
+            _cells = [.. _cells, added];
+            return added;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Switchyard.DataPlane.Metrics;
+
+/// <summary>
+/// The series one router's requests feed, resolved when the table is built (not per request). Null members are
+/// series turned off by the options (addRoutersLabels / addServicesLabels).
+/// </summary>
+internal sealed record RouteMetrics(RequestSeries? Router, RequestSeries? Service, GrpcStatusSeries Grpc);

@@ -1,0 +1,100 @@
+using Switchyard.Configuration;
+using Switchyard.DataPlane.Metrics;
+
+namespace Switchyard.EndToEnd.Tests;
+
+/// <summary>metrics.prometheus in switchyard.yaml: Traefik's keys and defaults, read strictly.</summary>
+[CancelAfter(10_000)]
+public class StaticConfigMetricsTests
+{
+    private const string EntryPoints = """
+        entryPoints:
+          web:
+            address: "127.0.0.1:0"
+          admin:
+            address: "127.0.0.1:0"
+            admin: true
+
+        """;
+
+    [Test]
+    public void WithoutMetricsPrometheus_MetricsAreOff()
+    {
+        var loaded = Load(EntryPoints);
+        Assert.That(loaded.Metrics, Is.Null);
+    }
+
+    [Test]
+    public void AnEmptyPrometheusSection_TakesTraefiksDefaults_OnTheAdminEntryPoint()
+    {
+        var metrics = Load(EntryPoints + "metrics:\n  prometheus: {}\n").Metrics;
+        Assert.That(metrics, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics!.EntryPoint, Is.EqualTo("admin"));
+            Assert.That(metrics.Buckets, Is.EqualTo(new[] { 0.1, 0.3, 1.2, 5.0 }));
+            Assert.That(metrics.AddEntryPointsLabels, Is.True);
+            Assert.That(metrics.AddRoutersLabels, Is.False);
+            Assert.That(metrics.AddServicesLabels, Is.True);
+        });
+    }
+
+    [Test]
+    public void EveryKey_IsRead()
+    {
+        var metrics = Load(EntryPoints + """
+            metrics:
+              prometheus:
+                entryPoint: admin
+                buckets: [0.05, 0.5, 2.5]
+                addEntryPointsLabels: false
+                addRoutersLabels: true
+                addServicesLabels: false
+            """).Metrics!;
+        Assert.That(metrics, Is.EqualTo(new MetricsOptions
+        {
+            EntryPoint = "admin",
+            Buckets = metrics.Buckets,
+            AddEntryPointsLabels = false,
+            AddRoutersLabels = true,
+            AddServicesLabels = false,
+        }));
+        Assert.That(metrics.Buckets, Is.EqualTo(new[] { 0.05, 0.5, 2.5 }));
+    }
+
+    [Test]
+    public void AnUnknownKey_IsAnErrorWithItsLine()
+    {
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + "metrics:\n  prometheus:\n    addRouterLabels: true\n"));
+        Assert.That(ex!.Message, Does.Contain("switchyard.yaml:9:").And.Contain("addRouterLabels"));
+    }
+
+    [Test]
+    public void ANonAdminEntryPoint_IsAnError()
+    {
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + "metrics:\n  prometheus:\n    entryPoint: web\n"));
+        Assert.That(ex!.Message, Does.Contain("metrics.prometheus.entryPoint").And.Contain("'web' is not an admin entry point"));
+    }
+
+    [Test]
+    public void BucketsOutOfOrder_AreAnError()
+    {
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + "metrics:\n  prometheus:\n    buckets: [1, 0.5]\n"));
+        Assert.That(ex!.Message, Does.Contain("metrics.prometheus.buckets"));
+    }
+
+    private static LoadedStaticConfig Load(string yaml)
+    {
+        var dir = Directory.CreateTempSubdirectory("switchyard-metrics-config-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "switchyard.yaml");
+            File.WriteAllText(path, yaml);
+            return StaticConfigLoader.Load(path);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
