@@ -30,7 +30,14 @@ public static class MiddlewareRegistry
         new PassTlsClientCert.PassTlsClientCertFactory(),
         new EncodedCharacters.EncodedCharactersFactory(),
         new ForwardAuth.ForwardAuthFactory(),
+        new CircuitBreaker.CircuitBreakerFactory(),
     }.ToDictionary(f => f.ConfigType);
+
+    /// <summary>
+    /// True for types Traefik instantiates once per router rather than once per middleware (circuitBreaker:
+    /// one router's failures must not open another router's breaker). The table builder builds these per router.
+    /// </summary>
+    public static bool IsPerRouter(MiddlewareConfig config) => config is CircuitBreakerConfig;
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>
     public static bool TryCreate(string id, MiddlewareConfig config, MiddlewareBuildContext context, out IRouteMiddleware? middleware, out string? error)

@@ -104,18 +104,22 @@ public sealed class TableBuilder(
         for (var i = 0; i < built.Length; i++)
         {
             var id = router.Middlewares[i];
-            if (!middlewares.TryGetValue(id, out var entry))
+            table.Middlewares.TryGetValue(id, out var config);
+
+            // Most middlewares are built once per table and shared; per-router ones (circuitBreaker) get an id of their own.
+            var instanceId = config is not null && MiddlewareRegistry.IsPerRouter(config) ? id + "@" + router.Name : id;
+            if (!middlewares.TryGetValue(instanceId, out var entry))
             {
-                if (!table.Middlewares.TryGetValue(id, out var config))
+                if (config is null)
                 {
                     entry = (null, $"middleware {id}: not found in the table");
                 }
                 else
                 {
-                    entry = MiddlewareRegistry.TryCreate(id, config, context, out var mw, out var error) ? (mw, null) : (null, error);
+                    entry = MiddlewareRegistry.TryCreate(instanceId, config, context, out var mw, out var error) ? (mw, null) : (null, error);
                 }
 
-                middlewares[id] = entry;
+                middlewares[instanceId] = entry;
             }
 
             if (entry.Middleware is null)

@@ -1,0 +1,196 @@
+using System.Net;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Middlewares.CircuitBreaker;
+using Switchyard.Routing.Table;
+using Switchyard.TestKit;
+using Switchyard.TestKit.Grpc;
+
+namespace Switchyard.DataPlane.Tests.Middlewares;
+
+/// <summary>circuitBreaker through the wire: trips on the expression, answers the fallback, recovers, survives swaps.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class CircuitBreakerTests
+{
+    private GrpcTestBackend _backend = null!;
+    private TestGateway _gateway = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
+        _gateway = await TestGateway.StartAsync(_backend.Address);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    private static CircuitBreakerConfig Config(string expression, int fallbackMs = 60_000, int recoveryMs = 50, int responseCode = 503) =>
+        new(expression, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(fallbackMs), TimeSpan.FromMilliseconds(recoveryMs), responseCode);
+
+    private static async Task<(StatusCode Code, string Detail)> CallAsync(Echo.EchoClient client, int failWith = 0, int delayMs = 0)
+    {
+        try
+        {
+            await client.UnaryAsync(new EchoRequest { Message = "m", FailWithStatus = failWith, DelayMs = delayMs });
+            return (StatusCode.OK, "");
+        }
+        catch (RpcException ex)
+        {
+            return (ex.StatusCode, ex.Status.Detail);
+        }
+    }
+
+    private static async Task TripAsync(Echo.EchoClient client, int failWith = 0, int delayMs = 0) =>
+        await Wait.UntilAsync(async () => (await CallAsync(client, failWith, delayMs)).Detail.Contains("circuit breaker"),
+            TimeSpan.FromSeconds(10), "the breaker trips");
+
+    [Test]
+    public async Task FailingGrpcCallsTripTheBreakerWhichAnswersUnavailableWithoutCallingTheBackend()
+    {
+        var state = new TestSwapState();
+        _gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.OK), "healthy calls pass");
+        await TripAsync(client, failWith: 13); // INTERNAL counts as a 500
+        var before = _backend.Calls;
+        var open = await CallAsync(client);
+        using var http = Clients.Http();
+        using var httpAnswer = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(open.Code, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(httpAnswer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(_backend.Calls, Is.EqualTo(before), "a tripped breaker does not call the backend");
+        });
+
+        // A table swap with the same config keeps the breaker tripped.
+        _gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.Unavailable));
+        Assert.That(_backend.Calls, Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task ATrippedBreakerRecoversWhenTheServiceIsHealthyAgain()
+    {
+        _gateway.Use(Build.Middleware(Config("NetworkErrorRatio() > 0.5", fallbackMs: 200, recoveryMs: 200, responseCode: 418)));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+        using var http = Clients.Http();
+
+        await TripAsync(client, failWith: 14); // UNAVAILABLE counts as a network error
+        using (var fallback = await http.GetAsync(new Uri(_gateway.Http1Address, "/x")))
+        {
+            Assert.That((int)fallback.StatusCode, Is.EqualTo(418), "HTTP callers get responseCode");
+        }
+
+        // After fallbackDuration the breaker lets a growing share of healthy calls through, then all of them.
+        await Wait.UntilAsync(async () =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                if ((await CallAsync(client)).Code != StatusCode.OK)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(10), "the breaker recovers");
+    }
+
+    [Test]
+    public async Task SlowAnswersTripALatencyBreaker()
+    {
+        _gateway.Use(Build.Middleware(Config("LatencyAtQuantileMS(50.0) > 100 && NetworkErrorRatio() < 0.5")));
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.OK));
+        await TripAsync(client, delayMs: 150);
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.Unavailable));
+    }
+
+    [Test]
+    public async Task EachRouterGetsItsOwnBreakerInTheTable()
+    {
+        await using var gw = await Core.Gateway.StartAsync();
+        var table = Core.TestTables.Table(
+            [Core.TestTables.Router("a", "svc", Core.TestTables.PathPrefix("/switchyard.test.Echo/Unary"), middlewares: ["default-cb"], priority: 10),
+             Core.TestTables.Router("b", "svc", middlewares: ["default-cb"])],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Core.TestTables.Lb("h2c", [_backend.Address]) },
+            middlewares: new Dictionary<string, MiddlewareConfig> { ["default-cb"] = Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5") });
+        var result = gw.Host.Tables.Swap(table);
+        Assert.That(result.Diagnostics, Is.Empty);
+        var client = gw.Client();
+
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await client.UnaryAsync(new EchoRequest { FailWithStatus = 13 });
+                return false;
+            }
+            catch (RpcException ex)
+            {
+                return ex.Status.Detail.Contains("circuit breaker");
+            }
+        }, TimeSpan.FromSeconds(10), "router a's breaker trips");
+
+        // Router b shares the Middleware but not the breaker: its calls still reach the backend.
+        using var stream = client.ServerStream(new StreamRequest { Count = 1 });
+        Assert.That(await stream.ResponseStream.MoveNext(), Is.True);
+    }
+
+    [TestCase("", "empty")]
+    [TestCase("NetworkErrorRatio() >", "expected a number")]
+    [TestCase("NetworkErrorRatio > 0.5", "expected '('")]
+    [TestCase("ErrorRatio() > 0.5", "unknown function 'ErrorRatio'")]
+    [TestCase("NetworkErrorRatio() > 0.5 &&", "expected NetworkErrorRatio()")]
+    [TestCase("(NetworkErrorRatio() > 0.5", "expected ')'")]
+    [TestCase("ResponseCodeRatio(600, 500, 0, 600) > 0.5", "from < to")]
+    [TestCase("LatencyAtQuantileMS(150) > 100", "quantile")]
+    [TestCase("NetworkErrorRatio() ~ 0.5", "comparison")]
+    public void ABadExpressionIsRefusedWithAClearError(string expression, string reason)
+    {
+        var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
+        var ok = MiddlewareRegistry.TryCreate("default-cb", Config(expression), context, out _, out var error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(error, Does.Contain(reason).And.Contain("default-cb"));
+        });
+    }
+
+    [Test]
+    public void TheExpressionLanguageEvaluatesAndOrAndParentheses()
+    {
+        var metrics = new BreakerMetrics();
+        for (var i = 0; i < 10; i++)
+        {
+            metrics.Record(100, i < 3 ? 502 : 200, networkError: i < 3, TimeSpan.FromMilliseconds(i < 5 ? 10 : 300));
+        }
+
+        bool Eval(string e) => BreakerExpression.Parse(e)(metrics.At(100));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Eval("NetworkErrorRatio() > 0.25"), Is.True);
+            Assert.That(Eval("NetworkErrorRatio() >= 0.31"), Is.False);
+            Assert.That(Eval("ResponseCodeRatio(500, 600, 0, 600) == 0.3"), Is.True);
+            Assert.That(Eval("LatencyAtQuantileMS(50.0) < 20"), Is.True);
+            Assert.That(Eval("LatencyAtQuantileMS(90) > 250"), Is.True);
+            Assert.That(Eval("NetworkErrorRatio() > 0.5 || LatencyAtQuantileMS(90) > 250 && ResponseCodeRatio(200, 300, 0, 600) > 0.6"), Is.True);
+            Assert.That(Eval("(NetworkErrorRatio() > 0.5 || LatencyAtQuantileMS(90) > 250) && ResponseCodeRatio(200, 300, 0, 600) > 0.8"), Is.False);
+            Assert.That(BreakerExpression.Parse("NetworkErrorRatio() > 0.1")(metrics.At(120)), Is.False, "old seconds leave the window");
+        });
+    }
+}
