@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick loop for hot-path work: bytes allocated and CPU µs per unary gRPC call, Switchyard vs bare YARP, both
 # hosted in one process (bench/Bench.Alloc) pinned to CPU 1; backend and h2load on CPU 0.
-#   CALLS=20000 ROUNDS=3 bash bench/alloc.sh
+#   CALLS=20000 ROUNDS=3 bash bench/alloc.sh      (METRICS=1: also a data plane with Prometheus metrics on)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for p in bench/Bench.Backend bench/Bench.Alloc; do

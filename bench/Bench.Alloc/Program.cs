@@ -8,7 +8,7 @@ using Switchyard.Model;
 using Switchyard.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
-// Usage: Bench.Alloc BACKEND_PORT [CALLS] [ROUNDS]
+// Usage: Bench.Alloc BACKEND_PORT [CALLS] [ROUNDS]   (METRICS=1 adds a data plane with Prometheus metrics on)
 // Hosts bare YARP and a Switchyard data plane (greeter route + rateLimit/headers chain route, as in bench.py)
 // in this process, drives each with h2load (pinned to LOAD_CPU, default 0) and reports, per proxied call,
 // the bytes this process allocated (GC.GetTotalAllocatedBytes(precise: true) delta / calls) and its CPU µs.
@@ -104,6 +104,21 @@ await host.StartAsync();
 host.Tables.Swap(compiled.Table);
 var swPort = host.Endpoint("web").Port;
 
+// METRICS=1: a second data plane with Prometheus metrics on (all label sets, routers too), measured as
+// "switchyard-metrics" beside the first (metrics off) in the same run.
+var metricsHost = Environment.GetEnvironmentVariable("METRICS") == "1"
+    ? DataPlaneHost.Create(
+        [
+            new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
+            new EntryPointOptions { Name = "admin", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Admin = true },
+        ], loggerFactory, metrics: new Switchyard.DataPlane.Metrics.MetricsOptions { EntryPoint = "admin", AddRoutersLabels = true })
+    : null;
+if (metricsHost is not null)
+{
+    await metricsHost.StartAsync();
+    metricsHost.Tables.Swap(compiled.Table);
+}
+
 // The proxies run on this process's CPU(s); h2load and the backend on LOAD_CPU (set by the caller's taskset).
 var body = Path.Combine(Path.GetTempPath(), $"bench-alloc-{Environment.ProcessId}.bin");
 byte[] msg = [0x0a, 0x05, .. "world"u8];
@@ -115,6 +130,11 @@ var targets = new (string Name, int Port, string[] Extra)[]
     ("switchyard", swPort, []),
     ("switchyard-chain", swPort, [":authority: chain.bench"]),
 };
+if (metricsHost is not null)
+{
+    targets = [.. targets, ("switchyard-metrics", metricsHost.Endpoint("web").Port, [])];
+}
+
 // ONLY=switchyard (a name prefix) measures just that proxy, e.g. while a profiler is attached.
 var only = Environment.GetEnvironmentVariable("ONLY");
 if (only is not null)
@@ -174,6 +194,11 @@ foreach (var t in targets)
 }
 
 await host.DisposeAsync();
+if (metricsHost is not null)
+{
+    await metricsHost.DisposeAsync();
+}
+
 await yarp.StopAsync();
 return 0;
 

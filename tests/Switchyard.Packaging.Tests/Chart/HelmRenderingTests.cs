@@ -162,6 +162,25 @@ public sealed class HelmRenderingTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task Metrics_are_on_by_default_with_scrape_annotations_on_the_admin_port_and_can_be_turned_off(CancellationToken ct)
+    {
+        var r = await HelmChart.RenderAsync(null, ct);
+        var prometheus = r.StaticConfig["metrics"]!["prometheus"]!;
+        Assert.That((string?)prometheus["entryPoint"], Is.EqualTo("admin"));
+        Assert.That(prometheus["buckets"]!.AsArray().Select(b => double.Parse(b!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(new[] { 0.1, 0.3, 1.2, 5.0 }));
+        Assert.That((bool)prometheus["addRoutersLabels"]!, Is.False);
+        var annotations = r.Single("Deployment")["spec"]!["template"]!["metadata"]!["annotations"]!;
+        Assert.That((string?)annotations["prometheus.io/scrape"], Is.EqualTo("true"));
+        Assert.That((string?)annotations["prometheus.io/port"], Is.EqualTo(r.ContainerPort("admin").ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That((string?)annotations["prometheus.io/path"], Is.EqualTo("/metrics"));
+
+        var off = new Rendered(Infrastructure.YamlJson.ParseObjects(await HelmChart.TemplateYamlAsync(null, ct, "--set", "metrics.prometheus.enabled=false")));
+        Assert.That(off.StaticConfig.AsObject().ContainsKey("metrics"), Is.False);
+        Assert.That(off.Single("Deployment")["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject().ContainsKey("prometheus.io/scrape"), Is.False);
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task Loadbalancer_values_expose_admin_keep_client_ips_and_use_max_unavailable(CancellationToken ct)
     {
         var r = await HelmChart.RenderAsync(HelmChart.ValuesFile("loadbalancer.yaml"), ct);

@@ -29,6 +29,7 @@ public sealed class HelmStaticConfigTests
             Assert.That(ports["web"], Is.EqualTo(rendered.ContainerPort("web")));
             Assert.That(ports["websecure"], Is.EqualTo(rendered.ContainerPort("websecure")));
             Assert.That(ports["admin"], Is.EqualTo(rendered.ContainerPort("admin")));
+            Assert.That(loaded.Metrics?.EntryPoint, Is.EqualTo("admin"), "metrics.prometheus is on by default and served on the admin port");
         }
         finally
         {
