@@ -31,6 +31,7 @@ public static class MiddlewareRegistry
         new EncodedCharacters.EncodedCharactersFactory(),
         new ForwardAuth.ForwardAuthFactory(),
         new CircuitBreaker.CircuitBreakerFactory(),
+        new Buffering.BufferingFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>

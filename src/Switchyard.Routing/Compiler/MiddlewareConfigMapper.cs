@@ -428,6 +428,12 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             }
         }
 
+        if (!string.IsNullOrEmpty(b.RetryExpression))
+        {
+            context.Warning(DiagnosticCodes.MiddlewareUnsupported, "FieldUnsupported", _owner, f + ".retryExpression",
+                "retryExpression is not supported and is ignored (use a retry middleware)");
+        }
+
         return new BufferingConfig(b.MaxRequestBodyBytes ?? 0, b.MemRequestBodyBytes ?? 1048576, b.MaxResponseBodyBytes ?? 0,
             b.MemResponseBodyBytes ?? 1048576, NullIfEmpty(b.RetryExpression));
     }

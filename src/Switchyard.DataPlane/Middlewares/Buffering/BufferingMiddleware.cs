@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Errors;
+using Switchyard.Routing.Table;
+
+namespace Switchyard.DataPlane.Middlewares.Buffering;
+
+/// <summary>
+/// Traefik's buffering: the whole request is read before it is forwarded and/or the whole answer before it is
+/// sent, in memory up to mem*BodyBytes and in a temporary file beyond. A request over maxRequestBodyBytes gets
+/// 413 (gRPC: RESOURCE_EXHAUSTED) without reaching the service; an answer over maxResponseBodyBytes is replaced
+/// by 500 (gRPC: RESOURCE_EXHAUSTED). 0 means no limit. Buffering holds a whole gRPC stream, so a
+/// streaming call that needs replies before it ends cannot work behind it — as in Traefik.
+/// </summary>
+public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddleware
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        using var requestBuffer = new SpillBuffer(config.MemRequestBodyBytes, config.MaxRequestBodyBytes);
+        if (!await BufferRequestAsync(context, requestBuffer))
+        {
+            await TooLargeAsync(context, StatusCodes.Status413PayloadTooLarge, "request body is larger than maxRequestBodyBytes");
+            return;
+        }
+
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var responseBuffer = new SpillBuffer(config.MemResponseBodyBytes, config.MaxResponseBodyBytes);
+        var buffered = new BufferedResponseBody(responseBuffer);
+        context.Features.Set<IHttpResponseBodyFeature>(buffered);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+
+        if (buffered.Overflowed)
+        {
+            // Drop what the service answered (its trailers too) and answer on our own behalf.
+            context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
+            await TooLargeAsync(context, StatusCodes.Status500InternalServerError, "response body is larger than maxResponseBodyBytes");
+            return;
+        }
+
+        if (context.Response.Headers.ContentLength is null && !ProxyErrors.IsGrpc(context.Request))
+        {
+            context.Response.ContentLength = responseBuffer.Length; // like Traefik: the buffered answer has a known length
+        }
+
+        await responseBuffer.Rewind().CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    private async Task<bool> BufferRequestAsync(HttpContext context, SpillBuffer buffer)
+    {
+        var request = context.Request;
+        if (config.MaxRequestBodyBytes > 0 && request.ContentLength > config.MaxRequestBodyBytes)
+        {
+            return false; // known to be too large: do not read it
+        }
+
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (!await buffer.TryWriteAsync(chunk.AsMemory(0, read), context.RequestAborted))
+            {
+                return false;
+            }
+        }
+
+        request.Body = buffer.Rewind();
+        if (!ProxyErrors.IsGrpc(request))
+        {
+            // The body is now of known length: send it with Content-Length, not chunked (as Traefik does).
+            request.Headers.Remove("Transfer-Encoding");
+            request.ContentLength = buffer.Length;
+        }
+
+        return true;
+    }
+
+    private static Task TooLargeAsync(HttpContext context, int httpStatus, string message)
+    {
+        if (ProxyErrors.IsGrpc(context.Request))
+        {
+            return ProxyErrors.WriteAsync(context, ProxyErrorKind.ResourceExhausted, message);
+        }
+
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        response.Clear();
+        response.StatusCode = httpStatus;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(message + "\n");
+    }
+}
+
+/// <summary>Builds buffering. retryExpression is not run (the compiler warns); the limits are checked here.</summary>
+public sealed class BufferingFactory : IMiddlewareFactory
+{
+    public Type ConfigType => typeof(BufferingConfig);
+
+    public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
+    {
+        var c = (BufferingConfig)config;
+        if (c.MaxRequestBodyBytes < 0 || c.MemRequestBodyBytes < 0 || c.MaxResponseBodyBytes < 0 || c.MemResponseBodyBytes < 0)
+        {
+            throw new ArgumentException("buffering: byte sizes must not be negative");
+        }
+
+        return new BufferingMiddleware(c);
+    }
+}
