@@ -96,7 +96,7 @@ public sealed class GatewayMetrics
 
         if (protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb)
         {
-            (route?.Grpc ?? Unrouted).Count(GrpcStatus(context));
+            (route?.Grpc ?? Unrouted).Count(GrpcStatus(context, protocol));
         }
     }
 
@@ -108,13 +108,21 @@ public sealed class GatewayMetrics
         _certificates = CertificateExpiry.Read(table.Table.Tls);
     }
 
-    /// <summary>grpc-status from the trailers, else from the headers (trailers-only answers); none when absent.</summary>
-    private static int GrpcStatus(HttpContext context)
+    /// <summary>
+    /// grpc-status from the trailers, else from the headers (trailers-only answers), else (gRPC-Web) from the
+    /// grpcWeb middleware's trailer frame; none when absent.
+    /// </summary>
+    private static int GrpcStatus(HttpContext context, int protocol)
     {
         var value = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.GrpcStatus ?? default;
         if (value.Count == 0)
         {
             value = context.Response.Headers.GrpcStatus;
+        }
+
+        if (value.Count == 0 && protocol == RequestLabels.GrpcWeb)
+        {
+            value = GrpcStatusReport.Get(context);
         }
 
         if (value.Count == 0 || value[0] is not { Length: 1 or 2 } s)

@@ -82,6 +82,33 @@ public class MetricsTests
     }
 
     [Test]
+    public async Task GrpcWebCalls_CountTheStatusOfTheirTrailerFrame()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync(metrics: AllLabels);
+        gw.Apply(Table([Router("web-echo", "svc", middlewares: ["default-web"])],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) },
+            middlewares: new Dictionary<string, MiddlewareConfig> { ["default-web"] = new GrpcWebConfig(["*"]) }));
+        var (channel, client) = Middlewares.Clients.GrpcWeb(new Uri($"http://127.0.0.1:{gw.Web.Port}"), Grpc.Net.Client.Web.GrpcWebMode.GrpcWeb, HttpVersion.Version11);
+        using (channel)
+        {
+            await client.UnaryAsync(new EchoRequest { Message = "web" });
+            var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+                await client.UnaryAsync(new EchoRequest { FailWithStatus = (int)StatusCode.FailedPrecondition, FailMessage = "not now" }));
+            Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        }
+
+        var text = "";
+        await Wait.UntilAsync(async () =>
+        {
+            text = await ScrapeAsync(gw);
+            return Value(text, "switchyard_grpc_responses_total", "router=\"web-echo\",grpc_status=\"9\"") == 1;
+        }, TimeSpan.FromSeconds(10), "FAILED_PRECONDITION counted");
+        Assert.That(Value(text, "switchyard_grpc_responses_total", "router=\"web-echo\",grpc_status=\"0\""), Is.EqualTo(1));
+        Assert.That(Value(text, "traefik_router_requests_total", "code=\"200\",method=\"POST\",protocol=\"grpc-web\",router=\"web-echo\",service=\"svc\""), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task RoutersLabelsOff_ByDefault_AndMetricsSurviveASwap()
     {
         await using var backend = await GrpcTestBackend.StartAsync("b1");

@@ -19,9 +19,12 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
     private readonly bool _anyOrigin;
     private readonly HashSet<string> _origins;
     private readonly Action<HttpContext> _onStart;
+    private readonly bool _reportStatus;
 
-    public GrpcWebMiddleware(GrpcWebConfig config)
+    /// <param name="reportStatus">Hand the trailer frame's grpc-status to the metrics (on only when metrics are).</param>
+    public GrpcWebMiddleware(GrpcWebConfig config, bool reportStatus = false)
     {
+        _reportStatus = reportStatus;
         var origins = config.AllowOrigins.IsDefault ? [] : config.AllowOrigins.ToArray();
         _anyOrigin = origins.Contains("*");
         _origins = new HashSet<string>(origins, StringComparer.OrdinalIgnoreCase);
@@ -71,6 +74,10 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
             if (!context.RequestAborted.IsCancellationRequested)
             {
                 await response.FinishAsync(context.RequestAborted);
+                if (_reportStatus && response.GrpcStatus is { } status)
+                {
+                    Metrics.GrpcStatusReport.Set(context, status);
+                }
             }
         }
         finally
@@ -144,5 +151,5 @@ public sealed class GrpcWebFactory : IMiddlewareFactory
     public Type ConfigType => typeof(GrpcWebConfig);
 
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context) =>
-        new GrpcWebMiddleware((GrpcWebConfig)config);
+        new GrpcWebMiddleware((GrpcWebConfig)config, reportStatus: context.Services.GetService(typeof(Metrics.GatewayMetrics)) is not null);
 }

@@ -41,6 +41,28 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
 
     public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
 
+    /// <summary>The grpc-status written into the trailer frame (from the trailers, or moved from the headers).</summary>
+    public string? GrpcStatus
+    {
+        get
+        {
+            if (Trailers.GrpcStatus.Count > 0)
+            {
+                return Trailers.GrpcStatus[0];
+            }
+
+            foreach (var (name, value) in _movedStatus ?? [])
+            {
+                if (name == "grpc-status")
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+    }
+
     Stream IHttpResponseBodyFeature.Stream => this;
 
     public PipeWriter Writer => _writer ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
