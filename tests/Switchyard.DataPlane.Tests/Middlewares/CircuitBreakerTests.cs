@@ -47,9 +47,12 @@ public sealed class CircuitBreakerTests
         }
     }
 
-    private static async Task TripAsync(Echo.EchoClient client, int failWith = 0, int delayMs = 0) =>
-        await Wait.UntilAsync(async () => (await CallAsync(client, failWith, delayMs)).Detail.Contains("circuit breaker"),
-            TimeSpan.FromSeconds(10), "the breaker trips");
+    private static async Task TripAsync(Echo.EchoClient client, int failWith = 0, int delayMs = 0, ManualClock? clock = null) =>
+        await Wait.UntilAsync(async () =>
+        {
+            clock?.Advance(TimeSpan.FromMilliseconds(2));
+            return (await CallAsync(client, failWith, delayMs)).Detail.Contains("circuit breaker");
+        }, TimeSpan.FromSeconds(10), "the breaker trips");
 
     [Test]
     public async Task FailingGrpcCallsTripTheBreakerWhichAnswersUnavailableWithoutCallingTheBackend()
@@ -82,30 +85,56 @@ public sealed class CircuitBreakerTests
     [Test]
     public async Task ATrippedBreakerRecoversWhenTheServiceIsHealthyAgain()
     {
-        _gateway.Use(Build.Middleware(Config("NetworkErrorRatio() > 0.5", fallbackMs: 200, recoveryMs: 200, responseCode: 418)));
+        // The breaker's clock is moved by hand, so the states do not depend on how fast this machine is.
+        var clock = new ManualClock();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(clock).BuildServiceProvider();
+        var context = new MiddlewareBuildContext(services, new TestSwapState(), RoutingTable.Empty);
+        Assert.That(MiddlewareRegistry.TryCreate("default-cb", Config("NetworkErrorRatio() > 0.5", fallbackMs: 10_000, recoveryMs: 10_000, responseCode: 418),
+            context, out var breaker, out var error), Is.True, error);
+        _gateway.Use(breaker!);
         var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
         using var _ = channel;
         using var http = Clients.Http();
 
-        await TripAsync(client, failWith: 14); // UNAVAILABLE counts as a network error
+        await TripAsync(client, failWith: 14, clock: clock); // UNAVAILABLE counts as a network error
         using (var fallback = await http.GetAsync(new Uri(_gateway.Http1Address, "/x")))
         {
             Assert.That((int)fallback.StatusCode, Is.EqualTo(418), "HTTP callers get responseCode");
         }
 
-        // After fallbackDuration the breaker lets a growing share of healthy calls through, then all of them.
-        await Wait.UntilAsync(async () =>
-        {
-            for (var i = 0; i < 5; i++)
-            {
-                if ((await CallAsync(client)).Code != StatusCode.OK)
-                {
-                    return false;
-                }
-            }
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.Unavailable), "still within fallbackDuration");
 
-            return true;
-        }, TimeSpan.FromSeconds(10), "the breaker recovers");
+        // Recovering: halfway through recoveryDuration about half of the calls go through.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.Unavailable), "recovery starts at a share of 0");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var passed = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            passed += (await CallAsync(client)).Code == StatusCode.OK ? 1 : 0;
+        }
+
+        Assert.That(passed, Is.InRange(3, 7));
+
+        // After recoveryDuration: standby, everything passes.
+        clock.Advance(TimeSpan.FromSeconds(6));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.OK));
+        }
+    }
+
+    /// <summary>A TimeProvider whose time moves only when told to (checkPeriod is 1 ms: each step lets a check run).</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerDay;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     [Test]
