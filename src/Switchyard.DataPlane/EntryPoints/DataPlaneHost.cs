@@ -165,7 +165,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             ConfigureLimits(kestrel.Limits, options);
-            ConfigureListeners(kestrel, options, listeners);
+            ConfigureListeners(kestrel, options, index, listeners);
         });
 
         if (options.Admin)
@@ -211,13 +211,22 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
     }
 
-    private void ConfigureListeners(KestrelServerOptions kestrel, EntryPointOptions options, List<ListenOptions> listeners)
+    private void CountConnections(ListenOptions listen, int index)
+    {
+        if (Metrics is { } metrics)
+        {
+            listen.Use(metrics.CountConnections(index));
+        }
+    }
+
+    private void ConfigureListeners(KestrelServerOptions kestrel, EntryPointOptions options, int index, List<ListenOptions> listeners)
     {
         if (options.Tls)
         {
             kestrel.Listen(options.Endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                CountConnections(listen, index);
                 AddConnectionAge(listen, options);
                 var acme = Acme;
                 if (acme is not null)
@@ -252,6 +261,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         kestrel.Listen(options.Endpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
+            // Outermost, so a connection handed to the HTTP/2 pipeline by the sniffer is counted once, for its life.
+            CountConnections(listen, index);
             if (!options.Tls)
             {
                 listen.Use(sniffer.Sniff);

@@ -18,6 +18,7 @@ public sealed class GatewayMetrics
     private readonly ConcurrentDictionary<(string Router, string Service), RequestSeries> _routers = new();
     private readonly ConcurrentDictionary<string, RequestSeries> _services = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, GrpcStatusSeries> _grpc = new(StringComparer.Ordinal);
+    private readonly long[] _connections;
     private long _reloads;
     private long _lastReloadSuccessMs;
     private volatile CertificateExpiry[] _certificates = [];
@@ -30,6 +31,7 @@ public sealed class GatewayMetrics
         EntryPoints = [.. entryPoints.Select(e => options.AddEntryPointsLabels ? new RequestSeries(Label("entrypoint", e), BoundTicks.Length) : null)];
         InFlight = [.. entryPoints.Select(_ => new long[RequestLabels.Methods.Length * RequestLabels.Protocols.Length])];
         Unrouted = new GrpcStatusSeries(Label("router", ""));
+        _connections = new long[entryPoints.Count];
     }
 
     public MetricsOptions Options { get; }
@@ -53,6 +55,24 @@ public sealed class GatewayMetrics
     internal ICollection<GrpcStatusSeries> Grpc => _grpc.Values;
 
     internal long Reloads => Volatile.Read(ref _reloads);
+
+    /// <summary>Open TCP connections of an entry point (traefik_open_connections, Traefik v3).</summary>
+    internal long Connections(int entryPoint) => Volatile.Read(ref _connections[entryPoint]);
+
+    /// <summary>Kestrel connection middleware counting an entry point's open connections (per connection, not per request).</summary>
+    public Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate> CountConnections(int entryPoint) =>
+        next => async connection =>
+        {
+            Interlocked.Increment(ref _connections[entryPoint]);
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _connections[entryPoint]);
+            }
+        };
 
     internal long LastReloadSuccessMs => Volatile.Read(ref _lastReloadSuccessMs);
 

@@ -39,6 +39,13 @@ public static class PrometheusExposition
             Durations(w, "traefik_service_request_duration_seconds", "How long it took to process the request on a service, partitioned by status code, protocol, and method.", series, bounds);
         }
 
+        Header(w, "traefik_open_connections", "gauge", "How many open connections exist, by entrypoint and protocol.");
+        for (var e = 0; e < metrics.EntryPointNames.Length; e++)
+        {
+            w.Append("traefik_open_connections{").Append(GatewayMetrics.Label("entrypoint", metrics.EntryPointNames[e]))
+                .Append(",protocol=\"TCP\"} ").Append(metrics.Connections(e).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         Header(w, "traefik_config_reloads_total", "counter", "Config reloads.");
         w.Append("traefik_config_reloads_total ").Append(metrics.Reloads.ToString(CultureInfo.InvariantCulture)).Append('\n');
         Header(w, "traefik_config_last_reload_success", "gauge", "Last config reload success (unix time).");

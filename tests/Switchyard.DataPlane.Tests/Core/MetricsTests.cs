@@ -131,6 +131,26 @@ public class MetricsTests
     }
 
     [Test]
+    public async Task OpenConnections_FollowTcpConnectionsOfAnEntryPoint()
+    {
+        await using var gw = await Gateway.StartAsync(metrics: AllLabels);
+        const string web = "entrypoint=\"web\",protocol=\"TCP\"";
+        Assert.That(Value(await ScrapeAsync(gw), "traefik_open_connections", web), Is.Zero);
+
+        using (var first = new System.Net.Sockets.TcpClient())
+        using (var second = new System.Net.Sockets.TcpClient())
+        {
+            await first.ConnectAsync(gw.Web);
+            await second.ConnectAsync(gw.Web);
+            await Wait.UntilAsync(async () => Value(await ScrapeAsync(gw), "traefik_open_connections", web) == 2,
+                TimeSpan.FromSeconds(10), "two open connections on web");
+        }
+
+        await Wait.UntilAsync(async () => Value(await ScrapeAsync(gw), "traefik_open_connections", web) == 0,
+            TimeSpan.FromSeconds(10), "closed connections no longer counted");
+    }
+
+    [Test]
     public async Task MetricsDisabled_MetricsIsNotFound()
     {
         await using var gw = await Gateway.StartAsync();
