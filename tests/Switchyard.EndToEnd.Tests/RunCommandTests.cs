@@ -32,6 +32,8 @@ public class RunCommandTests
                   admin:
                     address: "127.0.0.1:{admin}"
                     admin: true
+                metrics:
+                  prometheus: {"{}"}
                 providers:
                   file:
                     directory: manifests
@@ -60,6 +62,12 @@ public class RunCommandTests
                     await new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{web}"))
                         .UnaryAsync(new EchoRequest(), new Metadata { { "x-route", "none" } }));
                 Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
+
+                // metrics.prometheus: Traefik's series on the admin port, the reload and the missing route counted.
+                var metrics = await http.GetStringAsync("/metrics");
+                Assert.That(metrics, Does.Match("traefik_config_reloads_total [2-9]"), "the first table and the edit");
+                Assert.That(metrics, Does.Contain("switchyard_grpc_responses_total{router=\"\",grpc_status=\"12\"} 1\n"));
+                Assert.That(metrics, Does.Match("traefik_service_requests_total\\{code=\"200\",method=\"POST\",protocol=\"grpc\",service=\"[^\"]+\"\\} [1-9]"));
             }
             finally
             {

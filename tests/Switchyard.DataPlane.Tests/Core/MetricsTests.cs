@@ -151,6 +151,20 @@ public class MetricsTests
     }
 
     [Test]
+    public async Task LabelValues_AreEscaped()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync(metrics: AllLabels);
+        gw.Apply(Table([Router("odd\"name\\x", "svc")],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
+        await gw.Client().UnaryAsync(new EchoRequest());
+
+        await Wait.UntilAsync(async () => Value(await ScrapeAsync(gw), "traefik_router_requests_total",
+                "code=\"200\",method=\"POST\",protocol=\"grpc\",router=\"odd\\\"name\\\\x\",service=\"svc\"") == 1,
+            TimeSpan.FromSeconds(10), "the router series with its name escaped");
+    }
+
+    [Test]
     public async Task MetricsDisabled_MetricsIsNotFound()
     {
         await using var gw = await Gateway.StartAsync();
