@@ -16,7 +16,11 @@ public interface IMiddlewareFactory
 /// <param name="Services">Application services (logging, time provider, ...).</param>
 /// <param name="State">Swap-surviving state, keyed by config.</param>
 /// <param name="Table">The table being built (for middlewares that reference services, e.g. errors).</param>
-public sealed record MiddlewareBuildContext(IServiceProvider Services, ISwapState State, RoutingTable Table);
+public sealed record MiddlewareBuildContext(IServiceProvider Services, ISwapState State, RoutingTable Table)
+{
+    /// <summary>The table's compiled services by id (the errors middleware asks one for its page); null outside a table build.</summary>
+    public IReadOnlyDictionary<string, Services.IServiceHandler>? ServiceHandlers { get; init; }
+}
 
 /// <summary>
 /// State that survives table swaps when its configuration is unchanged (rate-limit buckets, health state,

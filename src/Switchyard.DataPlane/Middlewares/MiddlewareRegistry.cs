@@ -32,6 +32,7 @@ public static class MiddlewareRegistry
         new ForwardAuth.ForwardAuthFactory(),
         new CircuitBreaker.CircuitBreakerFactory(),
         new Buffering.BufferingFactory(),
+        new Errors.ErrorsFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>

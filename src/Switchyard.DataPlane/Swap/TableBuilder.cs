@@ -50,7 +50,7 @@ public sealed class TableBuilder(
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger);
         var serviceHandlers = ServiceTreeBuilder.Build(table, forwarder, generation, services);
-        var middlewareContext = new MiddlewareBuildContext(services, generation, table);
+        var middlewareContext = new MiddlewareBuildContext(services, generation, table) { ServiceHandlers = serviceHandlers };
         var middlewares = new Dictionary<string, (IRouteMiddleware? Middleware, string? Error)>(StringComparer.Ordinal);
 
         // Metric series are resolved here, once per router, so the request path only indexes them.

@@ -35,6 +35,14 @@ public static class HttpEchoBackend
                 return;
             }
 
+            if (int.TryParse(ctx.Request.Query["status"], out var status))
+            {
+                // An answer with the asked status (errors tests).
+                ctx.Response.StatusCode = status;
+                await ctx.Response.WriteAsync("backend said " + status);
+                return;
+            }
+
             if (int.TryParse(ctx.Request.Query["size"], out var size))
             {
                 // A body of the asked size (compress tests).

@@ -81,6 +81,7 @@ public sealed class MiddlewareRegistryTests
             new CircuitBreakerConfig("NetworkErrorRatio() > 0.5", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 503),
             new BufferingConfig(1000, 100, 0, 1024, null),
         ];
+        // errors needs the table's services, so it is built (and tested) through the table: ErrorsTests.
 
         foreach (var config in configs)
         {
