@@ -151,6 +151,23 @@ public class MetricsTests
     }
 
     [Test]
+    public async Task TlsCertificatesOfTheTable_ShowTheirNotAfter()
+    {
+        using var ca = TestCertificates.CreateCa();
+        using var api = TestCertificates.IssueServer(ca, "api.test");
+        await using var gw = await Gateway.StartAsync(metrics: AllLabels);
+        var tls = new TlsConfig(
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                [KeyValuePair.Create("default-api", new TlsCertificate(["api.test"], Pem(api, true)))]),
+            TlsConfig.Empty.Stores, TlsConfig.Empty.Options);
+        gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", []) }, tls: tls));
+
+        var text = await ScrapeAsync(gw);
+        var labels = $"cn=\"{api.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false)}\",sans=\"api.test\",serial=\"{api.SerialNumber}\"";
+        Assert.That(Value(text, "traefik_tls_certs_not_after", labels), Is.EqualTo(new DateTimeOffset(api.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
+    }
+
+    [Test]
     public async Task LabelValues_AreEscaped()
     {
         await using var backend = await GrpcTestBackend.StartAsync("b1");
