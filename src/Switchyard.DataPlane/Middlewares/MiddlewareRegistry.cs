@@ -33,6 +33,7 @@ public static class MiddlewareRegistry
         new CircuitBreaker.CircuitBreakerFactory(),
         new Buffering.BufferingFactory(),
         new Errors.ErrorsFactory(),
+        new DigestAuth.DigestAuthFactory(),
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>
