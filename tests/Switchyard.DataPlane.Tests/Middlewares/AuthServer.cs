@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -28,6 +29,11 @@ public sealed class AuthServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>TCP connections accepted so far (pooling tests).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    private int _connections;
+
     public ConcurrentQueue<(string Method, Dictionary<string, string> Headers, string Body)> Requests { get; } = new();
 
     public static async Task<AuthServer> StartAsync(X509Certificate2? certificate = null, X509Certificate2? clientCa = null)
@@ -35,9 +41,15 @@ public sealed class AuthServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         ListenOptions? listen = null;
+        AuthServer? server = null;
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
         {
             o.Protocols = HttpProtocols.Http1;
+            o.Use(next => connection =>
+            {
+                Interlocked.Increment(ref server!._connections);
+                return next(connection);
+            });
             if (certificate is not null)
             {
                 o.UseHttps(new HttpsConnectionAdapterOptions
@@ -51,7 +63,6 @@ public sealed class AuthServer : IAsyncDisposable
             listen = o;
         }));
         var app = builder.Build();
-        AuthServer? server = null;
         app.Run(async ctx =>
         {
             using var reader = new StreamReader(ctx.Request.Body);

@@ -268,6 +268,29 @@ public sealed class ForwardAuthTests
     }
 
     [Test]
+    public async Task TheAuthServersConnectionPoolSurvivesATableSwap()
+    {
+        await using var auth = await AuthServer.StartAsync();
+        var state = new TestSwapState();
+        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        using var _ = channel;
+
+        _gateway.Use(Build.Middleware(Config(auth.Address), state));
+        Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
+        _gateway.Use(Build.Middleware(Config(auth.Address), state)); // a swap with the same config: same pool
+        Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
+        var pooled = auth.Connections;
+        _gateway.Use(Build.Middleware(Config(auth.Address), new TestSwapState())); // fresh state: a new pool
+        Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pooled, Is.EqualTo(1), "both tables used one kept-alive connection");
+            Assert.That(auth.Connections, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void AMissingTransportOrBadRegexIsReportedOnTheMiddleware()
     {
         var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
