@@ -81,20 +81,8 @@ public class ProxyErrorTests
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
 
         // A raw HTTP/2 gRPC request, so that what we see is the gateway's answer and not the client's own deadline.
-        var message = new EchoRequest { DelayMs = 20_000 }.ToByteArray();
-        var frame = new byte[5 + message.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{gw.Web.Port}/switchyard.test.Echo/Unary")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        request.Headers.TryAddWithoutValidation("grpc-timeout", "300m");
+        using var request = RawGrpcRequest(gw.Web.Port, "Unary", new EchoRequest { DelayMs = 20_000 }, "300m");
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var response = await http.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
@@ -122,22 +110,11 @@ public class ProxyErrorTests
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
 
-        // A server stream that would run for 20 s, with a 600 ms grpc-timeout: the first messages arrive, then
-        // the gateway's deadline passes. Raw HTTP/2, so that what we see is the gateway's answer on the wire.
-        var message = new StreamRequest { Message = "m", Count = 100, IntervalMs = 200 }.ToByteArray();
-        var frame = new byte[5 + message.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
+        // A server stream that would run for 50 s, with a 3 s grpc-timeout (room for a cold start under load before
+        // the first message): the first messages arrive, then the gateway's deadline passes. Raw HTTP/2, so that
+        // what we see is the gateway's answer on the wire.
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{gw.Web.Port}/switchyard.test.Echo/ServerStream")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        request.Headers.TryAddWithoutValidation("grpc-timeout", "600m");
+        using var request = RawGrpcRequest(gw.Web.Port, "ServerStream", new StreamRequest { Message = "m", Count = 100, IntervalMs = 500 }, "3S");
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.That(response.Headers.Contains("grpc-status"), Is.False, "the stream had started: not a trailers-only answer");
 
@@ -152,5 +129,24 @@ public class ProxyErrorTests
             Assert.That(detail, Does.Contain("gateway"));
         });
         await Wait.UntilAsync(() => backend.Cancellations == 1, TimeSpan.FromSeconds(10), "the backend call to be cancelled");
+    }
+
+    /// <summary>One length-prefixed gRPC message to an Echo method over HTTP/2, with a grpc-timeout header.</summary>
+    private static HttpRequestMessage RawGrpcRequest(int port, string method, Google.Protobuf.IMessage message, string grpcTimeout)
+    {
+        var bytes = message.ToByteArray();
+        var frame = new byte[5 + bytes.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)bytes.Length);
+        bytes.CopyTo(frame, 5);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/switchyard.test.Echo/{method}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", grpcTimeout);
+        return request;
     }
 }

@@ -1,6 +1,6 @@
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Middlewares.Common;
 
 namespace Switchyard.DataPlane.Middlewares.Errors;
 
@@ -9,9 +9,8 @@ namespace Switchyard.DataPlane.Middlewares.Errors;
 /// middleware's statuses and the service's answer is swallowed (the error page replaces it); any other status
 /// and everything goes straight through, unbuffered.
 /// </summary>
-internal sealed class ErrorResponseGate(HttpResponse response, IHttpResponseBodyFeature inner, StatusRanges statuses) : Stream, IHttpResponseBodyFeature
+internal sealed class ErrorResponseGate(HttpResponse response, IHttpResponseBodyFeature inner, StatusRanges statuses) : GatedResponseBody(inner)
 {
-    private PipeWriter? _writer;
     private bool _decided;
 
     /// <summary>The answer had one of the statuses: it was swallowed.</summary>
@@ -29,40 +28,5 @@ internal sealed class ErrorResponseGate(HttpResponse response, IHttpResponseBody
         return Caught;
     }
 
-    Stream IHttpResponseBodyFeature.Stream => this;
-
-    public PipeWriter Writer => _writer ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
-
-    public void DisableBuffering() => inner.DisableBuffering();
-
-    public Task StartAsync(CancellationToken cancellationToken = default) =>
-        Decide() ? Task.CompletedTask : inner.StartAsync(cancellationToken);
-
-    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-        Decide() ? Task.CompletedTask : inner.SendFileAsync(path, offset, count, cancellationToken);
-
-    public Task CompleteAsync() => Decide() ? Task.CompletedTask : inner.CompleteAsync();
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Decide() ? ValueTask.CompletedTask : inner.Stream.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        Decide() ? Task.CompletedTask : inner.Stream.FlushAsync(cancellationToken);
-
-    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
+    protected override bool Swallow() => Decide();
 }
