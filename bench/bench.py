@@ -25,7 +25,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 CALLS = int(os.environ.get("CALLS", "100000"))
 CONNS = int(os.environ.get("CONNS", "32"))
 STREAMS = int(os.environ.get("STREAMS", "16"))
-SCENARIOS = os.environ.get("SCENARIOS", "basic,latency,stream,chain,routes10k,swaps,propagation,compile,tls").split(",")
+SCENARIOS = os.environ.get("SCENARIOS", "basic,latency,stream,chain,metrics,routes10k,swaps,propagation,compile,tls").split(",")
 CLK = os.sysconf("SC_CLK_TCK")
 PROXY_CPU = os.environ.get("PROXY_CPU", "1")
 LOAD_CPU = os.environ.get("LOAD_CPU", "0")
@@ -345,6 +345,26 @@ def scenario_routes10k():
     procs.pop("switchyard-10k", None)
 
 
+def scenario_metrics(manifests):
+    """The basic route on a process with Prometheus metrics on, every label set included (config/switchyard.yaml
+    and the Helm chart turn metrics on): the per-call cost of counting."""
+    cfg = switchyard_config(manifests, "switchyard-metrics.yaml")
+    with open(cfg, "a") as f:
+        f.write("\nmetrics:\n  prometheus:\n    addRoutersLabels: true\n")
+    p = start("switchyard-metrics", ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+              env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
+    wait_port(PORTS["switchyard"], 60)
+    url = f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello"
+    integrity("switchyard-metrics", f"http://127.0.0.1:{PORTS['switchyard']}")
+    warm_process(p, url, "switchyard-metrics")
+    for r in range(ROUNDS):
+        measure_cpu("metrics", "switchyard", p, url)
+        time.sleep(float(os.environ.get("ROUND_GAP", "15")))
+    os.killpg(p.pid, signal.SIGTERM)
+    p.wait(20)
+    procs.pop("switchyard-metrics", None)
+
+
 def scenario_swaps(manifests):
     """Bounded load while the manifest folder changes SWAPS times; every call must succeed."""
     swaps = int(os.environ.get("SWAPS", "1000"))
@@ -480,7 +500,7 @@ def report():
              f"{ROUNDS} interleaved rounds, {CALLS} calls per run (h2load -c {CONNS} -m {STREAMS}); "
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
-    for scen in ("basic", "chain", "routes10k", "tls"):
+    for scen in ("basic", "chain", "metrics", "routes10k", "tls"):
         for proxy in ("switchyard", "yarp", "nginx", "haproxy"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
@@ -496,6 +516,9 @@ def report():
             lines.append(f"chain/bare-yarp = {chain / base['yarp']:.2f}; ")
         if r10k == r10k:
             lines.append(f"10k routes / 1 route = {r10k / base['switchyard']:.2f}")
+        with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
+        if with_metrics == with_metrics:
+            lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
            for p in ("direct", "switchyard", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
@@ -548,6 +571,8 @@ def main():
         os.killpg(sw.pid, signal.SIGTERM)
         sw.wait(20)
         procs.pop("switchyard", None)
+        if "metrics" in SCENARIOS:
+            scenario_metrics(manifests)
         if "routes10k" in SCENARIOS:
             scenario_routes10k()
         if "compile" in SCENARIOS:
