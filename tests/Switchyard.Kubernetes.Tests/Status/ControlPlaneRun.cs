@@ -24,8 +24,10 @@ internal sealed class ControlPlaneRun : IAsyncDisposable
             {
                 Namespace = "switchyard",
                 Identity = identity,
-                LeaseDuration = TimeSpan.FromSeconds(1),
-                RenewDeadline = TimeSpan.FromMilliseconds(800),
+                // Short enough for a takeover test, long enough that on a loaded CI machine a renewal late by a
+                // few hundred ms does not hand the lease to the other replica in the middle of a test.
+                LeaseDuration = TimeSpan.FromSeconds(3),
+                RenewDeadline = TimeSpan.FromSeconds(2),
                 RetryPeriod = TimeSpan.FromMilliseconds(200),
             } : null,
             new TestLoggerFactory());
