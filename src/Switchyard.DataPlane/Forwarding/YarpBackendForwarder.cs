@@ -152,8 +152,14 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
                 kind = ProxyErrorKind.BadGateway;
                 message = "cannot connect to the backend";
                 return ForwardOutcome.ConnectFailure;
-            case ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
-                or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled:
+            case ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled:
+                // The caller is still here (checked above), so it was the backend side that broke while the request
+                // was being sent: YARP cannot tell which end failed first and would answer a bare HTTP 400, which a
+                // gRPC client reads as INTERNAL. Answer UNAVAILABLE, the status of a lost backend connection.
+                kind = ProxyErrorKind.BadGateway;
+                message = "the backend connection failed while the request was sent";
+                return ForwardOutcome.ServerError;
+            case ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled:
                 kind = null;
                 message = null;
                 return ForwardOutcome.Cancelled;

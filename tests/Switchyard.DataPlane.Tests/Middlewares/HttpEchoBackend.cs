@@ -28,6 +28,9 @@ public static class HttpEchoBackend
     private static void MapEcho(WebApplication app) =>
         app.MapFallback(async ctx =>
         {
+            // Read what was sent before answering, as a real service does: answering first makes the gateway's
+            // request-body copy fail mid-flight (YARP: RequestBodyDestination) in a timing-dependent way.
+            await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
             if (ctx.Request.Query.TryGetValue("raw", out var raw))
             {
                 // No Content-Type at all (contentType tests).

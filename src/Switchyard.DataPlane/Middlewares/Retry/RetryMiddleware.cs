@@ -6,8 +6,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Switchyard.DataPlane.Middlewares.Retry;
 
 /// <summary>
-/// Traefik's retry: a call whose forwarding failed on the network (YARP's ForwarderError.Request: connect
-/// refused, connection closed before a response) is sent again, up to <c>attempts</c> in total, waiting
+/// Traefik's retry: a call whose forwarding failed on the network (connect refused, connection closed before a
+/// response; see <see cref="AttemptFailed"/>) is sent again, up to <c>attempts</c> in total, waiting
 /// initialInterval, then twice as long each time. Only while nothing was sent to the client and nothing of the
 /// request body was consumed — so a gRPC call is retried when the backend never got it, never halfway.
 /// A backend's answer (any status, any grpc-status) is never retried. The balancer picks again per attempt.
@@ -56,8 +56,19 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
         }
     }
 
+    /// <summary>
+    /// The attempt failed on the network before the backend answered: connect or headers (Request), or the
+    /// connection broke while the request body was being sent and the caller is still here (YARP reports that as a
+    /// request-body error on either side). The caller's checks add "no byte of the body consumed yet".
+    /// </summary>
     private static bool AttemptFailed(HttpContext context) =>
-        context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request };
+        context.Features.Get<IForwarderErrorFeature>()?.Error switch
+        {
+            ForwarderError.Request => true,
+            ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled =>
+                !context.RequestAborted.IsCancellationRequested,
+            _ => false,
+        };
 }
 
 public sealed class RetryFactory : IMiddlewareFactory
