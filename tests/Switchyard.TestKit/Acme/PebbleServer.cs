@@ -47,6 +47,24 @@ public sealed class PebbleServer : IAsyncDisposable
     /// <param name="rejectNonces">Keep pebble's default 5% badNonce rejection (PEBBLE_WFE_NONCEREJECT).</param>
     public static async Task<PebbleServer> StartAsync(int httpPort, int tlsPort, bool rejectNonces = false)
     {
+        // Free ports are picked, released, then bound by pebble: another process can take one in between
+        // (seen once in ~12 suite runs). Such a start is retried on new ports; any other failure is not.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(httpPort, tlsPort, rejectNonces);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string log) : Exception("pebble could not bind a port: " + log);
+
+    private static async Task<PebbleServer> StartOnceAsync(int httpPort, int tlsPort, bool rejectNonces)
+    {
         var dir = Directory.CreateTempSubdirectory("pebble-").FullName;
         var ca = TestCertificates.CreateCa("Pebble listener test CA");
         using var listener = TestCertificates.IssueServer(ca, "localhost", "pebble");
@@ -78,11 +96,28 @@ public sealed class PebbleServer : IAsyncDisposable
             "-config", Path.Combine(dir, "pebble.json"), "-dnsserver", $"127.0.0.1:{dnsPort}");
         var server = new PebbleServer(pebble, dns, dir, port, mgmt, ca);
         using var http = server.CreateHttpClient();
-        await Wait.UntilAsync(async () =>
+        try
+        {
+            await WaitUntilServingAsync(server, pebble, http);
+        }
+        catch (PortTakenException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    private static Task WaitUntilServingAsync(PebbleServer server, Process pebble, HttpClient http) =>
+        Wait.UntilAsync(async () =>
         {
             if (pebble.HasExited)
             {
-                throw new InvalidOperationException("pebble exited: " + server.Log);
+                var log = server.Log;
+                throw log.Contains("address already in use", StringComparison.Ordinal)
+                    ? new PortTakenException(log)
+                    : new InvalidOperationException("pebble exited: " + log);
             }
 
             try
@@ -95,8 +130,6 @@ public sealed class PebbleServer : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(20), "pebble to answer its directory");
-        return server;
-    }
 
     /// <summary>An HttpClient that trusts pebble's listener CA only.</summary>
     public HttpClient CreateHttpClient() => new(CreateHandler()) { Timeout = TimeSpan.FromSeconds(30) };
