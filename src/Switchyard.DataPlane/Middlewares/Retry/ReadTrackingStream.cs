@@ -1,9 +1,29 @@
 namespace Switchyard.DataPlane.Middlewares.Retry;
 
-/// <summary>The request body, noting whether any of it was consumed (a consumed body cannot be sent again).</summary>
-internal sealed class ReadTrackingStream(Stream inner) : Stream
+/// <summary>
+/// The request body as retry sees it: the bytes read from the caller are kept (up to <see cref="ReplayLimit"/>),
+/// so that an attempt that failed after the forwarder had read them can send them again — a unary gRPC call's
+/// whole body, which the forwarder may well have read before the backend connection broke. Past the limit the
+/// body cannot be sent again and <see cref="CannotReplay"/> turns true.
+/// </summary>
+public sealed class ReadTrackingStream(Stream inner) : Stream
 {
-    public bool AnyRead { get; private set; }
+    private const int ReplayLimit = 64 * 1024;
+    private byte[] _kept = [];
+    private int _keptLength;
+    private int _replayAt = -1; // ≥ 0 while the kept bytes are being read again
+
+    /// <summary>Part of the body was consumed and not kept: a new attempt could not send the whole body.</summary>
+    public bool CannotReplay { get; private set; }
+
+    /// <summary>The next attempt reads the body from its start again.</summary>
+    public void Rewind()
+    {
+        if (!CannotReplay && _keptLength > 0)
+        {
+            _replayAt = 0;
+        }
+    }
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -13,8 +33,13 @@ internal sealed class ReadTrackingStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (TryReplay(buffer.Span, out var replayed))
+        {
+            return replayed;
+        }
+
         var n = await inner.ReadAsync(buffer, cancellationToken);
-        AnyRead |= n > 0;
+        Keep(buffer.Span[..n]);
         return n;
     }
 
@@ -23,9 +48,57 @@ internal sealed class ReadTrackingStream(Stream inner) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (TryReplay(buffer.AsSpan(offset, count), out var replayed))
+        {
+            return replayed;
+        }
+
         var n = inner.Read(buffer, offset, count);
-        AnyRead |= n > 0;
+        Keep(buffer.AsSpan(offset, n));
         return n;
+    }
+
+    private bool TryReplay(Span<byte> destination, out int n)
+    {
+        n = 0;
+        if (_replayAt < 0)
+        {
+            return false;
+        }
+
+        if (_replayAt >= _keptLength || destination.IsEmpty)
+        {
+            _replayAt = -1; // everything kept was read again: continue with the caller's stream
+            return false;
+        }
+
+        n = Math.Min(destination.Length, _keptLength - _replayAt);
+        _kept.AsSpan(_replayAt, n).CopyTo(destination);
+        _replayAt += n;
+        return true;
+    }
+
+    private void Keep(ReadOnlySpan<byte> read)
+    {
+        if (read.IsEmpty || CannotReplay)
+        {
+            return;
+        }
+
+        if (_keptLength + read.Length > ReplayLimit)
+        {
+            CannotReplay = true;
+            _kept = [];
+            return;
+        }
+
+        if (_keptLength + read.Length > _kept.Length)
+        {
+            Array.Resize(ref _kept, Math.Min(ReplayLimit, Math.Max(_keptLength + read.Length, Math.Max(256, _kept.Length * 2))));
+        }
+
+        read.CopyTo(_kept.AsSpan(_keptLength));
+        _keptLength += read.Length;
     }
 
     public override void Flush() { }

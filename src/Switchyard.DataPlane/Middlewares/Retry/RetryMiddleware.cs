@@ -8,8 +8,9 @@ namespace Switchyard.DataPlane.Middlewares.Retry;
 /// <summary>
 /// Traefik's retry: a call whose forwarding failed on the network (connect refused, connection closed before a
 /// response; see <see cref="AttemptFailed"/>) is sent again, up to <c>attempts</c> in total, waiting
-/// initialInterval, then twice as long each time. Only while nothing was sent to the client and nothing of the
-/// request body was consumed — so a gRPC call is retried when the backend never got it, never halfway.
+/// initialInterval, then twice as long each time. Only while nothing was sent to the client and the request body
+/// can be sent again whole (ReadTrackingStream keeps up to 64 KB of it) — so a unary gRPC call is retried, a
+/// client stream that already went past that is not.
 /// A backend's answer (any status, any grpc-status) is never retried. The balancer picks again per attempt.
 /// </summary>
 public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IRouteMiddleware
@@ -22,7 +23,7 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
         var originalBody = request.Body;
         var tracking = new ReadTrackingStream(originalBody);
         request.Body = tracking;
-        var gate = new RetryResponseGate(innerBody, () => AttemptFailed(context) && !tracking.AnyRead);
+        var gate = new RetryResponseGate(innerBody, () => AttemptFailed(context) && !tracking.CannotReplay);
         features.Set<IHttpResponseBodyFeature>(gate);
         try
         {
@@ -34,14 +35,16 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
                 await next(context);
 
                 var failedQuietly = gate.Swallowed || (AttemptFailed(context) && !context.Response.HasStarted);
-                if (!gate.CanRetry || !failedQuietly || tracking.AnyRead || context.RequestAborted.IsCancellationRequested)
+                if (!gate.CanRetry || !failedQuietly || tracking.CannotReplay || context.RequestAborted.IsCancellationRequested)
                 {
                     return;
                 }
 
-                // Forget the failed attempt: its error marker and whatever the error writer put in the headers.
+                // Forget the failed attempt: its error marker and whatever the error writer put in the headers;
+                // the next attempt sends the body from its start.
                 features.Set<IForwarderErrorFeature>(null);
                 context.Response.Clear();
+                tracking.Rewind();
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, context.RequestAborted);
@@ -59,7 +62,7 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
     /// <summary>
     /// The attempt failed on the network before the backend answered: connect or headers (Request), or the
     /// connection broke while the request body was being sent and the caller is still here (YARP reports that as a
-    /// request-body error on either side). The caller's checks add "no byte of the body consumed yet".
+    /// request-body error on either side). The caller checks that the body can still be sent again whole.
     /// </summary>
     private static bool AttemptFailed(HttpContext context) =>
         context.Features.Get<IForwarderErrorFeature>()?.Error switch
