@@ -100,8 +100,9 @@ public sealed class PebbleServer : IAsyncDisposable
         {
             await WaitUntilServingAsync(server, pebble, http);
         }
-        catch (PortTakenException)
+        catch
         {
+            // Whatever went wrong, pebble and challtestsrv are stopped (a failed start used to leave challtestsrv).
             await server.DisposeAsync();
             throw;
         }
