@@ -56,16 +56,9 @@ public static class ProxyErrors
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var request = context.Request;
-        if (IsGrpcWeb(request))
+        if (IsGrpc(context.Request))
         {
-            return WriteGrpcWebAsync(context, GrpcStatus(kind), message);
-        }
-
-        if (IsGrpc(request))
-        {
-            WriteTrailersOnly(response, GrpcStatus(kind), message);
-            return Task.CompletedTask;
+            return WriteGrpcStatus(context, GrpcStatus(kind), message);
         }
 
         response.StatusCode = HttpStatus(kind);
@@ -85,6 +78,12 @@ public static class ProxyErrors
         }
 
         context.Response.Clear();
+        return WriteGrpcStatus(context, grpcStatus, message);
+    }
+
+    /// <summary>The status as a gRPC-Web trailer frame, or as a trailers-only gRPC answer.</summary>
+    private static Task WriteGrpcStatus(HttpContext context, int grpcStatus, string message)
+    {
         if (IsGrpcWeb(context.Request))
         {
             return WriteGrpcWebAsync(context, grpcStatus, message);
