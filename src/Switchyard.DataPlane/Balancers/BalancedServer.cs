@@ -1,3 +1,4 @@
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Services;
 

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing.Table;
 

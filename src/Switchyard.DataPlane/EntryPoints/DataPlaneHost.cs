@@ -263,11 +263,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http1;
             // Outermost, so a connection handed to the HTTP/2 pipeline by the sniffer is counted once, for its life.
             CountConnections(listen, index);
-            if (!options.Tls)
-            {
-                listen.Use(sniffer.Sniff);
-            }
-
+            listen.Use(sniffer.Sniff);
             AddConnectionAge(listen, options);
             listeners.Add(listen);
         });

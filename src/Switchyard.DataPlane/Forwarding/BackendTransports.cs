@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Forwarding;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Services;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
 

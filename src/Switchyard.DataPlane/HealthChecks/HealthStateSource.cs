@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.HealthChecks;

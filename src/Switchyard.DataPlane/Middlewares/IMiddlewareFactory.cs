@@ -1,3 +1,4 @@
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Middlewares;
@@ -20,18 +21,4 @@ public sealed record MiddlewareBuildContext(IServiceProvider Services, ISwapStat
 {
     /// <summary>The table's compiled services by id (the errors middleware asks one for its page); null outside a table build.</summary>
     public IReadOnlyDictionary<string, Services.IServiceHandler>? ServiceHandlers { get; init; }
-}
-
-/// <summary>
-/// State that survives table swaps when its configuration is unchanged (rate-limit buckets, health state,
-/// connection pools). ARCHITECTURE.md: "state that must survive a swap is keyed by config, not by table".
-/// </summary>
-public interface ISwapState
-{
-    /// <summary>
-    /// Returns the object kept for <paramref name="key"/>, creating it on first use. Include everything that
-    /// should reset the state in the key (id + config). Keys not requested while building the newest table
-    /// are released — disposed if IDisposable — after the calls of older tables drain.
-    /// </summary>
-    T GetOrAdd<T>(string key, Func<T> create) where T : class;
 }

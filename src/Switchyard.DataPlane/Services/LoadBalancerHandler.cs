@@ -1,5 +1,6 @@
 using Switchyard.DataPlane.Balancers;
 using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.Routing.Table;
 using Microsoft.AspNetCore.Http;
 

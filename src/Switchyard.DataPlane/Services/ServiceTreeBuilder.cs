@@ -5,6 +5,7 @@ using Switchyard.DataPlane.Balancers;
 using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Services;

@@ -9,6 +9,7 @@ using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Services;
 using Switchyard.Model.Diagnostics;
+using Switchyard.Routing.Rules;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -77,7 +78,7 @@ public sealed class TableBuilder(
                 }
             }
 
-            routes[i] = new EntryPointRoutes(RouterLookup.Build(cleartext), RouterLookup.Build(tls), handlers);
+            routes[i] = new EntryPointRoutes(RouterIndex.Build(cleartext).Match, RouterIndex.Build(tls).Match, handlers);
         }
 
         var compiledTls = CompiledTls.Build(table, generation, diagnostics);

@@ -9,7 +9,8 @@ namespace Switchyard.Model.Traefik;
 /// Kubernetes Service (a load balancer of servers) or a TraefikService (a load balancer of services).
 /// Durations are <see cref="IntOrString"/> like Traefik: a number of seconds or a Go duration string ("10s").
 /// </summary>
-public sealed record LoadBalancerSpec
+// Not sealed: Mirroring and MirrorService inherit these fields (Traefik embeds LoadBalancerSpec inline in both).
+public record LoadBalancerSpec
 {
     /// <summary>Name of the Kubernetes Service or TraefikService.</summary>
     [JsonPropertyName("name"), JsonRequired]
@@ -77,6 +78,12 @@ public sealed record LoadBalancerSpec
     /// <summary>Passive health check (failures observed on real calls).</summary>
     [JsonPropertyName("passiveHealthCheck")]
     public PassiveServerHealthCheck? PassiveHealthCheck { get; init; }
+
+    /// <summary>
+    /// These fields alone, as a plain <see cref="LoadBalancerSpec"/> (the record copy constructor drops what a
+    /// derived spec such as <see cref="Mirroring"/> adds), so the compiler treats every service entry alike.
+    /// </summary>
+    public LoadBalancerSpec ToLoadBalancerSpec() => GetType() == typeof(LoadBalancerSpec) ? this : new LoadBalancerSpec(this);
 }
 
 /// <summary>Response forwarding options.</summary>

@@ -69,77 +69,11 @@ public sealed record HighestRandomWeight
 }
 
 /// <summary>
-/// Mirroring configuration: the main service fields are inline (like Traefik's embedded LoadBalancerSpec).
+/// Mirroring configuration: the main service's fields inline (Traefik embeds its LoadBalancerSpec the same way),
+/// plus the mirrors.
 /// </summary>
-public sealed record Mirroring
+public sealed record Mirroring : LoadBalancerSpec
 {
-    /// <summary>Name of the main Kubernetes Service or TraefikService.</summary>
-    [JsonPropertyName("name"), JsonRequired]
-    public required string Name { get; init; }
-
-    /// <summary>Service (default) or TraefikService.</summary>
-    [JsonPropertyName("kind")]
-    [AllowedValues("Service", "TraefikService")]
-    public string? Kind { get; init; }
-
-    /// <summary>Namespace of the main service.</summary>
-    [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
-
-    /// <summary>Middlewares of the main service.</summary>
-    [JsonPropertyName("middlewares")]
-    public IReadOnlyList<MiddlewareRef>? Middlewares { get; init; }
-
-    /// <summary>Sticky sessions of the main service.</summary>
-    [JsonPropertyName("sticky")]
-    public Sticky? Sticky { get; init; }
-
-    /// <summary>Port of the main Kubernetes Service (number or name).</summary>
-    [JsonPropertyName("port")]
-    public IntOrString? Port { get; init; }
-
-    /// <summary>http, https or h2c.</summary>
-    [JsonPropertyName("scheme")]
-    public string? Scheme { get; init; }
-
-    /// <summary>Load-balancing strategy of the main service.</summary>
-    [JsonPropertyName("strategy")]
-    [AllowedValues("wrr", "p2c", "hrw", "leasttime", "RoundRobin")]
-    public string? Strategy { get; init; }
-
-    /// <summary>Forward the client Host header (default true).</summary>
-    [JsonPropertyName("passHostHeader")]
-    public bool? PassHostHeader { get; init; }
-
-    /// <summary>Response forwarding of the main service.</summary>
-    [JsonPropertyName("responseForwarding")]
-    public ResponseForwarding? ResponseForwarding { get; init; }
-
-    /// <summary>ServersTransport of the main service.</summary>
-    [JsonPropertyName("serversTransport")]
-    public string? ServersTransport { get; init; }
-
-    /// <summary>Weight of this mirroring service when it is itself weighted.</summary>
-    [JsonPropertyName("weight")]
-    [Range(0, int.MaxValue)]
-    public int? Weight { get; init; }
-
-    /// <summary>Use the Service ClusterIP as the only server instead of the pod IPs.</summary>
-    [JsonPropertyName("nativeLB")]
-    public bool? NativeLB { get; init; }
-
-    /// <summary>Balance over node IPs and node port.</summary>
-    [JsonPropertyName("nodePortLB")]
-    public bool? NodePortLB { get; init; }
-
-    /// <summary>Active health check of the main service.</summary>
-    [JsonPropertyName("healthCheck")]
-    public ServerHealthCheck? HealthCheck { get; init; }
-
-    /// <summary>Passive health check of the main service.</summary>
-    [JsonPropertyName("passiveHealthCheck")]
-    public PassiveServerHealthCheck? PassiveHealthCheck { get; init; }
-
     /// <summary>Mirror the request body too (default true).</summary>
     [JsonPropertyName("mirrorBody")]
     public bool? MirrorBody { get; init; }
@@ -151,99 +85,14 @@ public sealed record Mirroring
     /// <summary>The mirrors.</summary>
     [JsonPropertyName("mirrors")]
     public IReadOnlyList<MirrorService>? Mirrors { get; init; }
-
-    /// <summary>The main service fields as a <see cref="LoadBalancerSpec"/>.</summary>
-    public LoadBalancerSpec ToLoadBalancerSpec() => new()
-    {
-        Name = Name, Kind = Kind, Namespace = Namespace, Middlewares = Middlewares, Sticky = Sticky, Port = Port,
-        Scheme = Scheme, Strategy = Strategy, PassHostHeader = PassHostHeader, ResponseForwarding = ResponseForwarding,
-        ServersTransport = ServersTransport, Weight = Weight, NativeLB = NativeLB, NodePortLB = NodePortLB,
-        HealthCheck = HealthCheck, PassiveHealthCheck = PassiveHealthCheck,
-    };
 }
 
 /// <summary>One mirror: a service reference (inline) plus the share of traffic copied to it.</summary>
-public sealed record MirrorService
+public sealed record MirrorService : LoadBalancerSpec
 {
-    /// <summary>Name of the mirror Kubernetes Service or TraefikService.</summary>
-    [JsonPropertyName("name"), JsonRequired]
-    public required string Name { get; init; }
-
-    /// <summary>Service (default) or TraefikService.</summary>
-    [JsonPropertyName("kind")]
-    [AllowedValues("Service", "TraefikService")]
-    public string? Kind { get; init; }
-
-    /// <summary>Namespace of the mirror.</summary>
-    [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
-
-    /// <summary>Middlewares of the mirror.</summary>
-    [JsonPropertyName("middlewares")]
-    public IReadOnlyList<MiddlewareRef>? Middlewares { get; init; }
-
-    /// <summary>Sticky sessions of the mirror.</summary>
-    [JsonPropertyName("sticky")]
-    public Sticky? Sticky { get; init; }
-
-    /// <summary>Port of the mirror Kubernetes Service (number or name).</summary>
-    [JsonPropertyName("port")]
-    public IntOrString? Port { get; init; }
-
-    /// <summary>http, https or h2c.</summary>
-    [JsonPropertyName("scheme")]
-    public string? Scheme { get; init; }
-
-    /// <summary>Load-balancing strategy of the mirror.</summary>
-    [JsonPropertyName("strategy")]
-    [AllowedValues("wrr", "p2c", "hrw", "leasttime", "RoundRobin")]
-    public string? Strategy { get; init; }
-
-    /// <summary>Forward the client Host header (default true).</summary>
-    [JsonPropertyName("passHostHeader")]
-    public bool? PassHostHeader { get; init; }
-
-    /// <summary>Response forwarding of the mirror.</summary>
-    [JsonPropertyName("responseForwarding")]
-    public ResponseForwarding? ResponseForwarding { get; init; }
-
-    /// <summary>ServersTransport of the mirror.</summary>
-    [JsonPropertyName("serversTransport")]
-    public string? ServersTransport { get; init; }
-
-    /// <summary>Weight (unused for mirrors; kept for shape compatibility).</summary>
-    [JsonPropertyName("weight")]
-    [Range(0, int.MaxValue)]
-    public int? Weight { get; init; }
-
-    /// <summary>Use the Service ClusterIP as the only server instead of the pod IPs.</summary>
-    [JsonPropertyName("nativeLB")]
-    public bool? NativeLB { get; init; }
-
-    /// <summary>Balance over node IPs and node port.</summary>
-    [JsonPropertyName("nodePortLB")]
-    public bool? NodePortLB { get; init; }
-
-    /// <summary>Active health check of the mirror.</summary>
-    [JsonPropertyName("healthCheck")]
-    public ServerHealthCheck? HealthCheck { get; init; }
-
-    /// <summary>Passive health check of the mirror.</summary>
-    [JsonPropertyName("passiveHealthCheck")]
-    public PassiveServerHealthCheck? PassiveHealthCheck { get; init; }
-
     /// <summary>Percentage (0-100) of the traffic copied to this mirror.</summary>
     [JsonPropertyName("percent")]
     public int? Percent { get; init; }
-
-    /// <summary>The mirror's service fields as a <see cref="LoadBalancerSpec"/>.</summary>
-    public LoadBalancerSpec ToLoadBalancerSpec() => new()
-    {
-        Name = Name, Kind = Kind, Namespace = Namespace, Middlewares = Middlewares, Sticky = Sticky, Port = Port,
-        Scheme = Scheme, Strategy = Strategy, PassHostHeader = PassHostHeader, ResponseForwarding = ResponseForwarding,
-        ServersTransport = ServersTransport, Weight = Weight, NativeLB = NativeLB, NodePortLB = NodePortLB,
-        HealthCheck = HealthCheck, PassiveHealthCheck = PassiveHealthCheck,
-    };
 }
 
 /// <summary>

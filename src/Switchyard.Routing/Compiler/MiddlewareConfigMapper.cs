@@ -435,7 +435,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
         }
 
         return new BufferingConfig(b.MaxRequestBodyBytes ?? 0, b.MemRequestBodyBytes ?? 1048576, b.MaxResponseBodyBytes ?? 0,
-            b.MemResponseBodyBytes ?? 1048576, NullIfEmpty(b.RetryExpression));
+            b.MemResponseBodyBytes ?? 1048576);
     }
 
     private CircuitBreakerConfig CircuitBreaker(CircuitBreaker c, string f)

@@ -9,6 +9,7 @@ using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing;
 using Switchyard.Routing.Table;
+using Switchyard.Sources.Folder;
 
 namespace Switchyard.Commands;
 

@@ -48,7 +48,7 @@ public sealed class BufferingTests
     public async Task AGrpcRequestOverMaxRequestBodyBytesIsResourceExhaustedAndASpilledOneArrivesIntact()
     {
         // 100 bytes in memory, then a temporary file: a 50 kB request goes through the file.
-        _gateway.Use(Build.Middleware(new BufferingConfig(64 * 1024, 100, 0, 100, null)));
+        _gateway.Use(Build.Middleware(new BufferingConfig(64 * 1024, 100, 0, 100)));
         var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
         using var _ = channel;
 
@@ -69,7 +69,7 @@ public sealed class BufferingTests
     [Test]
     public async Task AGrpcAnswerOverMaxResponseBodyBytesIsReplacedByResourceExhausted()
     {
-        _gateway.Use(Build.Middleware(new BufferingConfig(0, 1024 * 1024, 10_000, 1024, null)));
+        _gateway.Use(Build.Middleware(new BufferingConfig(0, 1024 * 1024, 10_000, 1024)));
         var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
         using var _ = channel;
 
@@ -87,7 +87,7 @@ public sealed class BufferingTests
     [Test]
     public async Task HttpLimitsAre413ForRequestsAnd500ForAnswers()
     {
-        _gateway.Use(Build.Middleware(new BufferingConfig(1000, 100, 2000, 100, null)));
+        _gateway.Use(Build.Middleware(new BufferingConfig(1000, 100, 2000, 100)));
         using var http = Clients.Http();
 
         var before = _counter.Count;

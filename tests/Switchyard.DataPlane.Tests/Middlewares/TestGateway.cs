@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Middlewares.Common;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Middlewares.InFlightReq;

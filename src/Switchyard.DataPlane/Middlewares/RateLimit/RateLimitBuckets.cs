@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Switchyard.DataPlane.Swap;
 
 namespace Switchyard.DataPlane.Middlewares.RateLimit;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Switchyard.DataPlane.Middlewares.Common;
+using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Middlewares.RateLimit;

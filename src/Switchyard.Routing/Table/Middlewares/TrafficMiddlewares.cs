@@ -23,8 +23,7 @@ public sealed record BufferingConfig(
     long MaxRequestBodyBytes,
     long MemRequestBodyBytes,
     long MaxResponseBodyBytes,
-    long MemResponseBodyBytes,
-    string? RetryExpression) : MiddlewareConfig;
+    long MemResponseBodyBytes) : MiddlewareConfig;
 
 /// <summary>Compression. application/grpc is never compressed, whatever the lists say.</summary>
 public sealed record CompressConfig(

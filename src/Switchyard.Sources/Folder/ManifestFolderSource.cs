@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
+using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Model.Loading;
 
-namespace Switchyard.Model;
+namespace Switchyard.Sources.Folder;
 
 /// <summary>
 /// The manifest-folder source: a directory of *.yaml / *.yml / *.json files (recursive) holding the objects a cluster
@@ -42,11 +43,6 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
         }
     }
 
-    /// <summary>Number of snapshots emitted so far by all enumerations (for tests and metrics).</summary>
-    public int SnapshotCount => _snapshotCount;
-
-    private int _snapshotCount;
-
     /// <inheritdoc />
     public async IAsyncEnumerable<ClusterSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -57,7 +53,6 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
         {
             var state = new FolderState(_directory);
             state.Rescan();
-            Interlocked.Increment(ref _snapshotCount);
             yield return state.Snapshot;
 
             while (!cancellationToken.IsCancellationRequested)
@@ -69,8 +64,7 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
 
                 if (state.Rescan())
                 {
-                    Interlocked.Increment(ref _snapshotCount);
-                    yield return state.Snapshot;
+                            yield return state.Snapshot;
                 }
             }
         }

@@ -1,7 +1,9 @@
+using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
+using Switchyard.Sources.Folder;
 using Switchyard.TestKit;
 
-namespace Switchyard.Model.Tests;
+namespace Switchyard.Reliability.Tests.Folder;
 
 [CancelAfter(30_000)]
 public class ManifestFolderSourceTests
