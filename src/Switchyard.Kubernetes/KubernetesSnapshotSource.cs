@@ -139,6 +139,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
                 list.Add(Custom<TlsOption>(group, "tlsoptions", TraefikApi.TlsOptionKind, ns, ic, changed));
                 list.Add(Custom<TlsStore>(group, "tlsstores", TraefikApi.TlsStoreKind, ns, ic, changed));
                 list.Add(Custom<TraefikService>(group, "traefikservices", TraefikApi.TraefikServiceKind, ns, ic, changed));
+                list.Add(Custom<IngressRouteTcp>(group, "ingressroutetcps", TraefikApi.IngressRouteTcpKind, ns, ic, changed));
+                list.Add(Custom<IngressRouteUdp>(group, "ingressrouteudps", TraefikApi.IngressRouteUdpKind, ns, ic, changed));
+                list.Add(Custom<MiddlewareTcp>(group, "middlewaretcps", TraefikApi.MiddlewareTcpKind, ns, ic, changed));
+                list.Add(Custom<ServersTransportTcp>(group, "serverstransporttcps", TraefikApi.ServersTransportTcpKind, ns, ic, changed));
             }
 
             list.Add(new KindWatcher<V1Service>(KindApis.Services(_client, ns), ObjectConverters.Core, changed, _options, _logger));
@@ -172,6 +176,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             TlsOptions = Traefik<TlsOption>(values),
             TlsStores = Traefik<TlsStore>(values),
             TraefikServices = Traefik<TraefikService>(values),
+            IngressRouteTcps = Traefik<IngressRouteTcp>(values),
+            IngressRouteUdps = Traefik<IngressRouteUdp>(values),
+            MiddlewareTcps = Traefik<MiddlewareTcp>(values),
+            ServersTransportTcps = Traefik<ServersTransportTcp>(values),
             Services = Core<V1Service>(values),
             EndpointSlices = Core<V1EndpointSlice>(values),
             Secrets = Core<V1Secret>(values),

@@ -33,6 +33,18 @@ public sealed record ClusterSnapshot
     /// <summary>TraefikServices.</summary>
     public ImmutableArray<TraefikService> TraefikServices { get; init; } = [];
 
+    /// <summary>IngressRouteTCPs.</summary>
+    public ImmutableArray<IngressRouteTcp> IngressRouteTcps { get; init; } = [];
+
+    /// <summary>IngressRouteUDPs.</summary>
+    public ImmutableArray<IngressRouteUdp> IngressRouteUdps { get; init; } = [];
+
+    /// <summary>MiddlewareTCPs.</summary>
+    public ImmutableArray<MiddlewareTcp> MiddlewareTcps { get; init; } = [];
+
+    /// <summary>ServersTransportTCPs.</summary>
+    public ImmutableArray<ServersTransportTcp> ServersTransportTcps { get; init; } = [];
+
     /// <summary>Core v1 Services.</summary>
     public ImmutableArray<V1Service> Services { get; init; } = [];
 
@@ -58,5 +70,6 @@ public sealed record ClusterSnapshot
     /// <summary>Number of objects of all kinds.</summary>
     public int ObjectCount =>
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
-        TraefikServices.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length;
+        TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
+        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length;
 }

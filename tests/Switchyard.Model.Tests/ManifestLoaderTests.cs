@@ -383,7 +383,7 @@ public class ManifestLoaderTests
             spec: {}
             ---
             apiVersion: traefik.io/v1alpha1
-            kind: IngressRouteTCP
+            kind: IngressRouteSCTP
             metadata: {name: t}
             spec: {}
             """;
@@ -394,7 +394,7 @@ public class ManifestLoaderTests
             Assert.That(s.LoadDiagnostics.Select(d => (d.Code, d.Severity, d.Resource!.Kind)), Is.EqualTo(new[]
             {
                 (DiagnosticCodes.UnknownKind, Severity.Info, "Deployment"),
-                (DiagnosticCodes.UnknownKind, Severity.Info, "IngressRouteTCP"),
+                (DiagnosticCodes.UnknownKind, Severity.Info, "IngressRouteSCTP"),
             }));
         });
     }

@@ -57,7 +57,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - traefik.containo.us
 {{- end -}}
 
-{{/* The HTTP kinds we watch, as plural resource names. */}}
+{{/* The Traefik kinds we watch, as plural resource names. */}}
 {{- define "switchyard.crdResources" -}}
 - ingressroutes
 - middlewares
@@ -65,4 +65,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - tlsoptions
 - tlsstores
 - traefikservices
+- ingressroutetcps
+- ingressrouteudps
+- middlewaretcps
+- serverstransporttcps
 {{- end -}}

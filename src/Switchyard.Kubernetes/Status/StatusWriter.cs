@@ -179,6 +179,10 @@ public sealed class StatusWriter
         TraefikApi.TlsOptionKind => "tlsoptions",
         TraefikApi.TlsStoreKind => "tlsstores",
         TraefikApi.TraefikServiceKind => "traefikservices",
+        TraefikApi.IngressRouteTcpKind => "ingressroutetcps",
+        TraefikApi.IngressRouteUdpKind => "ingressrouteudps",
+        TraefikApi.MiddlewareTcpKind => "middlewaretcps",
+        TraefikApi.ServersTransportTcpKind => "serverstransporttcps",
         _ => throw new ArgumentException($"no status for kind {kind}"),
     };
 }

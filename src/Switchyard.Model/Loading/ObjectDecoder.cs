@@ -19,6 +19,10 @@ internal static class ObjectDecoder
         [TraefikApi.TlsOptionKind] = typeof(TlsOption),
         [TraefikApi.TlsStoreKind] = typeof(TlsStore),
         [TraefikApi.TraefikServiceKind] = typeof(TraefikService),
+        [TraefikApi.IngressRouteTcpKind] = typeof(IngressRouteTcp),
+        [TraefikApi.IngressRouteUdpKind] = typeof(IngressRouteUdp),
+        [TraefikApi.MiddlewareTcpKind] = typeof(MiddlewareTcp),
+        [TraefikApi.ServersTransportTcpKind] = typeof(ServersTransportTcp),
     };
 
     private static readonly Dictionary<(string ApiVersion, string Kind), Type> CoreKinds = new()
@@ -189,6 +193,10 @@ internal static class ObjectDecoder
             : type == typeof(TlsOption) ? KubernetesJson.Deserialize<TlsOption>(text)
             : type == typeof(TlsStore) ? KubernetesJson.Deserialize<TlsStore>(text)
             : type == typeof(TraefikService) ? KubernetesJson.Deserialize<TraefikService>(text)
+            : type == typeof(IngressRouteTcp) ? KubernetesJson.Deserialize<IngressRouteTcp>(text)
+            : type == typeof(IngressRouteUdp) ? KubernetesJson.Deserialize<IngressRouteUdp>(text)
+            : type == typeof(MiddlewareTcp) ? KubernetesJson.Deserialize<MiddlewareTcp>(text)
+            : type == typeof(ServersTransportTcp) ? KubernetesJson.Deserialize<ServersTransportTcp>(text)
             : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text)
             : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text)
             : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text)

@@ -35,6 +35,10 @@ public static class TraefikApi
     public const string TlsOptionKind = "TLSOption";
     public const string TlsStoreKind = "TLSStore";
     public const string TraefikServiceKind = "TraefikService";
+    public const string IngressRouteTcpKind = "IngressRouteTCP";
+    public const string IngressRouteUdpKind = "IngressRouteUDP";
+    public const string MiddlewareTcpKind = "MiddlewareTCP";
+    public const string ServersTransportTcpKind = "ServersTransportTCP";
 
     /// <summary>True for traefik.io/v1alpha1 and traefik.containo.us/v1alpha1.</summary>
     public static bool IsTraefikApiVersion(string? apiVersion) =>

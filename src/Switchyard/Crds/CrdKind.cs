@@ -11,7 +11,7 @@ public sealed record CrdKind(Type Record, string Kind, string Plural, string Con
     public string Singular => Kind.ToLowerInvariant();
     public string ListKind => Kind + "List";
 
-    /// <summary>The HTTP kinds of Traefik's CRDs, in a stable order.</summary>
+    /// <summary>The kinds of Traefik's CRDs (HTTP, then TCP and UDP), in a stable order.</summary>
     public static IReadOnlyList<CrdKind> All { get; } =
     [
         new(typeof(IngressRoute), TraefikApi.IngressRouteKind, "ingressroutes", "Ready"),
@@ -20,6 +20,10 @@ public sealed record CrdKind(Type Record, string Kind, string Plural, string Con
         new(typeof(TlsOption), TraefikApi.TlsOptionKind, "tlsoptions", "Accepted"),
         new(typeof(TlsStore), TraefikApi.TlsStoreKind, "tlsstores", "Accepted"),
         new(typeof(TraefikService), TraefikApi.TraefikServiceKind, "traefikservices", "Accepted"),
+        new(typeof(IngressRouteTcp), TraefikApi.IngressRouteTcpKind, "ingressroutetcps", "Ready"),
+        new(typeof(IngressRouteUdp), TraefikApi.IngressRouteUdpKind, "ingressrouteudps", "Ready"),
+        new(typeof(MiddlewareTcp), TraefikApi.MiddlewareTcpKind, "middlewaretcps", "Accepted"),
+        new(typeof(ServersTransportTcp), TraefikApi.ServersTransportTcpKind, "serverstransporttcps", "Accepted"),
     ];
 
     /// <summary>Both API groups serve the same shapes (traefik.io and the legacy traefik.containo.us).</summary>

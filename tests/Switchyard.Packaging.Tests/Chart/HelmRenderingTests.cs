@@ -8,7 +8,8 @@ namespace Switchyard.Packaging.Tests.Chart;
 public sealed class HelmRenderingTests
 {
     private static readonly string[] CrdResources =
-        ["ingressroutes", "middlewares", "serverstransports", "tlsoptions", "tlsstores", "traefikservices"];
+        ["ingressroutes", "middlewares", "serverstransports", "tlsoptions", "tlsstores", "traefikservices",
+         "ingressroutetcps", "ingressrouteudps", "middlewaretcps", "serverstransporttcps"];
 
     [Test]
     [CancelAfter(60_000)]

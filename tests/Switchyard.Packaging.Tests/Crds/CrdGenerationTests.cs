@@ -86,10 +86,11 @@ public sealed class CrdGenerationTests
         var names = crds.Select(c => (string)c["metadata"]!["name"]!).ToList();
         foreach (var group in new[] { "traefik.io", "traefik.containo.us" })
         {
-            foreach (var plural in new[] { "ingressroutes", "middlewares", "serverstransports", "tlsoptions", "tlsstores", "traefikservices" })
+            foreach (var plural in new[] { "ingressroutes", "middlewares", "serverstransports", "tlsoptions", "tlsstores", "traefikservices",
+                         "ingressroutetcps", "ingressrouteudps", "middlewaretcps", "serverstransporttcps" })
                 Assert.That(names, Does.Contain($"{plural}.{group}"));
         }
-        Assert.That(crds, Has.Count.EqualTo(12));
+        Assert.That(crds, Has.Count.EqualTo(20));
         foreach (var crd in crds)
         {
             var name = (string)crd["metadata"]!["name"]!;
@@ -99,7 +100,7 @@ public sealed class CrdGenerationTests
             Assert.That((bool)version["served"]! && (bool)version["storage"]!, Is.True, name);
             Assert.That(version["subresources"]!["status"], Is.Not.Null, $"{name}: status subresource");
             var columns = version["additionalPrinterColumns"]!.AsArray();
-            var expected = name.StartsWith("ingressroutes.", StringComparison.Ordinal) ? "Ready" : "Accepted";
+            var expected = name.StartsWith("ingressroute", StringComparison.Ordinal) ? "Ready" : "Accepted";
             Assert.That(columns.Select(c => (string?)c!["name"]), Is.EqualTo(new[] { expected, "Reason", "Age" }), name);
             Assert.That((string?)columns[0]!["jsonPath"], Is.EqualTo($".status.conditions[?(@.type==\"{expected}\")].status"));
             Assert.That((string?)columns[1]!["jsonPath"], Is.EqualTo($".status.conditions[?(@.type==\"{expected}\")].reason"));

@@ -7,6 +7,8 @@ public static class TraefikCrds
     [
         ("IngressRoute", "ingressroutes"), ("Middleware", "middlewares"), ("ServersTransport", "serverstransports"),
         ("TLSOption", "tlsoptions"), ("TLSStore", "tlsstores"), ("TraefikService", "traefikservices"),
+        ("IngressRouteTCP", "ingressroutetcps"), ("IngressRouteUDP", "ingressrouteudps"), ("MiddlewareTCP", "middlewaretcps"),
+        ("ServersTransportTCP", "serverstransporttcps"),
     ];
 
     /// <summary>
