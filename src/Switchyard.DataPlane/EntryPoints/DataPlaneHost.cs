@@ -184,7 +184,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         else
         {
             // HTTP-01 is answered on cleartext entry points only (RFC 8555 validates over port 80).
-            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics);
+            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics, ForwardedHeaders.Create(options.ForwardedHeaders));
             app.Run(handler.InvokeAsync);
         }
 

@@ -48,6 +48,9 @@ public sealed record EntryPointOptions
     /// <summary>After GOAWAY, streams still open this long are cut. Null = wait for them.</summary>
     public TimeSpan? MaxConnectionAgeGrace { get; init; }
 
+    /// <summary>Which peers' X-Forwarded-* headers are kept (Traefik's <c>forwardedHeaders</c>); default: none.</summary>
+    public ForwardedHeadersOptions ForwardedHeaders { get; init; } = ForwardedHeadersOptions.Default;
+
     /// <summary>Graceful shutdown: how long running calls may finish when the gateway stops.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -8,15 +8,21 @@ namespace Switchyard.DataPlane.Pipeline;
 
 /// <summary>
 /// The request path of one entry point: take a reference on the current table, match, run the router's
-/// pre-composed delegate, release. No route ⇒ 404 / UNIMPLEMENTED. The synchronous fast path (a delegate that
+/// pre-composed delegate, release. Forwarded headers are set first (<see cref="ForwardedHeaders"/>). No route ⇒ 404 / UNIMPLEMENTED. The synchronous fast path (a delegate that
 /// completed) costs no async state machine. With metrics on, a separate path measures the call once and counts
 /// it on the entry point, router and service series resolved at table build; with metrics off it costs one
 /// null check.
 /// </summary>
-public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeChallengeStore? acmeHttp01 = null, GatewayMetrics? metrics = null)
+public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeChallengeStore? acmeHttp01 = null, GatewayMetrics? metrics = null,
+    ForwardedHeaders? forwardedHeaders = null)
 {
+    private readonly ForwardedHeaders _forwardedHeaders = forwardedHeaders ?? ForwardedHeaders.Create(null);
+
     public Task InvokeAsync(HttpContext context)
     {
+        // Like Traefik's entry point: forwarded headers are settled before routing, so rules and middlewares see them.
+        _forwardedHeaders.Apply(context);
+
         // ACME HTTP-01 answers come before any router, so even a catch-all route cannot shadow them.
         if (acmeHttp01 is not null && AcmeChallengeResponder.TryAnswerHttp01(context, acmeHttp01, out var challengeAnswer))
         {

@@ -62,6 +62,25 @@ public sealed class EntryPointConfig
     public Http2Config Http2 { get; set; } = new();
 
     public EntryPointTransportConfig Transport { get; set; } = new();
+
+    /// <summary>Whose X-Forwarded-* headers are kept (Traefik's forwardedHeaders); default: nobody's.</summary>
+    public ForwardedHeadersConfig ForwardedHeaders { get; set; } = new();
+}
+
+/// <summary>entryPoints.NAME.forwardedHeaders (Traefik's keys).</summary>
+public sealed class ForwardedHeadersConfig
+{
+    /// <summary>Keep every peer's X-Forwarded-* headers.</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>Peers (IPs or CIDRs) whose X-Forwarded-* headers are kept and appended to.</summary>
+    public List<string> TrustedIPs { get; set; } = [];
+
+    /// <summary>Do not append the peer's address to X-Forwarded-For.</summary>
+    public bool NotAppendXForwardedFor { get; set; }
+
+    /// <summary>Also send X-Forwarded-Scheme and X-Scheme.</summary>
+    public bool AddXForwardedSchemeHeaders { get; set; }
 }
 
 public sealed class EntryPointTlsConfig

@@ -83,6 +83,7 @@ public static class StaticConfigLoader
 
             entryPoints.Add(new EntryPointOptions
             {
+                ForwardedHeaders = ForwardedHeaders(ep.ForwardedHeaders, $"{where}.forwardedHeaders"),
                 Name = name,
                 Endpoint = Address(ep.Address, $"{where}.address"),
                 Tls = ep.Tls is not null,
@@ -132,6 +133,26 @@ public static class StaticConfigLoader
         {
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = Metrics(raw, fileName, entryPoints),
+        };
+    }
+
+    private static Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions ForwardedHeaders(ForwardedHeadersConfig raw, string where)
+    {
+        try
+        {
+            Switchyard.DataPlane.Middlewares.Common.IpRangeSet.Parse(raw.TrustedIPs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StaticConfigException($"{where}.trustedIPs: {e.Message}");
+        }
+
+        return new Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions
+        {
+            Insecure = raw.Insecure,
+            TrustedIPs = [.. raw.TrustedIPs],
+            NotAppendXForwardedFor = raw.NotAppendXForwardedFor,
+            AddXForwardedSchemeHeaders = raw.AddXForwardedSchemeHeaders,
         };
     }
 

@@ -7,7 +7,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>GrpcTestBackend options adding a plain-HTTP fallback that echoes the path and selected headers.</summary>
 public static class HttpEchoBackend
 {
-    public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization", "x-forwarded-tls-client-cert", "x-forwarded-tls-client-cert-info"];
+    public static readonly string[] EchoedHeaders = ["x-forwarded-prefix", "x-replaced-path", "x-user", "authorization", "x-forwarded-tls-client-cert", "x-forwarded-tls-client-cert-info",
+        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "x_forwarded_proto"];
 
     public static GrpcTestBackendOptions Options(bool requireTeTrailers = false, RequestCounter? counter = null) => new()
     {

@@ -108,8 +108,15 @@ public sealed class TestGateway : IAsyncDisposable
         var backendServer = BackendServers.From(server);
         RequestDelegate terminal = async ctx => await forwarder.ForwardAsync(ctx, backendServer, service);
 
+        // The entry point's forwarded-headers step, trusting the loopback callers of these tests (so their
+        // X-Forwarded-* reach the middlewares, as behind a trusted front proxy).
+        var forwarded = Pipeline.ForwardedHeaders.Create(new EntryPoints.ForwardedHeadersOptions { TrustedIPs = ["127.0.0.0/8", "::1/128"] });
         TestGateway? gateway = null;
-        app.Run(ctx => gateway!._pipeline(ctx));
+        app.Run(ctx =>
+        {
+            forwarded.Apply(ctx);
+            return gateway!._pipeline(ctx);
+        });
         await app.StartAsync();
         gateway = new TestGateway(app, http1!, h2c!, tls, terminal);
         return gateway;
