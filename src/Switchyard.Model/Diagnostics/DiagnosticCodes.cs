@@ -117,6 +117,8 @@ public static class DiagnosticCodes
     public const string AcmeCaUnreachable = "SY703";
     /// <summary>No domain could be derived for a router with a certResolver (no tls.domains, no Host() matcher).</summary>
     public const string AcmeNoDomains = "SY704";
+    /// <summary>A wildcard (or <c>*</c>) Host of a certResolver router: only DNS-01 can validate it, which is not supported (warning).</summary>
+    public const string AcmeWildcardDomain = "SY705";
 
     // Kubernetes source
     /// <summary>An object read from the API server could not be turned into its model record (wrong shape).</summary>

@@ -34,21 +34,41 @@ public static class AcmeDomains
             }
 
             var forRouter = new List<ImmutableArray<string>>();
+            var wildcardsOnly = false;
             if (router.Tls.Domains.Length > 0)
             {
                 forRouter.AddRange(router.Tls.Domains.Select(d =>
                     new[] { d.Main }.Concat(d.Sans).Select(n => n.ToLowerInvariant()).Distinct().ToImmutableArray()));
             }
-            else if (RuleParser.Parse(router.Rule, router.RuleSyntax).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } hosts)
+            else if (RuleParser.Parse(router.Rule, router.RuleSyntax).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } all)
             {
-                forRouter.Add(hosts.Select(h => h.ToLowerInvariant()).Distinct().OrderBy(h => h, StringComparer.Ordinal).ToImmutableArray());
+                // Host(`*`) names no domain; Host(`*.a.com`) needs a wildcard certificate, which only DNS-01
+                // validates (Traefik hands it to the CA, which refuses it on HTTP-01/TLS-ALPN-01): said, not ordered.
+                var hosts = all.Where(h => !h.StartsWith('*')).ToList();
+                foreach (var wildcard in all.Where(h => h.StartsWith('*') && h != "*"))
+                {
+                    diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.AcmeWildcardDomain, "CertResolverWildcard",
+                        router.Source, $"spec.routes[{router.RouteIndex}]",
+                        $"router {router.Name}: certResolver '{resolver}' cannot order '{wildcard}' (a wildcard needs the DNS-01 challenge, which is not supported); requests for it get the default certificate"));
+                }
+
+                wildcardsOnly = hosts.Count == 0 && all.Any(h => h.StartsWith('*') && h != "*");
+                if (hosts.Count > 0)
+                {
+                    forRouter.Add(hosts.Select(h => h.ToLowerInvariant()).Distinct().OrderBy(h => h, StringComparer.Ordinal).ToImmutableArray());
+                }
             }
 
-            if (forRouter.Count == 0)
+            if (forRouter.Count == 0 && !wildcardsOnly)
             {
                 diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.AcmeNoDomains, "CertResolverNoDomains",
                     router.Source, $"spec.routes[{router.RouteIndex}]",
                     $"router {router.Name} uses certResolver '{resolver}' but has no tls.domains and no Host() matcher: no certificate can be ordered"));
+                continue;
+            }
+
+            if (forRouter.Count == 0)
+            {
                 continue;
             }
 

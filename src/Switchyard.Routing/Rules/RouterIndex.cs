@@ -9,7 +9,8 @@ namespace Switchyard.Routing.Rules;
 /// path), then <see cref="Match"/> answers per request without allocating.
 /// <para>
 /// Structure: TLS and non-TLS routers apart (a router with <c>tls</c> matches only TLS requests and vice
-/// versa) → a host dictionary (case-insensitive; routers whose rule requires one of a set of literal hosts)
+/// versa) → a host dictionary (case-insensitive; routers whose rule requires one of a set of literal hosts),
+/// a wildcard dictionary (<c>Host(`*.a.com`)</c>, keyed by what follows the first label: <c>a.com</c>)
 /// plus a fallback bucket (no host condition: HostRegexp, ClientIP-only, …) → in each bucket a
 /// <see cref="PathIndex"/> (exact paths, prefix trie, routers without path condition) → the router's full
 /// compiled matcher. The buckets only skip routers that cannot match; the winner is always confirmed by its
@@ -96,12 +97,16 @@ public sealed class RouterIndex
     {
         private readonly Dictionary<string, PathIndex> _hosts;
         private readonly Dictionary<string, PathIndex>.AlternateLookup<ReadOnlySpan<char>> _hostLookup;
+        private readonly Dictionary<string, PathIndex> _wildcards;
+        private readonly Dictionary<string, PathIndex>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
         private readonly PathIndex _anyHost;
 
-        private Section(Dictionary<string, PathIndex> hosts, PathIndex anyHost)
+        private Section(Dictionary<string, PathIndex> hosts, Dictionary<string, PathIndex> wildcards, PathIndex anyHost)
         {
             _hosts = hosts;
             _hostLookup = hosts.GetAlternateLookup<ReadOnlySpan<char>>();
+            _wildcards = wildcards;
+            _wildcardLookup = wildcards.GetAlternateLookup<ReadOnlySpan<char>>();
             _anyHost = anyHost;
         }
 
@@ -121,13 +126,27 @@ public sealed class RouterIndex
                     undotted.Search(request, routers, ref best);
                 }
             }
+            if (_wildcards.Count > 0)
+            {
+                // Host(`*.a.com`): the request host without its first label (and without a trailing dot) is the key.
+                var host = RequestHost.Canonical(request.Host);
+                var dot = host.IndexOf('.');
+                if (dot >= 0 && _wildcardLookup.TryGetValue(WildcardKey(host[(dot + 1)..]), out var wild))
+                {
+                    wild.Search(request, routers, ref best);
+                }
+            }
             _anyHost.Search(request, routers, ref best);
             return best;
         }
 
+        private static ReadOnlySpan<char> WildcardKey(ReadOnlySpan<char> rest) =>
+            rest.Length > 1 && rest[^1] == '.' ? rest[..^1] : rest;
+
         public sealed class Builder
         {
             private readonly Dictionary<string, PathIndex.Builder> _hosts = new(StringComparer.OrdinalIgnoreCase);
+            private readonly Dictionary<string, PathIndex.Builder> _wildcards = new(StringComparer.OrdinalIgnoreCase);
             private readonly PathIndex.Builder _anyHost = new();
 
             public void Add(int rank, RouteConstraints constraints)
@@ -140,26 +159,39 @@ public sealed class RouterIndex
 
                 foreach (var host in constraints.Hosts.Distinct(StringComparer.OrdinalIgnoreCase))
                 {
-                    Bucket(host).Add(rank, constraints.Paths);
+                    if (host.StartsWith('*'))
+                    {
+                        // Only "*.rest" can match anything (the first label is replaced by "*"); the key drops
+                        // the trailing dot, as both dotted spellings match. Anything else is left to the matcher.
+                        if (host.StartsWith("*.", StringComparison.Ordinal))
+                        {
+                            Bucket(_wildcards, WildcardKey(host.AsSpan(2)).ToString()).Add(rank, constraints.Paths);
+                        }
+                        continue;
+                    }
+
+                    Bucket(_hosts, host).Add(rank, constraints.Paths);
                     // Host(`a.com.`) also matches a request for "a.com".
                     if (host.Length > 1 && host[^1] == '.' && !constraints.Hosts.Contains(host[..^1], StringComparer.OrdinalIgnoreCase))
                     {
-                        Bucket(host[..^1]).Add(rank, constraints.Paths);
+                        Bucket(_hosts, host[..^1]).Add(rank, constraints.Paths);
                     }
                 }
             }
 
-            private PathIndex.Builder Bucket(string host)
+            private static PathIndex.Builder Bucket(Dictionary<string, PathIndex.Builder> buckets, string host)
             {
-                if (!_hosts.TryGetValue(host, out var bucket))
+                if (!buckets.TryGetValue(host, out var bucket))
                 {
-                    _hosts[host] = bucket = new PathIndex.Builder();
+                    buckets[host] = bucket = new PathIndex.Builder();
                 }
                 return bucket;
             }
 
-            public Section Build() =>
-                new(_hosts.ToDictionary(h => h.Key, h => h.Value.Build(), StringComparer.OrdinalIgnoreCase), _anyHost.Build());
+            public Section Build() => new(
+                _hosts.ToDictionary(h => h.Key, h => h.Value.Build(), StringComparer.OrdinalIgnoreCase),
+                _wildcards.ToDictionary(h => h.Key, h => h.Value.Build(), StringComparer.OrdinalIgnoreCase),
+                _anyHost.Build());
         }
     }
 }

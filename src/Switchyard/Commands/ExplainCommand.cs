@@ -113,6 +113,7 @@ internal static class ExplainCommand
             Console.WriteLine($"    {i + 1}. {id}{(table.Middlewares.TryGetValue(id, out var m) ? " " + Describe(m) : "")}");
         }
 
+        ExplainForwardedHeaders.Print(table, winner, request);
         Console.WriteLine("  service:");
         PrintService(table, winner.Service, "    ", "", []);
         if (matched.Count > 1)

@@ -161,6 +161,51 @@ public class ValidateAndExplainTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task ExplainShowsTheForwardedHeadersTheBackendReceives(CancellationToken ct)
+    {
+        var r = await SwitchyardCli.RunAsync(ct, "explain", "--host", "grpc.localhost", "--path", "/mypackage.UserService/CreateUser",
+            "--method", "POST", "config/manifests");
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("X-Forwarded-Proto: https  (set by default-user-headers)"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("X-Forwarded-For: 127.0.0.1  (set by forwarder)"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("X-Forwarded-Host: grpc.localhost  (set by entry point)"), r.ToString());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ExplainHostWildcardMatchesOneLabel(CancellationToken ct)
+    {
+        var manifest = Path.Combine(_dir, "wild.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: whoami, namespace: default}
+            spec:
+              ports: [{name: http, port: 80}]
+              externalName: whoami.example.net
+              type: ExternalName
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata: {name: wild, namespace: default}
+            spec:
+              routes:
+                - kind: Rule
+                  match: Host(`*.example.com`)
+                  services: [{name: whoami, port: http}]
+            """, ct);
+
+        var one = await SwitchyardCli.RunAsync(ct, "explain", "--allow-external-name-services", "--host", "a.example.com", "--path", "/", manifest);
+        var two = await SwitchyardCli.RunAsync(ct, "explain", "--allow-external-name-services", "--host", "a.b.example.com", "--path", "/", manifest);
+
+        Assert.That(one.ExitCode, Is.EqualTo(0), one.ToString());
+        Assert.That(one.Stdout, Does.Contain("rule: Host(`*.example.com`)"));
+        Assert.That(two.ExitCode, Is.EqualTo(1), two.ToString());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task ExplainWithoutMatchExitsOneAndMissingPathExitsTwo(CancellationToken ct)
     {
         var none = await SwitchyardCli.RunAsync(ct, "explain", "--host", "nowhere.example.com", "--path", "/", "config/manifests");

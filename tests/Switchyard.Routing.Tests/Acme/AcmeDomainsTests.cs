@@ -39,6 +39,25 @@ public class AcmeDomainsTests
         Assert.That(diagnostics.First(d => d.Code == DiagnosticCodes.AcmeResolverNotFound).Message, Does.Contain("'missing'"));
     }
 
+    [Test]
+    public void WildcardAndStarHostsAreNotOrdered_WildcardsAreSaid()
+    {
+        var table = Table(
+            Router("a", "Host(`*.example.com`) || Host(`www.example.com`)", "le", []),
+            Router("b", "Host(`*`)", "le", []),
+            Router("c", "Host(`*.only.example.com`)", "le", []));
+
+        var (sets, diagnostics) = AcmeDomains.FromTable(table, new HashSet<string> { "le" });
+
+        Assert.That(sets["le"].Select(s => string.Join(",", s)), Is.EqualTo(new[] { "www.example.com" }));
+        Assert.That(diagnostics.Select(d => (d.Code, d.Resource?.Name)), Is.EquivalentTo(new[]
+        {
+            (DiagnosticCodes.AcmeWildcardDomain, (string?)"a"),
+            (DiagnosticCodes.AcmeNoDomains, "b"),
+            (DiagnosticCodes.AcmeWildcardDomain, "c"),
+        }));
+    }
+
     private static RoutingTable Table(params Router[] routers) => RoutingTable.Empty with { Routers = [.. routers] };
 
     private static Router Router(string name, string rule, string? resolver, ImmutableArray<TlsDomain> domains) =>

@@ -42,6 +42,28 @@ public class RouterIndexTests
             .FirstOrDefault(r => (r.Tls is not null) == request.IsTls && r.Matcher.Matches(request));
 
     [Test]
+    public void WildcardHostsAreIndexedByTheirSuffix_AndStarGoesToEveryHost()
+    {
+        var index = RouterIndex.Build(
+        [
+            R("wild", "Host(`*.example.com`)"),
+            R("wild-dotted", "Host(`*.other.com.`) && PathPrefix(`/x`)"),
+            R("exact", "Host(`api.example.com`)"),
+            R("star", "Host(`*`)", priority: 1),
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(index.Match(TestRequest.For("a.example.com"))?.Name, Is.EqualTo("wild"));
+            Assert.That(index.Match(TestRequest.For("api.example.com"))?.Name, Is.EqualTo("exact"), "longer rule, higher priority");
+            Assert.That(index.Match(TestRequest.For("a.b.example.com"))?.Name, Is.EqualTo("star"), "one label only");
+            Assert.That(index.Match(TestRequest.For("example.com"))?.Name, Is.EqualTo("star"));
+            Assert.That(index.Match(TestRequest.For("q.other.com.", "/x/1"))?.Name, Is.EqualTo("wild-dotted"));
+            Assert.That(index.Match(TestRequest.For("q.other.com", "/x/1"))?.Name, Is.EqualTo("wild-dotted"));
+            Assert.That(index.Match(TestRequest.For("", "/"))?.Name, Is.EqualTo("star"));
+        });
+    }
+
+    [Test]
     public void HigherPriorityWinsThenNameOrder()
     {
         var index = RouterIndex.Build(

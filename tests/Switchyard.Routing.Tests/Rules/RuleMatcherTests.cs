@@ -30,6 +30,25 @@ public class RuleMatcherTests
     public void HostWithTrailingDotMatchesBothForms(string host, bool expected) =>
         Assert.That(Matches("Host(`EXAMPLE.com.`)", TestRequest.For(host)), Is.EqualTo(expected));
 
+    // Traefik v3.7 DomainMatchHostExpression: a leading * replaces exactly the first label.
+    [TestCase("a.example.com", true)]
+    [TestCase("A.Example.COM:8443", true)]
+    [TestCase("a.example.com.", true)]
+    [TestCase("a.b.example.com", false)]
+    [TestCase("example.com", false)]
+    [TestCase("aexample.com", false)]
+    [TestCase("a.example.org", false)]
+    [TestCase("", false)]
+    public void HostWildcardMatchesExactlyOneLabel(string host, bool expected) =>
+        Assert.That(Matches("Host(`*.example.com`)", TestRequest.For(host)), Is.EqualTo(expected));
+
+    [TestCase("a.example.com", true)]
+    [TestCase("localhost", true)]
+    [TestCase("10.0.0.1:80", true)]
+    [TestCase("", true)]
+    public void HostStarMatchesEveryHost(string host, bool expected) =>
+        Assert.That(Matches("Host(`*`)", TestRequest.For(host)), Is.EqualTo(expected));
+
     [TestCase("[::1]:8443", true)]
     [TestCase("[::1]", true)]
     [TestCase("::1", true)]

@@ -23,6 +23,8 @@ internal sealed record RouteConstraints(IReadOnlyList<string>? Hosts, IReadOnlyL
 
     private static List<string>? HostsOf(RuleNode node) => node switch
     {
+        // Host(`*`) is no host condition at all; Host(`*.a.com`) stays (the index keys it by "a.com").
+        RuleNode.Matcher { Name: MatcherCatalog.Host, Args: ["*"] } => null,
         RuleNode.Matcher { Name: MatcherCatalog.Host, Args: [var host] } => [host.ToLowerInvariant()],
         RuleNode.And and => Smaller(HostsOf(and.Left), HostsOf(and.Right)),
         RuleNode.Or or => Union(HostsOf(or.Left), HostsOf(or.Right)),
