@@ -148,7 +148,7 @@ internal static partial class RunCommand
 
         LogWatching(logger, config.ManifestDirectory!);
         var folder = new ManifestFolderSource(config.ManifestDirectory!);
-        return new DisposableSource(folder, folder, null, null, null);
+        return new DisposableSource(config.WatchManifests ? folder : new ReadOnceSource(folder), folder, null, null, null);
     }
 
     private interface IDisposableSource : ISnapshotSource, IDisposable

@@ -139,8 +139,11 @@ public sealed class ProvidersConfig
 
 public sealed class FileProviderConfig
 {
-    /// <summary>Folder of manifests (relative to this file's folder), watched for changes.</summary>
+    /// <summary>Folder of Kubernetes manifests (relative to this file's folder; not Traefik's dynamic-config format).</summary>
     public string Directory { get; set; } = "";
+
+    /// <summary>Reload the folder when a file changes (Traefik's default: true); false reads it once at start.</summary>
+    public bool Watch { get; set; } = true;
 }
 
 public sealed class KubernetesCrdProviderConfig
@@ -190,7 +193,7 @@ public sealed class AcmeConfig
     public AcmeHttpChallengeConfig? HttpChallenge { get; set; }
 
     /// <summary>Answer TLS-ALPN-01 on the TLS entry points (present, even empty, to enable).</summary>
-    public Dictionary<string, object>? TlsChallenge { get; set; }
+    public AcmeTlsChallengeConfig? TlsChallenge { get; set; }
 
     /// <summary>Renew when less than this is left (Switchyard extension; default 720h = 30 days).</summary>
     public string RenewBefore { get; set; } = "720h";
@@ -200,6 +203,11 @@ public sealed class AcmeConfig
 
     /// <summary>PEM files of CAs trusted for the ACME server's own HTTPS (e.g. a private ACME server).</summary>
     public List<string> CaCertificates { get; set; } = [];
+}
+
+/// <summary>certificatesResolvers.&lt;name&gt;.acme.tlsChallenge: no options of its own (Traefik's delay is not supported).</summary>
+public sealed class AcmeTlsChallengeConfig
+{
 }
 
 public sealed class AcmeHttpChallengeConfig

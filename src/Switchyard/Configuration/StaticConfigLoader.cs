@@ -25,6 +25,9 @@ public sealed record LoadedStaticConfig(
     /// <summary>certificatesResolvers, with defaults applied and paths made absolute.</summary>
     public ImmutableArray<Switchyard.DataPlane.Acme.AcmeResolverOptions> Resolvers { get; init; } = [];
 
+    /// <summary>providers.file.watch: reload the manifest folder on change (Traefik's default: true).</summary>
+    public bool WatchManifests { get; init; } = true;
+
     /// <summary>metrics.prometheus, checked; null when metrics are off.</summary>
     public Switchyard.DataPlane.Metrics.MetricsOptions? Metrics { get; init; }
 }
@@ -40,18 +43,27 @@ public static class StaticConfigLoader
             throw new StaticConfigException($"{path}: static config file not found");
         }
 
+        var text = File.ReadAllText(full);
+        // Keys and values are checked first, in the config's own words (key path, did-you-mean, file:line:col);
+        // every finding is reported at once.
+        var findings = StaticConfigKeyCheck.Check(text, path);
+        if (findings.Count > 0)
+        {
+            throw new StaticConfigException(string.Join(Environment.NewLine, findings));
+        }
+
         StaticConfig raw;
         try
         {
             var deserializer = new DeserializerBuilder()
                 .WithNamingConvention(CamelCaseNamingConvention.Instance)
                 .Build(); // unmatched properties throw: a typo in a key is reported, not ignored
-            raw = deserializer.Deserialize<StaticConfig?>(File.ReadAllText(full)) ?? new StaticConfig();
+            raw = deserializer.Deserialize<StaticConfig?>(text) ?? new StaticConfig();
         }
         catch (YamlException ex)
         {
-            var inner = ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}";
-            throw new StaticConfigException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {inner}");
+            // Only what the check above cannot see gets here; the inner exception would name .NET types.
+            throw new StaticConfigException($"{ex.Message} at {path}:{ex.Start.Line}:{ex.Start.Column}");
         }
 
         return Interpret(raw, Path.GetDirectoryName(full)!, path);
@@ -131,6 +143,7 @@ public static class StaticConfigLoader
 
         return new LoadedStaticConfig(raw, entryPoints.ToImmutable(), provider, manifests, LogLevel(raw.Log.Level, fileName))
         {
+            WatchManifests = raw.Providers.File?.Watch ?? true,
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = Metrics(raw, fileName, entryPoints),
         };
