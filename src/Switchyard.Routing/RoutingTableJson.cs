@@ -12,7 +12,7 @@ namespace Switchyard.Routing;
 /// Deterministic JSON of a <see cref="CompileResult"/> (golden files, `switchyard explain --json`, debug
 /// endpoints): indented with two spaces and '\n', camelCase properties, enums as strings, durations in Go
 /// form ("30s"), every dictionary written in ordinal key order whatever its comparer. Same input ⇒ the same
-/// bytes. Secret material (PEM, htpasswd lines) is never written.
+/// bytes. Secret material (<see cref="SecretText"/>: keys, htpasswd lines) is written as "(redacted)".
 /// </summary>
 public static class RoutingTableJson
 {
@@ -23,7 +23,8 @@ public static class RoutingTableJson
 
     public static string Serialize(RoutingTable table) => JsonSerializer.Serialize(table, Options) + "\n";
 
-    private static JsonSerializerOptions CreateOptions()
+    /// <summary>The options with <paramref name="extra"/> converters first (they win over type-level converters).</summary>
+    internal static JsonSerializerOptions CreateOptions(params JsonConverter[] extra)
     {
         var options = new JsonSerializerOptions
         {
@@ -50,6 +51,11 @@ public static class RoutingTableJson
                 },
             },
         };
+        foreach (var converter in extra)
+        {
+            options.Converters.Add(converter);
+        }
+
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new GoDurationConverter());
         options.Converters.Add(new OrdinalDictionaryConverterFactory());

@@ -59,9 +59,9 @@ public sealed partial class CompiledTls
             try
             {
                 // Kept in swap state by content, so an unchanged certificate is not re-parsed on every swap.
-                var stateKey = $"tls-cert/{id}/{cert.Pem.Fingerprint}/{key.GetHashCode(StringComparison.Ordinal)}";
+                var stateKey = $"tls-cert/{id}/{TableFingerprint.Compute(cert.Pem)}";
                 context = state.GetOrAdd(stateKey, () => new CertificateHolder(
-                    SslStreamCertificateContext.Create(PemLoader.LoadWithKey(cert.Pem.CertificatePem, key), null))).Context;
+                    SslStreamCertificateContext.Create(PemLoader.LoadWithKey(cert.Pem.CertificatePem, key.Reveal()), null))).Context;
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
             {

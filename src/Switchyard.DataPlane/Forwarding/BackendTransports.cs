@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
@@ -39,26 +37,6 @@ public static class BackendTransports
         _ => "http",
     };
 
-    /// <summary>A stable hash over every field that changes how connections are made (PEM material included).</summary>
-    public static string Fingerprint(ServersTransportConfig config)
-    {
-        var sb = new StringBuilder();
-        sb.Append(config.ServerName).Append('|').Append(config.InsecureSkipVerify).Append('|')
-          .Append(config.MaxIdleConnsPerHost).Append('|').Append(config.DisableHttp2).Append('|')
-          .Append(config.PeerCertUri).Append('|')
-          .Append(config.Timeouts.DialTimeout.Ticks).Append(',').Append(config.Timeouts.ResponseHeaderTimeout.Ticks).Append(',')
-          .Append(config.Timeouts.IdleConnTimeout.Ticks).Append(',').Append(config.Timeouts.ReadIdleTimeout.Ticks).Append(',')
-          .Append(config.Timeouts.PingTimeout.Ticks).Append('|');
-        foreach (var ca in config.RootCas)
-        {
-            sb.Append("ca:").Append(ca.CertificatePem).Append('|');
-        }
-
-        foreach (var cert in config.ClientCertificates)
-        {
-            sb.Append("cert:").Append(cert.CertificatePem).Append(cert.KeyPem).Append('|');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
-    }
+    /// <summary>The transport's value identity (every field, key material included through its SHA-256).</summary>
+    public static string Fingerprint(ServersTransportConfig config) => TableFingerprint.Compute(config)[..32];
 }

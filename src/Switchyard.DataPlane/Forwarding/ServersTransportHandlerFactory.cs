@@ -76,7 +76,7 @@ public static class ServersTransportHandlerFactory
             {
                 if (pem.KeyPem is { } key)
                 {
-                    certs.Add(PemLoader.LoadWithKey(pem.CertificatePem, key));
+                    certs.Add(PemLoader.LoadWithKey(pem.CertificatePem, key.Reveal()));
                 }
             }
 

@@ -92,23 +92,8 @@ public sealed partial class TableHolder : IDisposable
         return new SwapResult(true, published.Generation.Number, published.Diagnostics);
     }
 
-    /// <summary>
-    /// Structural identity of a table: a SHA-256 of its JSON form (matchers excluded, PEM material as
-    /// fingerprints) plus the fingerprints of transports' key material, which the JSON leaves out. The JSON is
-    /// streamed into the hash: kept as a string it was the largest object of a 10 000-route process (8 MB).
-    /// </summary>
-    public static string Fingerprint(RoutingTable table)
-    {
-        using var hash = new HashingStream();
-        System.Text.Json.JsonSerializer.Serialize(hash, table, Switchyard.Routing.RoutingTableJson.Options);
-        var keys = new System.Text.StringBuilder();
-        foreach (var (id, cert) in table.Tls.Certificates)
-        {
-            keys.Append('|').Append(id).Append(':').Append(cert.Pem.KeyPem?.GetHashCode(StringComparison.Ordinal) ?? 0);
-        }
-        hash.Write(System.Text.Encoding.UTF8.GetBytes(keys.ToString()));
-        return hash.HexDigest();
-    }
+    /// <summary>The table's value identity (<see cref="TableFingerprint"/>: secret material included).</summary>
+    public static string Fingerprint(RoutingTable table) => TableFingerprint.Compute(table);
 
     public void Dispose()
     {

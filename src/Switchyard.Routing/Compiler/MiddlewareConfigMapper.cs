@@ -328,7 +328,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
     /// Users from the Secret: a kubernetes.io/basic-auth Secret gives one user (its password stored as an
     /// htpasswd {SHA} hash), any other Secret gives the htpasswd/htdigest lines of its <c>users</c> key.
     /// </summary>
-    private ImmutableArray<string> Users(string? secretName, string field, bool basic)
+    private ImmutableArray<SecretText> Users(string? secretName, string field, bool basic)
     {
         if (string.IsNullOrEmpty(secretName))
         {
@@ -359,6 +359,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
         var lines = (SecretValue(secret, "users") ?? "")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith('#'))
+            .Select(l => new SecretText(l))
             .ToImmutableArray();
         if (lines.IsEmpty)
         {

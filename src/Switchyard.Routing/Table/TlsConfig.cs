@@ -41,17 +41,17 @@ public sealed record TlsOptionsConfig(
 public sealed record ClientAuthConfig(string ClientAuthType, ImmutableArray<PemCertificate> CaCertificates);
 
 /// <summary>
-/// PEM material read from a Secret or ConfigMap. The PEM text itself is never serialised (golden files and
-/// logs show only where it came from and a fingerprint).
+/// PEM material read from a Secret or ConfigMap. The certificate is public and shows as its SHA-256
+/// fingerprint; the private key is <see cref="SecretText"/> (redacted when written, part of the table's value).
 /// </summary>
 /// <param name="Source">Where it came from, e.g. <c>Secret default/backend-ca</c>.</param>
 public sealed record PemCertificate(
     string Source,
     [property: JsonIgnore] string CertificatePem,
-    [property: JsonIgnore] string? KeyPem = null)
+    SecretText? KeyPem = null)
 {
-    /// <summary>First 16 hex digits of sha256 over the certificate PEM: lets a reader see that material changed.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CertificatePem)))[..16];
+    /// <summary>sha256 over the certificate PEM (hex): lets a reader see that material changed; hashed by the fingerprint.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CertificatePem)));
 
     public bool HasKey => KeyPem is not null;
 }

@@ -113,7 +113,7 @@ public sealed class BasicAuthFactory : IMiddlewareFactory
     {
         var c = (BasicAuthConfig)config;
         var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in c.Users.IsDefault ? [] : c.Users.AsEnumerable())
+        foreach (var line in c.Users.IsDefault ? [] : c.Users.Select(u => u.Reveal()))
         {
             var trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#'))

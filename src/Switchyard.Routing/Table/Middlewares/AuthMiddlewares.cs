@@ -1,27 +1,20 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
 
-/// <summary>Users are htpasswd lines (user:hash), from <c>users</c> or the Secret named by <c>secret</c>.</summary>
+/// <summary>Users are htpasswd lines (user:hash), from the Secret named by <c>secret</c>; redacted in JSON.</summary>
 public sealed record BasicAuthConfig(
-    [property: JsonIgnore] ImmutableArray<string> Users,
+    ImmutableArray<SecretText> Users,
     string Realm,
     bool RemoveHeader,
-    string? HeaderField) : MiddlewareConfig
-{
-    public int UserCount => Users.Length;
-}
+    string? HeaderField) : MiddlewareConfig;
 
-/// <summary>Users are htdigest lines (user:realm:hash).</summary>
+/// <summary>Users are htdigest lines (user:realm:hash); redacted in JSON.</summary>
 public sealed record DigestAuthConfig(
-    [property: JsonIgnore] ImmutableArray<string> Users,
+    ImmutableArray<SecretText> Users,
     string Realm,
     bool RemoveHeader,
-    string? HeaderField) : MiddlewareConfig
-{
-    public int UserCount => Users.Length;
-}
+    string? HeaderField) : MiddlewareConfig;
 
 /// <summary>
 /// forwardAuth. <c>ServersTransport</c> names the transport built from <c>tls</c> (null: system trust).

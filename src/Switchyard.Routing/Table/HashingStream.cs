@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Switchyard.DataPlane.Swap;
+namespace Switchyard.Routing.Table;
 
 /// <summary>A write-only stream that feeds SHA-256: lets a serializer hash a large document without holding it.</summary>
 internal sealed class HashingStream : Stream
