@@ -32,7 +32,7 @@ public static class TraefikStaticKeysNotSupported
         "entryPoints.*.transport.keepAliveMaxTime",
         "entryPoints.*.transport.keepAliveMaxRequests",
         "entryPoints.*.proxyProtocol",
-        "entryPoints.*.forwardedHeaders",
+        "entryPoints.*.forwardedHeaders.connection",
         "entryPoints.*.http",
         "entryPoints.*.http2.maxDecoderHeaderTableSize",
         "entryPoints.*.http2.maxEncoderHeaderTableSize",
