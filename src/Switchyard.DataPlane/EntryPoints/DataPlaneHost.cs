@@ -202,7 +202,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         limits.MaxConcurrentUpgradedConnections = null;
         // Applies only while no request / stream is open on the connection.
         limits.KeepAliveTimeout = options.IdleTimeout;
-        // Applies only while headers are being received.
+        // Applies only while headers are being received (HTTP/1.1; HTTP/2 header blocks: Http2HeaderTimeout).
         limits.RequestHeadersTimeout = options.ReadHeaderTimeout;
         limits.Http2.MaxStreamsPerConnection = options.MaxConcurrentStreams;
         limits.Http2.InitialStreamWindowSize = options.InitialStreamWindowSize;
@@ -243,6 +243,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
                         : SelectWithAcme(acme, ctx.ClientHelloInfo.ServerName, ctx.Connection.Items.ContainsKey(ClientHelloAlpn.AcmeTlsOfferedKey))),
                     HandshakeTimeout = TimeSpan.FromSeconds(10),
                 });
+                listen.Use(Http2HeaderTimeout.Create(options.ReadHeaderTimeout, tls: true));
                 listeners.Add(listen);
             });
             return;
@@ -255,6 +256,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         {
             hidden.Protocols = HttpProtocols.Http2;
             hidden.Use(sniffer.CaptureHttp2Pipeline);
+            hidden.Use(Http2HeaderTimeout.Create(options.ReadHeaderTimeout, tls: false));
             AddConnectionAge(hidden, options);
             listeners.Add(hidden);
         });

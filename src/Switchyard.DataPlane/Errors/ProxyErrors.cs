@@ -98,7 +98,7 @@ public static class ProxyErrors
         var response = context.Response;
         var text = context.Request.ContentType!.StartsWith("application/grpc-web-text", StringComparison.OrdinalIgnoreCase);
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = text ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
+        response.ContentType = context.Request.ContentType; // the caller's own gRPC-Web type
         response.Headers["grpc-status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["grpc-message"] = PercentEncode(message);
         var frame = TrailerFrame(status, message);

@@ -1,8 +1,15 @@
 namespace Switchyard.DataPlane.Forwarding;
 
-/// <summary>Parses the <c>grpc-timeout</c> header: 1 to 8 ASCII digits and a unit (H, M, S, m, u, n).</summary>
+/// <summary>
+/// Parses the <c>grpc-timeout</c> header: 1 to 8 ASCII digits and a unit (H, M, S, m, u, n). Legal values reach
+/// 99,999,999 hours; a timer cannot run that long (about 49 days at most), so longer values are clamped to
+/// <see cref="Max"/>, a deadline no call reaches in practice.
+/// </summary>
 public static class GrpcTimeout
 {
+    /// <summary>The longest deadline the gateway enforces (30 days); a longer grpc-timeout is clamped to it.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromDays(30);
+
     public static bool TryParse(ReadOnlySpan<char> value, out TimeSpan timeout)
     {
         timeout = default;
@@ -35,7 +42,7 @@ public static class GrpcTimeout
             default: return false;
         }
 
-        timeout = TimeSpan.FromTicks(ticks);
+        timeout = TimeSpan.FromTicks(Math.Min(ticks, Max.Ticks));
         return true;
     }
 }

@@ -19,6 +19,8 @@ public enum ForwardOutcome
     ServerError,
     /// <summary>The client went away or a deadline passed.</summary>
     Cancelled,
+    /// <summary>The caller's request was malformed (answered 400 / INTERNAL): counts for no server's health.</summary>
+    ClientError,
 }
 
 /// <summary>

@@ -87,8 +87,19 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
             return Classify(context.Response);
         }
 
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var outcome = ClassifyError(context, error, exception, deadline, out var kind, out var message);
+        var errorFeature = context.Features.Get<IForwarderErrorFeature>();
+        if (ForwardFailure.ResponseCompleted(errorFeature))
+        {
+            // The answer reached the caller (or the grpcWeb middleware holding it) whole: a success, not a failure.
+            context.Features.Set<IForwarderErrorFeature>(null);
+            LogForwardError(_logger, server.Url, error, ForwardOutcome.Success, errorFeature!.Exception?.Message);
+            return Classify(context.Response);
+        }
+
+        var exception = errorFeature?.Exception;
+        var outcome = ClientCaused(context, errorFeature)
+            ? ClientError(out var kind, out var message)
+            : ClassifyError(context, error, exception, deadline, out kind, out message);
         LogForwardError(_logger, server.Url, error, outcome, exception?.Message);
         if (kind is { } k && !context.Response.HasStarted)
         {
@@ -118,6 +129,26 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
 
         var trailers = response.HttpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
         return trailers is not null && IsUnavailable(trailers) ? ForwardOutcome.ServerError : ForwardOutcome.Success;
+    }
+
+    private static bool ClientCaused(HttpContext context, IForwarderErrorFeature? error)
+    {
+        if (!ForwardFailure.ClientCaused(error) || context.RequestAborted.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        context.Features.Set(ClientFaultFeature.Instance);
+        return true;
+    }
+
+    private static ForwardOutcome ClientError(out ProxyErrorKind? kind, out string? message)
+    {
+        // A malformed request body (bad chunked encoding, invalid grpc-web-text): 400 / INTERNAL, and no health
+        // state counts it, or any client could eject healthy servers.
+        kind = ProxyErrorKind.BadRequest;
+        message = "the request body is malformed";
+        return ForwardOutcome.ClientError;
     }
 
     private static bool IsUnavailable(IHeaderDictionary headers) =>

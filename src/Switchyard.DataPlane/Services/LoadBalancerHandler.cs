@@ -111,7 +111,7 @@ public sealed class LoadBalancerHandler : IServiceHandler
         }
 
         var end = _time.GetTimestamp();
-        if (outcome != ForwardOutcome.Cancelled)
+        if (outcome is not (ForwardOutcome.Cancelled or ForwardOutcome.ClientError))
         {
             server.RecordDuration(end - start, end);
         }

@@ -67,27 +67,58 @@ public sealed class GrpcWebTests
     public async Task ServerStreamingDeliversEachMessageAsItArrives(
         [Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode, [Values("h1", "h2")] string transport)
     {
-        var (channel, client) = Clients.GrpcWeb(Address(transport), mode, Version(transport));
-        using var _ = channel;
+        // The backend sends message N+1 only after the caller has received message N: a gateway that holds a
+        // message back (e.g. the 1–2 bytes of a base64 group) stalls the stream, and the read times out.
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var received = new SemaphoreSlim(0);
+        await using var backend = await GatedStreamBackend.StartAsync(count: 4, received, events);
+        await using var gateway = await TestGateway.StartAsync(backend.Address);
+        gateway.Use(Build.Middleware(new GrpcWebConfig(["*"])));
+        var (channel, _) = Clients.GrpcWeb(transport == "h1" ? gateway.Http1Address : gateway.H2cAddress, mode, Version(transport));
+        using var __ = channel;
 
-        using var call = client.ServerStream(new StreamRequest { Message = "s", Count = 4, IntervalMs = 150 });
-        var arrivals = new List<TimeSpan>();
-        var clock = Stopwatch.StartNew();
-        var counts = new List<int>();
-        await foreach (var reply in call.ResponseStream.ReadAllAsync())
+        using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(GatedStreamBackend.Method, null, new CallOptions(), new StreamRequest());
+        for (var n = 1; n <= 4; n++)
         {
-            arrivals.Add(clock.Elapsed);
-            counts.Add(reply.Count);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var next = call.ResponseStream.MoveNext(wait.Token);
+            Assert.That(await Task.WhenAny(next, Task.Delay(Timeout.Infinite, wait.Token)), Is.SameAs(next),
+                $"message {n} was not received while the backend waited for it to be (events: {string.Join(", ", events)})");
+            Assert.That(await next, Is.True, $"message {n} (events: {string.Join(", ", events)})");
+            events.Enqueue("received " + call.ResponseStream.Current.Count);
+            received.Release();
         }
 
+        Assert.That(await call.ResponseStream.MoveNext(), Is.False);
         Assert.Multiple(() =>
         {
-            Assert.That(counts, Is.EqualTo(new[] { 1, 2, 3, 4 }));
-            // Buffered until the end, all four would arrive together; flushed, they are ~450 ms apart.
-            Assert.That(arrivals[^1] - arrivals[0], Is.GreaterThan(TimeSpan.FromMilliseconds(300)));
+            Assert.That(events, Is.EqualTo(new[] { "sent 1", "received 1", "sent 2", "received 2", "sent 3", "received 3", "sent 4", "received 4" }));
             Assert.That(call.GetStatus().StatusCode, Is.EqualTo(StatusCode.OK));
-            Assert.That(call.GetTrailers().GetValue("x-trailer"), Is.EqualTo("stream-b"));
         });
+    }
+
+    [Test]
+    public async Task AnAnswerTheBackendFinishedBeforeTakingTheRequestBodyIsDeliveredNotReplacedByUnavailable(
+        [Values(GrpcWebMode.GrpcWeb, GrpcWebMode.GrpcWebText)] GrpcWebMode mode, [Values("h1", "h2")] string transport)
+    {
+        // An unknown method: the gRPC server answers UNIMPLEMENTED at once (trailers-only) and never reads the 2 MB
+        // body, more than its flow-control window, so the gateway's request-body copy fails after the answer is
+        // complete (YARP reports RequestBodyDestination). The caller must get the backend's answer.
+        var method = new Method<EchoRequest, EchoReply>(MethodType.Unary, "switchyard.test.Echo", "NoSuchMethod",
+            Marshallers.Create(m => m.ToByteArray(), EchoRequest.Parser.ParseFrom),
+            Marshallers.Create(m => m.ToByteArray(), EchoReply.Parser.ParseFrom));
+        var (channel, _) = Clients.GrpcWeb(Address(transport), mode, Version(transport));
+        using var __ = channel;
+        var invoker = channel.CreateCallInvoker();
+        var statuses = new List<StatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await invoker.AsyncUnaryCall(method, null, new CallOptions(),
+                new EchoRequest { Payload = ByteString.CopyFrom(new byte[2 * 1024 * 1024]) }));
+            statuses.Add(ex!.StatusCode);
+        }
+
+        Assert.That(statuses, Has.All.EqualTo(StatusCode.Unimplemented));
     }
 
     [Test]
@@ -136,6 +167,40 @@ public sealed class GrpcWebTests
             Assert.That(response.Headers.Contains("grpc-status"), Is.False, "the status travels in the frame only");
             Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("https://app.example"));
             Assert.That(response.Headers.GetValues("Access-Control-Expose-Headers").Single(), Does.Contain("grpc-status").And.Contain("grpc-message"));
+        });
+    }
+
+    [TestCase("application/grpc-web+proto", false)]
+    [TestCase("application/grpc-web", false)]
+    [TestCase("application/grpc-web-text", true)]
+    [TestCase("application/grpc-web-text+proto", true)]
+    public async Task TheAnswerCarriesTheRequestsContentTypeAndExposesOnlyTheSpecsAndTheRoutesHeaders(string contentType, bool text)
+    {
+        await using var gateway = await TestGateway.StartAsync(_backend.Address);
+        gateway.Use(
+            Build.Middleware(new HeadersConfig { AccessControlExposeHeaders = ["x-backend"] }),
+            Build.Middleware(new GrpcWebConfig(["https://app.example"])));
+        using var http = Clients.Http();
+        var message = new EchoRequest { Message = "typed" }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Http1Address, "/switchyard.test.Echo/Unary"))
+        {
+            Content = new ByteArrayContent(text ? Encoding.ASCII.GetBytes(Convert.ToBase64String(frame)) : frame),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("Origin", "https://app.example");
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+
+        var exposed = response.Headers.GetValues("Access-Control-Expose-Headers").SelectMany(v => v.Split(',')).Select(h => h.Trim()).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Content.Headers.ContentType!.ToString(), Is.EqualTo(contentType));
+            Assert.That(response.Headers.GetValues("x-backend").Single(), Is.EqualTo("b"), "the backend's own header is there ...");
+            Assert.That(exposed, Is.EquivalentTo(new[] { "grpc-status", "grpc-message", "grpc-status-details-bin", "x-backend" }),
+                "... and exposed only because the route's headers middleware says so");
         });
     }
 

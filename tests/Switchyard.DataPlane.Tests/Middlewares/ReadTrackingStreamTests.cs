@@ -34,4 +34,30 @@ public class ReadTrackingStreamTests
 
         Assert.That(stream.CannotReplay, Is.True);
     }
+
+    [Test]
+    public async Task A_zero_byte_read_during_the_replay_keeps_the_replay_going()
+    {
+        // YARP's copier issues a zero-byte read before each real one: the replay must survive it.
+        var body = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+        var stream = new ReadTrackingStream(new MemoryStream(body));
+        Assert.That(await stream.ReadAsync(new byte[1000]), Is.EqualTo(1000));
+        stream.Rewind();
+
+        var again = new MemoryStream();
+        var buffer = new byte[700];
+        while (true)
+        {
+            Assert.That(await stream.ReadAsync(Memory<byte>.Empty), Is.Zero);
+            var n = await stream.ReadAsync(buffer);
+            if (n == 0)
+            {
+                break;
+            }
+
+            again.Write(buffer, 0, n);
+        }
+
+        Assert.That(again.ToArray(), Is.EqualTo(body));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Switchyard.Routing.Table;
 using Switchyard.TestKit;
 using Switchyard.TestKit.Grpc;
@@ -111,5 +113,52 @@ public sealed class RetryTests
             Assert.That(ok, Is.EqualTo(StatusCode.OK));
             Assert.That(backend.Calls - before, Is.EqualTo(2), "one call each: the answered failure was not retried");
         });
+    }
+
+    /// <summary>
+    /// Every other stream is reset by the backend after it read part of the request body; the others are served.
+    /// A retry must send the whole body again (the gRPC server would report an incomplete message) or, when the
+    /// body cannot be sent again whole (over the 64 KB kept), the call fails with UNAVAILABLE — never INTERNAL.
+    /// </summary>
+    [TestCase(30_000, false)]
+    [TestCase(200_000, true)]
+    public async Task ABodyCutByABackendResetIsSentAgainWholeOrTheCallFailsUnavailable(int payload, bool mayFail)
+    {
+        var streams = 0;
+        await using var backend = await GrpcTestBackend.StartAsync("b", new GrpcTestBackendOptions
+        {
+            Configure = app => app.Use(async (ctx, next) =>
+            {
+                if (Interlocked.Increment(ref streams) % 2 == 1)
+                {
+                    var buffer = new byte[4096];
+                    await ctx.Request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+                    ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResetFeature>()!.Reset(2); // INTERNAL_ERROR
+                    return;
+                }
+
+                await next(ctx);
+            }),
+        });
+        await using var gateway = await TestGateway.StartAsync(backend.Address);
+        gateway.Use(Build.Middleware(new RetryConfig(2, TimeSpan.Zero)));
+        var (channel, client) = Clients.Grpc(gateway.H2cAddress);
+        using var _ = channel;
+
+        var outcomes = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            try
+            {
+                var reply = await client.UnaryAsync(new EchoRequest { Message = "whole", Payload = Google.Protobuf.ByteString.CopyFrom(new byte[payload]) });
+                outcomes.Add(reply.Payload.Length == payload ? "OK" : "OK but " + reply.Payload.Length + " bytes");
+            }
+            catch (RpcException ex)
+            {
+                outcomes.Add(ex.StatusCode + ": " + ex.Status.Detail);
+            }
+        }
+
+        Assert.That(outcomes, Has.All.Matches<string>(o => o == "OK" || (mayFail && o!.StartsWith("Unavailable", StringComparison.Ordinal))));
     }
 }

@@ -38,7 +38,8 @@ public sealed class CircuitBreakerMiddleware(BreakerState state, int responseCod
             throw;
         }
 
-        if (!context.RequestAborted.IsCancellationRequested)
+        // A malformed request is the caller's fault, not the service's: it counts nowhere.
+        if (!context.RequestAborted.IsCancellationRequested && !Forwarding.ClientFaultFeature.IsSet(context))
         {
             var (status, networkError) = Outcome(context);
             Record(start, status, networkError);

@@ -8,12 +8,15 @@ namespace Switchyard.DataPlane.Middlewares.GrpcWeb;
 /// Traefik's grpcWeb: translates gRPC-Web (binary and -text, over HTTP/1.1 or HTTP/2) to plain gRPC for
 /// the backend and back. Fixes two Traefik faults: the upstream request carries <c>te: trailers</c>
 /// (traefik#10110), and a trailers-only answer yields exactly one trailer frame (traefik#13842).
-/// CORS by allowOrigins ("*" allowed): preflights are answered here; responses expose grpc-status,
-/// grpc-message and the response's own headers to browser code. Other requests pass through untouched.
+/// The answer carries the request's own content type (application/grpc-web+proto is answered as such).
+/// CORS by allowOrigins ("*" allowed): preflights are answered here; responses expose to browser code what the
+/// gRPC-Web spec names (grpc-status, grpc-message, grpc-status-details-bin) plus what the route's headers
+/// middleware configures (accessControlExposeHeaders), never the response's other headers.
+/// Other requests pass through untouched.
 /// </summary>
 public sealed class GrpcWebMiddleware : IRouteMiddleware
 {
-    private const string ExposedAlways = "grpc-status,grpc-message";
+    private const string ExposedBySpec = "grpc-status,grpc-message,grpc-status-details-bin";
     private const string DefaultAllowHeaders = "content-type,x-grpc-web,x-user-agent,grpc-timeout,authorization";
 
     private readonly bool _anyOrigin;
@@ -65,7 +68,7 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
         var features = context.Features;
         var innerBody = features.Get<IHttpResponseBodyFeature>()!;
         var innerTrailers = features.Get<IHttpResponseTrailersFeature>();
-        var response = new GrpcWebResponse(context, innerBody, text, _onStart);
+        var response = new GrpcWebResponse(context, innerBody, text, contentType, _onStart);
         features.Set<IHttpResponseBodyFeature>(response);
         features.Set<IHttpResponseTrailersFeature>(response);
         try
@@ -127,21 +130,9 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
         headers.AccessControlAllowCredentials = "true";
         headers.Append("Vary", "Origin");
 
-        // Browser code may read grpc-status/grpc-message and the call's response metadata.
-        var expose = ExposedAlways;
-        foreach (var name in headers.Keys)
-        {
-            if (!name.StartsWith("access-control-", StringComparison.OrdinalIgnoreCase)
-                && !name.Equals("content-type", StringComparison.OrdinalIgnoreCase)
-                && !name.Equals("vary", StringComparison.OrdinalIgnoreCase)
-                && !name.Equals("grpc-status", StringComparison.OrdinalIgnoreCase)
-                && !name.Equals("grpc-message", StringComparison.OrdinalIgnoreCase))
-            {
-                expose += "," + name.ToLowerInvariant();
-            }
-        }
-
-        headers.AccessControlExposeHeaders = expose;
+        // Browser code may read the status headers. A headers middleware on the route adds its
+        // accessControlExposeHeaders to this list when the response starts (after this point).
+        headers.AccessControlExposeHeaders = ExposedBySpec;
     }
 }
 

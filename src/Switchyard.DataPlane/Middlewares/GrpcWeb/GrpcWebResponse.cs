@@ -11,8 +11,9 @@ namespace Switchyard.DataPlane.Middlewares.GrpcWeb;
 
 /// <summary>
 /// Stands in for the response body and trailers while a gRPC-Web call is forwarded. The upstream's
-/// length-prefixed messages pass through unchanged (base64-encoded for -text, carrying 0–2 bytes between
-/// writes and padding on flush so each flushed message reaches the browser at once); the upstream's
+/// length-prefixed messages pass through unchanged (for -text, each forwarded chunk is base64-encoded whole,
+/// padding included, as Grpc.AspNetCore.Web pads each message: holding back the 0–2 bytes of a chunk that do
+/// not fill a base64 group would deliver message N only with message N+1); the upstream's
 /// trailers are collected here and written by <see cref="FinishAsync"/> as ONE trailer frame. A
 /// trailers-only upstream answer (grpc-status in the headers, no body) becomes that single frame too.
 /// </summary>
@@ -23,16 +24,16 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
     private readonly HttpContext _context;
     private readonly IHttpResponseBodyFeature _inner;
     private readonly bool _text;
+    private readonly string _requestContentType;
     private readonly Action<HttpContext> _onStart;
-    private readonly byte[] _carry = new byte[3];
-    private int _carryLength;
     private bool _started;
     private bool _grpcResponse;
     private PipeWriter? _writer;
     private List<KeyValuePair<string, string>>? _movedStatus;
 
-    public GrpcWebResponse(HttpContext context, IHttpResponseBodyFeature inner, bool text, Action<HttpContext> onStart)
+    public GrpcWebResponse(HttpContext context, IHttpResponseBodyFeature inner, bool text, string requestContentType, Action<HttpContext> onStart)
     {
+        _requestContentType = requestContentType;
         _context = context;
         _inner = inner;
         _text = text;
@@ -107,11 +108,6 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         EnsureStarted();
-        if (_carryLength > 0)
-        {
-            await WritePaddedCarryAsync(cancellationToken);
-        }
-
         await _inner.Stream.FlushAsync(cancellationToken);
     }
 
@@ -135,10 +131,6 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
         if (_text)
         {
             await WriteBase64Async(frame, cancellationToken);
-            if (_carryLength > 0)
-            {
-                await WritePaddedCarryAsync(cancellationToken);
-            }
         }
         else
         {
@@ -166,9 +158,8 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
             return;
         }
 
-        // application/grpc[+proto] → application/grpc-web[-text][+proto]
-        var suffix = contentType["application/grpc".Length..];
-        headers.ContentType = (_text ? "application/grpc-web-text" : "application/grpc-web") + suffix;
+        // The caller's own type (application/grpc-web[-text][+proto]): what it sent is what it reads.
+        headers.ContentType = _requestContentType;
         headers.ContentLength = null;
 
         // Trailers-only upstream answer: the status travelled in the headers. Move it into the trailer frame
@@ -211,48 +202,25 @@ internal sealed class GrpcWebResponse : Stream, IHttpResponseBodyFeature, IHttpR
         return ProxyErrors.TrailerFrame(text.ToString());
     }
 
+    /// <summary>One chunk, encoded completely (padded) and flushed: a decoder accepts padding at any group boundary.</summary>
     private async ValueTask WriteBase64Async(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(data.Length + 3));
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(data.Length));
         try
         {
-            var written = 0;
-            var span = data.Span;
-            if (_carryLength > 0)
-            {
-                var take = Math.Min(3 - _carryLength, span.Length);
-                span[..take].CopyTo(_carry.AsSpan(_carryLength));
-                _carryLength += take;
-                span = span[take..];
-                if (_carryLength < 3)
-                {
-                    return;
-                }
-
-                Base64.EncodeToUtf8(_carry, rented, out _, out var n);
-                written += n;
-                _carryLength = 0;
-            }
-
-            var whole = span.Length - (span.Length % 3);
-            Base64.EncodeToUtf8(span[..whole], rented.AsSpan(written), out _, out var m);
-            written += m;
-            span[whole..].CopyTo(_carry);
-            _carryLength = span.Length - whole;
+            Base64.EncodeToUtf8(data.Span, rented, out _, out var written);
             await _inner.Stream.WriteAsync(rented.AsMemory(0, written), cancellationToken);
+            await _inner.Stream.FlushAsync(cancellationToken);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    private async ValueTask WritePaddedCarryAsync(CancellationToken cancellationToken)
-    {
-        var encoded = new byte[4];
-        Base64.EncodeToUtf8(_carry.AsSpan(0, _carryLength), encoded, out _, out _);
-        _carryLength = 0;
-        await _inner.Stream.WriteAsync(encoded, cancellationToken);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -97,7 +97,9 @@ public sealed class CorsPolicy
 
         if (_exposeHeaders is not null)
         {
-            headers.AccessControlExposeHeaders = _exposeHeaders;
+            // Added to what is there (grpcWeb's status headers), not in its place.
+            var exposed = headers.AccessControlExposeHeaders.ToString();
+            headers.AccessControlExposeHeaders = exposed.Length == 0 ? _exposeHeaders : exposed + "," + _exposeHeaders;
         }
 
         if (_addVary)

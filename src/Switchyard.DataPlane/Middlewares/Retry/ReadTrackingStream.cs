@@ -66,10 +66,17 @@ public sealed class ReadTrackingStream(Stream inner) : Stream
             return false;
         }
 
-        if (_replayAt >= _keptLength || destination.IsEmpty)
+        if (_replayAt >= _keptLength)
         {
             _replayAt = -1; // everything kept was read again: continue with the caller's stream
             return false;
+        }
+
+        if (destination.IsEmpty)
+        {
+            // A zero-byte read (YARP's copier waits for data with one before renting a buffer): the kept bytes are
+            // ready. Ending the replay here would send the rest of the body without its start.
+            return true;
         }
 
         n = Math.Min(destination.Length, _keptLength - _replayAt);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -64,14 +65,22 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
     /// connection broke while the request body was being sent and the caller is still here (YARP reports that as a
     /// request-body error on either side). The caller checks that the body can still be sent again whole.
     /// </summary>
-    private static bool AttemptFailed(HttpContext context) =>
-        context.Features.Get<IForwarderErrorFeature>()?.Error switch
+    private static bool AttemptFailed(HttpContext context)
+    {
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (ForwardFailure.ClientCaused(error) || ForwardFailure.ResponseCompleted(error))
+        {
+            return false; // a malformed request fails everywhere; a finished answer is no failure
+        }
+
+        return error?.Error switch
         {
             ForwarderError.Request => true,
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled =>
                 !context.RequestAborted.IsCancellationRequested,
             _ => false,
         };
+    }
 }
 
 public sealed class RetryFactory : IMiddlewareFactory
