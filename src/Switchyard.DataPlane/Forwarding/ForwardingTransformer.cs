@@ -24,6 +24,9 @@ internal sealed class ForwardingTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
+
+        // %2F and friends go out as the client sent them (YARP would send %252F).
+        proxyRequest.RequestUri ??= RequestPathEncoding.DestinationUri(httpContext, destinationPrefix);
         var headers = proxyRequest.Headers;
 
         // passHostHeader (default true): the backend sees the client's Host / :authority; else the server address.

@@ -79,10 +79,10 @@ public class ProxyErrorTests
         await using var backend = await GrpcTestBackend.StartAsync("b1");
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
+        var warm = await WarmUpAsync(gw, backend);
 
         // A raw HTTP/2 gRPC request, so that what we see is the gateway's answer and not the client's own deadline.
         using var http = new HttpClient();
-        // 2 s: the call must reach the backend before the deadline, also on a cold, loaded machine.
         using var request = RawGrpcRequest(gw.Web.Port, "Unary", new EchoRequest { DelayMs = 20_000 }, "2S");
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var response = await http.SendAsync(request);
@@ -96,11 +96,7 @@ public class ProxyErrorTests
             Assert.That(detail, Does.Contain("gateway"));
             Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
         });
-        // Every backend call the gateway made is cancelled. (The HTTP/2 client may resend a request that a closing
-        // connection never processed, so the count of calls is not asserted to be exactly one.)
-        await Wait.UntilAsync(() => backend.Cancellations >= 1 && backend.Cancellations == backend.Calls, TimeSpan.FromSeconds(10),
-            $"the backend call to be cancelled (backend {backend.Name})");
-        TestContext.Out.WriteLine($"backend calls {backend.Calls}, cancelled {backend.Cancellations}");
+        await AssertEveryBackendCallIsCancelledAsync(backend, warm);
 
         // And through Grpc.Net.Client with a deadline.
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -114,6 +110,7 @@ public class ProxyErrorTests
         await using var backend = await GrpcTestBackend.StartAsync("b1");
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
+        var warm = await WarmUpAsync(gw, backend);
 
         // A server stream that would run for 50 s, with a 3 s grpc-timeout (room for a cold start under load before
         // the first message): the first messages arrive, then the gateway's deadline passes. Raw HTTP/2, so that
@@ -133,11 +130,36 @@ public class ProxyErrorTests
             Assert.That(status, Is.EqualTo("4"));
             Assert.That(detail, Does.Contain("gateway"));
         });
-        // Every backend call the gateway made is cancelled. (The HTTP/2 client may resend a request that a closing
-        // connection never processed, so the count of calls is not asserted to be exactly one.)
-        await Wait.UntilAsync(() => backend.Cancellations >= 1 && backend.Cancellations == backend.Calls, TimeSpan.FromSeconds(10),
-            $"the backend call to be cancelled (backend {backend.Name})");
-        TestContext.Out.WriteLine($"backend calls {backend.Calls}, cancelled {backend.Cancellations}");
+        await AssertEveryBackendCallIsCancelledAsync(backend, warm);
+    }
+
+    /// <summary>
+    /// One call through the gateway before the timed one: the gateway's connection to the backend exists and both
+    /// sides have run the call path once. On a loaded machine the first call (HTTP/2 connection, JIT of the gRPC
+    /// server's call path) took longer than the 2 s grpc-timeout: the deadline then passed before the backend's
+    /// method ran, no backend call existed to be cancelled, and the test failed (issue 16.10).
+    /// </summary>
+    private static async Task<int> WarmUpAsync(Gateway gw, GrpcTestBackend backend)
+    {
+        Assert.That((await gw.Client().UnaryAsync(new EchoRequest { Message = "warm" })).Message, Is.EqualTo("warm"));
+        return backend.Calls;
+    }
+
+    /// <summary>
+    /// Every backend call the gateway made after the warm-up is cancelled. (The HTTP/2 client may resend a request
+    /// that a closing connection never processed, so the count of calls is not asserted to be exactly one.)
+    /// </summary>
+    private static async Task AssertEveryBackendCallIsCancelledAsync(GrpcTestBackend backend, int warmCalls)
+    {
+        try
+        {
+            await Wait.UntilAsync(() => backend.Cancellations >= 1 && backend.Cancellations == backend.Calls - warmCalls, TimeSpan.FromSeconds(10),
+                "the backend call to be cancelled");
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}: backend calls {backend.Calls - warmCalls}, cancelled {backend.Cancellations}");
+        }
     }
 
     /// <summary>One length-prefixed gRPC message to an Echo method over HTTP/2, with a grpc-timeout header.</summary>
