@@ -1,5 +1,6 @@
 using Switchyard.Model;
 using Switchyard.Routing.Compiler;
+using Switchyard.Routing.Compiler.Tcp;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.Routing;
@@ -23,15 +24,18 @@ public static class RoutingCompiler
         var transports = new ServersTransportProcessor(context);
         // 3. Services: Kubernetes Service ports on demand, every TraefikService eagerly (cycle detection).
         var registry = new ServiceRegistry();
-        var services = new ServiceResolver(context, new KubernetesServiceBuilder(context, transports, registry), registry);
+        var kubernetes = new KubernetesServiceBuilder(context, transports, registry);
+        var services = new ServiceResolver(context, kubernetes, registry);
         // 4. Middlewares (errors.service needs services; forwardAuth.tls adds transports).
         var middlewares = new MiddlewareProcessor(context, services, transports);
         // 5. Routers: rules, middleware references, service references, TLS references.
         var routers = new RouterProcessor(context, tls, services, middlewares).Process();
+        // 6. TCP and UDP routers (IngressRouteTCP/UDP), their MiddlewareTCPs, ServersTransportTCPs and services.
+        var (tcp, udp) = TcpSections.Compile(context, tls, kubernetes);
 
         // Only nodes something uses make it into the table: a dropped route leaves nothing behind.
         var roots = routers.Select(r => r.Service).Concat(middlewares.ServiceRoots);
-        var table = new RoutingTable(routers, registry.Reachable(roots), middlewares.Table, transports.All, tls.Table());
+        var table = new RoutingTable(routers, registry.Reachable(roots), middlewares.Table, transports.All, tls.Table()) { Tcp = tcp, Udp = udp };
         return new CompileResult(table, context.TakeDiagnostics());
     }
 }

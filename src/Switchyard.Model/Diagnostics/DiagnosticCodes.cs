@@ -49,6 +49,8 @@ public static class DiagnosticCodes
     public const string RouteMiddlewareUnsupported = "SY111";
     /// <summary>A route uses TLS settings that have an error (reported on the TLS object too).</summary>
     public const string RouteTlsInvalid = "SY112";
+    /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
+    public const string HostSniWithoutTls = "SY113";
 
     // Services and servers (SY2xx)
     public const string ServiceNotFound = "SY201";

@@ -27,6 +27,8 @@ internal sealed class CompileContext
         ServersTransports = Index(snapshot.ServersTransports, t => t.Metadata);
         TlsOptions = Index(snapshot.TlsOptions, t => t.Metadata);
         TlsStores = Index(snapshot.TlsStores, t => t.Metadata);
+        MiddlewareTcps = Index(snapshot.MiddlewareTcps, m => m.Metadata);
+        ServersTransportTcps = Index(snapshot.ServersTransportTcps, t => t.Metadata);
 
         // EndpointSlices belong to a Service through the kubernetes.io/service-name label.
         var slices = new Dictionary<ObjectKey, List<V1EndpointSlice>>();
@@ -69,6 +71,10 @@ internal sealed class CompileContext
 
     public IReadOnlyDictionary<ObjectKey, TlsStore> TlsStores { get; }
 
+    public IReadOnlyDictionary<ObjectKey, MiddlewareTcp> MiddlewareTcps { get; }
+
+    public IReadOnlyDictionary<ObjectKey, ServersTransportTcp> ServersTransportTcps { get; }
+
     public static string NamespaceOf(V1ObjectMeta? metadata) =>
         string.IsNullOrEmpty(metadata?.NamespaceProperty) ? "default" : metadata.NamespaceProperty;
 
@@ -79,6 +85,30 @@ internal sealed class CompileContext
     /// <summary>Objects of one kind in namespace/name order, so output never depends on input order.</summary>
     public static IEnumerable<T> Sorted<T>(IReadOnlyDictionary<ObjectKey, T> index) =>
         index.OrderBy(kv => kv.Key, Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)).Select(kv => kv.Value);
+
+    /// <summary>
+    /// The entry points of a route object (IngressRoute, IngressRouteTCP, IngressRouteUDP): the written ones, or the
+    /// default entry points when none are written; one not defined in the static config is a warning.
+    /// </summary>
+    public ImmutableArray<string> ResolveEntryPoints(IReadOnlyList<string>? written, ResourceRef owner)
+    {
+        if (written is not { Count: > 0 })
+        {
+            return Options.DefaultEntryPoints;
+        }
+
+        var known = Options.KnownEntryPoints;
+        for (var i = 0; i < written.Count; i++)
+        {
+            if (!known.IsEmpty && !known.Contains(written[i]))
+            {
+                Warning(DiagnosticCodes.UnknownEntryPoint, "UnknownEntryPoint", owner, $"spec.entryPoints[{i}]",
+                    $"entry point '{written[i]}' is not defined in the static configuration (defined: {string.Join(", ", known)}); these routes get no traffic on it");
+            }
+        }
+
+        return [.. written.Distinct(StringComparer.Ordinal)];
+    }
 
     public void Report(Severity severity, string code, string reason, ResourceRef? resource, string? field, string message)
     {

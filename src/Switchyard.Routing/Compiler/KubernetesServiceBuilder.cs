@@ -139,7 +139,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
     }
 
     /// <summary>Traefik's getServicePort: by number or by name; an ExternalName Service accepts any number.</summary>
-    private static V1ServicePort? FindPort(V1Service service, IntOrString port, bool isExternalName)
+    internal static V1ServicePort? FindPort(V1Service service, IntOrString port, bool isExternalName)
     {
         var isNumber = LoadBalancerOptions.TryPortNumber(port, out var number);
         foreach (var p in service.Spec?.Ports ?? [])
@@ -154,7 +154,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
     }
 
     /// <summary>Servers sorted by URL; null after an error; empty when no endpoint is ready.</summary>
-    private ImmutableArray<ServerConfig>? Servers(LoadBalancerSpec spec, V1Service service, V1ServicePort port, ObjectKey key,
+    internal ImmutableArray<ServerConfig>? Servers(LoadBalancerSpec spec, V1Service service, V1ServicePort port, ObjectKey key,
         string scheme, bool isExternalName, List<Problem> problems)
     {
         if (isExternalName)

@@ -57,25 +57,7 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
         }
     }
 
-    private ImmutableArray<string> EntryPoints(IngressRouteSpec spec, ResourceRef owner)
-    {
-        if (spec.EntryPoints is not { Count: > 0 } written)
-        {
-            return context.Options.DefaultEntryPoints;
-        }
-
-        var known = context.Options.KnownEntryPoints;
-        for (var i = 0; i < written.Count; i++)
-        {
-            if (!known.IsEmpty && !known.Contains(written[i]))
-            {
-                context.Warning(DiagnosticCodes.UnknownEntryPoint, "UnknownEntryPoint", owner, $"spec.entryPoints[{i}]",
-                    $"entry point '{written[i]}' is not defined in the static configuration (defined: {string.Join(", ", known)}); these routes get no traffic on it");
-            }
-        }
-
-        return [.. written.Distinct(StringComparer.Ordinal)];
-    }
+    private ImmutableArray<string> EntryPoints(IngressRouteSpec spec, ResourceRef owner) => context.ResolveEntryPoints(spec.EntryPoints, owner);
 
     private Router? CompileRoute(IngressRoute ingressRoute, ResourceRef owner, Route route, int index, ImmutableArray<string> entryPoints, RouterTls? routerTls)
     {

@@ -48,9 +48,11 @@ internal sealed class TlsProcessor
     }
 
     /// <summary>The router TLS of an IngressRoute with <c>spec.tls</c>, or null after reporting why it cannot be served.</summary>
-    public RouterTls? ResolveRouterTls(IngressRoute route, ResourceRef owner)
+    public RouterTls? ResolveRouterTls(IngressRoute route, ResourceRef owner) => ResolveTls(route.Spec.Tls!, owner);
+
+    /// <summary>The router TLS of any route object's <c>spec.tls</c> (IngressRoute, or IngressRouteTCP when it terminates).</summary>
+    public RouterTls? ResolveTls(IngressRouteTls tls, ResourceRef owner)
     {
-        var tls = route.Spec.Tls!;
         var ns = owner.Namespace;
         var ok = true;
 

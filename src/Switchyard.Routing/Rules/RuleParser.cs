@@ -30,7 +30,10 @@ public static class RuleParser
     /// Parses a rule in the given syntax: <c>v3</c> (default, also for null/empty) or the deprecated <c>v2</c>,
     /// whose multi-value matchers are rewritten into the equivalent v3 tree. Unknown syntax names are an error.
     /// </summary>
-    public static RuleParseResult Parse(string rule, string? syntax)
+    public static RuleParseResult Parse(string rule, string? syntax) => Parse(rule, syntax, HttpMatcherLanguage.Instance);
+
+    /// <summary>Parses a rule whose matchers come from <paramref name="language"/> (HTTP or TCP routers).</summary>
+    internal static RuleParseResult Parse(string rule, string? syntax, IMatcherLanguage language)
     {
         if (rule is null)
         {
@@ -49,7 +52,7 @@ public static class RuleParser
 
         try
         {
-            return new Parser(rule, v2).ParseRule();
+            return new Parser(rule, v2, language).ParseRule();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -63,7 +66,7 @@ public static class RuleParser
         public int Column { get; } = column;
     }
 
-    private sealed class Parser(string text, bool v2)
+    private sealed class Parser(string text, bool v2, IMatcherLanguage language)
     {
         private readonly RuleLexer _lexer = new(text);
         private RuleToken _current;
@@ -203,10 +206,10 @@ public static class RuleParser
                 return RuleV2.Desugar(name, args.ToImmutable(), argColumns, (column, message) => new SyntaxException(column, message));
             }
 
-            var spec = MatcherCatalog.Resolve(name.Text)
-                ?? throw new SyntaxException(name.Column, MatcherCatalog.UnknownNameMessage(name.Text));
+            var spec = language.Resolve(name.Text)
+                ?? throw new SyntaxException(name.Column, language.UnknownNameMessage(name.Text));
             var node = new RuleNode.Matcher(spec.Name, args.ToImmutable());
-            var error = MatcherValidation.Validate(node, out var argIndex);
+            var error = language.Validate(node, out var argIndex);
             if (error is not null)
             {
                 throw new SyntaxException(argIndex >= 0 ? argColumns[argIndex] : name.Column, error);

@@ -29,6 +29,21 @@ public sealed record RoutingTable(
         ImmutableSortedDictionary<string, MiddlewareConfig>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableSortedDictionary<string, ServersTransportConfig>.Empty.WithComparers(StringComparer.Ordinal),
         TlsConfig.Empty);
+
+    /// <summary>TCP routers, services, middlewares and transports (IngressRouteTCP). Serialised as "tcp" when not empty.</summary>
+    [JsonIgnore]
+    public TcpSection Tcp { get; init; } = TcpSection.Empty;
+
+    /// <summary>UDP routers and services (IngressRouteUDP). Serialised as "udp" when not empty.</summary>
+    [JsonIgnore]
+    public UdpSection Udp { get; init; } = UdpSection.Empty;
+
+    // Golden files of tables without TCP/UDP stay as they were.
+    [JsonPropertyName("tcp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TcpSection? TcpJson => Tcp.Routers.IsEmpty && Tcp.Middlewares.IsEmpty ? null : Tcp;
+
+    [JsonPropertyName("udp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UdpSection? UdpJson => Udp.Routers.IsEmpty ? null : Udp;
 }
 
 /// <summary>The output of one compilation: the table plus every diagnostic, in stable order.</summary>
