@@ -128,21 +128,22 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
     {
         var namespaces = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
         var list = new List<IKindWatcher>();
-        var ic = _options.IngressClass;
+        // Like Traefik, the ingress class selects routes only; what routes refer to is read whatever its class.
+        var ic = _options.IngressClass ?? "";
         foreach (var ns in namespaces)
         {
             foreach (var group in Groups)
             {
                 list.Add(Custom<IngressRoute>(group, "ingressroutes", TraefikApi.IngressRouteKind, ns, ic, changed));
-                list.Add(Custom<Middleware>(group, "middlewares", TraefikApi.MiddlewareKind, ns, ic, changed));
-                list.Add(Custom<ServersTransport>(group, "serverstransports", TraefikApi.ServersTransportKind, ns, ic, changed));
-                list.Add(Custom<TlsOption>(group, "tlsoptions", TraefikApi.TlsOptionKind, ns, ic, changed));
-                list.Add(Custom<TlsStore>(group, "tlsstores", TraefikApi.TlsStoreKind, ns, ic, changed));
-                list.Add(Custom<TraefikService>(group, "traefikservices", TraefikApi.TraefikServiceKind, ns, ic, changed));
+                list.Add(Custom<Middleware>(group, "middlewares", TraefikApi.MiddlewareKind, ns, null, changed));
+                list.Add(Custom<ServersTransport>(group, "serverstransports", TraefikApi.ServersTransportKind, ns, null, changed));
+                list.Add(Custom<TlsOption>(group, "tlsoptions", TraefikApi.TlsOptionKind, ns, null, changed));
+                list.Add(Custom<TlsStore>(group, "tlsstores", TraefikApi.TlsStoreKind, ns, null, changed));
+                list.Add(Custom<TraefikService>(group, "traefikservices", TraefikApi.TraefikServiceKind, ns, null, changed));
                 list.Add(Custom<IngressRouteTcp>(group, "ingressroutetcps", TraefikApi.IngressRouteTcpKind, ns, ic, changed));
                 list.Add(Custom<IngressRouteUdp>(group, "ingressrouteudps", TraefikApi.IngressRouteUdpKind, ns, ic, changed));
-                list.Add(Custom<MiddlewareTcp>(group, "middlewaretcps", TraefikApi.MiddlewareTcpKind, ns, ic, changed));
-                list.Add(Custom<ServersTransportTcp>(group, "serverstransporttcps", TraefikApi.ServersTransportTcpKind, ns, ic, changed));
+                list.Add(Custom<MiddlewareTcp>(group, "middlewaretcps", TraefikApi.MiddlewareTcpKind, ns, null, changed));
+                list.Add(Custom<ServersTransportTcp>(group, "serverstransporttcps", TraefikApi.ServersTransportTcpKind, ns, null, changed));
             }
 
             list.Add(new KindWatcher<V1Service>(KindApis.Services(_client, ns), ObjectConverters.Core, changed, _options, _logger));

@@ -10,8 +10,9 @@ public sealed record KubernetesSourceOptions
     public string? LabelSelector { get; init; }
 
     /// <summary>
-    /// When set, only Traefik custom resources whose <c>kubernetes.io/ingress.class</c> annotation equals it are
-    /// read; when unset, every object is read.
+    /// Traefik's <c>ingressClass</c>: IngressRoutes (and TCP/UDP routes) are read when their class
+    /// (<c>spec.ingressClassName</c>, else the <c>kubernetes.io/ingress.class</c> annotation) equals it; when unset
+    /// or empty, routes without a class or with class <c>traefik</c>. Other kinds are never filtered by class.
     /// </summary>
     public string? IngressClass { get; init; }
 

@@ -12,19 +12,22 @@ internal static class ObjectConverters
 {
     public const string IngressClassAnnotation = "kubernetes.io/ingress.class";
 
-    /// <summary>A Traefik custom resource; null when the ingress-class filter leaves it out.</summary>
+    /// <summary>The class Traefik assumes for its own routes when the provider names none.</summary>
+    public const string TraefikDefaultIngressClass = "traefik";
+
+    /// <summary>
+    /// A Traefik custom resource; null when the ingress-class filter leaves it out. <paramref name="ingressClass"/>
+    /// is the provider's class for the kinds Traefik filters (IngressRoute, IngressRouteTCP, IngressRouteUDP; ""
+    /// when unset) and null for every other kind (Middlewares, TLSOptions, ... are never filtered by class).
+    /// </summary>
     public static CacheEntry? Custom<TModel>(JsonElement obj, string kind, string? ingressClass)
         where TModel : class, ITraefikObject
     {
         var meta = obj.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         var rv = Str(meta, "resourceVersion");
-        if (ingressClass is not null)
+        if (ingressClass is not null && !ShouldProcess(ingressClass, RouteClass(obj, meta)))
         {
-            var annotations = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("annotations", out var a) ? a : default;
-            if (Str(annotations, IngressClassAnnotation) != ingressClass)
-            {
-                return null;
-            }
+            return null;
         }
 
         try
@@ -42,6 +45,26 @@ internal static class ObjectConverters
 
     /// <summary>A core object, as KubernetesClient decoded it.</summary>
     public static CacheEntry Core<T>(T obj) where T : IMetadata<V1ObjectMeta> => new(obj.Metadata?.ResourceVersion, obj, null);
+
+    /// <summary>
+    /// Traefik's shouldProcessIngress (pkg/provider/kubernetes/crd/kubernetes.go): the route's class equals the
+    /// provider's, or the provider names none and the route says "traefik" (or none: "" equals "").
+    /// </summary>
+    public static bool ShouldProcess(string providerClass, string routeClass) =>
+        routeClass == providerClass || (providerClass.Length == 0 && routeClass == TraefikDefaultIngressClass);
+
+    /// <summary>Traefik's getIngressClassName: <c>spec.ingressClassName</c> when present (even ""), else the annotation.</summary>
+    public static string RouteClass(JsonElement obj, JsonElement meta)
+    {
+        if (obj.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("ingressClassName", out var name) && name.ValueKind == JsonValueKind.String)
+        {
+            return name.GetString() ?? "";
+        }
+
+        var annotations = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("annotations", out var a) ? a : default;
+        return Str(annotations, IngressClassAnnotation) ?? "";
+    }
 
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

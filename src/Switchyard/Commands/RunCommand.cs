@@ -128,7 +128,7 @@ internal static partial class RunCommand
             {
                 Namespaces = crd.Namespaces,
                 LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
-                IngressClass = string.IsNullOrEmpty(crd.IngressClass) ? null : crd.IngressClass,
+                IngressClass = crd.IngressClass,
             };
             // Source + leader election + status writer: every replica serves, the Lease holder writes status
             // conditions and Events from each compile result. Lease settings come from the chart's environment.

@@ -93,6 +93,32 @@ public sealed class KubernetesSnapshotSourceTests
     }
 
     [Test]
+    public async Task IngressClassName_wins_over_the_annotation_and_only_routes_are_filtered(
+        [Values("", "switchyard")] string providerClass)
+    {
+        // Traefik's getIngressClassName + shouldProcessIngress (pkg/provider/kubernetes/crd/kubernetes.go).
+        _server.ApplyYaml(WithClassName(Manifests.IngressRoute("spec-ours", "Path(`/1`)", ingressClass: "other"), "switchyard"));
+        _server.ApplyYaml(WithClassName(Manifests.IngressRoute("spec-other", "Path(`/2`)", ingressClass: "switchyard"), "other"));
+        _server.ApplyYaml(WithClassName(Manifests.IngressRoute("spec-traefik", "Path(`/3`)"), "traefik"));
+        _server.ApplyYaml(Manifests.IngressRoute("annotation-ours", "Path(`/4`)", ingressClass: "switchyard"));
+        _server.ApplyYaml(Manifests.IngressRoute("annotation-traefik", "Path(`/5`)", ingressClass: "traefik"));
+        _server.ApplyYaml(Manifests.IngressRoute("no-class", "Path(`/6`)"));
+        // Never filtered by class, whatever their annotation says.
+        _server.ApplyYaml(Manifests.Middleware("auth").Replace("  namespace: default", "  namespace: default\n  annotations: {kubernetes.io/ingress.class: other}", StringComparison.Ordinal));
+        await using var run = Run(new KubernetesSourceOptions { IngressClass = providerClass, InitialBackoff = TimeSpan.FromMilliseconds(20) });
+
+        await Wait.UntilAsync(() => run.Latest is not null, Timeout, "first snapshot");
+        var expected = providerClass == ""
+            ? new[] { "default/annotation-traefik", "default/no-class", "default/spec-traefik" }
+            : new[] { "default/annotation-ours", "default/spec-ours" };
+        Assert.That(Routes(run.Latest), Is.EqualTo(expected));
+        Assert.That(run.Latest!.Middlewares.Select(m => m.Metadata.Name), Is.EqualTo(new[] { "auth" }));
+    }
+
+    private static string WithClassName(string ingressRoute, string className) =>
+        ingressRoute.Replace("spec:\n", $"spec:\n  ingressClassName: {className}\n", StringComparison.Ordinal);
+
+    [Test]
     public async Task An_unreadable_object_becomes_a_load_diagnostic_and_others_still_load()
     {
         _server.ApplyYaml(Manifests.IngressRoute("good", "Path(`/`)"));
