@@ -37,10 +37,14 @@ public static class MiddlewareRegistry
     }.ToDictionary(f => f.ConfigType);
 
     /// <summary>
-    /// True for types Traefik instantiates once per router rather than once per middleware (circuitBreaker:
-    /// one router's failures must not open another router's breaker). The table builder builds these per router.
+    /// True for the types whose instance holds state. Traefik builds every middleware once per router
+    /// (pkg/server/middleware/middlewares.go: each router's chain is built anew), so two routers naming the same
+    /// rateLimit get separate buckets, inFlightReq separate counters, circuitBreaker separate breakers, digestAuth
+    /// separate nonces. The table builder builds these per router, keyed (router, middleware) in the swap state so
+    /// their state survives table swaps; stateless ones are shared (nobody can tell the difference).
     /// </summary>
-    public static bool IsPerRouter(MiddlewareConfig config) => config is CircuitBreakerConfig;
+    public static bool IsPerRouter(MiddlewareConfig config) =>
+        config is CircuitBreakerConfig or RateLimitConfig or InFlightReqConfig or DigestAuthConfig;
 
     /// <summary>Build the middleware, or say why it cannot be built.</summary>
     public static bool TryCreate(string id, MiddlewareConfig config, MiddlewareBuildContext context, out IRouteMiddleware? middleware, out string? error)

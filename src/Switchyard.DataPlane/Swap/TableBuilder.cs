@@ -107,7 +107,8 @@ public sealed class TableBuilder(
             var id = router.Middlewares[i];
             table.Middlewares.TryGetValue(id, out var config);
 
-            // Most middlewares are built once per table and shared; per-router ones (circuitBreaker) get an id of their own.
+            // Stateless middlewares are built once per table and shared; stateful ones (rateLimit, inFlightReq,
+            // circuitBreaker, digestAuth) once per router, as in Traefik, with an id of their own.
             var instanceId = config is not null && MiddlewareRegistry.IsPerRouter(config) ? id + "@" + router.Name : id;
             if (!middlewares.TryGetValue(instanceId, out var entry))
             {

@@ -111,6 +111,11 @@ internal static class ExplainCommand
         {
             var id = winner.Middlewares[i];
             Console.WriteLine($"    {i + 1}. {id}{(table.Middlewares.TryGetValue(id, out var m) ? " " + Describe(m) : "")}");
+            if (m is not null && Switchyard.DataPlane.Middlewares.MiddlewareRegistry.IsPerRouter(m))
+            {
+                // Traefik builds middlewares per router: this router's limits, counters or breaker are its own.
+                Console.WriteLine($"       instance {id}@{winner.Name}: state of its own, not shared with other routers using {id}");
+            }
         }
 
         ExplainForwardedHeaders.Print(table, winner, request);

@@ -170,6 +170,7 @@ public class ValidateAndExplainTests
         Assert.That(r.Stdout, Does.Contain("X-Forwarded-Proto: https  (set by default-user-headers)"), r.ToString());
         Assert.That(r.Stdout, Does.Contain("X-Forwarded-For: 127.0.0.1  (set by forwarder)"), r.ToString());
         Assert.That(r.Stdout, Does.Contain("X-Forwarded-Host: grpc.localhost  (set by entry point)"), r.ToString());
+        Assert.That(r.Stdout, Does.Match(@"instance default-user-create-ratelimit@default-user-service-[0-9a-f]{20}: state of its own"), r.ToString());
     }
 
     [Test]
