@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using k8s.Models;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Model.Traefik;
@@ -82,37 +81,28 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
         return new AddPrefixConfig(prefix);
     }
 
-    private string Regex(string? pattern, string field)
+    private RegexPattern Regex(string? pattern, string field)
     {
         var value = Required(pattern, field);
-        if (value.Length > 0)
-        {
-            CheckRegex(value, field);
-        }
-
-        return value;
+        return value.Length > 0 ? CompileRegex(value, field) : Unusable;
     }
 
-    private ImmutableArray<string> Regexes(IReadOnlyList<string>? patterns, string field)
+    private ImmutableArray<RegexPattern> Regexes(IReadOnlyList<string>? patterns, string field) =>
+        [.. (patterns ?? []).Select((p, i) => CompileRegex(p, $"{field}[{i}]"))];
+
+    // Stands in for a pattern that did not compile; the config holding it is discarded (_ok is false).
+    private static readonly RegexPattern Unusable = RegexPattern.Parse("");
+
+    /// <summary>Compiles a pattern from config (RE2 dialect, linear-time engine): a bad one is a diagnostic here.</summary>
+    private RegexPattern CompileRegex(string pattern, string field)
     {
-        for (var i = 0; i < (patterns?.Count ?? 0); i++)
+        if (RegexPattern.TryCreate(pattern, out var error) is { } compiled)
         {
-            CheckRegex(patterns![i], $"{field}[{i}]");
+            return compiled;
         }
 
-        return [.. patterns ?? []];
-    }
-
-    private void CheckRegex(string pattern, string field)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException ex)
-        {
-            Invalid(DiagnosticCodes.MiddlewareInvalidRegex, "InvalidRegex", field, $"'{pattern}' is not a valid regular expression: {ex.Message}");
-        }
+        Invalid(DiagnosticCodes.MiddlewareInvalidRegex, "InvalidRegex", field, $"'{pattern}' is not a valid regular expression: {error}");
+        return Unusable;
     }
 
     private IpStrategyConfig? IpStrategy(IPStrategy? spec, string field)
@@ -191,11 +181,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             }
         }
 
-        var originRegex = h.AccessControlAllowOriginListRegex ?? [];
-        for (var i = 0; i < originRegex.Count; i++)
-        {
-            CheckRegex(originRegex[i], $"{f}.accessControlAllowOriginListRegex[{i}]");
-        }
+        var originRegex = Regexes(h.AccessControlAllowOriginListRegex, f + ".accessControlAllowOriginListRegex");
 
         return new HeadersConfig
         {
@@ -205,7 +191,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             AccessControlAllowHeaders = [.. h.AccessControlAllowHeaders ?? []],
             AccessControlAllowMethods = [.. h.AccessControlAllowMethods ?? []],
             AccessControlAllowOriginList = [.. h.AccessControlAllowOriginList ?? []],
-            AccessControlAllowOriginListRegex = [.. originRegex],
+            AccessControlAllowOriginListRegex = originRegex,
             AccessControlExposeHeaders = [.. h.AccessControlExposeHeaders ?? []],
             AccessControlMaxAge = h.AccessControlMaxAge,
             AddVaryHeader = h.AddVaryHeader ?? false,
@@ -381,10 +367,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".address", $"'{address}' is not an absolute http(s) URL");
         }
 
-        if (a.AuthResponseHeadersRegex is { Length: > 0 } regex)
-        {
-            CheckRegex(regex, f + ".authResponseHeadersRegex");
-        }
+        var headersRegex = a.AuthResponseHeadersRegex is { Length: > 0 } regex ? CompileRegex(regex, f + ".authResponseHeadersRegex") : null;
 
         foreach (var (field, set) in new[] { ("headerField", !string.IsNullOrEmpty(a.HeaderField)),
                      ("preserveRequestMethod", a.PreserveRequestMethod is not null), ("authSigninUrl", !string.IsNullOrEmpty(a.AuthSigninUrl)), ("maxResponseBodySize", a.MaxResponseBodySize is not null) })
@@ -401,7 +384,7 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             transport = transports.AddForwardAuthTransport(_owner, tls, f + ".tls", ref _ok);
         }
 
-        return new ForwardAuthConfig(address, a.TrustForwardHeader ?? false, [.. a.AuthResponseHeaders ?? []], NullIfEmpty(a.AuthResponseHeadersRegex),
+        return new ForwardAuthConfig(address, a.TrustForwardHeader ?? false, [.. a.AuthResponseHeaders ?? []], headersRegex,
             [.. a.AuthRequestHeaders ?? []], a.ForwardBody ?? false, a.MaxBodySize ?? -1, a.PreserveLocationHeader ?? false, transport)
         {
             AddAuthCookiesToResponse = [.. a.AddAuthCookiesToResponse ?? []],

@@ -37,7 +37,7 @@ public sealed class ForwardAuthTests
     }
 
     private ForwardAuthConfig Config(Uri? address = null) =>
-        new((address ?? _auth.Address).ToString(), false, ["X-User"], "^X-Auth-", [], false, -1, false, null);
+        new((address ?? _auth.Address).ToString(), false, ["X-User"], RegexPattern.Parse("^X-Auth-"), [], false, -1, false, null);
 
     private static async Task<StatusCode> CallAsync(Echo.EchoClient client, string verdict)
     {
@@ -291,17 +291,15 @@ public sealed class ForwardAuthTests
     }
 
     [Test]
-    public void AMissingTransportOrBadRegexIsReportedOnTheMiddleware()
+    public void AMissingTransportIsReportedOnTheMiddleware()
     {
+        // (A bad authResponseHeadersRegex cannot reach the data plane: the compiler compiles it into the table.)
         var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
         var missing = MiddlewareRegistry.TryCreate("default-a", Config() with { ServersTransport = "nope" }, context, out _, out var missingError);
-        var regex = MiddlewareRegistry.TryCreate("default-a", Config() with { AuthResponseHeadersRegex = "([" }, context, out _, out var regexError);
         Assert.Multiple(() =>
         {
             Assert.That(missing, Is.False);
             Assert.That(missingError, Does.Contain("nope"));
-            Assert.That(regex, Is.False);
-            Assert.That(regexError, Does.Contain("authResponseHeadersRegex"));
         });
     }
 

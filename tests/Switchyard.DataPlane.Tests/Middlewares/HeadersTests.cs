@@ -78,7 +78,7 @@ public sealed class HeadersTests
     private static HeadersConfig Cors() => new()
     {
         AccessControlAllowOriginList = ["https://app.example"],
-        AccessControlAllowOriginListRegex = [@"^https://[a-z]+\.trusted\.example$"],
+        AccessControlAllowOriginListRegex = [RegexPattern.Parse(@"^https://[a-z]+\.trusted\.example$")],
         AccessControlAllowMethods = ["GET", "POST"],
         AccessControlAllowHeaders = ["content-type", "x-tenant"],
         AccessControlExposeHeaders = ["x-backend"],

@@ -66,7 +66,7 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task StripPrefixRegexRemovesTheMatchedPrefix()
     {
-        _gateway.Use(Build.Middleware(new StripPrefixRegexConfig(["/v[0-9]+"])));
+        _gateway.Use(Build.Middleware(new StripPrefixRegexConfig([RegexPattern.Parse("/v[0-9]+")])));
         var echo = await EchoAsync("/v12/users");
         Assert.Multiple(() =>
         {
@@ -81,7 +81,7 @@ public sealed class PathAndRedirectTests
         _gateway.Use(Build.Middleware(new ReplacePathConfig("/fixed")));
         var replaced = await EchoAsync("/anything/here");
 
-        _gateway.Use(Build.Middleware(new ReplacePathRegexConfig("^/old/(.*)", "/new/$1")));
+        _gateway.Use(Build.Middleware(new ReplacePathRegexConfig(RegexPattern.Parse("^/old/(.*)"), "/new/$1")));
         var regex = await EchoAsync("/old/thing");
         var noMatch = await EchoAsync("/current/thing");
 
@@ -143,7 +143,7 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task RedirectRegexRewritesTheWholeUrl()
     {
-        _gateway.Use(Build.Middleware(new RedirectRegexConfig("^http://([^/]+)/old/(.*)", "http://$1/new/$2", Permanent: false)));
+        _gateway.Use(Build.Middleware(new RedirectRegexConfig(RegexPattern.Parse("^http://([^/]+)/old/(.*)"), "http://$1/new/$2", Permanent: false)));
 
         using var matched = await _http.GetAsync(new Uri(_gateway.Http1Address, "/old/page?x=1"));
         using var other = await _http.GetAsync(new Uri(_gateway.Http1Address, "/current"));

@@ -42,18 +42,7 @@ public sealed class ForwardAuthFactory : IMiddlewareFactory
             transport = ServersTransportConfig.Default;
         }
 
-        Regex? regex = null;
-        if (!string.IsNullOrEmpty(c.AuthResponseHeadersRegex))
-        {
-            try
-            {
-                regex = new Regex(c.AuthResponseHeadersRegex, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"forwardAuth: authResponseHeadersRegex is invalid: {ex.Message}");
-            }
-        }
+        var regex = c.AuthResponseHeadersRegex?.Regex;
 
         var client = context.State.GetOrAdd($"forwardAuth/{id}/{BackendTransports.Fingerprint(transport)}", () =>
             new HttpClient(ServersTransportHandlerFactory.Create(transport, http2Only: false), disposeHandler: true) { Timeout = AuthTimeout });

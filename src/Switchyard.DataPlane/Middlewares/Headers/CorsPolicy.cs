@@ -25,7 +25,7 @@ public sealed class CorsPolicy
     private CorsPolicy(HeadersConfig c)
     {
         _origins = [.. c.AccessControlAllowOriginList];
-        _originRegexes = c.AccessControlAllowOriginListRegex.Select(Compile).ToArray();
+        _originRegexes = c.AccessControlAllowOriginListRegex.Select(r => r.Regex).ToArray();
         _credentials = c.AccessControlAllowCredentials;
         _allowHeaders = c.AccessControlAllowHeaders.IsDefaultOrEmpty ? null : string.Join(',', c.AccessControlAllowHeaders);
         _allowMethods = c.AccessControlAllowMethods.IsDefaultOrEmpty ? null : string.Join(',', c.AccessControlAllowMethods);
@@ -132,17 +132,5 @@ public sealed class CorsPolicy
         }
 
         return null;
-    }
-
-    private static Regex Compile(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"invalid accessControlAllowOriginListRegex '{pattern}': {ex.Message}");
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Switchyard.DataPlane.Middlewares.PathRewrite;
 
 /// <summary>Shared by the path middlewares: Traefik's header names and its leading-slash rule.</summary>
@@ -12,17 +10,4 @@ internal static class PathHelpers
     public const string ReplacedPathHeader = "X-Replaced-Path";
 
     public static string EnsureLeadingSlash(string path) => path.Length == 0 ? "/" : path[0] == '/' ? path : "/" + path;
-
-    /// <summary>Compile a user regex (a bad one fails the build of the middleware, reported on its routers).</summary>
-    public static Regex Compile(string pattern, string what)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"invalid {what} regex '{pattern}': {ex.Message}");
-        }
-    }
 }

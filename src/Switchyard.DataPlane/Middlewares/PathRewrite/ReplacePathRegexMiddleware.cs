@@ -30,6 +30,6 @@ public sealed class ReplacePathRegexFactory : IMiddlewareFactory
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
     {
         var c = (ReplacePathRegexConfig)config;
-        return new ReplacePathRegexMiddleware(PathHelpers.Compile(c.Regex, "replacePathRegex"), c.Replacement);
+        return new ReplacePathRegexMiddleware(c.Regex.Regex, c.Replacement);
     }
 }

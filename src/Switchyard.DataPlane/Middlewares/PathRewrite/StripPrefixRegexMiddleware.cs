@@ -33,5 +33,5 @@ public sealed class StripPrefixRegexFactory : IMiddlewareFactory
     public Type ConfigType => typeof(StripPrefixRegexConfig);
 
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context) =>
-        new StripPrefixRegexMiddleware(((StripPrefixRegexConfig)config).Regex.Select(r => PathHelpers.Compile(r, "stripPrefixRegex")).ToArray());
+        new StripPrefixRegexMiddleware(((StripPrefixRegexConfig)config).Regex.Select(r => r.Regex).ToArray());
 }

@@ -29,6 +29,6 @@ public sealed class RedirectRegexFactory : IMiddlewareFactory
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
     {
         var c = (RedirectRegexConfig)config;
-        return new RedirectRegexMiddleware(PathHelpers.Compile(c.Regex, "redirectRegex"), c.Replacement, c.Permanent);
+        return new RedirectRegexMiddleware(c.Regex.Regex, c.Replacement, c.Permanent);
     }
 }

@@ -24,7 +24,7 @@ public sealed record ForwardAuthConfig(
     string Address,
     bool TrustForwardHeader,
     ImmutableArray<string> AuthResponseHeaders,
-    string? AuthResponseHeadersRegex,
+    RegexPattern? AuthResponseHeadersRegex,
     ImmutableArray<string> AuthRequestHeaders,
     bool ForwardBody,
     long MaxBodySize,

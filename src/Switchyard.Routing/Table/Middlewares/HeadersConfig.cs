@@ -16,7 +16,7 @@ public sealed record HeadersConfig : MiddlewareConfig
     public ImmutableArray<string> AccessControlAllowHeaders { get; init; } = ImmutableArray<string>.Empty;
     public ImmutableArray<string> AccessControlAllowMethods { get; init; } = ImmutableArray<string>.Empty;
     public ImmutableArray<string> AccessControlAllowOriginList { get; init; } = ImmutableArray<string>.Empty;
-    public ImmutableArray<string> AccessControlAllowOriginListRegex { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<RegexPattern> AccessControlAllowOriginListRegex { get; init; } = ImmutableArray<RegexPattern>.Empty;
     public ImmutableArray<string> AccessControlExposeHeaders { get; init; } = ImmutableArray<string>.Empty;
     public long? AccessControlMaxAge { get; init; }
     public bool AddVaryHeader { get; init; }

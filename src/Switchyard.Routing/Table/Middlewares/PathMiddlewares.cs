@@ -6,12 +6,12 @@ public sealed record AddPrefixConfig(string Prefix) : MiddlewareConfig;
 
 public sealed record StripPrefixConfig(ImmutableArray<string> Prefixes, bool ForceSlash) : MiddlewareConfig;
 
-public sealed record StripPrefixRegexConfig(ImmutableArray<string> Regex) : MiddlewareConfig;
+public sealed record StripPrefixRegexConfig(ImmutableArray<RegexPattern> Regex) : MiddlewareConfig;
 
 public sealed record ReplacePathConfig(string Path) : MiddlewareConfig;
 
-public sealed record ReplacePathRegexConfig(string Regex, string Replacement) : MiddlewareConfig;
+public sealed record ReplacePathRegexConfig(RegexPattern Regex, string Replacement) : MiddlewareConfig;
 
-public sealed record RedirectRegexConfig(string Regex, string Replacement, bool Permanent) : MiddlewareConfig;
+public sealed record RedirectRegexConfig(RegexPattern Regex, string Replacement, bool Permanent) : MiddlewareConfig;
 
 public sealed record RedirectSchemeConfig(string Scheme, string? Port, bool Permanent) : MiddlewareConfig;
