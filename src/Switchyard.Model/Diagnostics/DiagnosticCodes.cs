@@ -52,6 +52,9 @@ public static class DiagnosticCodes
     /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
     public const string HostSniWithoutTls = "SY113";
 
+    /// <summary>A route priority above Traefik's highest user priority (math.MaxInt - 1000): the route is disabled, as in Traefik.</summary>
+    public const string RoutePriorityOutOfRange = "SY113";
+
     // Services and servers (SY2xx)
     public const string ServiceNotFound = "SY201";
     public const string ServicePortNotFound = "SY202";

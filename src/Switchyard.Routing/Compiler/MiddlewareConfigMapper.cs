@@ -503,7 +503,25 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
             }
         }
 
-        return new RetryConfig(r.Attempts ?? 0, Duration(r.InitialInterval, TimeSpan.FromMilliseconds(100), f + ".initialInterval", positive: false));
+        // Bounds (Traefik has none): every attempt may cost a backend call, and attempts without a pause are a
+        // busy loop; the data plane enforces both whatever the table says (RetryConfig.MaxAttempts, MinInterval).
+        var attempts = r.Attempts ?? 0;
+        if (attempts > RetryConfig.MaxAttempts)
+        {
+            context.Warning(DiagnosticCodes.MiddlewareInvalidValue, "ValueBounded", _owner, f + ".attempts",
+                $"attempts {attempts} is above the gateway's bound; {RetryConfig.MaxAttempts} attempts are made");
+            attempts = RetryConfig.MaxAttempts;
+        }
+
+        var interval = Duration(r.InitialInterval, TimeSpan.FromMilliseconds(100), f + ".initialInterval", positive: false);
+        if (interval < RetryConfig.MinInterval && attempts > 1)
+        {
+            context.Warning(DiagnosticCodes.MiddlewareInvalidValue, "ValueBounded", _owner, f + ".initialInterval",
+                $"initialInterval {interval.TotalMilliseconds:0.###}ms would retry without a pause; the gateway waits at least {RetryConfig.MinInterval.TotalMilliseconds:0}ms");
+            interval = RetryConfig.MinInterval;
+        }
+
+        return new RetryConfig(attempts, interval);
     }
 
     private static EncodedCharactersConfig EncodedCharacters(EncodedCharacters e)

@@ -101,6 +101,7 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
             ok &= middlewares.ResolveForRoute(route.Middlewares![m], owner, $"{field}.middlewares[{m}]", ids);
         }
 
+        ok &= CheckPriority(route.Priority, owner, field);
         var name = Naming.RouterName(owner.Namespace, owner.Name, route.Match);
         var service = Service(route, owner, field, name);
         ok &= service is not null;
@@ -120,6 +121,29 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
         _names[name] = (owner, index);
         var priority = route.Priority is { } p and not 0 ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : RulePriority.Of(route.Match);
         return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) { Matcher = matcher!, RuleSyntax = string.IsNullOrEmpty(route.Syntax) ? null : route.Syntax };
+    }
+
+    /// <summary>
+    /// Traefik refuses a router whose priority exceeds math.MaxInt - 1000 (pkg/server/router/router.go,
+    /// maxUserPriority: the range above is its internal routers'). Routers are ordered by a 32-bit priority here:
+    /// a larger or smaller value is ordered as the nearest 32-bit one, with a warning.
+    /// </summary>
+    private bool CheckPriority(long? priority, ResourceRef owner, string field)
+    {
+        const long MaxUserPriority = long.MaxValue - 1000;
+        switch (priority)
+        {
+            case > MaxUserPriority:
+                context.Error(DiagnosticCodes.RoutePriorityOutOfRange, "PriorityOutOfRange", owner, field + ".priority",
+                    $"priority {priority} exceeds the highest user-defined priority {MaxUserPriority} (Traefik's limit)");
+                return false;
+            case > int.MaxValue or < int.MinValue:
+                context.Warning(DiagnosticCodes.RoutePriorityOutOfRange, "PriorityBounded", owner, field + ".priority",
+                    $"priority {priority} is ordered as {Math.Clamp(priority.Value, int.MinValue, int.MaxValue)}, the nearest priority the gateway orders by");
+                return true;
+            default:
+                return true;
+        }
     }
 
     /// <summary>The root service of a route: the one service, or a weighted node named after the router (like Traefik).</summary>

@@ -95,6 +95,29 @@ public sealed class RetryTests
     }
 
     [Test]
+    public async Task AHandBuiltTableIsBoundedToTenAttempts()
+    {
+        // The compiler warns about and bounds attempts > 10 and a 0s interval; a table built by hand is bounded too.
+        await using var backend = new SlammingListener();
+        await using var gateway = await TestGateway.StartAsync(backend.Address);
+        var (channel, client) = Clients.Grpc(gateway.H2cAddress);
+        using var _ = channel;
+
+        gateway.Use();
+        await CallAsync(client, new EchoRequest { Message = "r" });
+        var once = backend.Accepted;
+
+        gateway.Use(Build.Middleware(new RetryConfig(1000, TimeSpan.Zero)));
+        var status = await CallAsync(client, new EchoRequest { Message = "r" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(backend.Accepted - once, Is.EqualTo(RetryConfig.MaxAttempts * once));
+        });
+    }
+
+    [Test]
     public async Task ABackendAnswerIsNeverRetried()
     {
         await using var backend = await GrpcTestBackend.StartAsync("b");

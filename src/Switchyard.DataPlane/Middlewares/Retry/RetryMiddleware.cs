@@ -100,6 +100,7 @@ public sealed class RetryFactory : IMiddlewareFactory
             throw new ArgumentException("retry: initialInterval must not be negative");
         }
 
-        return new RetryMiddleware(c.Attempts, c.InitialInterval);
+        // The compiler already bounds both with a warning; a hand-built table is bounded here too.
+        return new RetryMiddleware(Math.Min(c.Attempts, RetryConfig.MaxAttempts), c.InitialInterval < RetryConfig.MinInterval ? RetryConfig.MinInterval : c.InitialInterval);
     }
 }

@@ -10,7 +10,14 @@ public sealed record InFlightReqConfig(long Amount, SourceCriterionConfig Source
 /// <summary>Allowed client ranges (CIDR or IP). RejectStatusCode defaults to 403.</summary>
 public sealed record IpAllowListConfig(ImmutableArray<string> SourceRange, IpStrategyConfig? IpStrategy, int RejectStatusCode) : MiddlewareConfig;
 
-public sealed record RetryConfig(int Attempts, TimeSpan InitialInterval) : MiddlewareConfig;
+public sealed record RetryConfig(int Attempts, TimeSpan InitialInterval) : MiddlewareConfig
+{
+    /// <summary>The most attempts the gateway makes for one call (a larger value is warned about and bounded).</summary>
+    public const int MaxAttempts = 10;
+
+    /// <summary>The shortest pause between attempts (a shorter initialInterval is warned about and bounded).</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
+}
 
 public sealed record CircuitBreakerConfig(
     string Expression,
