@@ -24,7 +24,7 @@ public static class ManifestLoader
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(EnumerateManifestFiles(path).Select(ParseFile));
+                files.AddRange(EnumerateManifestFiles(path).Select(p => ParseFile(p)));
             }
             else if (File.Exists(path))
             {
@@ -73,24 +73,78 @@ public static class ManifestLoader
         }
     }
 
-    /// <summary>Reads and parses one file; an unreadable file gives an SY007 error and no objects.</summary>
-    public static LoadedFile ParseFile(string path)
+    /// <summary>
+    /// Reads and parses one file; an unreadable file gives an SY007 error and no objects, a file over
+    /// <paramref name="maxBytes"/> (default <see cref="ManifestLimits.DefaultMaxFileBytes"/>) an SY010 error.
+    /// </summary>
+    public static LoadedFile ParseFile(string path, long? maxBytes = null)
     {
-        string text;
+        var text = ReadBounded(path, maxBytes ?? ManifestLimits.DefaultMaxFileBytes, out var problem);
+        return text is null ? new LoadedFile(path, [], [problem!]) : ParseText(text, path);
+    }
+
+    /// <summary>
+    /// The file's text (invalid UTF-8 becomes U+FFFD), or null with the reason: unreadable, or larger than
+    /// <paramref name="maxBytes"/> — checked on the open handle, and the read stops there whatever the file grew to.
+    /// </summary>
+    public static string? ReadBounded(string path, long maxBytes, out Diagnostic? problem)
+    {
+        problem = null;
         try
         {
-            text = File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.CanSeek && stream.Length > maxBytes)
+            {
+                problem = TooLarge(path, stream.Length, maxBytes);
+                return null;
+            }
+
+            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[Math.Min(maxBytes + 1, 1 << 16)];
+            var text = new System.Text.StringBuilder();
+            int read;
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                text.Append(buffer, 0, read);
+                if (text.Length > maxBytes)
+                {
+                    problem = TooLarge(path, text.Length, maxBytes);
+                    return null;
+                }
+            }
+
+            return text.ToString();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new LoadedFile(path, [], [Unreadable(path, ex.Message)]);
+            problem = Unreadable(path, ex.Message);
+            return null;
         }
-
-        return ParseText(text, path);
     }
 
-    /// <summary>Parses manifest text (no duplicate detection: that needs all files, see <see cref="Build"/>).</summary>
+    private static Diagnostic TooLarge(string path, long size, long maxBytes) =>
+        new(Severity.Error, DiagnosticCodes.ManifestTooLarge, "ManifestTooLarge", null, null,
+            $"{path} is {size:N0} bytes, more than the {maxBytes:N0} a manifest file may have; it is not read", new SourceLocation(path, 1, 1));
+
+    /// <summary>
+    /// Parses manifest text (no duplicate detection: that needs all files, see <see cref="Build"/>). Never throws:
+    /// whatever the text, the result is objects and diagnostics (the bounds are in <see cref="ManifestLimits"/>).
+    /// </summary>
     public static LoadedFile ParseText(string text, string fileName)
+    {
+        try
+        {
+            return Parse(text, fileName);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug in a reader must cost this file, not the process (issue 17.1).
+            return new LoadedFile(fileName, [], [new Diagnostic(Severity.Error, DiagnosticCodes.LoaderFailure, "LoaderFailure", null, null,
+                $"{fileName} could not be read ({ex.GetType().Name}: {ex.Message}); it is ignored", new SourceLocation(fileName, 1, 1))]);
+        }
+    }
+
+    private static LoadedFile Parse(string text, string fileName)
     {
         var documents = new List<ParsedDocument>();
         var diagnostics = new List<Diagnostic>();

@@ -24,6 +24,18 @@ public static class DiagnosticCodes
     /// <summary>A YAML mapping repeats a key; the last value wins (warning).</summary>
     public const string DuplicateKey = "SY009";
 
+    /// <summary>A manifest passes a bound (nesting depth, nodes after alias expansion, file size, folder size or file count): it is not read.</summary>
+    public const string ManifestTooLarge = "SY010";
+
+    /// <summary>Reading a file failed in a way the loader did not foresee (a bug): the file counts as broken, nothing else stops.</summary>
+    public const string LoaderFailure = "SY011";
+
+    /// <summary>The watched manifest folder is missing or unreadable: the last good table keeps serving (warning).</summary>
+    public const string FolderMissing = "SY012";
+
+    /// <summary>A directory link in the manifest folder leads back to a directory already read: it is skipped.</summary>
+    public const string SymlinkLoop = "SY013";
+
     // Routes and rules (SY1xx): each one disables the route it is reported on, nothing else.
     /// <summary>The match rule does not parse.</summary>
     public const string RuleSyntax = "SY101";

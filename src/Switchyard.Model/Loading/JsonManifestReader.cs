@@ -21,6 +21,7 @@ internal static class JsonManifestReader
             AllowMultipleValues = true,
             AllowTrailingCommas = true,
             CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = ManifestLimits.MaxDepth,
         });
         try
         {
@@ -87,7 +88,15 @@ internal static class JsonManifestReader
             case JsonTokenType.String:
                 return JsonValue.Create(reader.GetString());
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var l) ? JsonValue.Create(l) : JsonValue.Create(reader.GetDouble());
+                if (reader.TryGetInt64(out var l))
+                {
+                    return JsonValue.Create(l);
+                }
+
+                // 1e999 is valid JSON but no double: keep its text, the schema check then names the field.
+                return reader.TryGetDouble(out var d) && double.IsFinite(d)
+                    ? JsonValue.Create(d)
+                    : JsonValue.Create(Encoding.UTF8.GetString(reader.ValueSpan));
             case JsonTokenType.True:
                 return JsonValue.Create(true);
             case JsonTokenType.False:

@@ -186,21 +186,22 @@ internal static class ObjectDecoder
 
     private static object Deserialize(Type type, JsonObject obj)
     {
-        var text = obj.ToJsonString();
-        return type == typeof(IngressRoute) ? KubernetesJson.Deserialize<IngressRoute>(text)
-            : type == typeof(Middleware) ? KubernetesJson.Deserialize<Middleware>(text)
-            : type == typeof(ServersTransport) ? KubernetesJson.Deserialize<ServersTransport>(text)
-            : type == typeof(TlsOption) ? KubernetesJson.Deserialize<TlsOption>(text)
-            : type == typeof(TlsStore) ? KubernetesJson.Deserialize<TlsStore>(text)
-            : type == typeof(TraefikService) ? KubernetesJson.Deserialize<TraefikService>(text)
-            : type == typeof(IngressRouteTcp) ? KubernetesJson.Deserialize<IngressRouteTcp>(text)
-            : type == typeof(IngressRouteUdp) ? KubernetesJson.Deserialize<IngressRouteUdp>(text)
-            : type == typeof(MiddlewareTcp) ? KubernetesJson.Deserialize<MiddlewareTcp>(text)
-            : type == typeof(ServersTransportTcp) ? KubernetesJson.Deserialize<ServersTransportTcp>(text)
-            : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text)
-            : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text)
-            : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text)
-            : type == typeof(V1EndpointSlice) ? KubernetesJson.Deserialize<V1EndpointSlice>(text)
+        var text = obj.ToJsonString(ManifestLimits.NodeWriting);
+        var options = ManifestLimits.DeepKubernetesJson;
+        return type == typeof(IngressRoute) ? KubernetesJson.Deserialize<IngressRoute>(text, options)
+            : type == typeof(Middleware) ? KubernetesJson.Deserialize<Middleware>(text, options)
+            : type == typeof(ServersTransport) ? KubernetesJson.Deserialize<ServersTransport>(text, options)
+            : type == typeof(TlsOption) ? KubernetesJson.Deserialize<TlsOption>(text, options)
+            : type == typeof(TlsStore) ? KubernetesJson.Deserialize<TlsStore>(text, options)
+            : type == typeof(TraefikService) ? KubernetesJson.Deserialize<TraefikService>(text, options)
+            : type == typeof(IngressRouteTcp) ? KubernetesJson.Deserialize<IngressRouteTcp>(text, options)
+            : type == typeof(IngressRouteUdp) ? KubernetesJson.Deserialize<IngressRouteUdp>(text, options)
+            : type == typeof(MiddlewareTcp) ? KubernetesJson.Deserialize<MiddlewareTcp>(text, options)
+            : type == typeof(ServersTransportTcp) ? KubernetesJson.Deserialize<ServersTransportTcp>(text, options)
+            : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text, options)
+            : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text, options)
+            : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text, options)
+            : type == typeof(V1EndpointSlice) ? KubernetesJson.Deserialize<V1EndpointSlice>(text, options)
             : throw new InvalidOperationException($"no decoder for {type}");
     }
 

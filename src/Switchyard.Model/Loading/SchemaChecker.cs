@@ -160,6 +160,17 @@ internal sealed class SchemaChecker(ResourceRef resource, Func<string, SourceLoc
 
     internal static string Describe(JsonNode node)
     {
+        if (node is JsonObject)
+        {
+            return "an object";
+        }
+
+        if (node is JsonArray list)
+        {
+            // Never render a whole (possibly huge or deep) list: its first item's kind is enough to recognise it.
+            return list.Count == 0 ? "an empty list" : $"a list of {list.Count} (first: {(list[0] is { } first ? Describe(first) : "null")})";
+        }
+
         var text = node.ToJsonString();
         if (text.Length > 40)
         {
@@ -168,8 +179,6 @@ internal sealed class SchemaChecker(ResourceRef resource, Func<string, SourceLoc
 
         return node.GetValueKind() switch
         {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => $"a list {text}",
             JsonValueKind.String => $"the string {text}",
             JsonValueKind.Number => $"the number {text}",
             _ => text,

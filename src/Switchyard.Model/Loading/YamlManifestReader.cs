@@ -16,9 +16,10 @@ internal static partial class YamlManifestReader
 {
     public static void Read(string text, string file, List<ParsedDocument> documents, List<Diagnostic> diagnostics)
     {
+        var budget = new NodeBudget();
         foreach (var (chunk, lineOffset) in SplitDocuments(text))
         {
-            var builder = new Builder(file, lineOffset, diagnostics);
+            var builder = new Builder(file, lineOffset, diagnostics, budget);
             try
             {
                 var parser = new Parser(new StringReader(chunk));
@@ -27,10 +28,19 @@ internal static partial class YamlManifestReader
                 {
                     var start = parser.Consume<DocumentStart>();
                     builder.Locations = [];
-                    var root = builder.ReadNode(parser, "");
+                    var root = builder.ReadNode(parser, "", 0);
                     parser.Consume<DocumentEnd>();
                     var at = builder.Locations.GetValueOrDefault("") ?? builder.Mark(start.Start);
                     documents.Add(new ParsedDocument(root, at, builder.Locations));
+                }
+            }
+            catch (ManifestLimitException ex)
+            {
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.ManifestTooLarge, "ManifestTooLarge", null, null,
+                    ex.Message, builder.Mark(ex.Start)));
+                if (ex.StopsFile)
+                {
+                    return;
                 }
             }
             catch (YamlException ex)
@@ -71,7 +81,7 @@ internal static partial class YamlManifestReader
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex PositionPrefix();
 
-    private sealed class Builder(string file, int lineOffset, List<Diagnostic> diagnostics)
+    private sealed class Builder(string file, int lineOffset, List<Diagnostic> diagnostics, NodeBudget budget)
     {
         private readonly Dictionary<string, JsonNode?> _anchors = new(StringComparer.Ordinal);
 
@@ -82,8 +92,15 @@ internal static partial class YamlManifestReader
         /// <summary>The last position read: where the parser was when it failed without a mark.</summary>
         public SourceLocation LastLocation { get; private set; } = new(file, lineOffset + 1, 1);
 
-        public JsonNode? ReadNode(IParser parser, string path)
+        public JsonNode? ReadNode(IParser parser, string path, int depth)
         {
+            if (depth > ManifestLimits.MaxDepth)
+            {
+                throw new ManifestLimitException(parser.Current?.Start ?? YamlDotNet.Core.Mark.Empty,
+                    $"the document nests deeper than {ManifestLimits.MaxDepth} levels; it is not read", stopsFile: false);
+            }
+
+            budget.Take(1, parser.Current?.Start ?? YamlDotNet.Core.Mark.Empty);
             if (parser.TryConsume<AnchorAlias>(out var alias))
             {
                 Locations.TryAdd(path, Mark(alias.Start));
@@ -92,6 +109,7 @@ internal static partial class YamlManifestReader
                     throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
                 }
 
+                budget.TakeCopy(target, depth, alias.Start);
                 return target?.DeepClone();
             }
 
@@ -113,7 +131,7 @@ internal static partial class YamlManifestReader
                 {
                     var itemPath = JsonPaths.Index(path, i++);
                     Locations[itemPath] = Mark(parser.Current!.Start);
-                    array.Add(ReadNode(parser, itemPath));
+                    array.Add(ReadNode(parser, itemPath, depth + 1));
                 }
 
                 node = array;
@@ -122,7 +140,7 @@ internal static partial class YamlManifestReader
             {
                 start = map;
                 Locations.TryAdd(path, Mark(map.Start));
-                node = ReadMapping(parser, path);
+                node = ReadMapping(parser, path, depth);
             }
             else
             {
@@ -138,10 +156,10 @@ internal static partial class YamlManifestReader
             return node;
         }
 
-        private JsonObject ReadMapping(IParser parser, string path)
+        private JsonObject ReadMapping(IParser parser, string path, int depth)
         {
             var obj = new JsonObject();
-            List<JsonNode?>? merges = null;
+            List<(JsonNode? Node, Mark At)>? merges = null;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 if (!parser.TryConsume<Scalar>(out var key))
@@ -153,7 +171,7 @@ internal static partial class YamlManifestReader
                 if (key.Value == "<<" && key.Style == ScalarStyle.Plain)
                 {
                     // Merge key (kubectl accepts it): explicit keys win, whatever their order.
-                    (merges ??= []).Add(ReadNode(parser, path + ".<<"));
+                    (merges ??= []).Add((ReadNode(parser, path + ".<<", depth + 1), key.Start));
                     continue;
                 }
 
@@ -167,10 +185,10 @@ internal static partial class YamlManifestReader
                 }
 
                 Locations[childPath] = keyMark;
-                obj[key.Value] = ReadNode(parser, childPath);
+                obj[key.Value] = ReadNode(parser, childPath, depth + 1);
             }
 
-            foreach (var merge in merges ?? [])
+            foreach (var (merge, at) in merges ?? [])
             {
                 foreach (var source in merge is JsonArray arr ? arr.ToList() : [merge])
                 {
@@ -178,7 +196,11 @@ internal static partial class YamlManifestReader
                     {
                         foreach (var (k, v) in from)
                         {
-                            obj.TryAdd(k, v?.DeepClone());
+                            if (!obj.ContainsKey(k))
+                            {
+                                budget.TakeCopy(v, depth + 1, at);
+                                obj[k] = v?.DeepClone();
+                            }
                         }
                     }
                 }

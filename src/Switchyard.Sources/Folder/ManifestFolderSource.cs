@@ -180,8 +180,28 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
 
         public ClusterSnapshot Snapshot { get; private set; } = ClusterSnapshot.Empty;
 
-        /// <summary>Re-reads the folder; reparses files whose content changed. True when anything changed.</summary>
+        /// <summary>
+        /// Re-reads the folder; reparses files whose content changed. True when anything changed. Never throws:
+        /// nothing in the folder may end the process (issue 17.1); an unforeseen failure keeps the objects read so
+        /// far and becomes an SY011 diagnostic.
+        /// </summary>
         public bool Rescan()
+        {
+            try
+            {
+                return RescanFiles();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var failure = new Diagnostic(Severity.Error, DiagnosticCodes.LoaderFailure, "LoaderFailure", null, null,
+                    $"reading {directory} failed ({ex.GetType().Name}: {ex.Message}); the last objects read keep serving",
+                    new SourceLocation(directory, 1, 1));
+                Snapshot = Snapshot with { LoadDiagnostics = [.. Snapshot.LoadDiagnostics.Where(d => d.Code != DiagnosticCodes.LoaderFailure), failure] };
+                return true;
+            }
+        }
+
+        private bool RescanFiles()
         {
             var changed = false;
             var extra = new List<Diagnostic>();
@@ -206,23 +226,19 @@ public sealed class ManifestFolderSource : ISnapshotSource, IDisposable
 
             foreach (var path in paths)
             {
-                string text;
-                try
-                {
-                    text = File.ReadAllText(path);
-                }
-                catch (FileNotFoundException)
+                if (!File.Exists(path))
                 {
                     changed |= _files.Remove(path);
                     continue;
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+                var text = ManifestLoader.ReadBounded(path, ManifestLimits.DefaultMaxFileBytes, out var problem);
+                if (text is null)
                 {
-                    // Being written or locked: keep what we had; the writer's close event triggers another scan.
-                    if (!_files.ContainsKey(path))
+                    // Being written, locked or too large: keep what we had; the writer's close event triggers another scan.
+                    if (!_files.ContainsKey(path) || problem!.Code == DiagnosticCodes.ManifestTooLarge)
                     {
-                        extra.Add(new Diagnostic(Severity.Error, DiagnosticCodes.FileUnreadable, "FileUnreadable", null, null,
-                            $"cannot read {path}: {ex.Message}", new SourceLocation(path, 1, 1)));
+                        extra.Add(problem!);
                     }
 
                     continue;

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using k8s;
+
+namespace Switchyard.Model.Loading;
+
+/// <summary>
+/// The bounds every manifest is read within, so no input can exhaust the stack or the memory (issue 17.1).
+/// Checked while parsing, before anything recursive runs over the document.
+/// </summary>
+public static class ManifestLimits
+{
+    /// <summary>
+    /// Deepest nesting of maps and lists in one document. Traefik's CRDs need about 12 levels; free-form fields
+    /// (plugin configuration) rarely more than a few. Every recursive walk (schema check, decoding) stays far
+    /// from the stack's end at this depth, and YamlDotNet's flow collections, whose cost grows with the square of
+    /// their depth, stay under a few milliseconds per document.
+    /// </summary>
+    public const int MaxDepth = 128;
+
+    /// <summary>Most JSON nodes one file may expand to, copies made by aliases and merge keys included.</summary>
+    public const int MaxNodes = 1_000_000;
+
+    /// <summary>
+    /// Most nodes one file's aliases and merge keys may copy ("billion laughs": ten lines of aliases would
+    /// otherwise build 10⁹ nodes). Like go-yaml's alias limit, legitimate reuse (shared labels, a repeated
+    /// service block) stays far below.
+    /// </summary>
+    public const int MaxAliasNodes = 100_000;
+
+    /// <summary>
+    /// Largest manifest file read (bytes); a bigger one is a diagnostic, not an allocation. An object stored in
+    /// Kubernetes is at most ~1.5 MB (etcd's request limit), so this leaves room for a file of several.
+    /// </summary>
+    public const long DefaultMaxFileBytes = 8L << 20;
+
+    /// <summary>
+    /// The Kubernetes API server's JSON decoder accepts 10,000 levels (Go encoding/json's maxNestingDepth), so an
+    /// object it stored must decode here too; <see cref="MaxDepth"/> then refuses it as one object's diagnostic.
+    /// </summary>
+    public const int WireMaxDepth = 10_001;
+
+    /// <summary>KubernetesClient's serializer settings with room for <see cref="WireMaxDepth"/> levels.</summary>
+    public static JsonSerializerOptions DeepKubernetesJson { get; } = CaptureKubernetesJson();
+
+    /// <summary>
+    /// Raises KubernetesClient's process-wide decoding depth (64 by default) to <see cref="WireMaxDepth"/>, so a list
+    /// or watch holding one deep object still decodes. Options freeze at their first use; false when that already
+    /// happened (then only objects decoded through <see cref="DeepKubernetesJson"/> get the deeper limit).
+    /// </summary>
+    public static bool RaiseKubernetesClientDepth()
+    {
+        var raised = false;
+        KubernetesJson.AddJsonOptions(o =>
+        {
+            if (o.MaxDepth >= WireMaxDepth)
+            {
+                raised = true;
+                return;
+            }
+
+            try
+            {
+                o.MaxDepth = WireMaxDepth;
+                raised = true;
+            }
+            catch (InvalidOperationException)
+            {
+                // Already in use (read-only).
+            }
+        });
+        return raised;
+    }
+
+    private static JsonSerializerOptions CaptureKubernetesJson()
+    {
+        JsonSerializerOptions? copy = null;
+        KubernetesJson.AddJsonOptions(o => copy = new JsonSerializerOptions(o) { MaxDepth = WireMaxDepth });
+        return copy!;
+    }
+
+    /// <summary>For writing a node of at most <see cref="MaxDepth"/> levels back to text.</summary>
+    internal static JsonSerializerOptions NodeWriting { get; } = new() { MaxDepth = MaxDepth + 8 };
+}
