@@ -13,6 +13,7 @@ using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
+using Switchyard.DataPlane.Tcp;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.EntryPoints;
@@ -27,6 +28,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly List<(EntryPointOptions Options, WebApplication App, List<ListenOptions> Listeners)> _servers = [];
     private readonly ServiceProvider _shared;
     private readonly ILogger _logger;
+    private readonly TcpMiddlewareState _tcpState = new();
 
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
         MetricsOptions? metrics)
@@ -227,6 +229,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 CountConnections(listen, index);
+                AddTcpRouter(listen, options);
                 AddConnectionAge(listen, options);
                 var acme = Acme;
                 if (acme is not null)
@@ -265,6 +268,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http1;
             // Outermost, so a connection handed to the HTTP/2 pipeline by the sniffer is counted once, for its life.
             CountConnections(listen, index);
+            AddTcpRouter(listen, options);
             listen.Use(sniffer.Sniff);
             AddConnectionAge(listen, options);
             listeners.Add(listen);
@@ -274,6 +278,13 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private SslServerAuthenticationOptions SelectWithAcme(AcmeCertificates acme, string? serverName, bool offersAcmeTls) =>
         (offersAcmeTls ? AcmeChallengeResponder.TlsAlpn01Options(serverName, acme.Challenges) : null)
         ?? Tables.Current.Tls.Select(serverName, acme.Find);
+
+    /// <summary>IngressRouteTCP routers of this entry point see each connection before TLS and HTTP do.</summary>
+    private void AddTcpRouter(ListenOptions listen, EntryPointOptions options)
+    {
+        var logger = _shared.GetRequiredService<ILoggerFactory>().CreateLogger<TcpEntryPointRouter>();
+        listen.Use(new TcpEntryPointRouter(Tables, options.Name, options.Tls, _tcpState, logger).Middleware);
+    }
 
     private static void AddConnectionAge(ListenOptions listen, EntryPointOptions options)
     {
