@@ -16,19 +16,56 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
     private readonly Dictionary<string, (ResourceRef Source, int Index)> _names = new(StringComparer.Ordinal);
     private readonly List<Router> _routers = [];
 
+    private MultiLayerRouting _layers = null!;
+
     public ImmutableArray<Router> Process()
     {
-        foreach (var route in context.Snapshot.IngressRoutes
-                     .OrderBy(r => CompileContext.NamespaceOf(r.Metadata), StringComparer.Ordinal)
-                     .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
-                     .ThenBy(r => r.ApiVersion, StringComparer.Ordinal))
+        var ordered = context.Snapshot.IngressRoutes
+            .OrderBy(r => CompileContext.NamespaceOf(r.Metadata), StringComparer.Ordinal)
+            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.ApiVersion, StringComparer.Ordinal)
+            .ToList();
+        _layers = new MultiLayerRouting(context, services.Registry);
+        _layers.FindParents(ordered);
+        foreach (var route in ordered.Where(r => !MultiLayerRouting.IsChild(r)))
         {
             ProcessIngressRoute(route);
         }
 
-        // The order the data plane tries routers in: priority, highest first; ties by name.
-        _routers.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Name, b.Name));
+        // Children (parentRefs) once every parent route is known; then the parents' own routers.
+        var byKey = new Dictionary<ObjectKey, IngressRoute>();
+        foreach (var route in ordered)
+        {
+            byKey.TryAdd(CompileContext.KeyOf(route.Metadata), route);
+        }
+
+        foreach (var child in ordered.Where(MultiLayerRouting.IsChild))
+        {
+            ProcessChild(child, byKey);
+        }
+
+        _routers.AddRange(_layers.ParentRouters());
+
+        // The order the data plane tries routers in: priority, highest first; ties by name (RouterOrder).
+        _routers.Sort(RouterOrder.Compare);
         return [.. _routers];
+    }
+
+    private void ProcessChild(IngressRoute child, IReadOnlyDictionary<ObjectKey, IngressRoute> all)
+    {
+        var owner = CompileContext.RefOf(child);
+        if (_layers.ResolveParents(child, owner, all) is not { } parents)
+        {
+            return;
+        }
+
+        for (var i = 0; i < child.Spec.Routes.Count; i++)
+        {
+            if (CompileRoute(child, owner, child.Spec.Routes[i], i, [], null) is { } router)
+            {
+                _routers.AddRange(_layers.Combine(router, parents));
+            }
+        }
     }
 
     private void ProcessIngressRoute(IngressRoute ingressRoute)
@@ -50,7 +87,8 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
 
         for (var i = 0; i < spec.Routes.Count; i++)
         {
-            if (CompileRoute(ingressRoute, owner, spec.Routes[i], i, entryPoints, routerTls) is { } router)
+            if (CompileRoute(ingressRoute, owner, spec.Routes[i], i, entryPoints, routerTls) is { } router
+                && !_layers.TakeParentRouter(ingressRoute, router, owner))
             {
                 _routers.Add(router);
             }
@@ -103,7 +141,10 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
 
         ok &= CheckPriority(route.Priority, owner, field);
         var name = Naming.RouterName(owner.Namespace, owner.Name, route.Match);
-        var service = Service(route, owner, field, name);
+        // A route of a parent IngressRoute may have no service: its children are its targets (Traefik v3.6+).
+        var service = route.Services is not { Count: > 0 } && _layers.Parents.Contains(new ObjectKey(owner.Namespace, owner.Name))
+            ? ""
+            : Service(route, owner, field, name);
         ok &= service is not null;
 
         if (_names.TryGetValue(name, out var first))

@@ -32,7 +32,7 @@ public sealed class RouterIndex
         _plain = plain;
     }
 
-    /// <summary>The routers in the order they are tried: priority descending, then name (ordinal).</summary>
+    /// <summary>The routers in the order they are tried (<see cref="RouterOrder"/>): priority descending, then name (ordinal).</summary>
     public IReadOnlyList<Router> Routers => _routers;
 
     /// <summary>
@@ -44,10 +44,8 @@ public sealed class RouterIndex
     public static RouterIndex Build(IEnumerable<Router> routers)
     {
         ArgumentNullException.ThrowIfNull(routers);
-        var ordered = routers
-            .OrderByDescending(r => r.Priority)
-            .ThenBy(r => r.Name, StringComparer.Ordinal)
-            .ToArray();
+        // Stable: routers that compare equal keep their given order.
+        var ordered = routers.Order(Comparer<Router>.Create(RouterOrder.Compare)).ToArray();
 
         var tls = new Section.Builder();
         var plain = new Section.Builder();

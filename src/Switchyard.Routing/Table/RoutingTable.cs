@@ -77,10 +77,25 @@ public sealed record Router(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RuleSyntax { get; init; }
 
+    /// <summary>
+    /// Set on a router compiled from a child route (IngressRoute <c>parentRefs</c>, Traefik v3.6+ multi-layer
+    /// routing): <see cref="Rule"/> is then the parent's rule AND the child's, <see cref="Middlewares"/> the parent's
+    /// then the child's, entry points and TLS the parent's. Omitted from JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RouterParent? Parent { get; init; }
+
     /// <summary>The compiled rule. Not serialised; the rule text above is.</summary>
     [JsonIgnore]
     public required IRuleMatcher Matcher { get; init; }
 }
+
+/// <summary>The parent router of a child route and the child's own priority among its siblings.</summary>
+/// <param name="Router">The parent router's name (the router that answers 404 when no child matches).</param>
+/// <param name="Source">The parent IngressRoute.</param>
+/// <param name="ChildRule">The child's own rule as written.</param>
+/// <param name="ChildPriority">The child's explicit priority, or its own rule's length.</param>
+public sealed record RouterParent(string Router, ResourceRef Source, string ChildRule, long ChildPriority);
 
 /// <summary>TLS settings of a router.</summary>
 /// <param name="Options">TLSOption id (e.g. <c>default-mtls</c>), null for the default options.</param>

@@ -99,6 +99,11 @@ internal static class ExplainCommand
         Console.WriteLine($"router: {winner.Name} (priority {winner.Priority})");
         Console.WriteLine($"  from: {winner.Source} spec.routes[{winner.RouteIndex}]");
         Console.WriteLine($"  rule: {winner.Rule}");
+        if (winner.Parent is { } parent)
+        {
+            // Multi-layer routing: reached only through the parent (its rule, then its middlewares, first).
+            Console.WriteLine($"  parent: {parent.Router} ({parent.Source}); child rule: {parent.ChildRule}, priority {parent.ChildPriority} among the parent's children");
+        }
         Console.WriteLine($"  entry points: {string.Join(", ", winner.EntryPoints)}");
         if (winner.Tls is { } t)
         {
