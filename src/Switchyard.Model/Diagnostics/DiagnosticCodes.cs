@@ -62,11 +62,11 @@ public static class DiagnosticCodes
     /// <summary>A route uses TLS settings that have an error (reported on the TLS object too).</summary>
     public const string RouteTlsInvalid = "SY112";
     /// <summary>An IngressRoute's parentRefs names an IngressRoute that does not exist: it is not served.</summary>
-    public const string ParentRefNotFound = "SY113";
+    public const string ParentRefNotFound = "SY116";
     /// <summary>A child IngressRoute (parentRefs) that Traefik refuses: entryPoints, tls, nested layers.</summary>
-    public const string ParentRefInvalid = "SY114";
+    public const string ParentRefInvalid = "SY117";
     /// <summary>A parent route that also has a service (Traefik refuses the router).</summary>
-    public const string ParentRouteInvalid = "SY115";
+    public const string ParentRouteInvalid = "SY118";
     /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
     public const string HostSniWithoutTls = "SY113";
 
