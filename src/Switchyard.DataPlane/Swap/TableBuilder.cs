@@ -98,7 +98,7 @@ public sealed class TableBuilder(
             var message = $"router {router.Name}: service '{router.Service}' cannot be served by the data plane";
             diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneServiceUnavailable, "ServiceUnavailable",
                 router.Source, $"spec.routes[{router.RouteIndex}].services", message));
-            return ErrorAnswer(ProxyErrorKind.Unavailable, message);
+            return ErrorAnswer(ProxyErrorKind.Unavailable, RouteUnavailable);
         }
 
         var built = new IRouteMiddleware[router.Middlewares.Length];
@@ -124,12 +124,18 @@ public sealed class TableBuilder(
                 middlewares[instanceId] = entry;
             }
 
+            if (config is UnsupportedMiddlewareConfig unsupported)
+            {
+                // The compiler reported it on the route and the Middleware (SY111/SY303): answer, don't report twice.
+                return ErrorAnswer(ProxyErrorKind.Unavailable, $"middleware type {unsupported.TypeName} is not supported");
+            }
+
             if (entry.Middleware is null)
             {
                 var message = $"router {router.Name} is disabled: {entry.Error}";
                 diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneMiddlewareUnavailable, "MiddlewareUnavailable",
                     router.Source, $"spec.routes[{router.RouteIndex}].middlewares[{i}]", message));
-                return ErrorAnswer(ProxyErrorKind.Unavailable, message);
+                return ErrorAnswer(ProxyErrorKind.Unavailable, RouteUnavailable);
             }
 
             built[i] = entry.Middleware;
@@ -145,6 +151,9 @@ public sealed class TableBuilder(
 
         return next;
     }
+
+    // What a caller of a route the data plane refused gets: no internal text (the reason is in status, Events, log).
+    private const string RouteUnavailable = "route unavailable";
 
     private static RequestDelegate ErrorAnswer(ProxyErrorKind kind, string message) =>
         ctx => ProxyErrors.WriteAsync(ctx, kind, message);

@@ -90,6 +90,9 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
     private ImmutableArray<RegexPattern> Regexes(IReadOnlyList<string>? patterns, string field) =>
         [.. (patterns ?? []).Select((p, i) => CompileRegex(p, $"{field}[{i}]"))];
 
+    // Stands in for an expression that did not parse; the config holding it is discarded (_ok is false).
+    private static readonly BreakerExpression UnusableExpression = BreakerExpression.Parse("NetworkErrorRatio() > 1");
+
     // Stands in for a pattern that did not compile; the config holding it is discarded (_ok is false).
     private static readonly RegexPattern Unusable = RegexPattern.Parse("");
 
@@ -424,8 +427,19 @@ internal sealed class MiddlewareConfigMapper(CompileContext context, ServiceReso
 
     private CircuitBreakerConfig CircuitBreaker(CircuitBreaker c, string f)
     {
-        var expression = Required(c.Expression, f + ".expression");
-        return new CircuitBreakerConfig(expression,
+        var text = Required(c.Expression, f + ".expression");
+        var expression = BreakerExpression.TryParse(text, out var error);
+        if (expression is null && text.Length > 0)
+        {
+            Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidExpression", f + ".expression", error!);
+        }
+
+        if (c.ResponseCode is < 100 or > 599)
+        {
+            Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".responseCode", $"{c.ResponseCode} is not an HTTP status (100-599)");
+        }
+
+        return new CircuitBreakerConfig(expression ?? UnusableExpression,
             Duration(c.CheckPeriod, TimeSpan.FromMilliseconds(100), f + ".checkPeriod", positive: true),
             Duration(c.FallbackDuration, TimeSpan.FromSeconds(10), f + ".fallbackDuration", positive: true),
             Duration(c.RecoveryDuration, TimeSpan.FromSeconds(10), f + ".recoveryDuration", positive: true),

@@ -190,9 +190,13 @@ internal static partial class RunCommand
         {
             var result = RoutingCompiler.Compile(snapshot, options);
             var swap = host.Tables.Swap(result.Table);
+            // What the data plane refused in the table now serving (none when the compiler did its job) reaches
+            // the resources' status and Events with the compiler's diagnostics.
+            var served = host.Tables.Current.Diagnostics;
+            var withDataPlane = served.IsEmpty ? result : result with { Diagnostics = result.Diagnostics.AddRange(served) };
             if (!swap.Published)
             {
-                return result;
+                return withDataPlane;
             }
 
             foreach (var diagnostic in result.Diagnostics)
@@ -211,7 +215,7 @@ internal static partial class RunCommand
             }
 
             LogApplied(logger, swap.Generation, result.Table.Routers.Length, result.Diagnostics.Length + swap.Diagnostics.Length);
-            return result;
+            return withDataPlane;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

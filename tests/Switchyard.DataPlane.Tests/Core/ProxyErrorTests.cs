@@ -57,7 +57,7 @@ public class ProxyErrorTests
     }
 
     [Test]
-    public async Task UnsupportedMiddleware_DisablesTheRouterWithAnErrorAndADiagnostic()
+    public async Task UnsupportedMiddleware_DisablesTheRouterWithAnErrorAnswer()
     {
         await using var backend = await GrpcTestBackend.StartAsync("b1");
         await using var gw = await Gateway.StartAsync();
@@ -66,10 +66,12 @@ public class ProxyErrorTests
             new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) },
             middlewares: new Dictionary<string, MiddlewareConfig> { ["default-plugin"] = new UnsupportedMiddlewareConfig("plugin") }));
 
-        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain(DiagnosticCodes.DataPlaneMiddlewareUnavailable));
+        // The compiler reports an unsupported type on the route and the Middleware (SY111/SY303); the data plane
+        // answers the explicit error without reporting it a second time.
+        Assert.That(result.Diagnostics, Is.Empty);
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client().UnaryAsync(new EchoRequest()));
         Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
-        Assert.That(ex.Status.Detail, Does.Contain("default-plugin"));
+        Assert.That(ex.Status.Detail, Does.Contain("plugin"));
         Assert.That(backend.Calls, Is.Zero, "never a silent pass-through");
     }
 

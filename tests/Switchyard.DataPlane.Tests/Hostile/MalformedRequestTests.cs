@@ -54,7 +54,7 @@ public sealed class MalformedRequestTests
             middlewares: new Dictionary<string, MiddlewareConfig>
             {
                 ["default-breaker"] = new CircuitBreakerConfig(
-                    "NetworkErrorRatio() > 0.25 || ResponseCodeRatio(400, 600, 0, 600) > 0.25",
+                    BreakerExpression.Parse("NetworkErrorRatio() > 0.25 || ResponseCodeRatio(400, 600, 0, 600) > 0.25"),
                     TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(window.TotalSeconds), TimeSpan.FromSeconds(1), 503),
                 ["default-grpcweb"] = new GrpcWebConfig(["*"]),
             }));

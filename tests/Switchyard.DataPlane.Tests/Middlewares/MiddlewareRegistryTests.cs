@@ -79,7 +79,7 @@ public sealed class MiddlewareRegistryTests
             new PassTlsClientCertConfig(true, ["notAfter"]),
             new EncodedCharactersConfig(ImmutableSortedDictionary<string, bool>.Empty),
             new ForwardAuthConfig("http://auth", false, ImmutableArray<string>.Empty, null, ImmutableArray<string>.Empty, false, 0, false, null),
-            new CircuitBreakerConfig("NetworkErrorRatio() > 0.5", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 503),
+            new CircuitBreakerConfig(BreakerExpression.Parse("NetworkErrorRatio() > 0.5"), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 503),
             new BufferingConfig(1000, 100, 0, 1024),
             new DigestAuthConfig(["u:r:0123456789abcdef0123456789abcdef"], "r", false, null),
         ];

@@ -48,6 +48,17 @@ public class RegexPatternTests
             string.Join("\n", result.Diagnostics.Select(d => d.Format())));
     }
 
+    [TestCase("  circuitBreaker: {expression: 'NetworkErrorRatio() > 0.5 &&'}", "spec.circuitBreaker.expression", "position 29")]
+    [TestCase("  circuitBreaker: {expression: 'LatencyAtQuantileMS(150) > 100'}", "spec.circuitBreaker.expression", "quantile")]
+    [TestCase("  circuitBreaker: {expression: 'NetworkErrorRatio() > 0.5', responseCode: 42}", "spec.circuitBreaker.responseCode", "HTTP status")]
+    public void ValidateReportsWhatRunWouldHaveDisabled(string spec, string field, string reason)
+    {
+        // These were found only when the data plane built the table: the route answered 503 and validate said 0 errors.
+        var result = Compile(spec);
+        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error && d.Field == field).Select(d => d.Message),
+            Has.Some.Contain(reason), string.Join("\n", result.Diagnostics.Select(d => d.Format())));
+    }
+
     [Test]
     public void EveryConfigRegexRunsOnTheLinearTimeEngine()
     {

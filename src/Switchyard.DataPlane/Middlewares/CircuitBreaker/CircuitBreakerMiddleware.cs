@@ -118,7 +118,7 @@ public sealed class CircuitBreakerFactory : IMiddlewareFactory
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
     {
         var c = (CircuitBreakerConfig)config;
-        var condition = BreakerExpression.Parse(c.Expression);
+        var condition = BreakerPredicate.Compile(c.Expression.Condition);
         if (c.CheckPeriod <= TimeSpan.Zero || c.FallbackDuration <= TimeSpan.Zero || c.RecoveryDuration <= TimeSpan.Zero)
         {
             throw new ArgumentException("circuitBreaker: checkPeriod, fallbackDuration and recoveryDuration must be positive");
@@ -131,7 +131,7 @@ public sealed class CircuitBreakerFactory : IMiddlewareFactory
 
         var time = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
         var key = string.Create(CultureInfo.InvariantCulture,
-            $"circuitBreaker|{id}|{c.Expression}|{c.CheckPeriod.Ticks}|{c.FallbackDuration.Ticks}|{c.RecoveryDuration.Ticks}");
+            $"circuitBreaker|{id}|{c.Expression.Text}|{c.CheckPeriod.Ticks}|{c.FallbackDuration.Ticks}|{c.RecoveryDuration.Ticks}");
         var state = context.State.GetOrAdd(key, () => new BreakerState(condition, c.CheckPeriod, c.FallbackDuration, c.RecoveryDuration, time));
         return new CircuitBreakerMiddleware(state, c.ResponseCode);
     }

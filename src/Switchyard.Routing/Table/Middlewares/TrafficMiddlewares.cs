@@ -20,7 +20,7 @@ public sealed record RetryConfig(int Attempts, TimeSpan InitialInterval) : Middl
 }
 
 public sealed record CircuitBreakerConfig(
-    string Expression,
+    BreakerExpression Expression,
     TimeSpan CheckPeriod,
     TimeSpan FallbackDuration,
     TimeSpan RecoveryDuration,
