@@ -78,7 +78,7 @@ public class ProxyErrorTests
     [Test]
     public async Task ExpiredGrpcTimeout_IsAnsweredDeadlineExceededByTheGateway_AndTheBackendCallIsCancelled()
     {
-        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var backend = await GrpcTestBackend.StartAsync("b1", AbortObserver());
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
         var warm = await WarmUpAsync(gw, backend);
@@ -109,7 +109,7 @@ public class ProxyErrorTests
     [Test]
     public async Task GrpcTimeoutPassingMidStream_EndsTheStreamWithDeadlineExceededTrailers_NotAReset()
     {
-        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var backend = await GrpcTestBackend.StartAsync("b1", AbortObserver());
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
         var warm = await WarmUpAsync(gw, backend);
@@ -135,12 +135,7 @@ public class ProxyErrorTests
         await AssertEveryBackendCallIsCancelledAsync(backend, warm);
     }
 
-    /// <summary>
-    /// One call through the gateway before the timed one: the gateway's connection to the backend exists and both
-    /// sides have run the call path once. On a loaded machine the first call (HTTP/2 connection, JIT of the gRPC
-    /// server's call path) took longer than the 2 s grpc-timeout: the deadline then passed before the backend's
-    /// method ran, no backend call existed to be cancelled, and the test failed (issue 16.10).
-    /// </summary>
+    /// <summary>One call through the gateway before the timed one: the gateway's connection to the backend exists.</summary>
     private static async Task<int> WarmUpAsync(Gateway gw, GrpcTestBackend backend)
     {
         Assert.That((await gw.Client().UnaryAsync(new EchoRequest { Message = "warm" })).Message, Is.EqualTo("warm"));
@@ -148,8 +143,9 @@ public class ProxyErrorTests
     }
 
     /// <summary>
-    /// Every backend call the gateway made after the warm-up is cancelled. (The HTTP/2 client may resend a request
-    /// that a closing connection never processed, so the count of calls is not asserted to be exactly one.)
+    /// Every backend call the gateway made after the warm-up was cancelled by the gateway's reset. (The HTTP/2
+    /// client may resend a request that a closing connection never processed, so the count of calls is not
+    /// asserted to be exactly one.)
     /// </summary>
     private static async Task AssertEveryBackendCallIsCancelledAsync(GrpcTestBackend backend, int warmCalls)
     {
@@ -160,8 +156,43 @@ public class ProxyErrorTests
         }
         catch (TimeoutException e)
         {
-            Assert.Fail($"{e.Message}: backend calls {backend.Calls - warmCalls}, cancelled {backend.Cancellations}");
+            Assert.Fail($"{e.Message}: backend calls {backend.Calls - warmCalls}, cancelled {backend.Cancellations}; "
+                + $"backend requests started {Volatile.Read(ref _requestsStarted)}, aborted {Volatile.Read(ref _requestsAborted)}, ended {Volatile.Read(ref _requestsEnded)}");
         }
+    }
+
+    private static int _requestsStarted;
+    private static int _requestsAborted;
+    private static int _requestsEnded;
+
+    /// <summary>
+    /// The backend of the deadline tests: no deadline of its own (the gateway forwards grpc-timeout, and the
+    /// backend's own deadline would race the gateway's reset, so a cancellation could not be told apart), and counts
+    /// of its HTTP requests and their RequestAborted for the failure message. Failures seen under load (issue 16.10):
+    /// with the header "backend calls 1, cancelled 0; requests aborted 1, ended 2" (2 suite runs in 5); without it,
+    /// once in ~14 runs of this class, "aborted 0, ended 2": the backend's HTTP request ended, the gRPC method's token
+    /// never fired. Not pinned down yet.
+    /// </summary>
+    private static GrpcTestBackendOptions AbortObserver()
+    {
+        _requestsStarted = _requestsAborted = _requestsEnded = 0;
+        return new GrpcTestBackendOptions
+        {
+            Configure = app => Microsoft.AspNetCore.Builder.UseExtensions.Use(app, async (Microsoft.AspNetCore.Http.HttpContext ctx, Microsoft.AspNetCore.Http.RequestDelegate next) =>
+            {
+                ctx.Request.Headers.Remove("grpc-timeout");
+                Interlocked.Increment(ref _requestsStarted);
+                using var registration = ctx.RequestAborted.Register(() => Interlocked.Increment(ref _requestsAborted));
+                try
+                {
+                    await next(ctx);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _requestsEnded);
+                }
+            }),
+        };
     }
 
     /// <summary>One length-prefixed gRPC message to an Echo method over HTTP/2, with a grpc-timeout header.</summary>
