@@ -20,8 +20,6 @@ namespace Switchyard.Kubernetes;
 /// </summary>
 public sealed class KubernetesSnapshotSource : ISnapshotSource
 {
-    private static readonly string[] Groups = [TraefikApi.Group, TraefikApi.LegacyGroup];
-
     private readonly IKubernetes _client;
     private readonly KubernetesSourceOptions _options;
     private readonly ILogger _logger;
@@ -130,9 +128,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
         var list = new List<IKindWatcher>();
         // Like Traefik, the ingress class selects routes only; what routes refer to is read whatever its class.
         var ic = _options.IngressClass ?? "";
+        string[] groups = _options.LegacyGroup ? [TraefikApi.Group, TraefikApi.LegacyGroup] : [TraefikApi.Group];
         foreach (var ns in namespaces)
         {
-            foreach (var group in Groups)
+            foreach (var group in groups)
             {
                 list.Add(Custom<IngressRoute>(group, "ingressroutes", TraefikApi.IngressRouteKind, ns, ic, changed));
                 list.Add(Custom<Middleware>(group, "middlewares", TraefikApi.MiddlewareKind, ns, null, changed));

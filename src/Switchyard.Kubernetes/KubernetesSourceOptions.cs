@@ -16,6 +16,13 @@ public sealed record KubernetesSourceOptions
     /// </summary>
     public string? IngressClass { get; init; }
 
+    /// <summary>
+    /// Also watch the legacy traefik.containo.us group (static config providers.kubernetesCRD.legacyGroup). The
+    /// Helm chart turns it off unless its legacyCRDs are installed: without RBAC on that group, its lists are
+    /// refused and the source would never sync.
+    /// </summary>
+    public bool LegacyGroup { get; init; } = true;
+
     /// <summary>Quiet period after the last change before a snapshot is emitted.</summary>
     public TimeSpan DebounceWindow { get; init; } = TimeSpan.FromMilliseconds(20);
 

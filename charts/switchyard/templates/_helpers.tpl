@@ -51,10 +51,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
-{{/* The API groups of the Traefik CRDs we read (the current one and the legacy one). */}}
+{{/* The API groups of the Traefik CRDs we read: traefik.io, and the legacy one when legacyCRDs.enabled. */}}
 {{- define "switchyard.crdGroups" -}}
 - traefik.io
+{{- if .Values.legacyCRDs.enabled }}
 - traefik.containo.us
+{{- end }}
 {{- end -}}
 
 {{/* The Traefik kinds we watch, as plural resource names. */}}

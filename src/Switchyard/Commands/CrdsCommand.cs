@@ -4,7 +4,8 @@ using Switchyard.Crds;
 namespace Switchyard.Commands;
 
 /// <summary>
-/// `switchyard crds [--out DIR]... [--check]`: the CustomResourceDefinitions generated from the C# model.
+/// `switchyard crds [--group GROUP] [--out DIR]... [--check]`: the CustomResourceDefinitions generated from the C# model
+/// (--group: only that API group's, e.g. the chart keeps the legacy traefik.containo.us ones apart, behind a value).
 /// Without --out the YAML goes to stdout; with --out each kind/group is written to DIR/&lt;group&gt;_&lt;plural&gt;.yaml
 /// and generated files no longer produced are removed. --check writes nothing and exits 1 when DIR differs.
 /// </summary>
@@ -21,8 +22,13 @@ internal static class CrdsCommand
         {
             Description = "Compare with the --out directories instead of writing; exit 1 when any file is out of date",
         };
+        var group = new Option<string?>("--group")
+        {
+            Description = "Only the CRDs of this API group (traefik.io or traefik.containo.us); default: both",
+        };
         var command = new Command("crds", "Generate the CustomResourceDefinitions (both API groups) from the C# model");
         command.Options.Add(outDirs);
+        command.Options.Add(group);
         command.Options.Add(check);
         command.SetAction(parse =>
         {
@@ -35,6 +41,17 @@ internal static class CrdsCommand
             {
                 Console.Error.WriteLine($"switchyard crds: {e.Message}");
                 return 2;
+            }
+
+            if (parse.GetValue(group) is { } only)
+            {
+                if (!Switchyard.Crds.CrdKind.Groups.Contains(only))
+                {
+                    Console.Error.WriteLine($"switchyard crds: --group {only}: not one of {string.Join(", ", Switchyard.Crds.CrdKind.Groups)}");
+                    return 2;
+                }
+
+                files = [.. files.Where(f => f.FileName.StartsWith(only + "_", StringComparison.Ordinal))];
             }
 
             var dirs = parse.GetValue(outDirs) ?? [];

@@ -129,6 +129,7 @@ internal static partial class RunCommand
                 Namespaces = crd.Namespaces,
                 LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
                 IngressClass = crd.IngressClass,
+                LegacyGroup = crd.LegacyGroup,
             };
             // Source + leader election + status writer: every replica serves, the Lease holder writes status
             // conditions and Events from each compile result. Lease settings come from the chart's environment.

@@ -164,6 +164,9 @@ public sealed class KubernetesCrdProviderConfig
     public bool AllowEmptyServices { get; set; }
 
     public bool NativeLBByDefault { get; set; }
+
+    /// <summary>Switchyard extension: also read the legacy traefik.containo.us group (default true; the chart sets it from legacyCRDs.enabled).</summary>
+    public bool LegacyGroup { get; set; } = true;
 }
 
 /// <summary>certificatesResolvers.&lt;name&gt;: Traefik's shape (only acme).</summary>

@@ -7,8 +7,8 @@ namespace Switchyard.Packaging.Tests.Chart;
 [Parallelizable(ParallelScope.All)]
 public sealed class HelmLintAndSchemaTests
 {
-    /// <summary>The default values plus three other value sets users install with.</summary>
-    private static readonly string?[] ValueSets = [null, "loadbalancer.yaml", "single-replica.yaml", "namespaced.yaml"];
+    /// <summary>The default values plus four other value sets users install with.</summary>
+    private static readonly string?[] ValueSets = [null, "loadbalancer.yaml", "single-replica.yaml", "namespaced.yaml", "legacy-crds.yaml"];
 
     [TestCaseSource(nameof(ValueSets))]
     [CancelAfter(60_000)]

@@ -72,17 +72,20 @@ public sealed class HelmRenderingTests
         Assert.That(mounts, Does.Contain("/tmp").And.Contain("/etc/switchyard"));
     }
 
-    [Test]
+    [TestCase(null, new[] { "traefik.io" }, new[] { "traefik.containo.us" })]
+    [TestCase("legacy-crds.yaml", new[] { "traefik.io", "traefik.containo.us" }, new string[0])]
     [CancelAfter(60_000)]
-    public async Task Cluster_role_grants_read_on_watched_kinds_status_patch_and_events_only(CancellationToken ct)
+    public async Task Cluster_role_grants_read_on_watched_kinds_status_patch_and_events_only(
+        string? values, string[] groups, string[] notGranted, CancellationToken ct)
     {
-        var r = await HelmChart.RenderAsync(null, ct);
+        var r = await HelmChart.RenderAsync(values is null ? null : HelmChart.ValuesFile(values), ct);
         var rules = Rules(r.Single("ClusterRole"));
+        Assert.That(rules.SelectMany(x => x.Groups).Intersect(notGranted), Is.Empty, "RBAC follows legacyCRDs.enabled");
         Assert.That(rules.SelectMany(x => x.Verbs), Has.None.EqualTo("*"), "no wildcard verbs");
         Assert.That(rules.SelectMany(x => x.Resources), Has.None.EqualTo("*"), "no wildcard resources");
         Assert.That(rules.SelectMany(x => x.Groups), Has.None.EqualTo("*"), "no wildcard groups");
 
-        foreach (var group in new[] { "traefik.io", "traefik.containo.us" })
+        foreach (var group in groups)
         {
             foreach (var resource in CrdResources)
             {
@@ -249,6 +252,25 @@ public sealed class HelmRenderingTests
             var chart = Triples(r.All(kind).SelectMany(Rules));
             Assert.That(granted, Is.SupersetOf(chart), $"{kind}: the chart grants more than config/rbac.yaml");
         }
+    }
+
+    [TestCase(null, false)]
+    [TestCase("legacy-crds.yaml", true)]
+    [CancelAfter(60_000)]
+    public async Task The_legacy_group_is_installed_and_watched_only_with_legacyCRDs_enabled(string? values, bool legacy, CancellationToken ct)
+    {
+        // Both groups installed make `kubectl get ingressroute` resolve to traefik.containo.us: off by default,
+        // as in Traefik v3's chart. The CRDs in crds/ are always traefik.io; the legacy ones come from a template.
+        var file = values is null ? null : HelmChart.ValuesFile(values);
+        var r = await HelmChart.RenderAsync(file, ct);
+        var legacyCrds = r.All("CustomResourceDefinition").Where(c => (string?)c["spec"]!["group"] == "traefik.containo.us").ToList();
+        Assert.That(legacyCrds, Has.Count.EqualTo(legacy ? CrdResources.Length : 0));
+        var config = Infrastructure.YamlJson.ParseObjects((string)r.Single("ConfigMap")["data"]!["switchyard.yaml"]!).Single();
+        Assert.That((bool?)config["providers"]!["kubernetesCRD"]!["legacyGroup"], Is.EqualTo(legacy));
+
+        var withCrds = Infrastructure.YamlJson.ParseObjects(await HelmChart.TemplateYamlAsync(file, ct, "--include-crds"));
+        var groups = withCrds.Where(o => (string?)o["kind"] == "CustomResourceDefinition").Select(c => (string?)c["spec"]!["group"]).Distinct();
+        Assert.That(groups, Is.EquivalentTo(legacy ? new[] { "traefik.io", "traefik.containo.us" } : new[] { "traefik.io" }));
     }
 
     private static HashSet<string> Triples(IEnumerable<Rule> rules) =>
