@@ -210,7 +210,13 @@ public sealed partial class TcpEntryPointRouter
                 client = ssl;
             }
 
-            if (backend!.Tls)
+            if (backend!.Transport.ProxyProtocolVersion is { } version)
+            {
+                var header = ProxyProtocolHeader.Create(version, connection.RemoteEndPoint as IPEndPoint, connection.LocalEndPoint as IPEndPoint);
+                await server.WriteAsync(header, connection.ConnectionClosed);
+            }
+
+            if (backend.Tls)
             {
                 server = await TcpForwarder.AuthenticateBackendAsync(server, backend, connection.ConnectionClosed);
             }

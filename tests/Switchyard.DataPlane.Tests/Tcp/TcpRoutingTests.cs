@@ -231,3 +231,78 @@ public sealed class TcpRoutingTests
         return output;
     }
 }
+
+/// <summary>ServersTransportTCP proxyProtocol: the backend receives the client's address first, then the bytes.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class TcpProxyProtocolTests
+{
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task The_backend_parses_the_proxy_header_with_the_clients_address(int version, CancellationToken ct)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var gateway = await Gateway.StartAsync();
+        gateway.Apply(TcpTestPeers.Compile($$"""
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: pp, namespace: default}
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: HostSNI(`*`)
+                  services: [{name: parser, port: tcp, serversTransport: pp}]
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: ServersTransportTCP
+            metadata: {name: pp, namespace: default}
+            spec:
+              proxyProtocol: {version: {{version}}}
+            """, ("parser", ((IPEndPoint)listener.LocalEndpoint).Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.Web, ct);
+        await client.SendAsync("payload"u8.ToArray(), ct);
+        using var backend = await listener.AcceptSocketAsync(ct);
+        var received = new List<byte>();
+        var buffer = new byte[256];
+        while (!Encoding.ASCII.GetString([.. received]).EndsWith("payload", StringComparison.Ordinal))
+        {
+            var n = await backend.ReceiveAsync(buffer, ct);
+            Assert.That(n, Is.Positive, "the backend got the header and the payload before the end");
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        var (source, destination, rest) = ParseProxyHeader([.. received]);
+        var local = (IPEndPoint)client.LocalEndPoint!;
+        var clientEnd = new IPEndPoint(local.Address.MapToIPv4(), local.Port); // a dual-mode socket reports ::ffff:127.0.0.1
+        Assert.Multiple(() =>
+        {
+            Assert.That(source, Is.EqualTo(clientEnd), "source = the client's own address and port");
+            Assert.That(destination.Port, Is.EqualTo(gateway.Web.Port), "destination = the entry point it connected to");
+            Assert.That(Encoding.ASCII.GetString(rest), Is.EqualTo("payload"));
+        });
+    }
+
+    /// <summary>The test backend's own parser of both header versions (independent of the gateway's writer).</summary>
+    private static (IPEndPoint Source, IPEndPoint Destination, byte[] Payload) ParseProxyHeader(byte[] data)
+    {
+        if (data.AsSpan().StartsWith("PROXY "u8))
+        {
+            var end = data.AsSpan().IndexOf("\r\n"u8);
+            var parts = Encoding.ASCII.GetString(data, 0, end).Split(' ');
+            Assert.That(parts[1], Is.EqualTo("TCP4"));
+            return (new IPEndPoint(IPAddress.Parse(parts[2]), int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture)),
+                new IPEndPoint(IPAddress.Parse(parts[3]), int.Parse(parts[5], System.Globalization.CultureInfo.InvariantCulture)), data[(end + 2)..]);
+        }
+
+        Assert.That(data.AsSpan(0, 12).SequenceEqual(new byte[] { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A }), Is.True, "v2 signature");
+        Assert.That(data[12], Is.EqualTo(0x21), "version 2, PROXY command");
+        Assert.That(data[13], Is.EqualTo(0x11), "TCP over IPv4");
+        var length = (data[14] << 8) | data[15];
+        var source = new IPEndPoint(new IPAddress(data.AsSpan(16, 4)), (data[24] << 8) | data[25]);
+        var destination = new IPEndPoint(new IPAddress(data.AsSpan(20, 4)), (data[26] << 8) | data[27]);
+        return (source, destination, data[(16 + length)..]);
+    }
+}
