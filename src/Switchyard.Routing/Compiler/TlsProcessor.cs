@@ -247,11 +247,36 @@ internal sealed class TlsProcessor
                 "preferServerCipherSuites is deprecated and ignored");
         }
 
+        // The data plane takes these names as they are: an unknown one is refused here, never skipped there.
+        var suites = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < (spec.CipherSuites?.Count ?? 0); i++)
+        {
+            var name = spec.CipherSuites![i] ?? "";
+            // Go also accepts the ChaCha20 suites without their _SHA256 suffix (the names before Go 1.16).
+            var canonical = name.EndsWith("_CHACHA20_POLY1305", StringComparison.Ordinal) ? name + "_SHA256" : name;
+            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || !Enum.TryParse<System.Net.Security.TlsCipherSuite>(canonical, ignoreCase: false, out _))
+            {
+                _context.Error(DiagnosticCodes.TlsOptionInvalid, "UnknownCipherSuite", owner, $"spec.cipherSuites[{i}]",
+                    $"'{name}' is not a cipher suite name (Go's names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                ok = false;
+            }
+            else
+            {
+                suites.Add(canonical);
+            }
+        }
+
+        if (spec.CurvePreferences is { Count: > 0 })
+        {
+            _context.Warning(DiagnosticCodes.TlsOptionInvalid, "CurvePreferencesIgnored", owner, "spec.curvePreferences",
+                "curvePreferences are not applied: .NET offers no per-listener curve setting (the system's OpenSSL defaults apply)");
+        }
+
         return ok
             ? new TlsOptionsConfig(
                 NullIfEmpty(spec.MinVersion),
                 NullIfEmpty(spec.MaxVersion),
-                [.. spec.CipherSuites ?? []],
+                suites.ToImmutable(),
                 [.. spec.CurvePreferences ?? []],
                 clientAuth,
                 spec.SniStrict ?? false,
