@@ -192,20 +192,47 @@ internal sealed class MiddlewareProcessor
         return result;
     }
 
-    /// <summary>Namespace/name of a reference; null with a problem when it names another provider or namespace.</summary>
+    /// <summary>
+    /// Namespace/name of a reference; null with a problem when it names another provider or namespace. As in
+    /// Traefik v3.7 (resolveReference, pkg/provider/kubernetes/crd/kubernetes.go): <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c>
+    /// is the full id of a Middleware, allowed only with allowCrossNamespace (its namespace field is ignored);
+    /// another provider's reference (<c>x@file</c>) is refused naming that provider.
+    /// </summary>
     private ObjectKey? Reference(MiddlewareRef reference, string parentNs, out Problem? problem)
     {
         problem = null;
         var name = reference.Name;
-        if (name.EndsWith("@kubernetescrd", StringComparison.Ordinal))
+        var at = name.LastIndexOf('@');
+        if (at >= 0)
         {
-            name = name[..^"@kubernetescrd".Length];
-        }
+            var provider = name[(at + 1)..];
+            if (provider != "kubernetescrd")
+            {
+                problem = Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",
+                    $"Middleware '{name}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd)");
+                return null;
+            }
 
-        if (name.Contains('@'))
-        {
+            if (!_context.Options.AllowCrossNamespace)
+            {
+                problem = Problem.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed",
+                    $"Middleware '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)");
+                return null;
+            }
+
+            // The full id <namespace>-<name>: the Middleware whose id it is, in whatever namespace.
+            var id = name[..at];
+            foreach (var key in _context.Middlewares.Keys.Order(Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)))
+            {
+                if (id.Length == key.Namespace.Length + 1 + key.Name.Length && id.StartsWith(key.Namespace, StringComparison.Ordinal)
+                    && id[key.Namespace.Length] == '-' && id.EndsWith(key.Name, StringComparison.Ordinal))
+                {
+                    return key;
+                }
+            }
+
             problem = Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",
-                $"Middleware '{reference.Name}' names another provider; only Kubernetes Middlewares exist here");
+                $"Middleware '{name}': no Middleware has the id '{id}' (<namespace>-<name>)");
             return null;
         }
 
