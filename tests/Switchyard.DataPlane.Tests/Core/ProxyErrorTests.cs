@@ -196,7 +196,7 @@ public class ProxyErrorTests
     }
 
     /// <summary>One length-prefixed gRPC message to an Echo method over HTTP/2, with a grpc-timeout header.</summary>
-    private static HttpRequestMessage RawGrpcRequest(int port, string method, Google.Protobuf.IMessage message, string grpcTimeout)
+    internal static HttpRequestMessage RawGrpcRequest(int port, string method, Google.Protobuf.IMessage message, string grpcTimeout)
     {
         var bytes = message.ToByteArray();
         var frame = new byte[5 + bytes.Length];

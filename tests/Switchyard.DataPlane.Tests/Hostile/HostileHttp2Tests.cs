@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using Google.Protobuf;
 using Switchyard.DataPlane.Tests.Core;
 using Switchyard.Routing.Table;
 using Switchyard.TestKit;
@@ -25,20 +23,8 @@ public sealed class HostileHttp2Tests
         await using var gw = await Gateway.StartAsync();
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
 
-        var message = new EchoRequest { Message = "patient" }.ToByteArray();
-        var frame = new byte[5 + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{gw.Web.Port}/switchyard.test.Echo/Unary")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        request.Headers.TryAddWithoutValidation("grpc-timeout", grpcTimeout);
+        using var request = ProxyErrorTests.RawGrpcRequest(gw.Web.Port, "Unary", new EchoRequest { Message = "patient" }, grpcTimeout);
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
 
