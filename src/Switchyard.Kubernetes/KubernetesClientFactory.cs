@@ -1,4 +1,5 @@
 using k8s;
+using Switchyard.Model.Loading;
 
 namespace Switchyard.Kubernetes;
 
@@ -11,17 +12,29 @@ public static class KubernetesClientFactory
     {
         if (kubeconfigPath is not null)
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context);
+            return AllowDeepObjects(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context));
         }
 
         if (KubernetesClientConfiguration.IsInCluster())
         {
-            return KubernetesClientConfiguration.InClusterConfig();
+            return AllowDeepObjects(KubernetesClientConfiguration.InClusterConfig());
         }
 
-        return KubernetesClientConfiguration.BuildDefaultConfig();
+        return AllowDeepObjects(KubernetesClientConfiguration.BuildDefaultConfig());
     }
 
     public static IKubernetes Create(string? kubeconfigPath = null, string? context = null) =>
         new k8s.Kubernetes(BuildConfiguration(kubeconfigPath, context));
+
+    /// <summary>
+    /// Decode lists (this configuration's serializer) and watch events (KubernetesClient's process-wide one) with the
+    /// API server's nesting limit instead of System.Text.Json's 64: otherwise one deep object the API server stored
+    /// fails its kind's whole list and watch, forever (issue 17.3). Such an object is then refused on its own.
+    /// </summary>
+    public static KubernetesClientConfiguration AllowDeepObjects(KubernetesClientConfiguration configuration)
+    {
+        configuration.AddJsonOptions(o => o.MaxDepth = ManifestLimits.WireMaxDepth);
+        ManifestLimits.RaiseKubernetesClientDepth();
+        return configuration;
+    }
 }

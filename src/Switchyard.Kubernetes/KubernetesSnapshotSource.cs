@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Kubernetes.Watching;
 using Switchyard.Model;
+using Switchyard.Model.Loading;
 using Switchyard.Model.Traefik;
 
 namespace Switchyard.Kubernetes;
@@ -25,6 +26,13 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
     private readonly ILogger _logger;
     private long _changes;
     private long _published;
+
+    /// <summary>
+    /// KubernetesClient decodes lists and watch events with 64 levels at most, so one deeper object (a plugin
+    /// configuration the API server stored) failed its whole kind's list and watch forever (issue 17.3). Raise
+    /// the limit to the API server's before any request; the object is then refused on its own (ObjectConverters).
+    /// </summary>
+    static KubernetesSnapshotSource() => ManifestLimits.RaiseKubernetesClientDepth();
 
     public KubernetesSnapshotSource(IKubernetes client, KubernetesSourceOptions? options = null, ILogger<KubernetesSnapshotSource>? logger = null)
     {

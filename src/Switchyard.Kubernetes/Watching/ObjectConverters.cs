@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Loading;
 using Switchyard.Model.Traefik;
 
 namespace Switchyard.Kubernetes.Watching;
@@ -30,9 +31,17 @@ internal static class ObjectConverters
             return null;
         }
 
+        var depth = Depth(obj);
+        if (depth > ManifestLimits.MaxDepth)
+        {
+            var deep = new ResourceRef(kind, Str(meta, "namespace") ?? ResourceRefs.DefaultNamespace, Str(meta, "name") ?? "");
+            return new CacheEntry(rv, null, new Diagnostic(Severity.Error, DiagnosticCodes.KubernetesObjectUnreadable, "ObjectTooDeep",
+                deep, null, $"{deep} nests {depth} levels deep, more than the {ManifestLimits.MaxDepth} Switchyard reads; it is ignored"));
+        }
+
         try
         {
-            var model = KubernetesJson.Deserialize<TModel>(obj);
+            var model = KubernetesJson.Deserialize<TModel>(obj, ManifestLimits.DeepKubernetesJson);
             return new CacheEntry(rv, model, null);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
@@ -64,6 +73,35 @@ internal static class ObjectConverters
 
         var annotations = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("annotations", out var a) ? a : default;
         return Str(annotations, IngressClassAnnotation) ?? "";
+    }
+
+    /// <summary>Nesting depth of a decoded object, measured without recursion (the object may be 10,000 levels deep).</summary>
+    private static int Depth(JsonElement root)
+    {
+        var deepest = 0;
+        var stack = new Stack<(JsonElement Element, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (element, depth) = stack.Pop();
+            deepest = Math.Max(deepest, depth);
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject())
+                {
+                    stack.Push((property.Value, depth + 1));
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    stack.Push((item, depth + 1));
+                }
+            }
+        }
+
+        return deepest;
     }
 
     private static string? Str(JsonElement e, string name) =>

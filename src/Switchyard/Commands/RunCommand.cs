@@ -123,7 +123,7 @@ internal static partial class RunCommand
         if (crd is { Enabled: true })
         {
             LogWatchingCluster(logger, crd.Namespaces.Count == 0 ? "all namespaces" : string.Join(",", crd.Namespaces));
-            var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildDefaultConfig());
+            var client = new k8s.Kubernetes(Switchyard.Kubernetes.KubernetesClientFactory.AllowDeepObjects(k8s.KubernetesClientConfiguration.BuildDefaultConfig()));
             var options = new Switchyard.Kubernetes.KubernetesSourceOptions
             {
                 Namespaces = crd.Namespaces,
