@@ -53,7 +53,10 @@ internal static partial class RunCommand
             })
             .SetMinimumLevel(config.LogLevel)
             // Kestrel's own start-up lines list internal listeners too; ours say what each entry point is.
-            .AddFilter("Microsoft", LogLevel.Warning));
+            .AddFilter("Microsoft", LogLevel.Warning)
+            // YARP's forwarder writes lines per proxied call; each call's outcome is Switchyard's own event 5101
+            // (Debug), its failures are counted in metrics, and access logs are the place for per-call lines.
+            .AddFilter("Yarp", LogLevel.Error));
         var logger = loggerFactory.CreateLogger("Switchyard.Run");
 
         var crd = config.Raw.Providers.KubernetesCRD;
