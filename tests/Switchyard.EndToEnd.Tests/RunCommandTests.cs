@@ -102,7 +102,7 @@ public class RunCommandTests
     }
 
     // Routes only calls WITHOUT an x-route header, so the second client above hits "no route".
-    private static string Manifest(int port) => $"""
+    internal static string Manifest(int port) => $"""
         apiVersion: v1
         kind: Service
         metadata:

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Net.Security;
+using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.HealthChecks;
@@ -31,7 +32,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly TcpMiddlewareState _tcpState = new();
 
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
-        MetricsOptions? metrics)
+        MetricsOptions? metrics, AccessLogOptions? accessLog)
     {
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
@@ -45,6 +46,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             services.AddSingleton(new GatewayMetrics(metrics, [.. entryPoints.Select(e => e.Name)]));
         }
 
+        if (accessLog is not null)
+        {
+            // In the shared services so table builds see it (the grpcWeb middleware reports its trailer frame's status).
+            services.AddSingleton(new AccessLogWriter(accessLog, loggerFactory.CreateLogger<AccessLogWriter>()));
+        }
+
         services.AddSingleton<SwapState>();
         services.AddSingleton(sp => new TableBuilder(
             [.. entryPoints.Select(e => e.Name)], sp.GetRequiredService<IHttpForwarder>(), sp.GetRequiredService<SwapState>(), sp, loggerFactory));
@@ -55,9 +62,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         Tables = _shared.GetRequiredService<TableHolder>();
         Health = _shared.GetRequiredService<GatewayHealth>();
         Metrics = _shared.GetService<GatewayMetrics>();
+        AccessLog = _shared.GetService<AccessLogWriter>();
+
         if (Metrics is { } m)
         {
             Tables.TablePublished += m.OnTablePublished;
+            m.AccessLog = AccessLog;
         }
 
         for (var i = 0; i < entryPoints.Count; i++)
@@ -74,6 +84,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     /// <summary>The Prometheus series, null when metrics are off (no <c>metrics.prometheus</c> in the static config).</summary>
     public GatewayMetrics? Metrics { get; }
 
+    /// <summary>The access log, null when off (no <c>accessLog</c> in the static config).</summary>
+    public AccessLogWriter? AccessLog { get; }
+
     /// <summary>ACME resolvers' challenges and certificates, when the configuration defines any (registered in configureServices).</summary>
     public AcmeCertificates? Acme => _shared.GetService<AcmeCertificates>();
 
@@ -81,8 +94,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     public IServiceProvider Services => _shared;
 
     /// <param name="metrics">Prometheus metrics served at GET /metrics on an admin entry point; null = off (zero cost).</param>
+    /// <param name="accessLog">Access log lines of every routed entry point; null = off.</param>
     public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null,
-        MetricsOptions? metrics = null)
+        MetricsOptions? metrics = null, AccessLogOptions? accessLog = null)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ep in entryPoints)
@@ -98,7 +112,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             throw new ArgumentException($"metrics entry point '{metrics.EntryPoint}' is not an admin entry point");
         }
 
-        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics);
+        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics, accessLog);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -153,6 +167,11 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             await app.DisposeAsync();
         }
 
+        if (AccessLog is not null)
+        {
+            await AccessLog.DisposeAsync();
+        }
+
         await _shared.DisposeAsync();
     }
 
@@ -186,7 +205,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         else
         {
             // HTTP-01 is answered on cleartext entry points only (RFC 8555 validates over port 80).
-            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics, ForwardedHeaders.Create(options.ForwardedHeaders));
+            var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics, ForwardedHeaders.Create(options.ForwardedHeaders),
+                AccessLog, options.Name);
             app.Run(handler.InvokeAsync);
         }
 

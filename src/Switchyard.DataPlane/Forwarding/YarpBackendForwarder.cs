@@ -79,8 +79,12 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     private async ValueTask<ForwardOutcome> ForwardCoreAsync(HttpContext context, BackendServer server, ForwardTarget target, ForwardDeadline? deadline)
     {
         var prefix = BackendServers.Prefix(server);
+        // Access log: the server of this attempt (ServiceURL), then the origin's status and duration.
+        var logEntry = context.Features.Get<AccessLog.AccessLogEntry>();
+        var attemptStart = logEntry?.OnForward(server.Url) ?? 0;
         var error = await _forwarder.SendAsync(context, prefix, target.Invoker, target.RequestConfig, target.Transformer,
             deadline?.Token ?? CancellationToken.None);
+        logEntry?.OnOrigin(error == ForwarderError.None ? context.Response.StatusCode : 0, attemptStart);
 
         if (error == ForwarderError.None)
         {

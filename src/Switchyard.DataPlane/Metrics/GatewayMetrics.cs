@@ -36,6 +36,9 @@ public sealed class GatewayMetrics
 
     public MetricsOptions Options { get; }
 
+    /// <summary>The access log whose dropped lines are exposed (switchyard_accesslog_dropped_total), when on.</summary>
+    public AccessLog.AccessLogWriter? AccessLog { get; set; }
+
     internal long[] BoundTicks { get; }
 
     internal string[] EntryPointNames { get; }
@@ -81,10 +84,12 @@ public sealed class GatewayMetrics
     /// <summary>Resolve a router's series (table build time).</summary>
     internal RouteMetrics ForRouter(Router router)
     {
-        var routerSeries = Options.AddRoutersLabels
+        // observability.metrics: false keeps the router (and its service) out of the router and service series.
+        var on = router.Observability?.Metrics != false;
+        var routerSeries = on && Options.AddRoutersLabels
             ? _routers.GetOrAdd((router.Name, router.Service), k => new RequestSeries($"{Label("router", k.Router)},{Label("service", k.Service)}", BoundTicks.Length))
             : null;
-        var serviceSeries = Options.AddServicesLabels
+        var serviceSeries = on && Options.AddServicesLabels
             ? _services.GetOrAdd(router.Service, s => new RequestSeries(Label("service", s), BoundTicks.Length))
             : null;
         var grpc = _grpc.GetOrAdd(router.Name, r => new GrpcStatusSeries(Label("router", r)));
@@ -132,7 +137,7 @@ public sealed class GatewayMetrics
     /// grpc-status from the trailers, else from the headers (trailers-only answers), else (gRPC-Web) from the
     /// grpcWeb middleware's trailer frame; none when absent.
     /// </summary>
-    private static int GrpcStatus(HttpContext context, int protocol)
+    internal static int GrpcStatus(HttpContext context, int protocol)
     {
         var value = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.GrpcStatus ?? default;
         if (value.Count == 0)

@@ -61,6 +61,12 @@ public static class PrometheusExposition
             }
         }
 
+        if (metrics.AccessLog is { } accessLog)
+        {
+            Header(w, "switchyard_accesslog_dropped_total", "counter", "Access log lines dropped because the writer's queue was full.");
+            w.Append("switchyard_accesslog_dropped_total ").Append(accessLog.Dropped.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         Header(w, "switchyard_grpc_responses_total", "counter", "gRPC calls answered, by router (\"\" when no router matched) and grpc-status (\"none\": ended without one).");
         foreach (var series in metrics.Grpc.Append(metrics.Unrouted).OrderBy(s => s.Labels, StringComparer.Ordinal))
         {

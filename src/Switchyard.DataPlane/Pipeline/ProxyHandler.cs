@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Metrics;
@@ -9,12 +10,12 @@ namespace Switchyard.DataPlane.Pipeline;
 /// <summary>
 /// The request path of one entry point: take a reference on the current table, match, run the router's
 /// pre-composed delegate, release. Forwarded headers are set first (<see cref="ForwardedHeaders"/>). No route ⇒ 404 / UNIMPLEMENTED. The synchronous fast path (a delegate that
-/// completed) costs no async state machine. With metrics on, a separate path measures the call once and counts
-/// it on the entry point, router and service series resolved at table build; with metrics off it costs one
-/// null check.
+/// completed) costs no async state machine. With metrics or access logs on, a separate path observes the call
+/// once: it counts it on the series resolved at table build and hands a pooled access log entry to the writer;
+/// with both off it costs one null check.
 /// </summary>
 public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeChallengeStore? acmeHttp01 = null, GatewayMetrics? metrics = null,
-    ForwardedHeaders? forwardedHeaders = null)
+    ForwardedHeaders? forwardedHeaders = null, AccessLogWriter? accessLog = null, string entryPointName = "")
 {
     private readonly ForwardedHeaders _forwardedHeaders = forwardedHeaders ?? ForwardedHeaders.Create(null);
 
@@ -29,9 +30,9 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
             return challengeAnswer;
         }
 
-        if (metrics is not null)
+        if (metrics is not null || accessLog is not null)
         {
-            return InvokeMeasured(context, metrics);
+            return InvokeObserved(context);
         }
 
         var table = holder.Acquire();
@@ -71,36 +72,34 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         }
     }
 
-    private Task InvokeMeasured(HttpContext context, GatewayMetrics metrics)
+    private Task InvokeObserved(HttpContext context)
     {
-        var method = RequestLabels.Method(context.Request.Method);
-        var protocol = RequestLabels.Protocol(context.Request);
-        var start = metrics.Begin(entryPointIndex, method, protocol);
+        var call = new ObservedCall(metrics, accessLog, entryPointIndex);
+        call.Begin(context, entryPointName);
         var table = holder.Acquire();
-        CompiledRoute? route = null;
         Task task;
         try
         {
-            route = Match(table, context);
-            task = route is null
+            call.Route = Match(table, context);
+            task = call.Route is null
                 ? ProxyErrors.WriteAsync(context, ProxyErrorKind.NoRoute, "no route matches this request")
-                : route.Handler(context);
+                : call.Route.Handler(context);
         }
         catch
         {
             TableHolder.Release(table);
-            metrics.End(entryPointIndex, route?.Metrics, context, method, protocol, start, failed: true);
+            call.End(context, failed: true);
             throw;
         }
 
         if (task.IsCompletedSuccessfully)
         {
             TableHolder.Release(table);
-            metrics.End(entryPointIndex, route?.Metrics, context, method, protocol, start, failed: false);
+            call.End(context, failed: false);
             return Task.CompletedTask;
         }
 
-        return AwaitMeasured(task, table, context, metrics, route?.Metrics, method, protocol, start);
+        return AwaitObserved(task, table, context, call);
     }
 
     private static async Task AwaitAndRelease(Task task, CompiledTable table)
@@ -115,8 +114,7 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         }
     }
 
-    private async Task AwaitMeasured(Task task, CompiledTable table, HttpContext context, GatewayMetrics metrics,
-        RouteMetrics? route, int method, int protocol, long start)
+    private static async Task AwaitObserved(Task task, CompiledTable table, HttpContext context, ObservedCall call)
     {
         var failed = true;
         try
@@ -127,7 +125,7 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         finally
         {
             TableHolder.Release(table);
-            metrics.End(entryPointIndex, route, context, method, protocol, start, failed);
+            call.End(context, failed);
         }
     }
 }

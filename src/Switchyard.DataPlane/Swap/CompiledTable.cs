@@ -54,8 +54,13 @@ public sealed class CompiledTable
 }
 
 /// <summary>One router made ready: its composed delegate and its metric series (null when metrics are off).</summary>
-internal sealed class CompiledRoute(RequestDelegate handler, Switchyard.DataPlane.Metrics.RouteMetrics? metrics)
+internal sealed class CompiledRoute(Router router, RequestDelegate handler, Switchyard.DataPlane.Metrics.RouteMetrics? metrics)
 {
+    public Router Router { get; } = router;
+
+    /// <summary>observability.accessLogs: false turns this router's lines off.</summary>
+    public bool AccessLogs { get; } = router.Observability?.AccessLogs != false;
+
     public RequestDelegate Handler { get; } = handler;
 
     public Switchyard.DataPlane.Metrics.RouteMetrics? Metrics { get; } = metrics;

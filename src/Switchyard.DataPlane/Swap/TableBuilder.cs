@@ -60,6 +60,7 @@ public sealed class TableBuilder(
         foreach (var router in table.Routers)
         {
             handlers[router] = new CompiledRoute(
+                router,
                 ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics),
                 metrics?.ForRouter(router));
         }

@@ -161,7 +161,11 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
 
         _names[name] = (owner, index);
         var priority = route.Priority is { } p and not 0 ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : RulePriority.Of(route.Match);
-        return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) { Matcher = matcher!, RuleSyntax = string.IsNullOrEmpty(route.Syntax) ? null : route.Syntax };
+        return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) {
+            Matcher = matcher!,
+            RuleSyntax = string.IsNullOrEmpty(route.Syntax) ? null : route.Syntax,
+            Observability = route.Observability is { } o ? new ObservabilitySwitches(o.AccessLogs, o.Metrics, o.Tracing, o.TraceVerbosity) : null,
+        };
     }
 
     /// <summary>

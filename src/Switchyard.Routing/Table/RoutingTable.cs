@@ -88,6 +88,13 @@ public sealed record Router(
     /// <summary>The compiled rule. Not serialised; the rule text above is.</summary>
     [JsonIgnore]
     public required IRuleMatcher Matcher { get; init; }
+
+    /// <summary>
+    /// <c>routes[].observability</c>: per-router access log / metrics / tracing switches; null = on wherever the
+    /// static config turns them on. Omitted from JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ObservabilitySwitches? Observability { get; init; }
 }
 
 /// <summary>The parent router of a child route and the child's own priority among its siblings.</summary>
@@ -96,6 +103,9 @@ public sealed record Router(
 /// <param name="ChildRule">The child's own rule as written.</param>
 /// <param name="ChildPriority">The child's explicit priority, or its own rule's length.</param>
 public sealed record RouterParent(string Router, ResourceRef Source, string ChildRule, long ChildPriority);
+
+/// <summary>A router's observability switches (Traefik's RouterObservabilityConfig); null members = default (on).</summary>
+public sealed record ObservabilitySwitches(bool? AccessLogs, bool? Metrics, bool? Tracing, string? TraceVerbosity);
 
 /// <summary>TLS settings of a router.</summary>
 /// <param name="Options">TLSOption id (e.g. <c>default-mtls</c>), null for the default options.</param>

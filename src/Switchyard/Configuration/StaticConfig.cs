@@ -19,6 +19,9 @@ public sealed class StaticConfig
 
     /// <summary>Metrics; off unless metrics.prometheus is present (as in Traefik).</summary>
     public MetricsConfig Metrics { get; set; } = new();
+
+    /// <summary>Access logs; off unless accessLog is present (as in Traefik).</summary>
+    public AccessLogConfig? AccessLog { get; set; }
 }
 
 public sealed class MetricsConfig

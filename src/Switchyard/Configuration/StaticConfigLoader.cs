@@ -30,6 +30,9 @@ public sealed record LoadedStaticConfig(
 
     /// <summary>metrics.prometheus, checked; null when metrics are off.</summary>
     public Switchyard.DataPlane.Metrics.MetricsOptions? Metrics { get; init; }
+
+    /// <summary>accessLog, checked; null when access logs are off.</summary>
+    public Switchyard.DataPlane.AccessLog.AccessLogOptions? AccessLog { get; init; }
 }
 
 /// <summary>Reads switchyard.yaml strictly: unknown keys and bad values are errors, never ignored.</summary>
@@ -146,6 +149,7 @@ public static class StaticConfigLoader
             WatchManifests = raw.Providers.File?.Watch ?? true,
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = Metrics(raw, fileName, entryPoints),
+            AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
         };
     }
 

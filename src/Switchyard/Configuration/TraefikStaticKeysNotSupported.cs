@@ -83,7 +83,8 @@ public static class TraefikStaticKeysNotSupported
         "log.maxBackups",
         "log.compress",
         "log.otlp",
-        "accessLog",
+        "accessLog.addInternals",
+        "accessLog.otlp",
         "tracing",
         "hostResolver",
 

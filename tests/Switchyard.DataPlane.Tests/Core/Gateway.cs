@@ -25,7 +25,8 @@ internal sealed class Gateway : IAsyncDisposable
 
     public IPEndPoint Admin => Host.Endpoint("admin");
 
-    public static async Task<Gateway> StartAsync(Func<EntryPointOptions, EntryPointOptions>? web = null, Metrics.MetricsOptions? metrics = null)
+    public static async Task<Gateway> StartAsync(Func<EntryPointOptions, EntryPointOptions>? web = null, Metrics.MetricsOptions? metrics = null,
+        AccessLog.AccessLogOptions? accessLog = null)
     {
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         var webOptions = new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
@@ -34,7 +35,7 @@ internal sealed class Gateway : IAsyncDisposable
             web is null ? webOptions : web(webOptions),
             new EntryPointOptions { Name = "websecure", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = true },
             new EntryPointOptions { Name = "admin", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Admin = true },
-        ], loggerFactory, metrics: metrics);
+        ], loggerFactory, metrics: metrics, accessLog: accessLog);
         await host.StartAsync();
         return new Gateway(host);
     }

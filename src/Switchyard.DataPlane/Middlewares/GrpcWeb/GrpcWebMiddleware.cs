@@ -24,7 +24,7 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
     private readonly Action<HttpContext> _onStart;
     private readonly bool _reportStatus;
 
-    /// <param name="reportStatus">Hand the trailer frame's grpc-status to the metrics (on only when metrics are).</param>
+    /// <param name="reportStatus">Hand the trailer frame's grpc-status to the metrics and access log (on only when they are).</param>
     public GrpcWebMiddleware(GrpcWebConfig config, bool reportStatus = false)
     {
         _reportStatus = reportStatus;
@@ -79,7 +79,7 @@ public sealed class GrpcWebMiddleware : IRouteMiddleware
                 await response.FinishAsync(context.RequestAborted);
                 if (_reportStatus && response.GrpcStatus is { } status)
                 {
-                    Metrics.GrpcStatusReport.Set(context, status);
+                    Metrics.GrpcStatusReport.Set(context, status, response.Trailers.GrpcMessage is { Count: > 0 } m ? m[0] : null);
                 }
             }
         }
@@ -142,5 +142,6 @@ public sealed class GrpcWebFactory : IMiddlewareFactory
     public Type ConfigType => typeof(GrpcWebConfig);
 
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context) =>
-        new GrpcWebMiddleware((GrpcWebConfig)config, reportStatus: context.Services.GetService(typeof(Metrics.GatewayMetrics)) is not null);
+        new GrpcWebMiddleware((GrpcWebConfig)config, reportStatus: context.Services.GetService(typeof(Metrics.GatewayMetrics)) is not null
+            || context.Services.GetService(typeof(AccessLog.AccessLogWriter)) is not null);
 }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Switchyard.DataPlane.AccessLog;
+
+/// <summary>
+/// What one call's access log line needs, captured on the request path as references and integers (pooled, so
+/// a call allocates nothing of its own); strings are built on the writer thread. While the call runs it sits in
+/// the request's features, where the forwarder records the server, the origin's status and its duration.
+/// </summary>
+public sealed class AccessLogEntry
+{
+    internal long StartTimestamp;
+    internal long EndTimestamp;
+    internal DateTime StartUtc;
+    internal string EntryPoint = "";
+    internal string? RouterName;
+    internal string? ServiceName;
+    internal IPAddress? ClientAddress;
+    internal int ClientPort;
+    internal string? ForwardedFor;
+    internal string? Host;
+    internal string Method = "";
+    internal string Path = "";
+    internal string Query = "";
+    internal string Protocol = "";
+    internal bool Https;
+    internal SslProtocols TlsProtocol;
+    internal System.Net.Security.TlsCipherSuite? TlsCipher;
+    internal string? TlsClientSubject;
+    internal string? Referer;
+    internal string? UserAgent;
+    internal long RequestContentLength;
+    internal int DownstreamStatus;
+    internal long DownstreamContentLength;
+    internal int GrpcProtocol;
+    internal int GrpcStatus = -1;
+    internal string? GrpcMessage;
+    internal long RequestCount;
+
+    /// <summary>The server the last attempt went to (Traefik's ServiceURL), null when no backend was called.</summary>
+    internal string? ServiceUrl;
+    internal int OriginStatus;
+    internal long OriginTicks;
+    internal int Attempts;
+    internal readonly List<KeyValuePair<string, string>> RequestHeaders = [];
+    internal readonly List<KeyValuePair<string, string>> ResponseHeaders = [];
+
+    internal TimeSpan Duration => Stopwatch.GetElapsedTime(StartTimestamp, EndTimestamp);
+
+    /// <summary>The forwarder is about to call <paramref name="serverUrl"/> (once per attempt); returns the attempt start.</summary>
+    public long OnForward(string serverUrl)
+    {
+        ServiceUrl = serverUrl;
+        Attempts++;
+        return Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The backend answered (or the attempt failed): its status and how long it took.</summary>
+    public void OnOrigin(int status, long attemptStart)
+    {
+        OriginStatus = status;
+        OriginTicks = Stopwatch.GetTimestamp() - attemptStart;
+    }
+
+    internal void Capture(HttpContext context, string entryPoint, long requestCount, bool copyHeaders)
+    {
+        StartTimestamp = Stopwatch.GetTimestamp();
+        StartUtc = DateTime.UtcNow;
+        EntryPoint = entryPoint;
+        RequestCount = requestCount;
+        var connection = context.Connection;
+        ClientAddress = connection.RemoteIpAddress;
+        ClientPort = connection.RemotePort;
+        var request = context.Request;
+        var headers = request.Headers;
+        ForwardedFor = headers["X-Forwarded-For"] is { Count: > 0 } xff ? xff[0] : null;
+        Host = request.Host.HasValue ? request.Host.Value : null;
+        Method = request.Method;
+        Path = request.Path.Value ?? "";
+        Query = request.QueryString.Value ?? "";
+        Protocol = request.Protocol;
+        Referer = headers.Referer is { Count: > 0 } referer ? referer[0] : null;
+        UserAgent = headers.UserAgent is { Count: > 0 } agent ? agent[0] : null;
+        RequestContentLength = request.ContentLength ?? 0;
+        Https = request.IsHttps;
+        var protocol = Metrics.RequestLabels.Protocol(request);
+        GrpcProtocol = protocol is Metrics.RequestLabels.Grpc or Metrics.RequestLabels.GrpcWeb ? protocol : 0;
+        if (Https && context.Features.Get<ITlsHandshakeFeature>() is { } tls)
+        {
+            TlsProtocol = tls.Protocol;
+            TlsCipher = tls.NegotiatedCipherSuite;
+            TlsClientSubject = connection.ClientCertificate?.Subject;
+        }
+
+        if (copyHeaders)
+        {
+            foreach (var (name, value) in headers)
+            {
+                RequestHeaders.Add(new(name, value.ToString()));
+            }
+        }
+    }
+
+    internal void Complete(HttpContext context, int status, bool copyHeaders)
+    {
+        EndTimestamp = Stopwatch.GetTimestamp();
+        DownstreamStatus = status;
+        var response = context.Response;
+        DownstreamContentLength = response.ContentLength ?? 0;
+        if (copyHeaders)
+        {
+            foreach (var (name, value) in response.Headers)
+            {
+                ResponseHeaders.Add(new(name, value.ToString()));
+            }
+        }
+
+        if (GrpcProtocol == 0)
+        {
+            return;
+        }
+
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        GrpcStatus = Metrics.GatewayMetrics.GrpcStatus(context, GrpcProtocol);
+        var message = trailers?.GrpcMessage ?? default;
+        if (message.Count == 0)
+        {
+            message = response.Headers.GrpcMessage;
+        }
+
+        GrpcMessage = message.Count > 0 ? message[0] : GrpcProtocol == Metrics.RequestLabels.GrpcWeb ? Metrics.GrpcStatusReport.Message(context) : null;
+    }
+
+    internal void Reset()
+    {
+        RouterName = ServiceName = ForwardedFor = Host = Referer = UserAgent = TlsClientSubject = GrpcMessage = ServiceUrl = null;
+        TlsCipher = null;
+        ClientAddress = null;
+        TlsProtocol = SslProtocols.None;
+        Https = false;
+        GrpcProtocol = OriginStatus = Attempts = 0;
+        GrpcStatus = -1;
+        OriginTicks = 0;
+        RequestHeaders.Clear();
+        ResponseHeaders.Clear();
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+
+namespace Switchyard.DataPlane.AccessLog;
+
+/// <summary>
+/// The access log: calls hand a captured <see cref="AccessLogEntry"/> to a bounded queue (never waiting: a full
+/// queue drops the line and counts it), and one background loop formats and writes the lines in batches. The file
+/// is reopened on SIGUSR1 so logrotate can move it (Traefik's Rotate, pkg/middlewares/accesslog/logger.go).
+/// </summary>
+public sealed partial class AccessLogWriter : IAsyncDisposable
+{
+    private const int SigUsr1 = 10; // Linux
+
+    private readonly AccessLogOptions _options;
+    private readonly Channel<AccessLogEntry> _queue;
+    private readonly ObjectPool<AccessLogEntry> _pool;
+    private readonly Action<AccessLogEntry, IBufferWriter<byte>> _format;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly PosixSignalRegistration? _signal;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+    private Stream _output;
+    private long _requests;
+    private long _dropped;
+    private long _written;
+    private volatile bool _reopen;
+
+    public AccessLogWriter(AccessLogOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        CopyHeaders = options.AnyHeaders;
+        _queue = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(options.QueueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails at once: the call never waits
+        });
+        _pool = new DefaultObjectPool<AccessLogEntry>(new EntryPolicy(), options.QueueLength + 64);
+        _format = options.Format switch
+        {
+            AccessLogFormat.Json => new JsonLineFormatter(options).Write,
+            AccessLogFormat.GenericClf => new ClfLineFormatter(options, generic: true).Write,
+            _ => new ClfLineFormatter(options, generic: false).Write,
+        };
+        _output = Open();
+        if (options.ReopenOnSignal && options.FilePath is not null && !OperatingSystem.IsWindows())
+        {
+            _signal = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
+            {
+                context.Cancel = true;
+                _reopen = true;
+            });
+        }
+
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Lines dropped because the queue was full (switchyard_accesslog_dropped_total).</summary>
+    public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>Lines written so far.</summary>
+    public long Written => Volatile.Read(ref _written);
+
+    internal bool CopyHeaders { get; }
+
+    /// <summary>Ask for the file to be reopened before the next write (what SIGUSR1 does).</summary>
+    public void Reopen() => _reopen = true;
+
+    /// <summary>A call starts: take a pooled entry and capture the request.</summary>
+    internal AccessLogEntry Begin(HttpContext context, string entryPoint)
+    {
+        var entry = _pool.Get();
+        entry.Capture(context, entryPoint, Interlocked.Increment(ref _requests), CopyHeaders);
+        return entry;
+    }
+
+    /// <summary>A call ended: capture the response and queue the line (or drop it, counted, when the queue is full).</summary>
+    internal void End(AccessLogEntry entry, HttpContext context, int status)
+    {
+        entry.Complete(context, status, CopyHeaders);
+        if (!_options.Passes(entry.DownstreamStatus, LineValues.Retries(entry), entry.Duration))
+        {
+            _pool.Return(entry);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _dropped);
+            _pool.Return(entry);
+        }
+    }
+
+    /// <summary>A call whose router turned access logs off (observability.accessLogs: false).</summary>
+    internal void Discard(AccessLogEntry entry) => _pool.Return(entry);
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var lines = 0;
+            while (lines < 4096 && reader.TryRead(out var entry))
+            {
+                try
+                {
+                    _format(entry, _buffer);
+                    lines++;
+                }
+                catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+                {
+                    LogFormatFailed(_logger, ex.Message);
+                }
+                finally
+                {
+                    _pool.Return(entry);
+                }
+            }
+
+            Flush(lines);
+        }
+    }
+
+    private void Flush(int lines)
+    {
+        try
+        {
+            if (_reopen)
+            {
+                _reopen = false;
+                var old = _output;
+                _output = Open();
+                old.Dispose();
+            }
+
+            _output.Write(_buffer.WrittenSpan);
+            _output.Flush();
+            Interlocked.Add(ref _written, lines);
+        }
+        catch (IOException ex)
+        {
+            // A full disk or a vanished folder loses these lines, not the gateway; the next batch tries again.
+            LogWriteFailed(_logger, ex.Message);
+        }
+        finally
+        {
+            _buffer.ResetWrittenCount();
+        }
+    }
+
+    private Stream Open()
+    {
+        if (_options.FilePath is not { } path)
+        {
+            return Console.OpenStandardOutput();
+        }
+
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _signal?.Dispose();
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _output.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class EntryPolicy : PooledObjectPolicy<AccessLogEntry>
+    {
+        public override AccessLogEntry Create() => new();
+
+        public override bool Return(AccessLogEntry obj)
+        {
+            obj.Reset();
+            return true;
+        }
+    }
+
+    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "access log: writing failed, lines lost: {Reason}")]
+    private static partial void LogWriteFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "access log: a line could not be formatted: {Reason}")]
+    private static partial void LogFormatFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Switchyard.DataPlane.AccessLog;
+using Switchyard.DataPlane.Metrics;
+using Switchyard.DataPlane.Swap;
+
+namespace Switchyard.DataPlane.Pipeline;
+
+/// <summary>
+/// One call as metrics and the access log see it: a struct on the request path (no allocation), begun before the
+/// router is matched and ended once the response is complete (or the call failed).
+/// </summary>
+internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog, int entryPoint)
+{
+    private int _method;
+    private int _protocol;
+    private long _start;
+    private AccessLogEntry? _entry;
+
+    public CompiledRoute? Route;
+
+    public void Begin(HttpContext context, string entryPointName)
+    {
+        if (metrics is not null)
+        {
+            _method = RequestLabels.Method(context.Request.Method);
+            _protocol = RequestLabels.Protocol(context.Request);
+            _start = metrics.Begin(entryPoint, _method, _protocol);
+        }
+
+        if (accessLog is not null)
+        {
+            _entry = accessLog.Begin(context, entryPointName);
+            // The forwarder records the server, the origin's status and duration here.
+            context.Features.Set(_entry);
+        }
+    }
+
+    public readonly void End(HttpContext context, bool failed)
+    {
+        metrics?.End(entryPoint, Route?.Metrics, context, _method, _protocol, _start, failed);
+        if (_entry is not { } entry)
+        {
+            return;
+        }
+
+        context.Features.Set<AccessLogEntry>(null);
+        if (Route is { AccessLogs: false })
+        {
+            accessLog!.Discard(entry);
+            return;
+        }
+
+        if (Route is { } route)
+        {
+            entry.RouterName = route.Router.Name;
+            entry.ServiceName = route.Router.Service;
+        }
+
+        // An exception before the response started becomes Kestrel's 500.
+        var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+        accessLog!.End(entry, context, status);
+    }
+}
