@@ -68,7 +68,7 @@ public static class DiagnosticCodes
     /// <summary>A parent route that also has a service (Traefik refuses the router).</summary>
     public const string ParentRouteInvalid = "SY118";
     /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
-    public const string HostSniWithoutTls = "SY113";
+    public const string HostSniWithoutTls = "SY119";
 
     /// <summary>A route priority above Traefik's highest user priority (math.MaxInt - 1000): the route is disabled, as in Traefik.</summary>
     public const string RoutePriorityOutOfRange = "SY113";
