@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Switchyard.DataPlane.Tcp;
 
 namespace Switchyard.DataPlane.Acme;
 
@@ -17,9 +17,7 @@ public static class ClientHelloAlpn
     /// <summary>Key in ConnectionContext.Items set when the ClientHello offers acme-tls/1.</summary>
     public const string AcmeTlsOfferedKey = "switchyard.acme-tls-offered";
 
-    private const int MaxPeek = 16 * 1024 + 5;
-
-    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(AcmeChallengeStore store) => next => async connection =>
+        public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(AcmeChallengeStore store) => next => async connection =>
     {
         if (store.HasTlsAlpn01 && await OffersAcmeTlsAsync(connection.Transport.Input, connection.ConnectionClosed))
         {
@@ -52,7 +50,7 @@ public static class ClientHelloAlpn
                 return offers;
             }
 
-            if (result.IsCompleted || result.IsCanceled || buffer.Length >= MaxPeek)
+            if (result.IsCompleted || result.IsCanceled || buffer.Length >= ClientHello.MaxRecord)
             {
                 return false;
             }
@@ -65,99 +63,11 @@ public static class ClientHelloAlpn
         Done,
     }
 
-    /// <summary>Parses the first TLS record as a ClientHello and looks for acme-tls/1 in its ALPN extension.</summary>
+    /// <summary>Reads the first TLS record as a ClientHello (the TCP router's parser) and looks for acme-tls/1 in its ALPN list.</summary>
     private static ParseState TryParse(ReadOnlySequence<byte> buffer, out bool offersAcmeTls)
     {
-        offersAcmeTls = false;
-        if (buffer.Length < 5)
-        {
-            return ParseState.NeedMore;
-        }
-
-        Span<byte> header = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(header);
-        if (header[0] != 0x16)
-        {
-            return ParseState.Done; // not a handshake record
-        }
-
-        var recordLength = BinaryPrimitives.ReadUInt16BigEndian(header[3..]);
-        if (buffer.Length < 5 + recordLength)
-        {
-            return ParseState.NeedMore;
-        }
-
-        var record = buffer.Slice(5, recordLength).ToArray();
-        offersAcmeTls = FindAlpn(record, "acme-tls/1"u8);
-        return ParseState.Done;
-    }
-
-    /// <summary>Walks ClientHello → extensions → ALPN (type 16). Any malformation just answers false.</summary>
-    internal static bool FindAlpn(ReadOnlySpan<byte> hello, ReadOnlySpan<byte> protocol)
-    {
-        // handshake type (1) + length (3) + client_version (2) + random (32)
-        var p = 4 + 2 + 32;
-        if (hello.Length < p + 1 || hello[0] != 0x01)
-        {
-            return false;
-        }
-
-        p += 1 + hello[p]; // session id
-        if (p + 2 > hello.Length)
-        {
-            return false;
-        }
-
-        p += 2 + BinaryPrimitives.ReadUInt16BigEndian(hello[p..]); // cipher suites
-        if (p + 1 > hello.Length)
-        {
-            return false;
-        }
-
-        p += 1 + hello[p]; // compression methods
-        if (p + 2 > hello.Length)
-        {
-            return false;
-        }
-
-        var end = Math.Min(hello.Length, p + 2 + BinaryPrimitives.ReadUInt16BigEndian(hello[p..]));
-        p += 2;
-        while (p + 4 <= end)
-        {
-            var type = BinaryPrimitives.ReadUInt16BigEndian(hello[p..]);
-            var length = BinaryPrimitives.ReadUInt16BigEndian(hello[(p + 2)..]);
-            var data = p + 4;
-            if (data + length > end)
-            {
-                return false;
-            }
-
-            if (type == 16 && length >= 2)
-            {
-                var q = data + 2;
-                var listEnd = Math.Min(data + length, q + BinaryPrimitives.ReadUInt16BigEndian(hello[data..]));
-                while (q < listEnd)
-                {
-                    var n = hello[q];
-                    if (q + 1 + n > listEnd)
-                    {
-                        return false;
-                    }
-
-                    if (hello.Slice(q + 1, n).SequenceEqual(protocol))
-                    {
-                        return true;
-                    }
-
-                    q += 1 + n;
-                }
-
-                return false;
-            }
-
-            p = data + length;
-        }
-
-        return false;
+        var hello = ClientHello.TryRead(buffer);
+        offersAcmeTls = hello is not null && hello.AlpnProtocols.Contains("acme-tls/1");
+        return hello is null ? ParseState.NeedMore : ParseState.Done;
     }
 }
