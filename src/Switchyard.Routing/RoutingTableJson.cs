@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Switchyard.Routing.Compiler;
+using Switchyard.Routing.Compiler.Middlewares;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.Routing;
@@ -46,6 +47,11 @@ public static class RoutingTableJson
                         foreach (var property in info.Properties)
                         {
                             property.IsRequired = false;
+                        }
+
+                        if (info.Type == typeof(MiddlewareConfig))
+                        {
+                            info.PolymorphismOptions = MiddlewareCatalogue.Polymorphism();
                         }
                     },
                 },

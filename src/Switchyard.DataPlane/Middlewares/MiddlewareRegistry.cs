@@ -3,38 +3,21 @@ using Switchyard.Routing.Table;
 namespace Switchyard.DataPlane.Middlewares;
 
 /// <summary>
-/// The one place where middleware factories are registered. A config type with no factory is reported by
-/// the caller as a diagnostic on the routers that use it — never passed through silently.
+/// Finds the factory of each table middleware record. A factory registers itself by existing: every concrete
+/// <see cref="IMiddlewareFactory"/> of this assembly is picked up, keyed by its config type, so adding a middleware
+/// needs no list here (MiddlewareListsAgreeTests checks that every type of the compiler's MiddlewareCatalogue has
+/// one). A config type with no factory is reported by the caller as a diagnostic on the routers that use it —
+/// never passed through silently.
 /// </summary>
 public static class MiddlewareRegistry
 {
-    private static readonly Dictionary<Type, IMiddlewareFactory> Factories = new IMiddlewareFactory[]
-    {
-        // Factories are added here, one line each.
-        new RateLimit.RateLimitFactory(),
-        new Headers.HeadersFactory(),
-        new GrpcWeb.GrpcWebFactory(),
-        new PathRewrite.AddPrefixFactory(),
-        new PathRewrite.StripPrefixFactory(),
-        new PathRewrite.StripPrefixRegexFactory(),
-        new PathRewrite.ReplacePathFactory(),
-        new PathRewrite.ReplacePathRegexFactory(),
-        new Redirect.RedirectSchemeFactory(),
-        new Redirect.RedirectRegexFactory(),
-        new IpAllowList.IpAllowListFactory(),
-        new BasicAuth.BasicAuthFactory(),
-        new InFlightReq.InFlightReqFactory(),
-        new Retry.RetryFactory(),
-        new Compress.CompressFactory(),
-        new ContentType.ContentTypeFactory(),
-        new PassTlsClientCert.PassTlsClientCertFactory(),
-        new EncodedCharacters.EncodedCharactersFactory(),
-        new ForwardAuth.ForwardAuthFactory(),
-        new CircuitBreaker.CircuitBreakerFactory(),
-        new Buffering.BufferingFactory(),
-        new Errors.ErrorsFactory(),
-        new DigestAuth.DigestAuthFactory(),
-    }.ToDictionary(f => f.ConfigType);
+    private static readonly Dictionary<Type, IMiddlewareFactory> Factories = typeof(MiddlewareRegistry).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IMiddlewareFactory).IsAssignableFrom(t))
+        .Select(t => (IMiddlewareFactory)Activator.CreateInstance(t)!)
+        .ToDictionary(f => f.ConfigType);
+
+    /// <summary>The config types that have a factory.</summary>
+    public static IEnumerable<Type> ConfigTypes => Factories.Keys;
 
     /// <summary>
     /// True for the types whose instance holds state. Traefik builds every middleware once per router

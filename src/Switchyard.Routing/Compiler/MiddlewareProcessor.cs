@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Model.Traefik;
 using Switchyard.Model.Traefik.Middlewares;
+using Switchyard.Routing.Compiler.Middlewares;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.Routing.Compiler;
@@ -23,42 +24,47 @@ internal sealed class MiddlewareProcessor
     public MiddlewareProcessor(CompileContext context, ServiceResolver services, ServersTransportProcessor transports)
     {
         _context = context;
-        var mapper = new MiddlewareConfigMapper(context, services, transports);
+        var mapping = new MiddlewareMapping(context, services, transports);
         foreach (var middleware in CompileContext.Sorted(context.Middlewares))
         {
             var owner = CompileContext.RefOf(middleware);
             var key = CompileContext.KeyOf(middleware.Metadata);
             var id = Naming.ObjectId(owner.Namespace, owner.Name);
-            var types = TypesOf(middleware.Spec);
-            if (types.Count != 1)
+            var kinds = MiddlewareCatalogue.KindsOf(middleware.Spec);
+            if (kinds.Count != 1)
             {
-                context.Error(types.Count == 0 ? DiagnosticCodes.MiddlewareNoType : DiagnosticCodes.MiddlewareMultipleTypes,
-                    types.Count == 0 ? "MiddlewareNoType" : "MiddlewareMultipleTypes", owner, "spec",
-                    types.Count == 0 ? "a Middleware needs exactly one type (rateLimit, headers, ...)" : $"a Middleware has exactly one type; this one has {string.Join(", ", types)}");
+                context.Error(kinds.Count == 0 ? DiagnosticCodes.MiddlewareNoType : DiagnosticCodes.MiddlewareMultipleTypes,
+                    kinds.Count == 0 ? "MiddlewareNoType" : "MiddlewareMultipleTypes", owner, "spec",
+                    kinds.Count == 0 ? "a Middleware needs exactly one type (rateLimit, headers, ...)" : $"a Middleware has exactly one type; this one has {string.Join(", ", kinds.Select(k => k.Name))}");
                 _invalid.Add(id);
                 continue;
             }
 
-            var type = types[0];
-            switch (type)
+            var kind = kinds[0];
+            switch (kind.Role)
             {
-                case "chain":
+                case MiddlewareRole.Chain:
                     _chains[key] = middleware.Spec.Chain!;
                     continue;
-                case "plugin":
-                case "tap":
-                    var name = type == "plugin" ? "plugin:" + string.Join(",", middleware.Spec.Plugin!.Keys.Order(StringComparer.Ordinal)) : type;
-                    context.Warning(DiagnosticCodes.MiddlewareUnsupported, "MiddlewareUnsupported", owner, "spec." + type,
+                case MiddlewareRole.Unsupported:
+                    var name = middleware.Spec.Plugin is { Count: > 0 } plugins && kind.Name == "plugin"
+                        ? "plugin:" + string.Join(",", plugins.Keys.Order(StringComparer.Ordinal))
+                        : kind.Name;
+                    context.Warning(DiagnosticCodes.MiddlewareUnsupported, "MiddlewareUnsupported", owner, "spec." + kind.Name,
                         $"middleware type {name} is not supported by Switchyard's data plane; routes using it answer with an error");
                     _configs[id] = new UnsupportedMiddlewareConfig(name);
                     continue;
-                case "ipWhiteList":
-                    context.Warning(DiagnosticCodes.MiddlewareDeprecated, "DeprecatedMiddleware", owner, "spec.ipWhiteList",
-                        "ipWhiteList is deprecated; use ipAllowList (same fields)");
-                    break;
             }
 
-            if (mapper.Map(middleware, type, owner) is { } config)
+            if (kind.DeprecatedFor is { } current)
+            {
+                context.Warning(DiagnosticCodes.MiddlewareDeprecated, "DeprecatedMiddleware", owner, "spec." + kind.Name,
+                    $"{kind.Name} is deprecated; use {current} (same fields)");
+            }
+
+            mapping.Start(owner, kind.Name);
+            var config = kind.Map!(mapping, middleware.Spec);
+            if (mapping.Ok)
             {
                 _configs[id] = config;
             }
@@ -245,50 +251,5 @@ internal sealed class MiddlewareProcessor
         }
 
         return new ObjectKey(ns, name);
-    }
-
-    private static List<string> TypesOf(MiddlewareSpec s)
-    {
-        var types = new List<string>(1);
-        Add(s.AddPrefix, "addPrefix");
-        Add(s.StripPrefix, "stripPrefix");
-        Add(s.StripPrefixRegex, "stripPrefixRegex");
-        Add(s.ReplacePath, "replacePath");
-        Add(s.ReplacePathRegex, "replacePathRegex");
-        Add(s.Chain, "chain");
-        Add(s.IPWhiteList, "ipWhiteList");
-        Add(s.IPAllowList, "ipAllowList");
-        Add(s.Headers, "headers");
-        Add(s.EncodedCharacters, "encodedCharacters");
-        Add(s.Errors, "errors");
-        Add(s.RateLimit, "rateLimit");
-        Add(s.RedirectRegex, "redirectRegex");
-        Add(s.RedirectScheme, "redirectScheme");
-        Add(s.BasicAuth, "basicAuth");
-        Add(s.DigestAuth, "digestAuth");
-        Add(s.ForwardAuth, "forwardAuth");
-        Add(s.InFlightReq, "inFlightReq");
-        Add(s.Buffering, "buffering");
-        Add(s.CircuitBreaker, "circuitBreaker");
-        Add(s.Compress, "compress");
-        Add(s.PassTLSClientCert, "passTLSClientCert");
-        Add(s.Retry, "retry");
-        Add(s.ContentType, "contentType");
-        Add(s.GrpcWeb, "grpcWeb");
-        Add(s.Tap, "tap");
-        if (s.Plugin is { Count: > 0 })
-        {
-            types.Add("plugin");
-        }
-
-        return types;
-
-        void Add(object? value, string name)
-        {
-            if (value is not null)
-            {
-                types.Add(name);
-            }
-        }
     }
 }

@@ -1,50 +1,75 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.Model.Traefik;
+using Switchyard.Routing;
+using Switchyard.Routing.Compiler.Middlewares;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Tests.Middlewares;
 
 /// <summary>
-/// Issue 13.5 (at the least): a Traefik middleware type is named in parallel lists — the CRD spec property, the
-/// table's [JsonDerivedType] discriminator and the data plane's factory registry. This fails when they disagree,
-/// so a type added to one list and forgotten in another is caught here, not by a user.
+/// Issue 13.5: a Traefik middleware type is declared once, in the compiler's MiddlewareCatalogue (name, spec
+/// accessor, table record, mapper). What cannot be derived from it — the CRD spec property and the data plane's
+/// factory — is checked against it here, so a type added in one place and forgotten in another fails this test,
+/// not a user.
 /// </summary>
 public class MiddlewareListsAgreeTests
 {
-    // Spec properties that are not a middleware of their own in the table: chain is flattened into routers,
-    // plugin and tap are refused (UnsupportedMiddlewareConfig), ipWhiteList is Traefik's deprecated name of ipAllowList.
-    private static readonly string[] NotInTable = ["chain", "plugin", "tap", "ipWhiteList"];
-
-    private static Dictionary<string, Type> Discriminators() => typeof(MiddlewareConfig)
-        .GetCustomAttributes<JsonDerivedTypeAttribute>()
-        .Where(a => a.DerivedType != typeof(UnsupportedMiddlewareConfig))
-        .ToDictionary(a => (string)a.TypeDiscriminator!, a => a.DerivedType, StringComparer.Ordinal);
+    private static readonly MiddlewareKind[] Mapped = [.. MiddlewareCatalogue.All.Where(k => k.Role == MiddlewareRole.Mapped)];
 
     [Test]
-    public void EverySpecPropertyHasATableDiscriminatorAndBack()
+    public void EverySpecPropertyIsInTheCatalogueAndBack()
     {
         var specNames = typeof(MiddlewareSpec).GetProperties()
             .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
-            .OfType<string>()
-            .Except(NotInTable)
-            .Order(StringComparer.Ordinal);
-        Assert.That(Discriminators().Keys.Order(StringComparer.Ordinal), Is.EqualTo(specNames));
+            .OfType<string>();
+        Assert.That(MiddlewareCatalogue.All.Select(k => k.Name), Is.EqualTo(specNames), "catalogue order is the spec's order");
     }
 
     [Test]
-    public void EveryTableMiddlewareTypeHasAFactory()
+    public void EachKindReadsItsOwnSpecProperty()
     {
-        var factories = (System.Collections.IDictionary)typeof(MiddlewareRegistry)
-            .GetField("Factories", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
-        Assert.That(factories.Keys.Cast<Type>().Select(t => t.Name),
-            Is.EquivalentTo(Discriminators().Values.Select(t => t.Name)));
+        // A spec with only property P set must be recognised as kind P and nothing else (catches a copy-pasted accessor).
+        foreach (var property in typeof(MiddlewareSpec).GetProperties())
+        {
+            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name;
+            var value = name == "plugin" ? "{\"demo\":{}}" : "{}";
+            var spec = JsonSerializer.Deserialize<MiddlewareSpec>($"{{\"{name}\":{value}}}")!;
+            Assert.That(MiddlewareCatalogue.KindsOf(spec).Select(k => k.Name), Is.EqualTo(new[] { name }), name);
+        }
     }
 
     [Test]
-    public void EveryTableMiddlewareTypeIsConcreteAndSealed()
+    public void EveryMappedTypeHasADataPlaneFactoryAndBack()
     {
-        Assert.That(Discriminators().Values.Where(t => t.IsAbstract || !t.IsSealed).Select(t => t.Name), Is.Empty);
+        Assert.That(MiddlewareRegistry.ConfigTypes.Select(t => t.Name).Order(StringComparer.Ordinal),
+            Is.EqualTo(Mapped.Select(k => k.ConfigType!.Name).Distinct().Order(StringComparer.Ordinal)));
+    }
+
+    [Test]
+    public void EveryTableRecordIsConcreteSealedAndOwnedByOneName()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Mapped.Where(k => k.ConfigType!.IsAbstract || !k.ConfigType.IsSealed).Select(k => k.Name), Is.Empty);
+            // Two current names on one record would make the JSON discriminator ambiguous; a deprecated spelling
+            // shares its successor's record.
+            Assert.That(Mapped.Where(k => k.DeprecatedFor is null).GroupBy(k => k.ConfigType).Where(g => g.Count() > 1).Select(g => g.Key!.Name), Is.Empty);
+            Assert.That(Mapped.Where(k => k.DeprecatedFor is { } current && Mapped.Single(c => c.Name == current).ConfigType != k.ConfigType).Select(k => k.Name), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void TheTableJsonNamesEachRecordByItsTraefikName()
+    {
+        var json = JsonSerializer.Serialize<MiddlewareConfig>(new AddPrefixConfig("/p"), RoutingTableJson.Options);
+        var unsupported = JsonSerializer.Serialize<MiddlewareConfig>(new UnsupportedMiddlewareConfig("tap"), RoutingTableJson.Options);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json, Does.Contain("\"type\": \"addPrefix\""));
+            Assert.That(unsupported, Does.Contain("\"type\": \"unsupported\""));
+        });
     }
 }

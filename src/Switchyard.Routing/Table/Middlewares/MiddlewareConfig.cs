@@ -1,38 +1,13 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
 
 /// <summary>
 /// A middleware as the data plane needs it: Traefik's defaults applied, durations parsed, referenced
 /// secrets read. Chains do not appear here: the compiler flattens them into each router's list.
-/// The discriminator names are Traefik's middleware type names.
+/// The JSON discriminator ("type") is Traefik's middleware type name, declared once per type in
+/// <see cref="Compiler.Middlewares.MiddlewareCatalogue"/> (RoutingTableJson applies it).
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(AddPrefixConfig), "addPrefix")]
-[JsonDerivedType(typeof(StripPrefixConfig), "stripPrefix")]
-[JsonDerivedType(typeof(StripPrefixRegexConfig), "stripPrefixRegex")]
-[JsonDerivedType(typeof(ReplacePathConfig), "replacePath")]
-[JsonDerivedType(typeof(ReplacePathRegexConfig), "replacePathRegex")]
-[JsonDerivedType(typeof(IpAllowListConfig), "ipAllowList")]
-[JsonDerivedType(typeof(HeadersConfig), "headers")]
-[JsonDerivedType(typeof(ErrorsConfig), "errors")]
-[JsonDerivedType(typeof(RateLimitConfig), "rateLimit")]
-[JsonDerivedType(typeof(RedirectRegexConfig), "redirectRegex")]
-[JsonDerivedType(typeof(RedirectSchemeConfig), "redirectScheme")]
-[JsonDerivedType(typeof(BasicAuthConfig), "basicAuth")]
-[JsonDerivedType(typeof(DigestAuthConfig), "digestAuth")]
-[JsonDerivedType(typeof(ForwardAuthConfig), "forwardAuth")]
-[JsonDerivedType(typeof(InFlightReqConfig), "inFlightReq")]
-[JsonDerivedType(typeof(BufferingConfig), "buffering")]
-[JsonDerivedType(typeof(CircuitBreakerConfig), "circuitBreaker")]
-[JsonDerivedType(typeof(CompressConfig), "compress")]
-[JsonDerivedType(typeof(PassTlsClientCertConfig), "passTLSClientCert")]
-[JsonDerivedType(typeof(RetryConfig), "retry")]
-[JsonDerivedType(typeof(ContentTypeConfig), "contentType")]
-[JsonDerivedType(typeof(EncodedCharactersConfig), "encodedCharacters")]
-[JsonDerivedType(typeof(GrpcWebConfig), "grpcWeb")]
-[JsonDerivedType(typeof(UnsupportedMiddlewareConfig), "unsupported")]
 public abstract record MiddlewareConfig;
 
 /// <summary>
