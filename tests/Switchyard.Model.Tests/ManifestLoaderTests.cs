@@ -151,8 +151,10 @@ public class ManifestLoaderTests
     }
 
     [Test]
-    public void Unknown_field_is_a_warning_naming_the_field_and_its_line()
+    public void Unknown_field_is_an_error_naming_the_field_and_its_line_and_refuses_the_object()
     {
+        // issue 13.3: like kubectl apply --validate=strict, a misplaced `schema: h2c` refuses the object instead of
+        // serving it without h2c (8 of 10 calls then failed at run time).
         const string yaml = """
             apiVersion: traefik.io/v1alpha1
             kind: IngressRoute
@@ -164,17 +166,39 @@ public class ManifestLoaderTests
                     - name: svc
                       port: 80
                       schema: h2c
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata: {name: fine}
+            spec:
+              routes: [{match: Host(`b`), services: [{name: svc, port: 80}]}]
             """;
         var s = ManifestLoader.LoadText(yaml, "r.yaml");
         var d = Single(s, DiagnosticCodes.UnknownField);
         Assert.Multiple(() =>
         {
-            Assert.That(d.Severity, Is.EqualTo(Severity.Warning));
-            Assert.That(d.Message, Does.Contain("\"schema\"").And.Contain("did you mean \"scheme\""));
+            Assert.That(d.Severity, Is.EqualTo(Severity.Error));
+            Assert.That(d.Message, Does.Contain("\"spec.routes[0].services[0].schema\"").And.Contain("did you mean \"scheme\""));
             Assert.That(d.Field, Is.EqualTo("spec.routes[0].services[0].schema"));
             Assert.That(d.Location, Is.EqualTo(new SourceLocation("r.yaml", 10, 11)));
-            Assert.That(d.Format(), Does.StartWith("r.yaml:10:11: warning SY002:"));
-            Assert.That(s.IngressRoutes, Has.Length.EqualTo(1), "a warning keeps the object");
+            Assert.That(d.Format(), Does.StartWith("r.yaml:10:11: error SY002:"));
+            Assert.That(s.IngressRoutes.Select(r => r.Metadata.Name), Is.EqualTo(new[] { "fine" }), "only the object with the unknown field is refused");
+        });
+    }
+
+    [TestCase("metadata: {name: r, lables: {a: b}}", "metadata.lables", "labels")]
+    [TestCase("metadata: {name: r}\nspecs: {}", "specs", "spec")]
+    [TestCase("metadata: {name: r}\nspec: {routes: [{match: Host(`a`), middleware: [{name: m}]}]}", "spec.routes[0].middleware", "middlewares")]
+    public void Every_misspelt_key_refuses_the_object_with_a_hint(string rest, string field, string hint)
+    {
+        var s = ManifestLoader.LoadText("apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\n" + rest, "r.yaml");
+        var d = Single(s, DiagnosticCodes.UnknownField);
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Severity, Is.EqualTo(Severity.Error));
+            Assert.That(d.Field, Is.EqualTo(field));
+            Assert.That(d.Message, Does.Contain($"did you mean \"{hint}\""));
+            Assert.That(s.IngressRoutes, Is.Empty);
         });
     }
 
@@ -287,11 +311,17 @@ public class ManifestLoaderTests
         var s1 = ManifestLoader.LoadText(single, "m.json");
         Assert.Multiple(() =>
         {
-            Assert.That(s1.Middlewares.Single().Spec.GrpcWeb!.AllowOrigins, Is.EqualTo(new[] { "*" }));
             var w = Single(s1, DiagnosticCodes.UnknownField);
             Assert.That(w.Field, Is.EqualTo("spec.headerz"));
             Assert.That(w.Location, Is.EqualTo(new SourceLocation("m.json", 5, 48)));
-            Assert.That(s1.Origins.Single().Value.Location, Is.EqualTo(new SourceLocation("m.json", 1, 1)));
+            Assert.That(s1.Middlewares, Is.Empty, "an unknown field refuses the object");
+        });
+
+        var clean = ManifestLoader.LoadText(single.Replace(", \"headerz\": {}", "", StringComparison.Ordinal), "m.json");
+        Assert.Multiple(() =>
+        {
+            Assert.That(clean.Middlewares.Single().Spec.GrpcWeb!.AllowOrigins, Is.EqualTo(new[] { "*" }));
+            Assert.That(clean.Origins.Single().Value.Location, Is.EqualTo(new SourceLocation("m.json", 1, 1)));
         });
 
         const string list = """
@@ -374,7 +404,7 @@ public class ManifestLoaderTests
     }
 
     [Test]
-    public void Unknown_kinds_are_ignored_with_an_info()
+    public void Unknown_kinds_are_an_info_outside_traefik_groups_and_a_warning_naming_the_closest_kind_inside()
     {
         const string yaml = """
             apiVersion: apps/v1
@@ -383,8 +413,18 @@ public class ManifestLoaderTests
             spec: {}
             ---
             apiVersion: traefik.io/v1alpha1
-            kind: IngressRouteSCTP
+            kind: IngresRoute
             metadata: {name: t}
+            spec: {}
+            ---
+            apiVersion: traefik.containo.us/v1alpha1
+            kind: middleware
+            metadata: {name: m}
+            spec: {}
+            ---
+            apiVersion: traefik.io/v1
+            kind: IngressRoute
+            metadata: {name: v}
             spec: {}
             """;
         var s = ManifestLoader.LoadText(yaml, "k.yaml");
@@ -394,8 +434,14 @@ public class ManifestLoaderTests
             Assert.That(s.LoadDiagnostics.Select(d => (d.Code, d.Severity, d.Resource!.Kind)), Is.EqualTo(new[]
             {
                 (DiagnosticCodes.UnknownKind, Severity.Info, "Deployment"),
-                (DiagnosticCodes.UnknownKind, Severity.Info, "IngressRouteSCTP"),
+                (DiagnosticCodes.UnknownKind, Severity.Warning, "IngresRoute"),
+                (DiagnosticCodes.UnknownKind, Severity.Warning, "middleware"),
+                (DiagnosticCodes.UnknownKind, Severity.Warning, "IngressRoute"),
             }));
+            Assert.That(s.LoadDiagnostics[1].Message, Does.Contain("did you mean \"IngressRoute\""));
+            Assert.That(s.LoadDiagnostics[1].Location, Is.EqualTo(new SourceLocation("k.yaml", 7, 1)));
+            Assert.That(s.LoadDiagnostics[2].Message, Does.Contain("did you mean \"Middleware\""));
+            Assert.That(s.LoadDiagnostics[3].Message, Does.Contain("did you mean \"traefik.io/v1alpha1\""));
         });
     }
 

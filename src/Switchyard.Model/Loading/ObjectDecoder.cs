@@ -148,8 +148,7 @@ internal static class ObjectDecoder
 
         if (type is null)
         {
-            diagnostics.Add(new Diagnostic(Severity.Info, DiagnosticCodes.UnknownKind, "UnknownKind", resource, null,
-                $"kind {kind} of {apiVersion} is not used by Switchyard; the object is ignored", at));
+            diagnostics.Add(UnknownKind(apiVersion, kind, resource, Locate("kind")));
             return;
         }
 
@@ -182,6 +181,28 @@ internal static class ObjectDecoder
 
         var origin = new ObjectOrigin(at.File, at.Line, at.Column, locations);
         objects.Add(new LoadedObject(resource, value, origin));
+    }
+
+    /// <summary>
+    /// A kind Switchyard does not read. In Traefik's API groups it is almost surely a typo (IngresRoute) or a wrong
+    /// version, whose routes would silently be missing: a warning naming the closest kind. Any other group (a
+    /// Deployment beside the routes) is only an info.
+    /// </summary>
+    private static Diagnostic UnknownKind(string apiVersion, string kind, ResourceRef resource, SourceLocation at)
+    {
+        var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        if (group is not (TraefikApi.Group or TraefikApi.LegacyGroup))
+        {
+            return new Diagnostic(Severity.Info, DiagnosticCodes.UnknownKind, "UnknownKind", resource, null,
+                $"kind {kind} of {apiVersion} is not used by Switchyard; the object is ignored", at);
+        }
+
+        var servedVersion = group + "/" + TraefikApi.Version;
+        var hint = TraefikKinds.ContainsKey(kind)
+            ? $"apiVersion {apiVersion} is not served (did you mean \"{servedVersion}\"?)"
+            : $"{servedVersion} has no kind {kind} (did you mean \"{NameHints.Closest(kind, TraefikKinds.Keys).Name}\"?)";
+        return new Diagnostic(Severity.Warning, DiagnosticCodes.UnknownKind, "UnknownKind", resource, "kind",
+            $"{hint}; the object is ignored", at);
     }
 
     private static object Deserialize(Type type, JsonObject obj)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Model.Diagnostics;
@@ -7,9 +6,9 @@ namespace Switchyard.Model.Loading;
 
 /// <summary>
 /// Walks an object's JSON against its .NET type before deserializing, so every problem gets its own diagnostic at
-/// the exact field: unknown fields are warnings (SY002, with a "did you mean" hint), wrong types are errors
-/// (SY004), missing required fields are errors (SY005). The serializer alone would stop at the first problem
-/// and silently skip unknown fields.
+/// the exact field: unknown fields (SY002, with a "did you mean" hint), wrong types (SY004) and missing required
+/// fields (SY005) are errors that refuse the object, like the API server's strict field validation. The
+/// serializer alone would stop at the first problem and silently skip unknown fields.
 /// </summary>
 internal sealed class SchemaChecker(ResourceRef resource, Func<string, SourceLocation> locate, List<Diagnostic> diagnostics)
 {
@@ -78,10 +77,12 @@ internal sealed class SchemaChecker(ResourceRef resource, Func<string, SourceLoc
             }
             else if (!shape.AllowsExtra)
             {
-                var hint = Suggest(key, shape.Properties.Keys);
-                diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.UnknownField, "UnknownField", resource, childPath,
-                    $"unknown field \"{key}\"{(hint is null ? "" : $" (did you mean \"{hint}\"?)")}; it is ignored",
-                    locate(childPath)));
+                // kubectl apply --validate=strict (the default since Kubernetes 1.27) refuses the whole object, and the
+                // API server stores nothing: a misplaced field (`schema: h2c`) must not turn into a silent default.
+                var hint = NameHints.Suggest(key, shape.Properties.Keys);
+                Error(DiagnosticCodes.UnknownField, "UnknownField", childPath,
+                    $"unknown field \"{childPath}\"{(hint is null ? "" : $" (did you mean \"{hint}\"?)")}: the object is refused, as kubectl apply --validate=strict refuses it",
+                    locate(childPath));
             }
         }
 
@@ -183,46 +184,5 @@ internal sealed class SchemaChecker(ResourceRef resource, Func<string, SourceLoc
             JsonValueKind.Number => $"the number {text}",
             _ => text,
         };
-    }
-
-    /// <summary>The known name closest to an unknown one (edit distance ≤ 2, or a case-only difference).</summary>
-    private static string? Suggest(string unknown, IEnumerable<string> known)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var name in known)
-        {
-            var distance = string.Equals(name, unknown, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(unknown, name);
-            if (distance < bestDistance)
-            {
-                (best, bestDistance) = (name, distance);
-            }
-        }
-
-        return bestDistance <= Math.Min(2, Math.Max(1, unknown.Length / 3)) ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLower(a[i - 1], CultureInfo.InvariantCulture) == char.ToLower(b[j - 1], CultureInfo.InvariantCulture) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

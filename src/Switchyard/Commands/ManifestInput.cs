@@ -11,8 +11,6 @@ namespace Switchyard.Commands;
 /// </summary>
 internal sealed class ManifestInput
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
     public Argument<string[]> Paths { get; } = new("PATH")
     {
         Description = "Manifest files or folders (read recursively: *.yaml, *.yml, *.json).",
@@ -43,29 +41,36 @@ internal sealed class ManifestInput
         command.Options.Add(DefaultEntryPoints);
     }
 
-    public ProviderOptions Options(ParseResult parse)
+    /// <summary>The provider options: <paramref name="configured"/> (the static config's, when given) with the flags on top.</summary>
+    public ProviderOptions Options(ParseResult parse, ProviderOptions? configured = null)
     {
-        var options = new ProviderOptions
+        var start = configured ?? ProviderOptions.Default;
+        var options = start with
         {
-            AllowCrossNamespace = parse.GetValue(AllowCrossNamespace),
-            AllowExternalNameServices = parse.GetValue(AllowExternalNameServices),
-            AllowEmptyServices = parse.GetValue(AllowEmptyServices),
-            NativeLBByDefault = parse.GetValue(NativeLbByDefault),
+            AllowCrossNamespace = start.AllowCrossNamespace || parse.GetValue(AllowCrossNamespace),
+            AllowExternalNameServices = start.AllowExternalNameServices || parse.GetValue(AllowExternalNameServices),
+            AllowEmptyServices = start.AllowEmptyServices || parse.GetValue(AllowEmptyServices),
+            NativeLBByDefault = start.NativeLBByDefault || parse.GetValue(NativeLbByDefault),
         };
         return parse.GetValue(DefaultEntryPoints) is { Length: > 0 } eps ? options with { DefaultEntryPoints = [.. eps] } : options;
     }
 
-    /// <summary>The files to read, in a stable order; null (after printing why) when a path does not exist.</summary>
-    public IReadOnlyList<string>? Files(ParseResult parse)
+    /// <summary>
+    /// The files to read, in a stable order, listed exactly as the manifest-folder source lists a folder (hidden
+    /// entries skipped, links followed once, the same caps), so `validate` reads what `run` would serve; null
+    /// (after printing why) when a path does not exist.
+    /// </summary>
+    public IReadOnlyList<string>? Files(ParseResult parse) => Files(parse.GetValue(Paths) ?? []);
+
+    /// <inheritdoc cref="Files(ParseResult)"/>
+    public static IReadOnlyList<string>? Files(IEnumerable<string> paths)
     {
         var files = new List<string>();
-        foreach (var path in parse.GetValue(Paths) ?? [])
+        foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal));
+                files.AddRange(ManifestLoader.EnumerateManifestFiles(path));
             }
             else if (File.Exists(path))
             {

@@ -8,6 +8,7 @@ using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing;
+using Switchyard.Routing.Acme;
 using Switchyard.Routing.Table;
 using Switchyard.Sources.Folder;
 
@@ -213,7 +214,8 @@ internal static partial class RunCommand
                 LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
             }
 
-            foreach (var diagnostic in resolvers?.OnTable(result.Table) ?? [])
+            // Without resolvers, a router naming one still gets the certResolver error `validate --config` gives.
+            foreach (var diagnostic in resolvers?.OnTable(result.Table) ?? AcmeDomains.FromTable(result.Table, NoResolvers).Diagnostics)
             {
                 LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
             }
@@ -227,6 +229,8 @@ internal static partial class RunCommand
             return null;
         }
     }
+
+    private static readonly HashSet<string> NoResolvers = [];
 
     private static LogLevel Level(Severity severity) => severity switch
     {

@@ -1,38 +1,75 @@
 using System.CommandLine;
+using Switchyard.Configuration;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing;
+using Switchyard.Routing.Acme;
 
 namespace Switchyard.Commands;
 
 /// <summary>
-/// `switchyard validate PATH…`: loads the manifests, compiles them exactly as the gateway would, and prints
-/// every diagnostic as <c>file:line:col: error|warning SYnnn: message</c>, then a one-line summary.
-/// Exit code 1 when there is an error, 0 otherwise (warnings do not fail), 2 when a path does not exist.
+/// `switchyard validate [--config FILE] PATH…`: loads the manifests, compiles them exactly as the gateway would, and
+/// prints every diagnostic as <c>file:line:col: error|warning SYnnn: message</c>, then a one-line summary. With
+/// --config, the static config's provider settings apply, its entry points and certificate resolvers are the ones
+/// routes may name, and without PATH its manifest folder is read. Exit code 1 when there is an error, 0 otherwise
+/// (warnings do not fail), 2 when a path or the config cannot be read.
 /// </summary>
 internal static class ValidateCommand
 {
     public static Command Create()
     {
         var input = new ManifestInput();
+        // With --config, PATH may be left out: the config's providers.file.directory is read.
+        input.Paths.Arity = ArgumentArity.ZeroOrMore;
+        var config = new Option<string>("--config", "-c")
+        {
+            Description = "Static configuration (as for `run`): check entry point and certResolver names against it; its manifest folder when no PATH is given.",
+        };
         var command = new Command("validate", "Check manifests: print what the compiler finds (file:line:col: error|warning SYnnn: message).");
         input.AddTo(command);
+        command.Options.Add(config);
         command.SetAction(parse =>
         {
-            var files = input.Files(parse);
+            LoadedStaticConfig? loaded = null;
+            if (parse.GetValue(config) is { } configPath)
+            {
+                try
+                {
+                    loaded = StaticConfigLoader.Load(configPath);
+                }
+                catch (StaticConfigException ex)
+                {
+                    Console.Error.WriteLine($"switchyard: {ex.Message}");
+                    return 2;
+                }
+            }
+
+            var paths = parse.GetValue(input.Paths) is { Length: > 0 } given ? given
+                : loaded?.ManifestDirectory is { } folder ? [folder]
+                : null;
+            if (paths is null)
+            {
+                Console.Error.WriteLine("switchyard: name the manifest files or folders to validate, or a --config with providers.file.directory");
+                return 2;
+            }
+
+            var files = ManifestInput.Files(paths);
             if (files is null)
             {
                 return 2;
             }
 
             var snapshot = ManifestInput.Load(files);
-            var result = RoutingCompiler.Compile(snapshot, input.Options(parse));
-            foreach (var diagnostic in result.Diagnostics)
+            var result = RoutingCompiler.Compile(snapshot, input.Options(parse, loaded?.Provider));
+            // The same certResolver check `run` makes on every table it serves.
+            var acme = loaded is null ? [] : AcmeDomains.FromTable(result.Table, loaded.Resolvers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal)).Diagnostics;
+            var diagnostics = result.Diagnostics.AddRange(acme);
+            foreach (var diagnostic in diagnostics)
             {
                 Console.WriteLine(diagnostic.Format());
             }
 
-            var errors = result.Diagnostics.Count(d => d.Severity == Severity.Error);
-            var warnings = result.Diagnostics.Count(d => d.Severity == Severity.Warning);
+            var errors = diagnostics.Count(d => d.Severity == Severity.Error);
+            var warnings = diagnostics.Count(d => d.Severity == Severity.Warning);
             Console.WriteLine(
                 $"{Plural(errors, "error")}, {Plural(warnings, "warning")}: {Plural(result.Table.Routers.Length, "router")} from " +
                 $"{Plural(snapshot.ObjectCount, "object")} in {Plural(files.Count, "file")}");

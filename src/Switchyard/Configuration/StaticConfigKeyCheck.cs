@@ -1,3 +1,4 @@
+using Switchyard.Model.Diagnostics;
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
@@ -166,46 +167,7 @@ public static class StaticConfigKeyCheck
     }
 
     /// <summary>The closest candidate: same letters in another case, or within 2 edits (1 for short keys).</summary>
-    internal static string? Suggest(string key, IEnumerable<string> candidates)
-    {
-        var budget = key.Length < 5 ? 1 : 2;
-        return candidates
-            .Select(c => (Candidate: c, Distance: Distance(key.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(c => c.Distance <= budget)
-            .OrderBy(c => c.Distance).ThenBy(c => c.Candidate, StringComparer.Ordinal)
-            .Select(c => c.Candidate)
-            .FirstOrDefault();
-    }
-
-    // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1.
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    internal static string? Suggest(string key, IEnumerable<string> candidates) => NameHints.Suggest(key, candidates);
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };

@@ -57,7 +57,7 @@ public class ValidateAndExplainTests
 
     [Test]
     [CancelAfter(60_000)]
-    public async Task SchemaTypoIsAWarningNamingTheField(CancellationToken ct)
+    public async Task SchemaTypoIsAnErrorNamingTheFieldAndRefusesTheRoute(CancellationToken ct)
     {
         var file = Write("app.yaml", Backend + """
 
@@ -78,13 +78,80 @@ public class ValidateAndExplainTests
             """);
         var r = await SwitchyardCli.RunAsync(ct, "validate", file);
 
-        Assert.That(r.ExitCode, Is.EqualTo(0), "a warning does not fail validate\n" + r);
-        var line = r.Stdout.Split('\n').SingleOrDefault(l => l.Contains("warning SY002", StringComparison.Ordinal));
+        // issue 13.3: kubectl apply --validate=strict refuses this object; so do validate (exit 1) and run (not served).
+        Assert.That(r.ExitCode, Is.EqualTo(1), "an unknown field fails validate\n" + r);
+        var line = r.Stdout.Split('\n').SingleOrDefault(l => l.Contains("error SY002", StringComparison.Ordinal));
         Assert.That(line, Is.Not.Null, r.ToString());
-        Assert.That(line, Does.Match(@"^.*app\.yaml:\d+:\d+: warning SY002: .*schema"), "file:line:col: warning SY002: … naming `schema`");
+        Assert.That(line, Does.Match(@"^.*app\.yaml:\d+:\d+: error SY002: unknown field ""spec\.routes\[0\]\.services\[0\]\.schema"" \(did you mean ""scheme""\?\)"),
+            "file:line:col: error SY002: … naming the field path and the hint");
         var lineNumber = int.Parse(Regex.Match(line!, @"app\.yaml:(\d+):").Groups[1].Value);
         Assert.That(File.ReadAllLines(file)[lineNumber - 1], Does.Contain("schema: h2c"), "the location points at the misspelled field");
-        Assert.That(r.Stdout, Does.Contain("0 errors, 1 warning: 1 router"));
+        Assert.That(r.Stdout, Does.Contain("1 error, 0 warnings: 0 routers"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task MisspeltTraefikKindIsAWarningNamingTheClosestKind(CancellationToken ct)
+    {
+        var file = Write("app.yaml", Backend + """
+
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngresRoute
+            metadata:
+              name: app
+            spec:
+              routes:
+                - match: Host(`app.example.com`)
+                  services: [{name: app, port: grpc}]
+            """);
+        var r = await SwitchyardCli.RunAsync(ct, "validate", file);
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), "a warning does not fail validate\n" + r);
+        Assert.That(r.Stdout, Does.Match(@"app\.yaml:\d+:\d+: warning SY003: .*IngresRoute.*did you mean ""IngressRoute""\?"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("0 errors, 1 warning: 0 routers"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ValidateWithConfigChecksEntryPointsAndCertResolversAndReadsTheConfiguredFolder(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "manifests"));
+        Write(Path.Combine("manifests", "app.yaml"), Backend + """
+
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata:
+              name: app
+            spec:
+              entryPoints: [web, webs]
+              routes:
+                - match: Host(`app.example.com`)
+                  services: [{name: app, port: grpc}]
+              tls:
+                certResolver: letsencrypt
+            """);
+        var config = Write("switchyard.yaml", """
+            entryPoints:
+              web: {address: "127.0.0.1:0"}
+              websecure: {address: "127.0.0.1:0", tls: {}}
+            providers:
+              file: {directory: manifests}
+            """);
+
+        var withConfig = await SwitchyardCli.RunAsync(ct, "validate", "--config", config);
+        Assert.Multiple(() =>
+        {
+            Assert.That(withConfig.ExitCode, Is.EqualTo(1), withConfig.ToString());
+            Assert.That(withConfig.Stdout, Does.Match(@"app\.yaml:\d+:\d+: warning SY110: entry point 'webs' is not defined"), withConfig.ToString());
+            Assert.That(withConfig.Stdout, Does.Match(@"error SY701: .*certResolver 'letsencrypt'"), withConfig.ToString());
+        });
+
+        // Without --config, nothing is known about entry points and resolvers: no finding about them.
+        var without = await SwitchyardCli.RunAsync(ct, "validate", Path.Combine(_dir, "manifests"));
+        Assert.That(without.ExitCode, Is.EqualTo(0), without.ToString());
+        Assert.That(without.Stdout, Does.Not.Contain("SY110").And.Not.Contain("SY701"));
     }
 
     [Test]
