@@ -9,7 +9,7 @@ internal sealed class EchoService(GrpcTestBackend backend) : Echo.EchoBase
     public override async Task<EchoReply> Unary(EchoRequest request, ServerCallContext context)
     {
         backend.CountCall();
-        using var reg = context.CancellationToken.Register(backend.CountCancellation);
+        using var cancellation = new CancellationCount(backend, context.CancellationToken);
         await Prepare(request, context);
         await context.WriteResponseHeadersAsync(new Metadata { { "x-backend", backend.Name } });
         context.ResponseTrailers.Add("x-trailer", "unary-" + backend.Name);
@@ -19,7 +19,7 @@ internal sealed class EchoService(GrpcTestBackend backend) : Echo.EchoBase
     public override async Task ServerStream(StreamRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         backend.CountCall();
-        using var reg = context.CancellationToken.Register(backend.CountCancellation);
+        using var cancellation = new CancellationCount(backend, context.CancellationToken);
         for (var i = 1; i <= request.Count; i++)
         {
             if (i > 1 && request.IntervalMs > 0)
@@ -36,7 +36,7 @@ internal sealed class EchoService(GrpcTestBackend backend) : Echo.EchoBase
     public override async Task<EchoReply> ClientStream(IAsyncStreamReader<EchoRequest> requestStream, ServerCallContext context)
     {
         backend.CountCall();
-        using var reg = context.CancellationToken.Register(backend.CountCancellation);
+        using var cancellation = new CancellationCount(backend, context.CancellationToken);
         var count = 0;
         var last = "";
         await foreach (var m in requestStream.ReadAllAsync(context.CancellationToken))
@@ -51,7 +51,7 @@ internal sealed class EchoService(GrpcTestBackend backend) : Echo.EchoBase
     public override async Task Bidi(IAsyncStreamReader<EchoRequest> requestStream, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         backend.CountCall();
-        using var reg = context.CancellationToken.Register(backend.CountCancellation);
+        using var cancellation = new CancellationCount(backend, context.CancellationToken);
         var count = 0;
         await foreach (var m in requestStream.ReadAllAsync(context.CancellationToken))
         {
