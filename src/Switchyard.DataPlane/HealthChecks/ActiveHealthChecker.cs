@@ -80,6 +80,7 @@ public sealed class ActiveHealthChecker : IDisposable
                     HealthLog.ProbeFailed(_logger, _serverUrl, result.Detail);
                 }
 
+                State.LastCheck = new ActiveCheckResult(_time.GetUtcNow(), result.Healthy, result.Detail);
                 if (State.Set(result.Healthy))
                 {
                     _events.Publish(_serviceId, _serverUrl, result.Healthy, HealthCheckSource.Active, result.Detail);

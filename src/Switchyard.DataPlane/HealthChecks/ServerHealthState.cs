@@ -11,6 +11,9 @@ public sealed class ServerHealthState
 
     public bool IsHealthy => _healthy;
 
+    /// <summary>The last probe's outcome (shown by the API and the dashboard); null before the first one.</summary>
+    public ActiveCheckResult? LastCheck { get; set; }
+
     /// <summary>Sets the state; true when it changed (the caller reports the transition).</summary>
     public bool Set(bool healthy)
     {
@@ -23,3 +26,6 @@ public sealed class ServerHealthState
         return true;
     }
 }
+
+/// <summary>One active probe's outcome: when, the verdict, and the probe's detail (status code, error).</summary>
+public sealed record ActiveCheckResult(DateTimeOffset At, bool Healthy, string Detail);

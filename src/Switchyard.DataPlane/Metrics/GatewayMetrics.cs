@@ -21,6 +21,8 @@ public sealed class GatewayMetrics
     private readonly long[] _connections;
     private long _reloads;
     private long _lastReloadSuccessMs;
+    private long _reloadFailures;
+    private long _lastReloadFailureMs;
     private volatile CertificateExpiry[] _certificates = [];
 
     public GatewayMetrics(MetricsOptions options, IReadOnlyList<string> entryPoints)
@@ -93,7 +95,7 @@ public sealed class GatewayMetrics
             ? _services.GetOrAdd(router.Service, s => new RequestSeries(Label("service", s), BoundTicks.Length))
             : null;
         var grpc = _grpc.GetOrAdd(router.Name, r => new GrpcStatusSeries(Label("router", r)));
-        return new RouteMetrics(routerSeries, serviceSeries, grpc);
+        return new RouteMetrics(routerSeries, serviceSeries, grpc, on);
     }
 
     /// <summary>A request starts on an entry point; returns its start timestamp.</summary>
@@ -103,8 +105,13 @@ public sealed class GatewayMetrics
         return Stopwatch.GetTimestamp();
     }
 
-    /// <summary>A request finished: count it on its entry point, router and service, and its gRPC status.</summary>
-    internal void End(int entryPoint, RouteMetrics? route, HttpContext context, int method, int protocol, long start, bool failed)
+    /// <summary>
+    /// A request finished: count it on its entry point, router and service, and its gRPC status. A router with
+    /// <c>observability.metrics: false</c> is left out of every series, its entry point's included (as in Traefik,
+    /// where the router's observability switches the entry point's metrics handler off for its requests).
+    /// </summary>
+    internal void End(int entryPoint, RouteMetrics? route, HttpContext context, int method, int protocol, long start, bool failed,
+        long requestBytes, long responseBytes)
     {
         var ticks = Stopwatch.GetTimestamp() - start;
         Interlocked.Decrement(ref InFlight[entryPoint][(method * RequestLabels.Protocols.Length) + protocol]);
@@ -112,11 +119,16 @@ public sealed class GatewayMetrics
         // An exception before the response started becomes Kestrel's 500.
         var code = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
         var key = RequestLabels.Key(method, protocol, code);
-        EntryPoints[entryPoint]?.Observe(key, ticks, BoundTicks);
+        if (route is { Measured: false })
+        {
+            return;
+        }
+
+        EntryPoints[entryPoint]?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
         if (route is not null)
         {
-            route.Router?.Observe(key, ticks, BoundTicks);
-            route.Service?.Observe(key, ticks, BoundTicks);
+            route.Router?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
+            route.Service?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
         }
 
         if (protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb)
@@ -125,13 +137,49 @@ public sealed class GatewayMetrics
         }
     }
 
-    /// <summary>A table was published: traefik_config_reloads_total, last success time, certificate expiries.</summary>
+    /// <summary>
+    /// A table was published: traefik_config_reloads_total, last success time, certificate expiries; the series
+    /// of routers and services the table no longer has are removed (a scrape shows only what exists).
+    /// </summary>
     public void OnTablePublished(CompiledTable table)
     {
         Interlocked.Increment(ref _reloads);
         Volatile.Write(ref _lastReloadSuccessMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _certificates = CertificateExpiry.Read(table.Table.Tls);
+        Current = table;
+        var measured = table.Table.Routers.Where(r => r.Observability?.Metrics != false).ToList();
+        var routers = measured.Select(r => (r.Name, r.Service)).ToHashSet();
+        var services = measured.Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
+        var names = measured.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _routers.Keys.Where(k => !routers.Contains(k)))
+        {
+            _routers.TryRemove(key, out _);
+        }
+
+        foreach (var key in _services.Keys.Where(k => !services.Contains(k)))
+        {
+            _services.TryRemove(key, out _);
+        }
+
+        foreach (var key in _grpc.Keys.Where(k => !names.Contains(k)))
+        {
+            _grpc.TryRemove(key, out _);
+        }
     }
+
+    /// <summary>A snapshot could not be made into a table (the previous one keeps serving).</summary>
+    public void OnReloadFailed()
+    {
+        Interlocked.Increment(ref _reloadFailures);
+        Volatile.Write(ref _lastReloadFailureMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>The table last published (server health for traefik_service_server_up).</summary>
+    internal CompiledTable? Current { get; private set; }
+
+    internal long ReloadFailures => Volatile.Read(ref _reloadFailures);
+
+    internal long LastReloadFailureMs => Volatile.Read(ref _lastReloadFailureMs);
 
     /// <summary>
     /// grpc-status from the trailers, else from the headers (trailers-only answers), else (gRPC-Web) from the

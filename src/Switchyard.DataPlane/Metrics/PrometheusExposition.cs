@@ -20,23 +20,29 @@ public static class PrometheusExposition
         if (metrics.Options.AddEntryPointsLabels)
         {
             var series = metrics.EntryPoints.OfType<RequestSeries>().ToArray();
-            Requests(w, "traefik_entrypoint_requests_total", "How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.", series);
+            Counter(w, "traefik_entrypoint_requests_total", "How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.", series, c => c.Count);
             Durations(w, "traefik_entrypoint_request_duration_seconds", "How long it took to process the request on an entrypoint, partitioned by status code, protocol, and method.", series, bounds);
+            Counter(w, "traefik_entrypoint_requests_bytes_total", "The total size of requests in bytes handled by an entrypoint, partitioned by status code, protocol, and method.", series, c => c.RequestBytes);
+            Counter(w, "traefik_entrypoint_responses_bytes_total", "The total size of responses in bytes handled by an entrypoint, partitioned by status code, protocol, and method.", series, c => c.ResponseBytes);
             OpenConnections(w, metrics);
         }
 
         if (metrics.Options.AddRoutersLabels)
         {
             var series = Sorted(metrics.Routers);
-            Requests(w, "traefik_router_requests_total", "How many HTTP requests are processed on a router, partitioned by service, status code, protocol, and method.", series);
+            Counter(w, "traefik_router_requests_total", "How many HTTP requests are processed on a router, partitioned by service, status code, protocol, and method.", series, c => c.Count);
             Durations(w, "traefik_router_request_duration_seconds", "How long it took to process the request on a router, partitioned by service, status code, protocol, and method.", series, bounds);
+            Counter(w, "traefik_router_requests_bytes_total", "The total size of requests in bytes handled by a router, partitioned by status code, protocol, and method.", series, c => c.RequestBytes);
+            Counter(w, "traefik_router_responses_bytes_total", "The total size of responses in bytes handled by a router, partitioned by status code, protocol, and method.", series, c => c.ResponseBytes);
         }
 
         if (metrics.Options.AddServicesLabels)
         {
             var series = Sorted(metrics.Services);
-            Requests(w, "traefik_service_requests_total", "How many HTTP requests processed on a service, partitioned by status code, protocol, and method.", series);
+            Counter(w, "traefik_service_requests_total", "How many HTTP requests processed on a service, partitioned by status code, protocol, and method.", series, c => c.Count);
             Durations(w, "traefik_service_request_duration_seconds", "How long it took to process the request on a service, partitioned by status code, protocol, and method.", series, bounds);
+            Counter(w, "traefik_service_requests_bytes_total", "The total size of requests in bytes handled by a service, partitioned by status code, protocol, and method.", series, c => c.RequestBytes);
+            Counter(w, "traefik_service_responses_bytes_total", "The total size of responses in bytes handled by a service, partitioned by status code, protocol, and method.", series, c => c.ResponseBytes);
         }
 
         Header(w, "traefik_open_connections", "gauge", "How many open connections exist, by entrypoint and protocol.");
@@ -50,6 +56,12 @@ public static class PrometheusExposition
         w.Append("traefik_config_reloads_total ").Append(metrics.Reloads.ToString(CultureInfo.InvariantCulture)).Append('\n');
         Header(w, "traefik_config_last_reload_success", "gauge", "Last config reload success (unix time).");
         w.Append("traefik_config_last_reload_success ").Append(Number(metrics.LastReloadSuccessMs / 1000.0)).Append('\n');
+
+        Header(w, "traefik_config_reloads_failure_total", "counter", "Config reload failures.");
+        w.Append("traefik_config_reloads_failure_total ").Append(metrics.ReloadFailures.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Header(w, "traefik_config_last_reload_failure", "gauge", "Last config reload failure (unix time).");
+        w.Append("traefik_config_last_reload_failure ").Append(Number(metrics.LastReloadFailureMs / 1000.0)).Append('\n');
+        ServerUp(w, metrics);
 
         var certificates = metrics.Certificates;
         if (certificates.Length > 0)
@@ -85,16 +97,33 @@ public static class PrometheusExposition
         return w.ToString();
     }
 
+    /// <summary>traefik_service_server_up: 1 while a server takes calls (healthy by the active and passive checks).</summary>
+    private static void ServerUp(StringBuilder w, GatewayMetrics metrics)
+    {
+        if (metrics.Current is not { } table || !metrics.Options.AddServicesLabels)
+        {
+            return;
+        }
+
+        Header(w, "traefik_service_server_up", "gauge", "service server is up, described by gauge value of 0 or 1.");
+        foreach (var server in Services.ServerHealthView.Of(table, TimeProvider.System))
+        {
+            w.Append("traefik_service_server_up{").Append(GatewayMetrics.Label("service", server.Service)).Append(',')
+                .Append(GatewayMetrics.Label("url", server.Url)).Append("} ").Append(server.Up ? '1' : '0').Append('\n');
+        }
+    }
+
     private static RequestSeries[] Sorted(IEnumerable<RequestSeries> series) => [.. series.OrderBy(s => s.Labels, StringComparer.Ordinal)];
 
-    private static void Requests(StringBuilder w, string name, string help, RequestSeries[] series)
+    /// <summary>A counter with one sample per (code, method, protocol) cell of each series.</summary>
+    private static void Counter(StringBuilder w, string name, string help, RequestSeries[] series, Func<DurationCell, long> value)
     {
         Header(w, name, "counter", help);
         foreach (var s in series)
         {
             foreach (var cell in s.Cells)
             {
-                Labels(w.Append(name), cell.Key, s.Labels).Append(' ').Append(cell.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                Labels(w.Append(name), cell.Key, s.Labels).Append(' ').Append(value(cell).ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
         }
     }

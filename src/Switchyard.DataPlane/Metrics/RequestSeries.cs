@@ -15,7 +15,8 @@ internal sealed class RequestSeries(string labels, int buckets)
 
     public DurationCell[] Cells => _cells;
 
-    public void Observe(int key, long ticks, long[] boundTicks) => Cell(key).Observe(ticks, boundTicks);
+    public void Observe(int key, long ticks, long[] boundTicks, long requestBytes, long responseBytes) =>
+        Cell(key).Observe(ticks, boundTicks, requestBytes, responseBytes);
 
     private DurationCell Cell(int key)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Swap;
@@ -15,6 +16,8 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
     private int _protocol;
     private long _start;
     private AccessLogEntry? _entry;
+    private RequestBodyCounter? _requestBody;
+    private ResponseBodyCounter? _responseBody;
 
     public CompiledRoute? Route;
 
@@ -25,6 +28,7 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
             _method = RequestLabels.Method(context.Request.Method);
             _protocol = RequestLabels.Protocol(context.Request);
             _start = metrics.Begin(entryPoint, _method, _protocol);
+            CountBodies(context);
         }
 
         if (accessLog is not null)
@@ -37,7 +41,7 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
 
     public readonly void End(HttpContext context, bool failed)
     {
-        metrics?.End(entryPoint, Route?.Metrics, context, _method, _protocol, _start, failed);
+        metrics?.End(entryPoint, Route?.Metrics, context, _method, _protocol, _start, failed, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
         if (_entry is not { } entry)
         {
             return;
@@ -59,5 +63,21 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
         // An exception before the response started becomes Kestrel's 500.
         var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
         accessLog!.End(entry, context, status);
+    }
+
+    /// <summary>Body byte counters (two small objects per call, only with metrics on; none for a request without a body).</summary>
+    private void CountBodies(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false })
+        {
+            _requestBody = new RequestBodyCounter(context.Request.Body);
+            context.Request.Body = _requestBody;
+        }
+
+        if (context.Features.Get<IHttpResponseBodyFeature>() is { } body)
+        {
+            _responseBody = new ResponseBodyCounter(body);
+            context.Features.Set<IHttpResponseBodyFeature>(_responseBody);
+        }
     }
 }

@@ -37,6 +37,9 @@ public sealed class CompiledTable
     /// <summary>Certificates and TLSOptions for the TLS entry points.</summary>
     public CompiledTls Tls { get; }
 
+    /// <summary>The service handlers by id (server health for metrics and the API; not used on the request path).</summary>
+    public IReadOnlyDictionary<string, Services.IServiceHandler> Services { get; init; } = new Dictionary<string, Services.IServiceHandler>();
+
     /// <summary>Structural identity of the source table (a swap to an equal table is skipped).</summary>
     internal string Fingerprint { get; }
 

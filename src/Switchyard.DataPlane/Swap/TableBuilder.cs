@@ -83,7 +83,7 @@ public sealed class TableBuilder(
         }
 
         var compiledTls = CompiledTls.Build(table, generation, diagnostics);
-        return new CompiledTable(table, generation, routes, compiledTls, diagnostics.ToImmutable(), fingerprint);
+        return new CompiledTable(table, generation, routes, compiledTls, diagnostics.ToImmutable(), fingerprint) { Services = serviceHandlers };
     }
 
     private static RequestDelegate ComposeRouter(

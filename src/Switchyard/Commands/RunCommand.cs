@@ -226,6 +226,7 @@ internal static partial class RunCommand
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCompileFailed(logger, ex);
+            host.Metrics?.OnReloadFailed();
             return null;
         }
     }

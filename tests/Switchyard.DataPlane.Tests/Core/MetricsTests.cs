@@ -198,7 +198,7 @@ public class MetricsTests
         Assert.That(ex!.Message, Does.Contain("'web' is not an admin entry point"));
     }
 
-    private static async Task<string> ScrapeAsync(Gateway gw)
+    internal static async Task<string> ScrapeAsync(Gateway gw)
     {
         using var http = new HttpClient();
         using var response = await http.GetAsync($"http://127.0.0.1:{gw.Admin.Port}/metrics");
@@ -208,7 +208,7 @@ public class MetricsTests
     }
 
     /// <summary>The sample of <paramref name="name"/> with exactly these labels; -1 when absent.</summary>
-    private static double Value(string text, string name, string labels)
+    internal static double Value(string text, string name, string labels)
     {
         var series = labels.Length == 0 ? name : $"{name}{{{labels}}}";
         foreach (var line in text.Split('\n'))
