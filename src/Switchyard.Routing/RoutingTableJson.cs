@@ -64,6 +64,7 @@ public static class RoutingTableJson
 
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new GoDurationConverter());
+        options.Converters.Add(new IpNetworkConverter());
         options.Converters.Add(new OrdinalDictionaryConverterFactory());
         options.MakeReadOnly();
         return options;
@@ -77,6 +78,16 @@ public static class RoutingTableJson
 
         public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
             writer.WriteStringValue(GoDuration.Format(value));
+    }
+
+    /// <summary>An IP range as CIDR text ("10.0.0.0/8", "192.168.1.7/32"): the parsed value, canonical.</summary>
+    private sealed class IpNetworkConverter : JsonConverter<System.Net.IPNetwork>
+    {
+        public override System.Net.IPNetwork Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            IpRanges.TryParse(reader.GetString(), out var network, out var error) ? network : throw new JsonException(error);
+
+        public override void Write(Utf8JsonWriter writer, System.Net.IPNetwork value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
     }
 
     /// <summary>Writes any string-keyed dictionary in ordinal key order (a comparer is not trusted for output).</summary>

@@ -25,7 +25,7 @@ public class StaticConfigForwardedHeadersTests
         Assert.Multiple(() =>
         {
             var fh = web.EntryPoints.Single(e => e.Name == "web").ForwardedHeaders;
-            Assert.That(fh.TrustedIPs, Is.EqualTo(new[] { "10.0.0.0/8", "192.168.1.7" }));
+            Assert.That(fh.TrustedIPs.Select(n => n.ToString()), Is.EqualTo(new[] { "10.0.0.0/8", "192.168.1.7/32" }), "parsed once, by the static config loader");
             Assert.That(fh.Insecure, Is.False);
             Assert.That(fh.NotAppendXForwardedFor, Is.True);
             Assert.That(fh.AddXForwardedSchemeHeaders, Is.True);

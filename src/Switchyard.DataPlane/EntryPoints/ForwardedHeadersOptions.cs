@@ -14,8 +14,8 @@ public sealed record ForwardedHeadersOptions
     /// <summary>Trust every peer's forwarded headers.</summary>
     public bool Insecure { get; init; }
 
-    /// <summary>Peers (IPs or CIDR ranges) whose forwarded headers are kept and appended to.</summary>
-    public ImmutableArray<string> TrustedIPs { get; init; } = [];
+    /// <summary>Peers whose forwarded headers are kept and appended to (parsed by the static config loader with IpRanges).</summary>
+    public ImmutableArray<System.Net.IPNetwork> TrustedIPs { get; init; } = [];
 
     /// <summary>Do not append the peer's address to X-Forwarded-For when forwarding.</summary>
     public bool NotAppendXForwardedFor { get; init; }

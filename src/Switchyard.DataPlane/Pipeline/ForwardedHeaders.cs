@@ -51,13 +51,13 @@ public sealed class ForwardedHeaders
     private ForwardedHeaders(ForwardedHeadersOptions options)
     {
         _insecure = options.Insecure;
-        _trusted = options.TrustedIPs.IsDefaultOrEmpty ? null : IpRangeSet.Parse(options.TrustedIPs);
+        _trusted = options.TrustedIPs.IsDefaultOrEmpty ? null : new IpRangeSet(options.TrustedIPs);
         _notAppendXForwardedFor = options.NotAppendXForwardedFor;
         _addSchemeHeaders = options.AddXForwardedSchemeHeaders;
         _hostname = HostName();
     }
 
-    /// <summary>Build the step of one entry point; a bad trustedIPs entry throws ArgumentException.</summary>
+    /// <summary>Build the step of one entry point.</summary>
     public static ForwardedHeaders Create(ForwardedHeadersOptions? options) => new(options ?? ForwardedHeadersOptions.Default);
 
     /// <summary>Whether the peer's own forwarded headers are kept.</summary>

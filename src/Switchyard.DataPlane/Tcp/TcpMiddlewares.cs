@@ -21,7 +21,7 @@ internal abstract class TcpMiddleware
 
     public static TcpMiddleware Build(string id, TcpMiddlewareConfig config, TcpMiddlewareState state) => config switch
     {
-        TcpIpAllowListConfig allow => new AllowList(IpRangeSet.Parse(allow.SourceRange)),
+        TcpIpAllowListConfig allow => new AllowList(new IpRangeSet(allow.SourceRange)),
         TcpInFlightConnConfig inFlight => new InFlightConn(inFlight.Amount, state.Counters(id, inFlight.Amount)),
         _ => throw new InvalidOperationException($"unknown MiddlewareTCP {config.GetType().Name}"),
     };

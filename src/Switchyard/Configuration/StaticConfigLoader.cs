@@ -155,19 +155,18 @@ public static class StaticConfigLoader
 
     private static Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions ForwardedHeaders(ForwardedHeadersConfig raw, string where)
     {
-        try
+        var trusted = ImmutableArray.CreateBuilder<System.Net.IPNetwork>(raw.TrustedIPs.Count);
+        for (var i = 0; i < raw.TrustedIPs.Count; i++)
         {
-            Switchyard.DataPlane.Middlewares.Common.IpRangeSet.Parse(raw.TrustedIPs);
-        }
-        catch (ArgumentException e)
-        {
-            throw new StaticConfigException($"{where}.trustedIPs: {e.Message}");
+            trusted.Add(Switchyard.Routing.Table.IpRanges.TryParse(raw.TrustedIPs[i], out var network, out var error)
+                ? network
+                : throw new StaticConfigException($"{where}.trustedIPs[{i}]: {error}"));
         }
 
         return new Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions
         {
             Insecure = raw.Insecure,
-            TrustedIPs = [.. raw.TrustedIPs],
+            TrustedIPs = trusted.DrainToImmutable(),
             NotAppendXForwardedFor = raw.NotAppendXForwardedFor,
             AddXForwardedSchemeHeaders = raw.AddXForwardedSchemeHeaders,
         };

@@ -54,14 +54,14 @@ public class ForwardedHeadersTests
 
         await using var trusting = await Gateway.StartAsync(web => web with
         {
-            ForwardedHeaders = new ForwardedHeadersOptions { TrustedIPs = ["127.0.0.0/8"] },
+            ForwardedHeaders = new ForwardedHeadersOptions { TrustedIPs = [System.Net.IPNetwork.Parse("127.0.0.0/8")] },
         });
         trusting.Apply(table);
         var kept = await SendForwardedAsync(trusting.Web.Port);
 
         await using var distrusting = await Gateway.StartAsync(web => web with
         {
-            ForwardedHeaders = new ForwardedHeadersOptions { TrustedIPs = ["10.0.0.0/8"] },
+            ForwardedHeaders = new ForwardedHeadersOptions { TrustedIPs = [System.Net.IPNetwork.Parse("10.0.0.0/8")] },
         });
         distrusting.Apply(table);
         var replaced = await SendForwardedAsync(distrusting.Web.Port);

@@ -53,9 +53,9 @@ public sealed class AccessControlTests
         var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
         using var _ = channel;
 
-        _gateway.Use(Build.Middleware(new IpAllowListConfig(["127.0.0.0/8"], null, 403)));
+        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("127.0.0.0/8")], null, 403)));
         var allowed = await CallAsync(client);
-        _gateway.Use(Build.Middleware(new IpAllowListConfig(["10.0.0.0/8", "192.168.1.7"], null, 403)));
+        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("192.168.1.7/32")], null, 403)));
         var before = _backend.Calls;
         var denied = await CallAsync(client);
 
@@ -70,8 +70,8 @@ public sealed class AccessControlTests
     [Test]
     public async Task IpAllowListUsesTheIpStrategyAndTheRejectStatusCodeForHttp()
     {
-        var strategy = new IpStrategyConfig(0, ["127.0.0.1"], null); // skip our own hop, take the client before it
-        _gateway.Use(Build.Middleware(new IpAllowListConfig(["10.0.0.0/8"], strategy, 404)));
+        var strategy = new IpStrategyConfig(0, [IPNetwork.Parse("127.0.0.1/32")], null); // skip our own hop, take the client before it
+        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8")], strategy, 404)));
         using var http = Clients.Http();
 
         async Task<HttpStatusCode> Get(string xff)

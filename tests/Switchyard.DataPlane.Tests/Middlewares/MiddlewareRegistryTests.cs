@@ -70,7 +70,7 @@ public sealed class MiddlewareRegistryTests
             new ReplacePathRegexConfig(RegexPattern.Parse("^/a"), "/b"),
             new RedirectSchemeConfig("https", null, true),
             new RedirectRegexConfig(RegexPattern.Parse("^http://a/(.*)"), "https://a/$1", false),
-            new IpAllowListConfig(["10.0.0.0/8"], null, 403),
+            new IpAllowListConfig([System.Net.IPNetwork.Parse("10.0.0.0/8")], null, 403),
             new BasicAuthConfig(["u:{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="], "r", false, null),
             new InFlightReqConfig(3, SourceCriterionConfig.RemoteAddress),
             new RetryConfig(2, TimeSpan.FromMilliseconds(10)),

@@ -153,7 +153,7 @@ public sealed class RateLimitTests
     [Test]
     public async Task IpStrategyDepthTakesTheClientFromXForwardedFor()
     {
-        var criterion = new SourceCriterionConfig(new IpStrategyConfig(1, ImmutableArray<string>.Empty, null), null, false);
+        var criterion = new SourceCriterionConfig(new IpStrategyConfig(1, [], null), null, false);
         _gateway.Use(Build.Middleware(new RateLimitConfig(1, TimeSpan.FromMinutes(1), 1, criterion)));
         using var http = Clients.Http();
 

@@ -110,7 +110,7 @@ public sealed class TestGateway : IAsyncDisposable
 
         // The entry point's forwarded-headers step, trusting the loopback callers of these tests (so their
         // X-Forwarded-* reach the middlewares, as behind a trusted front proxy).
-        var forwarded = Pipeline.ForwardedHeaders.Create(new EntryPoints.ForwardedHeadersOptions { TrustedIPs = ["127.0.0.0/8", "::1/128"] });
+        var forwarded = Pipeline.ForwardedHeaders.Create(new EntryPoints.ForwardedHeadersOptions { TrustedIPs = [System.Net.IPNetwork.Parse("127.0.0.0/8"), System.Net.IPNetwork.Parse("::1/128")] });
         TestGateway? gateway = null;
         app.Run(ctx =>
         {

@@ -20,7 +20,7 @@ public sealed class IpStrategy
     public IpStrategy(IpStrategyConfig? config)
     {
         _depth = Math.Max(0, config?.Depth ?? 0);
-        _excluded = config is { ExcludedIps.IsDefaultOrEmpty: false } ? IpRangeSet.Parse(config.ExcludedIps) : null;
+        _excluded = config is { ExcludedIps.IsDefaultOrEmpty: false } ? new IpRangeSet(config.ExcludedIps) : null;
         _ipv6Subnet = config?.Ipv6Subnet;
         if (_ipv6Subnet is < 0 or > 128)
         {

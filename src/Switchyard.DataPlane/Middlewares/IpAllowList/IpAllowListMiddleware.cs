@@ -43,6 +43,6 @@ public sealed class IpAllowListFactory : IMiddlewareFactory
         }
 
         var status = c.RejectStatusCode is >= 100 and <= 599 ? c.RejectStatusCode : StatusCodes.Status403Forbidden;
-        return new IpAllowListMiddleware(IpRangeSet.Parse(c.SourceRange), new IpStrategy(c.IpStrategy), status);
+        return new IpAllowListMiddleware(new IpRangeSet(c.SourceRange), new IpStrategy(c.IpStrategy), status);
     }
 }

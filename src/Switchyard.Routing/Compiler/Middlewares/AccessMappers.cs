@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using Switchyard.Model.Diagnostics;
@@ -22,13 +23,9 @@ internal static class AccessMappers
             m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "MissingValue", f + ".sourceRange", "sourceRange needs at least one IP or CIDR range");
         }
 
-        for (var i = 0; i < (ranges?.Count ?? 0); i++)
-        {
-            CheckCidr(m, ranges![i], $"{f}.sourceRange[{i}]");
-        }
-
+        var sourceRange = Networks(m, ranges, f + ".sourceRange");
         m.CheckStatus(rejectStatus, f + ".rejectStatusCode", "rejectStatusCode");
-        return new IpAllowListConfig([.. ranges ?? []], IpStrategy(m, strategy, f + ".ipStrategy"), rejectStatus ?? 403);
+        return new IpAllowListConfig(sourceRange, IpStrategy(m, strategy, f + ".ipStrategy"), rejectStatus ?? 403);
     }
 
     public static RateLimitConfig RateLimit(MiddlewareMapping m, RateLimit r)
@@ -70,11 +67,7 @@ internal static class AccessMappers
             return null;
         }
 
-        var excluded = spec.ExcludedIPs ?? [];
-        for (var i = 0; i < excluded.Count; i++)
-        {
-            CheckCidr(m, excluded[i], $"{field}.excludedIPs[{i}]");
-        }
+        var excluded = Networks(m, spec.ExcludedIPs, field + ".excludedIPs");
 
         if (spec.Depth is < 0)
         {
@@ -86,14 +79,25 @@ internal static class AccessMappers
             m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", field + ".ipv6Subnet", $"ipv6Subnet must be between 0 and 128 (got {spec.Ipv6Subnet})");
         }
 
-        return new IpStrategyConfig(spec.Depth ?? 0, [.. excluded], spec.Ipv6Subnet);
+        return new IpStrategyConfig(spec.Depth ?? 0, excluded, spec.Ipv6Subnet);
     }
 
-    private static void CheckCidr(MiddlewareMapping m, string value, string field)
+    /// <summary>The ranges parsed by the one IP-range parser; each bad entry is a diagnostic naming its index.</summary>
+    private static ImmutableArray<IPNetwork> Networks(MiddlewareMapping m, IReadOnlyList<string>? entries, string field)
     {
-        if (!IPNetwork.TryParse(value, out _) && !IPAddress.TryParse(value, out _))
+        var networks = ImmutableArray.CreateBuilder<IPNetwork>(entries?.Count ?? 0);
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
         {
-            m.Invalid(DiagnosticCodes.MiddlewareInvalidCidr, "InvalidCIDR", field, $"'{value}' is not an IP address or CIDR range");
+            if (IpRanges.TryParse(entries![i], out var network, out var error))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                m.Invalid(DiagnosticCodes.MiddlewareInvalidCidr, "InvalidCIDR", $"{field}[{i}]", error!);
+            }
         }
+
+        return networks.DrainToImmutable();
     }
 }

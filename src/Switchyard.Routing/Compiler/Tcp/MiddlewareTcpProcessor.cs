@@ -111,15 +111,20 @@ internal sealed class MiddlewareTcpProcessor
         }
 
         var ok = true;
+        var networks = ImmutableArray.CreateBuilder<System.Net.IPNetwork>(ranges.Count);
         for (var i = 0; i < ranges.Count; i++)
         {
-            if (!IpRange.TryParse(ranges[i], out _, out var error))
+            if (IpRanges.TryParse(ranges[i], out var network, out var error))
             {
-                _context.Error(DiagnosticCodes.MiddlewareInvalidCidr, "InvalidCIDR", owner, $"{field}.sourceRange[{i}]", error ?? $"invalid IP or CIDR '{ranges[i]}'");
+                networks.Add(network);
+            }
+            else
+            {
+                _context.Error(DiagnosticCodes.MiddlewareInvalidCidr, "InvalidCIDR", owner, $"{field}.sourceRange[{i}]", error!);
                 ok = false;
             }
         }
 
-        return ok ? new TcpIpAllowListConfig([.. ranges]) : null;
+        return ok ? new TcpIpAllowListConfig(networks.DrainToImmutable()) : null;
     }
 }

@@ -23,4 +23,4 @@ public sealed record SourceCriterionConfig(IpStrategyConfig? IpStrategy, string?
 }
 
 /// <summary>Pick the client IP from X-Forwarded-For: <c>depth</c>-th from the right, or the first not excluded.</summary>
-public sealed record IpStrategyConfig(int Depth, ImmutableArray<string> ExcludedIps, int? Ipv6Subnet);
+public sealed record IpStrategyConfig(int Depth, ImmutableArray<System.Net.IPNetwork> ExcludedIps, int? Ipv6Subnet);

@@ -7,8 +7,8 @@ public sealed record RateLimitConfig(long Average, TimeSpan Period, long Burst, 
 
 public sealed record InFlightReqConfig(long Amount, SourceCriterionConfig SourceCriterion) : MiddlewareConfig;
 
-/// <summary>Allowed client ranges (CIDR or IP). RejectStatusCode defaults to 403.</summary>
-public sealed record IpAllowListConfig(ImmutableArray<string> SourceRange, IpStrategyConfig? IpStrategy, int RejectStatusCode) : MiddlewareConfig;
+/// <summary>Allowed client ranges (parsed by the compiler, <see cref="IpRanges"/>). RejectStatusCode defaults to 403.</summary>
+public sealed record IpAllowListConfig(ImmutableArray<System.Net.IPNetwork> SourceRange, IpStrategyConfig? IpStrategy, int RejectStatusCode) : MiddlewareConfig;
 
 public sealed record RetryConfig(int Attempts, TimeSpan InitialInterval) : MiddlewareConfig
 {

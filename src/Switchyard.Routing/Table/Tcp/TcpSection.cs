@@ -112,8 +112,8 @@ public sealed record TcpWeightedChild(string Service, int Weight);
 [JsonDerivedType(typeof(TcpInFlightConnConfig), "inFlightConn")]
 public abstract record TcpMiddlewareConfig;
 
-/// <summary>Closes connections whose client IP is in none of the ranges (as written, validated).</summary>
-public sealed record TcpIpAllowListConfig(ImmutableArray<string> SourceRange) : TcpMiddlewareConfig
+/// <summary>Closes connections whose client IP is in none of the ranges (parsed by the compiler, <see cref="IpRanges"/>).</summary>
+public sealed record TcpIpAllowListConfig(ImmutableArray<System.Net.IPNetwork> SourceRange) : TcpMiddlewareConfig
 {
     public bool Equals(TcpIpAllowListConfig? other) => other is not null && SourceRange.SequenceEqual(other.SourceRange);
 
