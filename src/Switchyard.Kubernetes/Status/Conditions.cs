@@ -12,6 +12,9 @@ public static class Conditions
 
     public const string ReasonAccepted = "Accepted";
     public const string ReasonResolvedRefs = "ResolvedRefs";
+
+    /// <summary>Accepted, with a lenient case applied or a field ignored (the message lists the warnings).</summary>
+    public const string ReasonAcceptedWithWarnings = "AcceptedWithWarnings";
     public const string ReasonReady = "Ready";
     public const string ReasonRoutesNotServed = "RoutesNotServed";
     public const string ReasonInvalid = "Invalid";

@@ -19,6 +19,12 @@ public static class StatusComputer
             .Where(d => d.Resource is not null && d.Severity == Severity.Error)
             .GroupBy(d => d.Resource!)
             .ToDictionary(g => g.Key, g => g.ToList());
+        // Warnings are the differences Switchyard reports where Traefik only logs (a lenient case applied, a field
+        // ignored): the object stays Accepted, and the condition's message says what was applied.
+        var warningsByResource = result.Diagnostics.Concat(snapshot.LoadDiagnostics)
+            .Where(d => d.Resource is not null && d.Severity == Severity.Warning)
+            .GroupBy(d => d.Resource!)
+            .ToDictionary(g => g.Key, g => g.ToList());
         var routersBySource = result.Table.Routers.GroupBy(r => r.Source).ToDictionary(g => g.Key, g => g.Select(r => r.Name).Order(StringComparer.Ordinal).ToList());
         var usage = Usage.Of(snapshot);
         var list = new List<DesiredStatus>();
@@ -35,7 +41,7 @@ public static class StatusComputer
             var served = routers.Count;
             StatusCondition[] conditions =
             [
-                Condition(Conditions.Accepted, ownErrors, Conditions.ReasonAccepted, "The IngressRoute is valid", gen),
+                Condition(Conditions.Accepted, ownErrors, Conditions.ReasonAccepted, "The IngressRoute is valid", gen, warningsByResource.GetValueOrDefault(rr)),
                 Condition(Conditions.ResolvedRefs, refErrors, Conditions.ReasonResolvedRefs, "All references resolve", gen),
                 served >= routeCount && errors.Count == 0
                     ? new StatusCondition { Type = Conditions.Ready, Status = "True", Reason = Conditions.ReasonReady, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen }
@@ -47,15 +53,16 @@ public static class StatusComputer
                 routers, null, current?.Conditions, current?.Routers));
         }
 
-        Referenced(snapshot.Middlewares, byResource, usage, now, list);
-        Referenced(snapshot.ServersTransports, byResource, usage, now, list);
-        Referenced(snapshot.TraefikServices, byResource, usage, now, list);
-        Referenced(snapshot.TlsOptions, byResource, usage, now, list);
-        Referenced(snapshot.TlsStores, byResource, usage, now, list);
+        Referenced(snapshot.Middlewares, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.ServersTransports, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.TraefikServices, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.TlsOptions, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.TlsStores, byResource, warningsByResource, usage, now, list);
         return list;
     }
 
-    private static void Referenced<T>(IEnumerable<T> objects, Dictionary<ResourceRef, List<Diagnostic>> byResource, Usage usage, DateTimeOffset now, List<DesiredStatus> list)
+    private static void Referenced<T>(IEnumerable<T> objects, Dictionary<ResourceRef, List<Diagnostic>> byResource,
+        Dictionary<ResourceRef, List<Diagnostic>> warningsByResource, Usage usage, DateTimeOffset now, List<DesiredStatus> list)
         where T : ITraefikObject
     {
         foreach (var obj in objects)
@@ -71,22 +78,34 @@ public static class StatusComputer
                 TlsStore s => s.Status,
                 _ => null,
             };
-            var accepted = Condition(Conditions.Accepted, errors, Conditions.ReasonAccepted, $"The {rr.Kind} is valid", obj.Metadata.Generation);
+            var accepted = Condition(Conditions.Accepted, errors, Conditions.ReasonAccepted, $"The {rr.Kind} is valid", obj.Metadata.Generation,
+                warningsByResource.GetValueOrDefault(rr));
             list.Add(new DesiredStatus(rr, obj.ApiVersion, obj.Metadata.Uid, obj.Metadata.ResourceVersion,
                 [Conditions.WithTransitionTime(accepted, status?.Conditions, now)],
                 null, usage.UsersOf(rr), status?.Conditions, status?.UsedBy));
         }
     }
 
-    private static StatusCondition Condition(string type, List<Diagnostic> errors, string okReason, string okMessage, long? generation) =>
+    private static StatusCondition Condition(string type, List<Diagnostic> errors, string okReason, string okMessage, long? generation,
+        List<Diagnostic>? warnings = null) =>
         errors.Count == 0
-            ? new StatusCondition { Type = type, Status = "True", Reason = okReason, Message = okMessage, ObservedGeneration = generation }
+            ? new StatusCondition
+            {
+                Type = type,
+                Status = "True",
+                Reason = warnings is { Count: > 0 } ? Conditions.ReasonAcceptedWithWarnings : okReason,
+                Message = warnings is { Count: > 0 } ? okMessage + "; warnings: " + Describe(warnings) : okMessage,
+                ObservedGeneration = generation,
+            }
             : new StatusCondition
             {
                 Type = type,
                 Status = "False",
                 Reason = errors[0].Reason,
-                Message = string.Join("; ", errors.Select(d => d.Field is null ? d.Message : $"{d.Field}: {d.Message}")),
+                Message = Describe(errors),
                 ObservedGeneration = generation,
             };
+
+    private static string Describe(List<Diagnostic> diagnostics) =>
+        string.Join("; ", diagnostics.Select(d => d.Field is null ? d.Message : $"{d.Field}: {d.Message}"));
 }

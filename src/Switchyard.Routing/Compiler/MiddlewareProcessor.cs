@@ -228,13 +228,9 @@ internal sealed class MiddlewareProcessor
 
             // The full id <namespace>-<name>: the Middleware whose id it is, in whatever namespace.
             var id = name[..at];
-            foreach (var key in _context.Middlewares.Keys.Order(Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)))
+            if (ProviderReference.FindById(_context.Middlewares.Keys, id) is { } found)
             {
-                if (id.Length == key.Namespace.Length + 1 + key.Name.Length && id.StartsWith(key.Namespace, StringComparison.Ordinal)
-                    && id[key.Namespace.Length] == '-' && id.EndsWith(key.Name, StringComparison.Ordinal))
-                {
-                    return key;
-                }
+                return found;
             }
 
             problem = Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",

@@ -44,8 +44,12 @@ internal static class PemMaterial
         }
     }
 
-    /// <summary>A CA bundle from a Secret (tls.ca or ca.crt).</summary>
-    public static (PemCertificate? Ca, Problem? Problem) ReadCa(V1Secret? secret, ObjectKey key, string code)
+    /// <summary>
+    /// A CA bundle from a Secret (tls.ca or ca.crt). With <paramref name="singleKeyFallback"/> (Traefik's loadCASecret,
+    /// used for ServersTransports, forwardAuth and redis TLS, not for TLSOption client auth), a Secret with neither
+    /// key but exactly one data entry is read as the CA, for compatibility with Traefik v2.
+    /// </summary>
+    public static (PemCertificate? Ca, Problem? Problem) ReadCa(V1Secret? secret, ObjectKey key, string code, bool singleKeyFallback = false)
     {
         if (secret is null)
         {
@@ -53,7 +57,18 @@ internal static class PemMaterial
         }
 
         var pem = Value(secret, "tls.ca") ?? Value(secret, "ca.crt");
+        if (pem is null && singleKeyFallback && SingleEntry(secret) is { } only)
+        {
+            return CheckCa(Value(secret, only), $"Secret {key} (its only key '{only}')", code);
+        }
+
         return CheckCa(pem, $"Secret {key}", code);
+    }
+
+    private static string? SingleEntry(V1Secret secret)
+    {
+        var names = (secret.Data?.Keys ?? []).Concat(secret.StringData?.Keys ?? []).Distinct(StringComparer.Ordinal).ToList();
+        return names.Count == 1 ? names[0] : null;
     }
 
     /// <summary>A CA bundle from a ConfigMap (tls.ca or ca.crt).</summary>

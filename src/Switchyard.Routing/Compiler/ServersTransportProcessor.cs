@@ -42,17 +42,44 @@ internal sealed class ServersTransportProcessor
     public ImmutableSortedDictionary<string, ServersTransportConfig> All =>
         _valid.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
-    /// <summary>The id of transport <paramref name="name"/> in <paramref name="ns"/> (the Service's namespace), or null with a problem.</summary>
+    /// <summary>
+    /// The id of transport <paramref name="name"/> named by a Service in <paramref name="ns"/>, or null with a problem.
+    /// Traefik's forms (makeServersTransportKey): a plain name is in the Service's namespace;
+    /// <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is a full id (only with allowCrossNamespace); <c>default@internal</c> is
+    /// the default transport; another provider's name is refused naming that provider.
+    /// </summary>
     public string? Resolve(string ns, string name, List<Problem> problems)
     {
-        // Traefik accepts name@kubernetescrd for its own provider; there is only one provider here.
-        var plain = name.EndsWith("@kubernetescrd", StringComparison.Ordinal) ? name[..^"@kubernetescrd".Length] : name;
-        var id = Naming.ObjectId(ns, plain);
-        if (plain.Contains('@'))
+        string id;
+        string shown;
+        if (ProviderReference.TrySplit(name, out var fullId, out var provider))
         {
-            problems.Add(Problem.Error(DiagnosticCodes.ServersTransportNotFound, "ServersTransportNotFound",
-                $"ServersTransport '{name}' names another provider; only Kubernetes ServersTransports exist here", ".serversTransport"));
-            return null;
+            if (provider == ProviderReference.Internal && fullId == "default")
+            {
+                return "default";
+            }
+
+            if (provider != ProviderReference.KubernetesCrd)
+            {
+                problems.Add(Problem.Error(DiagnosticCodes.ServersTransportNotFound, "ServersTransportNotFound",
+                    $"ServersTransport '{name}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd, and default@internal)", ".serversTransport"));
+                return null;
+            }
+
+            if (!_context.Options.AllowCrossNamespace)
+            {
+                problems.Add(Problem.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed",
+                    $"ServersTransport '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)", ".serversTransport"));
+                return null;
+            }
+
+            id = ProviderReference.FindById(_context.ServersTransports.Keys, fullId) is { } key ? Naming.ObjectId(key.Namespace, key.Name) : fullId;
+            shown = $"'{name}'";
+        }
+        else
+        {
+            id = Naming.ObjectId(ns, name);
+            shown = $"{ns}/{name}";
         }
 
         if (_valid.ContainsKey(id) && id != "default")
@@ -63,12 +90,12 @@ internal sealed class ServersTransportProcessor
         if (_invalid.Contains(id))
         {
             problems.Add(Problem.Error(DiagnosticCodes.ServersTransportInvalid, "ServersTransportInvalid",
-                $"ServersTransport {ns}/{plain} has errors (see its diagnostics)", ".serversTransport"));
+                $"ServersTransport {shown} has errors (see its diagnostics)", ".serversTransport"));
             return null;
         }
 
         problems.Add(Problem.Error(DiagnosticCodes.ServersTransportNotFound, "ServersTransportNotFound",
-            $"ServersTransport {ns}/{plain} not found", ".serversTransport"));
+            $"ServersTransport {shown} not found", ".serversTransport"));
         return null;
     }
 
@@ -85,7 +112,7 @@ internal sealed class ServersTransportProcessor
         if (tls.CaSecret is { Length: > 0 } caSecret)
         {
             var key = new ObjectKey(ns, caSecret);
-            var (ca, problem) = PemMaterial.ReadCa(_context.Secrets.GetValueOrDefault(key), key, DiagnosticCodes.MiddlewareSecretNotFound);
+            var (ca, problem) = PemMaterial.ReadCa(_context.Secrets.GetValueOrDefault(key), key, DiagnosticCodes.MiddlewareSecretNotFound, singleKeyFallback: true);
             if (ca is null)
             {
                 _context.Error(problem!.Code, problem.Reason, owner, field + ".caSecret", problem.Message);
@@ -135,44 +162,9 @@ internal sealed class ServersTransportProcessor
         var spec = transport.Spec;
         var ok = true;
 
-        var rootCas = ImmutableArray.CreateBuilder<PemCertificate>();
-        var rootRefs = (spec.RootCAs ?? []).Select((r, i) => (r.Secret, r.ConfigMap, Field: $"spec.rootCAs[{i}]"))
-            .Concat((spec.RootCAsSecrets ?? []).Select((s, i) => ((string?)s, (string?)null, $"spec.rootCAsSecrets[{i}]")));
-        foreach (var (secret, configMap, field) in rootRefs)
-        {
-            (PemCertificate? ca, Problem? problem) = (secret, configMap) switch
-            {
-                ({ Length: > 0 } s, null or "") => PemMaterial.ReadCa(_context.Secrets.GetValueOrDefault(new ObjectKey(ns, s)), new ObjectKey(ns, s), DiagnosticCodes.ServersTransportCertificateNotFound),
-                (null or "", { Length: > 0 } c) => PemMaterial.ReadCa(_context.ConfigMaps.GetValueOrDefault(new ObjectKey(ns, c)), new ObjectKey(ns, c), DiagnosticCodes.ServersTransportCertificateNotFound),
-                _ => (null, Problem.Error(DiagnosticCodes.ServersTransportInvalid, "InvalidRootCA", "a rootCAs entry names exactly one of secret or configMap")),
-            };
-            if (ca is not null)
-            {
-                rootCas.Add(ca);
-            }
-            else
-            {
-                _context.Error(problem!.Code, problem.Reason, owner, field, problem.Message);
-                ok = false;
-            }
-        }
-
-        var clientCerts = ImmutableArray.CreateBuilder<PemCertificate>();
-        for (var i = 0; i < (spec.CertificatesSecrets?.Count ?? 0); i++)
-        {
-            var key = new ObjectKey(ns, spec.CertificatesSecrets![i]);
-            var (cert, problem) = PemMaterial.ReadKeyPair(_context.Secrets.GetValueOrDefault(key), key,
-                DiagnosticCodes.ServersTransportCertificateNotFound, DiagnosticCodes.ServersTransportCertificateNotFound);
-            if (cert is not null)
-            {
-                clientCerts.Add(cert.Pem);
-            }
-            else
-            {
-                _context.Error(problem!.Code, problem.Reason, owner, $"spec.certificatesSecrets[{i}]", problem.Message);
-                ok = false;
-            }
-        }
+        var rootCas = TransportCertificates.Roots(_context, owner,
+            TransportCertificates.RootRefs(spec.RootCAs?.Select(r => (r.Secret, r.ConfigMap)), spec.RootCAsSecrets, "spec."), ref ok);
+        var clientCerts = TransportCertificates.ClientCertificates(_context, owner, spec.CertificatesSecrets, "spec.");
 
         var d = ForwardingTimeouts.Default;
         var t = spec.ForwardingTimeouts;
@@ -199,7 +191,7 @@ internal sealed class ServersTransportProcessor
             ok = false;
         }
 
-        if (spec.InsecureSkipVerify == true && rootCas.Count > 0)
+        if (spec.InsecureSkipVerify == true && rootCas.Length > 0)
         {
             _context.Warning(DiagnosticCodes.ServersTransportInvalid, "InsecureSkipVerifyWithRootCAs", owner, "spec.insecureSkipVerify",
                 "insecureSkipVerify is set, so rootCAs are not used to verify the backend");
@@ -213,8 +205,8 @@ internal sealed class ServersTransportProcessor
         return new ServersTransportConfig(
             string.IsNullOrEmpty(spec.ServerName) ? null : spec.ServerName,
             spec.InsecureSkipVerify ?? false,
-            rootCas.ToImmutable(),
-            clientCerts.ToImmutable(),
+            rootCas,
+            clientCerts,
             spec.MaxIdleConnsPerHost ?? ServersTransportConfig.Default.MaxIdleConnsPerHost,
             new ForwardingTimeouts(dial, header, idle, readIdle, ping),
             spec.DisableHttp2 ?? false,

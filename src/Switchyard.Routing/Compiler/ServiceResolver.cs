@@ -39,16 +39,14 @@ internal sealed class ServiceResolver
     {
         var parentNs = owner.Namespace;
         var name = spec.Name;
-        if (name.EndsWith("@kubernetescrd", StringComparison.Ordinal))
+        if (ProviderReference.TrySplit(name, out var fullId, out var provider))
         {
-            name = name[..^"@kubernetescrd".Length];
-            spec = spec with { Name = name };
+            return ResolveProviderReference(spec, fullId, provider, owner, field);
         }
 
-        if (name.Length == 0 || name.Contains('@'))
+        if (name.Length == 0)
         {
-            _context.Error(DiagnosticCodes.UnsupportedServiceKind, "ServiceProviderUnsupported", owner, field + ".name",
-                $"service '{spec.Name}' names another provider; only Kubernetes objects exist here");
+            _context.Error(DiagnosticCodes.ServiceNotFound, "ServiceNotFound", owner, field + ".name", "the service has no name");
             return null;
         }
 
@@ -71,6 +69,58 @@ internal sealed class ServiceResolver
             default:
                 _context.Error(DiagnosticCodes.UnsupportedServiceKind, "UnsupportedServiceKind", owner, field + ".kind",
                     $"service kind '{spec.Kind}' is not Service or TraefikService");
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// <c>name@provider</c> (Traefik's nameAndService/fullServiceName): only with kind TraefikService; the namespace
+    /// field is ignored. <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is the TraefikService with that id (another namespace
+    /// only with allowCrossNamespace), <c>noop@internal</c> answers 418 like Traefik's; other providers and the
+    /// internal API services do not exist here and are refused naming them.
+    /// </summary>
+    private string? ResolveProviderReference(LoadBalancerSpec spec, string id, string provider, ResourceRef owner, string field)
+    {
+        if (spec.Kind is not "TraefikService")
+        {
+            _context.Error(DiagnosticCodes.UnsupportedServiceKind, "ServiceProviderUnsupported", owner, field + ".kind",
+                $"service '{spec.Name}' names a provider: such a reference needs kind: TraefikService (as in Traefik)");
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(spec.Namespace))
+        {
+            _context.Warning(DiagnosticCodes.UnsupportedServiceKind, "NamespaceIgnored", owner, field + ".namespace",
+                $"namespace '{spec.Namespace}' is ignored in a cross-provider reference (as in Traefik)");
+        }
+
+        switch (provider)
+        {
+            case ProviderReference.Internal when id == "noop":
+                return _registry.Add("noop@internal", "Internal\nnoop", new ErrorService(418, "noop@internal"));
+            case ProviderReference.Internal:
+                _context.Error(DiagnosticCodes.UnsupportedServiceKind, "InternalServiceUnsupported", owner, field + ".name",
+                    $"'{spec.Name}' is a Traefik internal service Switchyard does not have (only noop@internal; there is no Traefik API or dashboard, /ping and /metrics are served on the admin entry point)");
+                return null;
+            case ProviderReference.KubernetesCrd:
+                if (ProviderReference.FindById(_context.TraefikServices.Keys, id) is not { } key)
+                {
+                    _context.Error(DiagnosticCodes.TraefikServiceNotFound, "TraefikServiceNotFound", owner, field + ".name",
+                        $"'{spec.Name}': no TraefikService has the id '{id}' (<namespace>-<name>)");
+                    return null;
+                }
+
+                if (key.Namespace != owner.Namespace && !_context.Options.AllowCrossNamespace)
+                {
+                    _context.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed", owner, field + ".name",
+                        $"'{spec.Name}' is TraefikService {key}, in another namespace, and allowCrossNamespace is off");
+                    return null;
+                }
+
+                return ResolveTraefikService(key, owner, field);
+            default:
+                _context.Error(DiagnosticCodes.UnsupportedServiceKind, "ServiceProviderUnsupported", owner, field + ".name",
+                    $"service '{spec.Name}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd and noop@internal)");
                 return null;
         }
     }

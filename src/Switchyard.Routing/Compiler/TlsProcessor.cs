@@ -8,17 +8,12 @@ namespace Switchyard.Routing.Compiler;
 /// <summary>
 /// Step 1: TLSOptions and TLSStores become table entries (id "default" for the object named default, else
 /// <c>namespace-name</c>), and certificates are read from Secrets when a store or a router names them.
-/// Routers ask <see cref="ResolveRouterTls"/>; an IngressRoute whose TLS settings are broken loses its routes,
-/// nobody else does.
+/// Routers ask <see cref="ResolveRouterTls"/>; an IngressRoute whose TLS options or store are broken loses its
+/// routes, nobody else does; a broken <c>tls.secretName</c> only costs the route its own certificate (Traefik).
 /// </summary>
 internal sealed class TlsProcessor
 {
     public static readonly ImmutableArray<string> DefaultAlpn = ["h2", "http/1.1", "acme-tls/1"];
-
-    private static readonly HashSet<string> Versions = ["VersionTLS10", "VersionTLS11", "VersionTLS12", "VersionTLS13"];
-
-    private static readonly HashSet<string> ClientAuthTypes =
-        ["NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"];
 
     private readonly CompileContext _context;
     private readonly Dictionary<string, TlsOptionsConfig> _options = new(StringComparer.Ordinal);
@@ -57,7 +52,12 @@ internal sealed class TlsProcessor
         var ok = true;
 
         string? options = null;
-        if (tls.Options is { Name.Length: > 0 } optionRef)
+        if (tls.Options is { Name.Length: > 0 } providerRef && ProviderReference.TrySplit(providerRef.Name, out var fullId, out var provider))
+        {
+            options = ResolveOptionReference(providerRef.Name, fullId, provider, owner);
+            ok &= options is not null;
+        }
+        else if (tls.Options is { Name.Length: > 0 } optionRef)
         {
             var optionNs = string.IsNullOrEmpty(optionRef.Namespace) ? ns : optionRef.Namespace;
             if (optionNs != ns && !_context.Options.AllowCrossNamespace)
@@ -106,12 +106,13 @@ internal sealed class TlsProcessor
         string? certificate = null;
         if (tls.SecretName is { Length: > 0 } secretName)
         {
+            // Traefik (getTLSHTTP) logs the broken Secret and builds the routers anyway: they answer with the
+            // store's default certificate.
             certificate = Certificate(ns, secretName, out var problem);
             if (certificate is null)
             {
-                _context.Error(problem!.Code, problem.Reason, owner, "spec.tls.secretName",
-                    problem.Message + "; the routes of this IngressRoute are not served");
-                ok = false;
+                _context.Warning(problem!.Code, problem.Reason, owner, "spec.tls.secretName",
+                    problem.Message + "; the routes are served with the default certificate (Traefik's behaviour)");
             }
         }
 
@@ -131,6 +132,44 @@ internal sealed class TlsProcessor
             .ToImmutableArray();
         return new RouterTls(options, string.IsNullOrEmpty(tls.CertResolver) ? null : tls.CertResolver, domains, certificate,
             tls.Store is null ? null : store);
+    }
+
+    /// <summary>
+    /// <c>name@provider</c> (Traefik's resolveReference): <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is the TLSOption with
+    /// that id, refused while allowCrossNamespace is off; <c>default@internal</c> is the default options; other
+    /// providers do not exist here. Null after reporting.
+    /// </summary>
+    private string? ResolveOptionReference(string name, string id, string provider, ResourceRef owner)
+    {
+        if (provider == ProviderReference.Internal && id == "default")
+        {
+            return "default";
+        }
+
+        if (provider != ProviderReference.KubernetesCrd)
+        {
+            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, "spec.tls.options.name",
+                $"TLSOption '{name}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd); the routes of this IngressRoute are not served");
+            return null;
+        }
+
+        if (!_context.Options.AllowCrossNamespace)
+        {
+            _context.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed", owner, "spec.tls.options.name",
+                $"TLSOption '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)");
+            return null;
+        }
+
+        var key = ProviderReference.FindById(_context.TlsOptions.Keys, id);
+        var option = key is { Name: "default" } ? "default" : id;
+        if (key is null || _invalidOptions.Contains(option) || !_options.ContainsKey(option))
+        {
+            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, "spec.tls.options.name",
+                $"TLSOption '{name}': no valid TLSOption has the id '{id}' (<namespace>-<name>); the routes of this IngressRoute are not served");
+            return null;
+        }
+
+        return option;
     }
 
     /// <summary>Reads (once) the certificate of Secret ns/name; null with the problem when it cannot be used.</summary>
@@ -177,7 +216,7 @@ internal sealed class TlsProcessor
                 continue;
             }
 
-            if (BuildOption(option, owner) is { } config)
+            if (new TlsOptionBuilder(_context).Build(option, owner) is { } config)
             {
                 _options[id] = config;
             }
@@ -186,102 +225,6 @@ internal sealed class TlsProcessor
                 _invalidOptions.Add(id);
             }
         }
-    }
-
-    private TlsOptionsConfig? BuildOption(TlsOption option, ResourceRef owner)
-    {
-        var spec = option.Spec;
-        var ok = true;
-        foreach (var (value, field) in new[] { (spec.MinVersion, "spec.minVersion"), (spec.MaxVersion, "spec.maxVersion") })
-        {
-            if (!string.IsNullOrEmpty(value) && !Versions.Contains(value))
-            {
-                _context.Error(DiagnosticCodes.TlsOptionInvalid, "InvalidTLSVersion", owner, field,
-                    $"'{value}' is not a TLS version (VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13)");
-                ok = false;
-            }
-        }
-
-        ClientAuthConfig? clientAuth = null;
-        if (spec.ClientAuth is { } auth)
-        {
-            var cas = ImmutableArray.CreateBuilder<PemCertificate>();
-            for (var i = 0; i < (auth.SecretNames?.Count ?? 0); i++)
-            {
-                var key = new ObjectKey(owner.Namespace, auth.SecretNames![i]);
-                var (ca, problem) = PemMaterial.ReadCa(_context.Secrets.GetValueOrDefault(key), key, DiagnosticCodes.TlsSecretNotFound);
-                if (ca is null)
-                {
-                    _context.Error(problem!.Code, problem.Reason, owner, $"spec.clientAuth.secretNames[{i}]", problem.Message);
-                    ok = false;
-                }
-                else
-                {
-                    cas.Add(ca);
-                }
-            }
-
-            // Traefik: CA files without a type mean RequireAndVerifyClientCert.
-            var type = string.IsNullOrEmpty(auth.ClientAuthType)
-                ? (cas.Count > 0 || auth.SecretNames is { Count: > 0 } ? "RequireAndVerifyClientCert" : "NoClientCert")
-                : auth.ClientAuthType;
-            if (!ClientAuthTypes.Contains(type))
-            {
-                _context.Error(DiagnosticCodes.TlsOptionInvalid, "InvalidClientAuthType", owner, "spec.clientAuth.clientAuthType",
-                    $"'{type}' is not a client auth type ({string.Join(", ", ClientAuthTypes)})");
-                ok = false;
-            }
-            else if (type is "VerifyClientCertIfGiven" or "RequireAndVerifyClientCert" && auth.SecretNames is not { Count: > 0 })
-            {
-                _context.Error(DiagnosticCodes.TlsOptionInvalid, "ClientAuthWithoutCA", owner, "spec.clientAuth.secretNames",
-                    $"clientAuthType {type} needs at least one CA in secretNames");
-                ok = false;
-            }
-
-            clientAuth = new ClientAuthConfig(type, cas.ToImmutable());
-        }
-
-        if (spec.PreferServerCipherSuites is not null)
-        {
-            _context.Warning(DiagnosticCodes.TlsOptionInvalid, "DeprecatedField", owner, "spec.preferServerCipherSuites",
-                "preferServerCipherSuites is deprecated and ignored");
-        }
-
-        // The data plane takes these names as they are: an unknown one is refused here, never skipped there.
-        var suites = ImmutableArray.CreateBuilder<string>();
-        for (var i = 0; i < (spec.CipherSuites?.Count ?? 0); i++)
-        {
-            var name = spec.CipherSuites![i] ?? "";
-            // Go also accepts the ChaCha20 suites without their _SHA256 suffix (the names before Go 1.16).
-            var canonical = name.EndsWith("_CHACHA20_POLY1305", StringComparison.Ordinal) ? name + "_SHA256" : name;
-            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || !Enum.TryParse<System.Net.Security.TlsCipherSuite>(canonical, ignoreCase: false, out _))
-            {
-                _context.Error(DiagnosticCodes.TlsOptionInvalid, "UnknownCipherSuite", owner, $"spec.cipherSuites[{i}]",
-                    $"'{name}' is not a cipher suite name (Go's names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
-                ok = false;
-            }
-            else
-            {
-                suites.Add(canonical);
-            }
-        }
-
-        if (spec.CurvePreferences is { Count: > 0 })
-        {
-            _context.Warning(DiagnosticCodes.TlsOptionInvalid, "CurvePreferencesIgnored", owner, "spec.curvePreferences",
-                "curvePreferences are not applied: .NET offers no per-listener curve setting (the system's OpenSSL defaults apply)");
-        }
-
-        return ok
-            ? new TlsOptionsConfig(
-                NullIfEmpty(spec.MinVersion),
-                NullIfEmpty(spec.MaxVersion),
-                suites.ToImmutable(),
-                [.. spec.CurvePreferences ?? []],
-                clientAuth,
-                spec.SniStrict ?? false,
-                spec.AlpnProtocols is { Count: > 0 } alpn ? [.. alpn] : DefaultAlpn)
-            : null;
     }
 
     private void ProcessStores()
@@ -336,6 +279,4 @@ internal sealed class TlsProcessor
             _stores[id] = (defaultCertificate, certificates, string.IsNullOrEmpty(resolver) ? null : resolver);
         }
     }
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

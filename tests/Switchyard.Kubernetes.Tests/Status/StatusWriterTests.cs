@@ -67,6 +67,25 @@ public sealed class StatusWriterTests
     }
 
     [Test]
+    public async Task A_lenient_case_applied_like_Traefik_keeps_the_route_Ready_and_says_so_in_Accepted()
+    {
+        // Traefik serves a route whose tls.secretName is missing with the default certificate (getTLSHTTP only logs):
+        // Ready, and Accepted=True with reason AcceptedWithWarnings naming what was applied.
+        _server.ApplyYaml(Manifests.IngressRoute("no-cert", "Host(`a.example.com`)") + """
+
+              tls:
+                secretName: missing
+            """);
+        await using var run = new ControlPlaneRun(_server, "a", elect: false);
+
+        await Wait.UntilAsync(() => (string?)Condition("no-cert", "Accepted")?["reason"] == "AcceptedWithWarnings", Timeout, "Accepted with warnings");
+        var accepted = Condition("no-cert", "Accepted")!;
+        Assert.That((string?)accepted["status"], Is.EqualTo("True"));
+        Assert.That((string?)accepted["message"], Does.Contain("spec.tls.secretName").And.Contain("default certificate"));
+        Assert.That(ConditionStatus("no-cert", "Ready"), Is.EqualTo("True"));
+    }
+
+    [Test]
     public async Task Status_is_not_rewritten_when_nothing_changed()
     {
         _server.ApplyYaml(Manifests.IngressRoute("good", "Path(`/good`)"));

@@ -117,12 +117,8 @@ public sealed class ErrorsFactory : IMiddlewareFactory
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
     {
         var c = (ErrorsConfig)config;
-        if (c.Status.IsDefaultOrEmpty)
-        {
-            throw new ArgumentException("errors: status needs at least one code or range");
-        }
-
-        var statuses = StatusRanges.Parse(c.Status, "status");
+        // No status (accepted with a warning, as Traefik does): no range matches, no response is replaced.
+        var statuses = StatusRanges.Parse(c.Status.IsDefault ? [] : c.Status, "status");
         var rewrites = new List<(int, int, int)>();
         foreach (var (range, status) in c.StatusRewrites)
         {

@@ -1,3 +1,4 @@
+using Switchyard.Model.Diagnostics;
 using Switchyard.Model.Traefik.Middlewares;
 using Switchyard.Routing.Table;
 
@@ -8,8 +9,20 @@ internal static class PathMappers
 {
     public static AddPrefixConfig AddPrefix(MiddlewareMapping m, AddPrefix s) => new(m.Required(s.Prefix, m.Field + ".prefix"));
 
-    // Traefik's forceSlash defaults to true (it is deprecated there, still honoured).
-    public static StripPrefixConfig StripPrefix(MiddlewareMapping m, StripPrefix s) => new([.. s.Prefixes ?? []], s.ForceSlash ?? true);
+    /// <summary>
+    /// Traefik v3 (pkg/middlewares/stripprefix New): forceSlash is deprecated, off unless set to true, and a set value
+    /// is logged as deprecated. Both settings strip to the same path here (the remainder always gets a leading '/').
+    /// </summary>
+    public static StripPrefixConfig StripPrefix(MiddlewareMapping m, StripPrefix s)
+    {
+        if (s.ForceSlash is not null)
+        {
+            m.Warning(DiagnosticCodes.MiddlewareInvalidValue, "DeprecatedField", m.Field + ".forceSlash",
+                "forceSlash is deprecated in Traefik v3 and changes nothing; remove it");
+        }
+
+        return new([.. s.Prefixes ?? []], s.ForceSlash ?? false);
+    }
 
     public static StripPrefixRegexConfig StripPrefixRegex(MiddlewareMapping m, StripPrefixRegex s) => new(m.Regexes(s.Regex, m.Field + ".regex"));
 

@@ -69,7 +69,9 @@ internal static class ResilienceMappers
         var status = e.Status ?? [];
         if (status.Count == 0)
         {
-            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "MissingValue", f + ".status", "status needs at least one code or range (e.g. 500-599)");
+            // Traefik builds it (customerrors.New with no code range): it never replaces a response.
+            m.Warning(DiagnosticCodes.MiddlewareInvalidValue, "MissingValue", f + ".status",
+                "errors without status never replaces a response (accepted, as in Traefik); list codes or ranges, e.g. 500-599");
         }
 
         for (var i = 0; i < status.Count; i++)

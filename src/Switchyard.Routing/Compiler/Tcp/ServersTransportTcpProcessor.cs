@@ -99,42 +99,9 @@ internal sealed class ServersTransportTcpProcessor
 
     private TcpTlsClientConfig? Tls(TlsClientConfig tls, ResourceRef owner, ref bool ok)
     {
-        var ns = owner.Namespace;
-        var roots = ImmutableArray.CreateBuilder<PemCertificate>();
-        var refs = (tls.RootCAs ?? []).Select((r, i) => (r.Secret, r.ConfigMap, Field: $"spec.tls.rootCAs[{i}]"))
-            .Concat((tls.RootCAsSecrets ?? []).Select((s, i) => ((string?)s, (string?)null, $"spec.tls.rootCAsSecrets[{i}]")));
-        foreach (var (secret, configMap, field) in refs)
-        {
-            var (ca, problem) = !string.IsNullOrEmpty(secret)
-                ? PemMaterial.ReadCa(_context.Secrets.GetValueOrDefault(new ObjectKey(ns, secret)), new ObjectKey(ns, secret), DiagnosticCodes.ServersTransportCertificateNotFound)
-                : PemMaterial.ReadCa(_context.ConfigMaps.GetValueOrDefault(new ObjectKey(ns, configMap ?? "")), new ObjectKey(ns, configMap ?? ""), DiagnosticCodes.ServersTransportCertificateNotFound);
-            if (ca is not null)
-            {
-                roots.Add(ca);
-            }
-            else
-            {
-                _context.Error(problem!.Code, problem.Reason, owner, field, problem.Message);
-                ok = false;
-            }
-        }
-
-        var certificates = ImmutableArray.CreateBuilder<PemCertificate>();
-        for (var i = 0; i < (tls.CertificatesSecrets?.Count ?? 0); i++)
-        {
-            var key = new ObjectKey(ns, tls.CertificatesSecrets![i]);
-            var (cert, problem) = PemMaterial.ReadKeyPair(_context.Secrets.GetValueOrDefault(key), key,
-                DiagnosticCodes.ServersTransportCertificateNotFound, DiagnosticCodes.ServersTransportCertificateNotFound);
-            if (cert is not null)
-            {
-                certificates.Add(cert.Pem);
-            }
-            else
-            {
-                _context.Error(problem!.Code, problem.Reason, owner, $"spec.tls.certificatesSecrets[{i}]", problem.Message);
-                ok = false;
-            }
-        }
+        var roots = TransportCertificates.Roots(_context, owner,
+            TransportCertificates.RootRefs(tls.RootCAs?.Select(r => (r.Secret, r.ConfigMap)), tls.RootCAsSecrets, "spec.tls."), ref ok);
+        var certificates = TransportCertificates.ClientCertificates(_context, owner, tls.CertificatesSecrets, "spec.tls.");
 
         if (tls.Spiffe is not null || tls.PeerCertSans is { Count: > 0 } || !string.IsNullOrEmpty(tls.PeerCertUri))
         {
@@ -145,7 +112,7 @@ internal sealed class ServersTransportTcpProcessor
         }
 
         return new TcpTlsClientConfig(string.IsNullOrEmpty(tls.ServerName) ? null : tls.ServerName, tls.InsecureSkipVerify ?? false,
-            roots.ToImmutable(), certificates.ToImmutable());
+            roots, certificates);
     }
 
     private bool Duration(IntOrString? value, TimeSpan fallback, string field, ResourceRef owner, bool allowNegative, out TimeSpan result)
