@@ -13,8 +13,6 @@ namespace Switchyard.Model;
 /// </summary>
 public static class ManifestLoader
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
     /// <summary>Loads files and directories (recursively: *.yaml, *.yml, *.json; hidden entries skipped).</summary>
     public static ClusterSnapshot LoadFiles(IEnumerable<string> paths)
     {
@@ -24,7 +22,9 @@ public static class ManifestLoader
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(EnumerateManifestFiles(path).Select(p => ParseFile(p)));
+                var listing = ManifestFolderWalk.List(path);
+                diagnostics.AddRange(listing.Diagnostics);
+                files.AddRange(listing.Files.Select(p => ParseFile(p)));
             }
             else if (File.Exists(path))
             {
@@ -42,36 +42,8 @@ public static class ManifestLoader
     /// <summary>Loads manifest text; <paramref name="fileName"/> names it in locations (.json ⇒ JSON, else YAML).</summary>
     public static ClusterSnapshot LoadText(string text, string fileName) => Build([ParseText(text, fileName)]);
 
-    /// <summary>Manifest files under a directory, recursively, in ordinal order; entries starting with '.' are skipped
-    /// (editor swap files, Kubernetes ConfigMap-mount <c>..data</c> links).</summary>
-    public static IReadOnlyList<string> EnumerateManifestFiles(string directory)
-    {
-        var result = new List<string>();
-        Walk(directory);
-        result.Sort(StringComparer.Ordinal);
-        return result;
-
-        void Walk(string dir)
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
-            {
-                var name = Path.GetFileName(entry);
-                if (name.StartsWith('.'))
-                {
-                    continue;
-                }
-
-                if (Directory.Exists(entry))
-                {
-                    Walk(entry);
-                }
-                else if (Extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
-                {
-                    result.Add(entry);
-                }
-            }
-        }
-    }
+    /// <summary>Manifest files under a directory, as <see cref="ManifestFolderWalk"/> lists them (its diagnostics dropped).</summary>
+    public static IReadOnlyList<string> EnumerateManifestFiles(string directory) => ManifestFolderWalk.List(directory).Files;
 
     /// <summary>
     /// Reads and parses one file; an unreadable file gives an SY007 error and no objects, a file over
@@ -167,23 +139,41 @@ public static class ManifestLoader
     }
 
     /// <summary>
-    /// Merges parsed files into a snapshot: a second object with the same kind/namespace/name is dropped with an SY006
-    /// error (files in the given order, objects in file order). Object arrays are sorted by namespace then name.
+    /// Merges parsed files into a snapshot. Two objects with the same kind/namespace/name: one is kept, the other
+    /// dropped with an SY006 error at its own place naming the kept one's. The kept one is the one
+    /// <paramref name="incumbents"/> says was served from its file last time (a newcomer never replaces a serving
+    /// object, issue 17.6), else the first in file order, so a cold start always picks the same. Object arrays are
+    /// sorted by namespace then name.
     /// </summary>
-    public static ClusterSnapshot Build(IEnumerable<LoadedFile> files, IEnumerable<Diagnostic>? extraDiagnostics = null)
+    /// <param name="incumbents">For a watched folder: the file each object was served from in the previous snapshot.</param>
+    public static ClusterSnapshot Build(IEnumerable<LoadedFile> files, IEnumerable<Diagnostic>? extraDiagnostics = null,
+        IReadOnlyDictionary<ResourceRef, string>? incumbents = null)
     {
         var diagnostics = new List<Diagnostic>(extraDiagnostics ?? []);
+        var fileList = files as IReadOnlyList<LoadedFile> ?? [.. files];
+        var winners = new Dictionary<ResourceRef, LoadedObject>();
+        foreach (var obj in fileList.SelectMany(f => f.Objects))
+        {
+            if (!winners.TryGetValue(obj.Ref, out var first)
+                || (incumbents is not null && incumbents.TryGetValue(obj.Ref, out var servedFrom)
+                    && obj.Origin.File == servedFrom && first.Origin.File != servedFrom))
+            {
+                winners[obj.Ref] = obj;
+            }
+        }
+
         var origins = ImmutableDictionary.CreateBuilder<ResourceRef, ObjectOrigin>();
         var kept = new List<LoadedObject>();
-        foreach (var file in files)
+        foreach (var file in fileList)
         {
             diagnostics.AddRange(file.Diagnostics);
             foreach (var obj in file.Objects)
             {
-                if (origins.TryGetValue(obj.Ref, out var first))
+                var winner = winners[obj.Ref];
+                if (!ReferenceEquals(winner, obj))
                 {
                     diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DuplicateObject, "DuplicateObject", obj.Ref, null,
-                        $"{obj.Ref} is already defined at {first.Location}; this one is ignored", obj.Origin.Location));
+                        $"{obj.Ref} is already defined at {winner.Origin.Location}; this one ({obj.Origin.Location}) is ignored", obj.Origin.Location));
                     continue;
                 }
 

@@ -137,6 +137,9 @@ public sealed class GatewayMetrics
         }
     }
 
+    /// <summary>switchyard_config_source_missing: the manifest folder is gone and the last table keeps serving.</summary>
+    public bool ConfigSourceMissing { get; set; }
+
     /// <summary>
     /// A table was published: traefik_config_reloads_total, last success time, certificate expiries; the series
     /// of routers and services the table no longer has are removed (a scrape shows only what exists).

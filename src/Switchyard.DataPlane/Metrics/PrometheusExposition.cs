@@ -62,6 +62,8 @@ public static class PrometheusExposition
         Header(w, "traefik_config_last_reload_failure", "gauge", "Last config reload failure (unix time).");
         w.Append("traefik_config_last_reload_failure ").Append(Number(metrics.LastReloadFailureMs / 1000.0)).Append('\n');
         ServerUp(w, metrics);
+        Header(w, "switchyard_config_source_missing", "gauge", "1 while the manifest folder is missing (the last table keeps serving).");
+        w.Append("switchyard_config_source_missing ").Append(metrics.ConfigSourceMissing ? '1' : '0').Append('\n');
 
         var certificates = metrics.Certificates;
         if (certificates.Length > 0)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Switchyard.Model;
+using Switchyard.Model.Diagnostics;
+using Switchyard.Model.Loading;
 using Switchyard.Routing;
 
 namespace Switchyard.Commands;
@@ -57,20 +59,22 @@ internal sealed class ManifestInput
 
     /// <summary>
     /// The files to read, in a stable order, listed exactly as the manifest-folder source lists a folder (hidden
-    /// entries skipped, links followed once, the same caps), so `validate` reads what `run` would serve; null
-    /// (after printing why) when a path does not exist.
+    /// entries skipped, links followed once, the same caps, whose findings are in <paramref name="diagnostics"/>), so
+    /// `validate` reads what `run` would serve; null (after printing why) when a path does not exist.
     /// </summary>
-    public IReadOnlyList<string>? Files(ParseResult parse) => Files(parse.GetValue(Paths) ?? []);
+    public IReadOnlyList<string>? Files(ParseResult parse, List<Diagnostic>? diagnostics = null) => Files(parse.GetValue(Paths) ?? [], diagnostics ?? []);
 
-    /// <inheritdoc cref="Files(ParseResult)"/>
-    public static IReadOnlyList<string>? Files(IEnumerable<string> paths)
+    /// <inheritdoc cref="Files(ParseResult, List{Diagnostic})"/>
+    public static IReadOnlyList<string>? Files(IEnumerable<string> paths, List<Diagnostic> diagnostics)
     {
         var files = new List<string>();
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(ManifestLoader.EnumerateManifestFiles(path));
+                var listing = ManifestFolderWalk.List(path);
+                files.AddRange(listing.Files);
+                diagnostics.AddRange(listing.Diagnostics);
             }
             else if (File.Exists(path))
             {
@@ -86,5 +90,6 @@ internal sealed class ManifestInput
         return files;
     }
 
-    public static ClusterSnapshot Load(IReadOnlyList<string> files) => ManifestLoader.LoadFiles(files);
+    public static ClusterSnapshot Load(IReadOnlyList<string> files, IEnumerable<Diagnostic>? listing = null) =>
+        ManifestLoader.Build(files.Select(f => ManifestLoader.ParseFile(f)), listing);
 }

@@ -100,9 +100,10 @@ internal static partial class RunCommand
         {
             // After the initial load and after large reloads, give the load's peak back (see MemoryTrimmer).
             using var trimmer = new MemoryTrimmer(logger, TimeSpan.FromSeconds(2), growthThreshold: 32L << 20);
+            var reported = new NewDiagnostics();
             await foreach (var snapshot in source.WatchAsync(cancellationToken))
             {
-                if (Apply(host, snapshot, config.Provider, resolvers, logger) is { } result)
+                if (Apply(host, snapshot, config.Provider, resolvers, logger, reported) is { } result)
                 {
                     source.OnCompiled(snapshot, result);
                 }
@@ -152,6 +153,11 @@ internal static partial class RunCommand
         }
 
         LogWatching(logger, config.ManifestDirectory!);
+        if (!Directory.Exists(config.ManifestDirectory))
+        {
+            LogFolderMissingAtStart(logger, config.ManifestDirectory!);
+        }
+
         var folder = new ManifestFolderSource(config.ManifestDirectory!);
         return new DisposableSource(config.WatchManifests ? folder : new ReadOnceSource(folder), folder, null, null, null);
     }
@@ -189,8 +195,14 @@ internal static partial class RunCommand
     }
 
     /// <summary>Compile and swap; a failure keeps the previous table serving. Returns the compile result (null on failure).</summary>
-    private static CompileResult? Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers, ILogger logger)
+    private static CompileResult? Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers,
+        ILogger logger, NewDiagnostics reported)
     {
+        if (host.Metrics is { } metrics)
+        {
+            metrics.ConfigSourceMissing = snapshot.LoadDiagnostics.Any(d => d.Code == DiagnosticCodes.FolderMissing);
+        }
+
         try
         {
             var result = RoutingCompiler.Compile(snapshot, options);
@@ -199,19 +211,16 @@ internal static partial class RunCommand
             // the resources' status and Events with the compiler's diagnostics.
             var served = host.Tables.Current.Diagnostics;
             var withDataPlane = served.IsEmpty ? result : result with { Diagnostics = result.Diagnostics.AddRange(served) };
+            // Every reload logs what is new since the last one, whether or not the table changed (issue 17.7): a
+            // broken edit leaves the table as it was, and its syntax error must still reach the log.
+            foreach (var diagnostic in reported.Fresh(result.Diagnostics.Concat(swap.Diagnostics)))
+            {
+                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
+            }
+
             if (!swap.Published)
             {
                 return withDataPlane;
-            }
-
-            foreach (var diagnostic in result.Diagnostics)
-            {
-                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
-            }
-
-            foreach (var diagnostic in swap.Diagnostics)
-            {
-                LogDiagnostic(logger, Level(diagnostic.Severity), diagnostic.Code, diagnostic.Format());
             }
 
             // Without resolvers, a router naming one still gets the certResolver error `validate --config` gives.
@@ -251,6 +260,9 @@ internal static partial class RunCommand
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "watching manifests in {Directory}")]
     private static partial void LogWatching(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "the manifest folder {Directory} does not exist: not ready until it appears")]
+    private static partial void LogFolderMissingAtStart(ILogger logger, string directory);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "stopping: running calls get the grace time to finish")]
     private static partial void LogStopping(ILogger logger);

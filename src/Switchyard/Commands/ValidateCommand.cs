@@ -52,13 +52,14 @@ internal static class ValidateCommand
                 return 2;
             }
 
-            var files = ManifestInput.Files(paths);
+            var listing = new List<Diagnostic>();
+            var files = ManifestInput.Files(paths, listing);
             if (files is null)
             {
                 return 2;
             }
 
-            var snapshot = ManifestInput.Load(files);
+            var snapshot = ManifestInput.Load(files, listing);
             var result = RoutingCompiler.Compile(snapshot, input.Options(parse, loaded?.Provider));
             // The same certResolver check `run` makes on every table it serves.
             var acme = loaded is null ? [] : AcmeDomains.FromTable(result.Table, loaded.Resolvers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal)).Diagnostics;

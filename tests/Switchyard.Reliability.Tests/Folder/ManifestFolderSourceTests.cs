@@ -6,7 +6,7 @@ using Switchyard.TestKit;
 namespace Switchyard.Reliability.Tests.Folder;
 
 [CancelAfter(30_000)]
-public class ManifestFolderSourceTests
+public partial class ManifestFolderSourceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private string _dir = null!;
@@ -141,9 +141,17 @@ public class ManifestFolderSourceTests
     }
 
     [Test]
-    public void A_missing_folder_is_refused()
+    public async Task A_folder_missing_at_start_gives_no_snapshot_until_it_appears()
     {
-        Assert.Throws<DirectoryNotFoundException>(() => new ManifestFolderSource(Path.Combine(_dir, "nope")));
+        var later = Path.Combine(_dir, "later");
+        using var source = new ManifestFolderSource(later);
+        await using var collector = SnapshotCollector.Start(source);
+        await Wait.UntilAsync(() => source.FolderMissing, Timeout, "the source to look for the folder");
+        Assert.That(collector.Count, Is.Zero, "never loaded: nothing to serve, so the gateway is not ready");
+
+        Write("later/a.yaml", ConfigMap("a", "1"));
+        await Wait.UntilAsync(() => collector.Latest is { } s && Value(s, "a") == "1", Timeout, "the folder's objects once it exists");
+        Assert.That(source.FolderMissing, Is.False);
     }
 
     [Test]
