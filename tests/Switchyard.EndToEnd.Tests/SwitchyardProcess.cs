@@ -26,6 +26,42 @@ internal static class SwitchyardProcess
         return process;
     }
 
+    /// <summary>
+    /// `switchyard run` on <paramref name="dir"/>: entry points web and admin on free loopback ports, the static
+    /// config's other sections from <paramref name="extraConfig"/> (top-level YAML), one manifest file; returned ready.
+    /// </summary>
+    public static async Task<RunningSwitchyard> StartReadyAsync(DirectoryInfo dir, string extraConfig, string manifest)
+    {
+        var (web, admin) = (FreePort(), FreePort());
+        Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
+            entryPoints:
+              web:
+                address: "127.0.0.1:{web}"
+              admin:
+                address: "127.0.0.1:{admin}"
+                admin: true
+            providers:
+              file:
+                directory: manifests
+
+            """ + extraConfig);
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "manifests", "manifest.yaml"), manifest);
+        var process = StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
+            await TestKit.Wait.UntilAsync(async () => await IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+            return new RunningSwitchyard(process, output, web);
+        }
+        catch
+        {
+            await StopAsync(process);
+            process.Dispose();
+            throw;
+        }
+    }
+
     public static async Task<bool> IsReadyAsync(HttpClient admin)
     {
         try
@@ -56,3 +92,6 @@ internal static class SwitchyardProcess
         await process.WaitForExitAsync();
     }
 }
+
+/// <summary>A started `switchyard run`: the process, its captured output, the web entry point's port.</summary>
+internal sealed record RunningSwitchyard(Process Process, StringBuilder Output, int WebPort);

@@ -13,13 +13,13 @@ namespace Switchyard.DataPlane.Forwarding;
 public static class BackendTransports
 {
     /// <summary>The swap-state key of a transport's pool.</summary>
-    public static string Key(string transportId, ServersTransportConfig config, string scheme) =>
-        $"transport/{transportId}/{NormalizeScheme(scheme)}/{Fingerprint(config)}";
+    public static string Key(string transportId, ServersTransportConfig config, ServerScheme scheme) =>
+        $"transport/{transportId}/{BackendServers.SchemeName(scheme)}/{Fingerprint(config)}";
 
     /// <summary>Get (or create) the invoker for the transport and scheme.</summary>
-    public static HttpMessageInvoker GetInvoker(ISwapState state, string transportId, ServersTransportConfig config, string scheme)
+    public static HttpMessageInvoker GetInvoker(ISwapState state, string transportId, ServersTransportConfig config, ServerScheme scheme)
     {
-        var h2c = NormalizeScheme(scheme) == "h2c";
+        var h2c = scheme == ServerScheme.H2c;
         return state.GetOrAdd(Key(transportId, config, scheme),
             () => new HttpMessageInvoker(ServersTransportHandlerFactory.Create(config, h2c), disposeHandler: true));
     }
@@ -29,13 +29,6 @@ public static class BackendTransports
         table.ServersTransports.TryGetValue(transportId, out var config) ? config
         : table.ServersTransports.TryGetValue("default", out var fallback) ? fallback
         : ServersTransportConfig.Default;
-
-    private static string NormalizeScheme(string scheme) => scheme.ToLowerInvariant() switch
-    {
-        "h2c" => "h2c",
-        "https" => "https",
-        _ => "http",
-    };
 
     /// <summary>The transport's value identity (every field, key material included through its SHA-256).</summary>
     public static string Fingerprint(ServersTransportConfig config) => TableFingerprint.Compute(config)[..32];

@@ -3,10 +3,13 @@ using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Forwarding;
 
-/// <summary>One backend server as the balancers see it.</summary>
-/// <param name="Url">The server URL from the table (scheme http, https or h2c).</param>
-/// <param name="Destination">The URL requests are sent to (h2c mapped to http).</param>
-public sealed record BackendServer(string Url, Uri Destination, int Weight, bool Terminating);
+/// <summary>One backend server as the balancers see it, built once per table from the table's typed fields.</summary>
+/// <param name="Url">The server's name in logs, health state keys and sticky hashes: <c>scheme://host:port</c> (never parsed).</param>
+/// <param name="Host">IP address or DNS name, as in the table.</param>
+/// <param name="Port">TCP port.</param>
+/// <param name="Scheme">How the server is spoken to.</param>
+/// <param name="Prefix">The destination prefix handed to YARP (<c>http://</c> for h2c: HTTP/2 is forced by the request version).</param>
+public sealed record BackendServer(string Url, string Host, int Port, ServerScheme Scheme, string Prefix, int Weight, bool Terminating);
 
 /// <summary>What happened to one forwarded call, for passive health and the balancers' bookkeeping.</summary>
 public enum ForwardOutcome
@@ -24,11 +27,18 @@ public enum ForwardOutcome
 }
 
 /// <summary>
-/// Sends one request to one server with the service's ServersTransport (YARP's IHttpForwarder underneath).
-/// Implemented by the forwarding core; used by the load balancers.
+/// Sends requests to servers with a service's ServersTransport (YARP's IHttpForwarder underneath). Implemented by
+/// the forwarding core; asked once per LoadBalancerService when the table is built.
 /// </summary>
 public interface IBackendForwarder
 {
+    /// <summary>The forwarder of <paramref name="service"/>, with everything a call needs resolved now (table build).</summary>
+    IServiceForwarder For(LoadBalancerService service);
+}
+
+/// <summary>Forwards the calls of one LoadBalancerService; held by its handler for the life of the table.</summary>
+public interface IServiceForwarder
+{
     /// <summary>Forward <paramref name="context"/> to <paramref name="server"/>. Writes a proxy error itself when nothing was sent back.</summary>
-    ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, LoadBalancerService service);
+    ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server);
 }

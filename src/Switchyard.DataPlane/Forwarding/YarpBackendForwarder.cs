@@ -14,9 +14,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Switchyard.DataPlane.Forwarding;
 
 /// <summary>
-/// Forwards one call to one server with YARP's <see cref="IHttpForwarder"/>. One instance per table: every
-/// LoadBalancerService of the table gets its pool (HttpMessageInvoker from the swap state), version policy and
-/// header transformer resolved at build time, so the per-call work is a reference lookup and YARP's copy loop.
+/// Forwards one call to one server with YARP's <see cref="IHttpForwarder"/>. One instance per table: each
+/// LoadBalancerService's handler asks <see cref="For"/> once, at table build, for its forwarder, which holds the
+/// pool (HttpMessageInvoker from the swap state), version policy and header transformer, so a call does no
+/// lookup: it is YARP's copy loop.
 /// </summary>
 public sealed partial class YarpBackendForwarder : IBackendForwarder
 {
@@ -24,9 +25,6 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     private readonly RoutingTable _table;
     private readonly ISwapState _state;
     private readonly ILogger _logger;
-    private readonly Dictionary<LoadBalancerService, ForwardTarget> _targets = new(ReferenceEqualityComparer.Instance);
-    private readonly Lock _lateGate = new();
-    private Dictionary<LoadBalancerService, ForwardTarget> _lateTargets = new(ReferenceEqualityComparer.Instance);
 
     public YarpBackendForwarder(IHttpForwarder forwarder, RoutingTable table, ISwapState state, ILogger logger)
     {
@@ -34,19 +32,20 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         _table = table;
         _state = state;
         _logger = logger;
-        foreach (var (_, service) in table.Services)
-        {
-            if (service is LoadBalancerService lb)
-            {
-                _targets[lb] = CreateTarget(lb);
-            }
-        }
     }
 
     /// <inheritdoc />
-    public ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, LoadBalancerService service)
+    public IServiceForwarder For(LoadBalancerService service)
     {
-        var target = _targets.TryGetValue(service, out var t) ? t : LateTarget(service);
+        var transport = BackendTransports.Resolve(_table, service.ServersTransport);
+        var invoker = BackendTransports.GetInvoker(_state, service.ServersTransport, transport, service.Scheme);
+        return new ForwardTarget(this, invoker, RequestConfigFor(service.Scheme, transport),
+            service.PassHostHeader ? ForwardingTransformer.PassHost : ForwardingTransformer.RewriteHost,
+            transport.Timeouts.ResponseHeaderTimeout);
+    }
+
+    private ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, ForwardTarget target)
+    {
         var grpcTimeout = ReadGrpcTimeout(context.Request);
         if (grpcTimeout is null && target.ResponseHeaderTimeout <= TimeSpan.Zero)
         {
@@ -78,11 +77,10 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ForwardOutcome> ForwardCoreAsync(HttpContext context, BackendServer server, ForwardTarget target, ForwardDeadline? deadline)
     {
-        var prefix = BackendServers.Prefix(server);
         // Access log: the server of this attempt (ServiceURL), then the origin's status and duration.
         var logEntry = context.Features.Get<AccessLog.AccessLogEntry>();
         var attemptStart = logEntry?.OnForward(server.Url) ?? 0;
-        var error = await _forwarder.SendAsync(context, prefix, target.Invoker, target.RequestConfig, target.Transformer,
+        var error = await _forwarder.SendAsync(context, server.Prefix, target.Invoker, target.RequestConfig, target.Transformer,
             deadline?.Token ?? CancellationToken.None);
         logEntry?.OnOrigin(error == ForwarderError.None ? context.Response.StatusCode : 0, attemptStart);
 
@@ -239,47 +237,18 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         return GrpcTimeout.TryParse(text, out var timeout) ? timeout : null;
     }
 
-    private ForwardTarget LateTarget(LoadBalancerService service)
-    {
-        // A LoadBalancerService not taken from this table (a balancer built its own record): resolve once, cache.
-        var late = Volatile.Read(ref _lateTargets);
-        if (late.TryGetValue(service, out var target))
-        {
-            return target;
-        }
-
-        lock (_lateGate)
-        {
-            var copy = new Dictionary<LoadBalancerService, ForwardTarget>(_lateTargets, ReferenceEqualityComparer.Instance)
-            {
-                [service] = CreateTarget(service),
-            };
-            Volatile.Write(ref _lateTargets, copy);
-            return copy[service];
-        }
-    }
-
-    private ForwardTarget CreateTarget(LoadBalancerService service)
-    {
-        var transport = BackendTransports.Resolve(_table, service.ServersTransport);
-        var invoker = BackendTransports.GetInvoker(_state, service.ServersTransport, transport, service.Scheme);
-        return new ForwardTarget(invoker, RequestConfigFor(service.Scheme, transport),
-            service.PassHostHeader ? ForwardingTransformer.PassHost : ForwardingTransformer.RewriteHost,
-            transport.Timeouts.ResponseHeaderTimeout);
-    }
-
     /// <summary>
     /// Version policy per backend scheme (Traefik's): h2c = HTTP/2 prior knowledge; https = HTTP/2 via ALPN with
     /// HTTP/1.1 fallback (1.1 only with disableHTTP2); http = HTTP/1.1. The activity timeout is off: YARP's default
     /// (100 s without a byte) cuts quiet gRPC streams; responseHeaderTimeout and grpc-timeout are enforced instead.
     /// </summary>
-    public static ForwarderRequestConfig RequestConfigFor(string scheme, ServersTransportConfig transport)
+    public static ForwarderRequestConfig RequestConfigFor(ServerScheme scheme, ServersTransportConfig transport)
     {
-        var (version, policy) = scheme.ToLowerInvariant() switch
+        var (version, policy) = scheme switch
         {
-            "h2c" => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
-            "https" when transport.DisableHttp2 => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
-            "https" => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            ServerScheme.H2c => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            ServerScheme.Https when transport.DisableHttp2 => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+            ServerScheme.Https => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
             _ => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
         };
         return new ForwarderRequestConfig
@@ -294,5 +263,19 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "forward to {Server} failed: {Error} ({Outcome}): {Detail}")]
     private static partial void LogForwardError(ILogger logger, string server, ForwarderError error, ForwardOutcome outcome, string? detail);
 
-    private sealed record ForwardTarget(HttpMessageInvoker Invoker, ForwarderRequestConfig RequestConfig, HttpTransformer Transformer, TimeSpan ResponseHeaderTimeout);
+    /// <summary>One LoadBalancerService's forwarding, resolved at table build: pool, version policy, header transformer, timeout.</summary>
+    private sealed class ForwardTarget(
+        YarpBackendForwarder owner, HttpMessageInvoker invoker, ForwarderRequestConfig requestConfig, HttpTransformer transformer, TimeSpan responseHeaderTimeout)
+        : IServiceForwarder
+    {
+        public HttpMessageInvoker Invoker { get; } = invoker;
+
+        public ForwarderRequestConfig RequestConfig { get; } = requestConfig;
+
+        public HttpTransformer Transformer { get; } = transformer;
+
+        public TimeSpan ResponseHeaderTimeout { get; } = responseHeaderTimeout;
+
+        public ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server) => owner.ForwardAsync(context, server, this);
+    }
 }

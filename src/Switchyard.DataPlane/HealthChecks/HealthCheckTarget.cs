@@ -1,16 +1,16 @@
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.HealthChecks;
 
-/// <summary>Where and how a check talks to a server: the server URL with the check's scheme and port overrides.</summary>
+/// <summary>Where and how a check talks to a server: the server's host and port with the check's scheme and port overrides.</summary>
 /// <param name="BaseAddress">http:// or https:// with host and (possibly overridden) port.</param>
 /// <param name="Http2Only">Cleartext HTTP/2 with prior knowledge (scheme h2c, or gRPC mode over cleartext).</param>
 public sealed record HealthCheckTarget(Uri BaseAddress, bool Tls, bool Http2Only)
 {
-    public static HealthCheckTarget For(string serverUrl, HealthCheckConfig config)
+    public static HealthCheckTarget For(BackendServer server, HealthCheckConfig config)
     {
-        var server = new Uri(serverUrl);
-        var scheme = string.IsNullOrEmpty(config.Scheme) ? server.Scheme : config.Scheme.ToLowerInvariant();
+        var scheme = string.IsNullOrEmpty(config.Scheme) ? BackendServers.SchemeName(server.Scheme) : config.Scheme.ToLowerInvariant();
         var tls = scheme == "https";
         var grpc = IsGrpc(config);
 

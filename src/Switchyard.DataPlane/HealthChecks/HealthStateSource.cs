@@ -17,16 +17,16 @@ public sealed class HealthStateSource(ISwapState state, ServerHealthEvents event
 
     public TimeProvider Time => time;
 
-    public ServerHealthState? Active(string serviceId, string serverUrl, HealthCheckConfig? check, string transportId, ServersTransportConfig transport)
+    public ServerHealthState? Active(string serviceId, Forwarding.BackendServer server, HealthCheckConfig? check, string transportId, ServersTransportConfig transport)
     {
         if (check is null)
         {
             return null;
         }
 
-        var key = HealthCheckKeys.Active(serverUrl, check, transportId, transport);
+        var key = HealthCheckKeys.Active(server.Url, check, transportId, transport);
         var checker = state.GetOrAdd(key, () => new ActiveHealthChecker(
-            serviceId, serverUrl, check, () => CreateProbe(serverUrl, check, transport), events, _logger, time));
+            serviceId, server.Url, check, () => CreateProbe(server, check, transport), events, _logger, time));
         checker.EnsureStarted();
         return checker.State;
     }
@@ -42,9 +42,9 @@ public sealed class HealthStateSource(ISwapState state, ServerHealthEvents event
             config, time, (healthy, reason) => events.Publish(serviceId, serverUrl, healthy, HealthCheckSource.Passive, reason)));
     }
 
-    private static IHealthProbe CreateProbe(string serverUrl, HealthCheckConfig check, ServersTransportConfig transport)
+    private static IHealthProbe CreateProbe(Forwarding.BackendServer server, HealthCheckConfig check, ServersTransportConfig transport)
     {
-        var target = HealthCheckTarget.For(serverUrl, check);
+        var target = HealthCheckTarget.For(server, check);
         // The service's ServersTransport (CA, SNI, client certificate) exactly as calls use it; the probe owns this handler.
         var handler = Forwarding.ServersTransportHandlerFactory.Create(transport, target.Http2Only);
         return HealthCheckTarget.IsGrpc(check)

@@ -14,20 +14,19 @@ namespace Switchyard.DataPlane.Services;
 public sealed class LoadBalancerHandler : IServiceHandler
 {
     private readonly string _id;
-    private readonly LoadBalancerService _config;
     private readonly BalancedServer[] _servers;
     private readonly IBalancer _balancer;
     private readonly StickySession? _sticky;
-    private readonly IBackendForwarder _forwarder;
+    private readonly IServiceForwarder _forwarder;
     private readonly TimeProvider _time;
     private readonly string _unavailableMessage;
 
     public LoadBalancerHandler(string id, LoadBalancerService config, BalancedServer[] servers, IBackendForwarder forwarder, TimeProvider time)
     {
         _id = id;
-        _config = config;
         _servers = servers;
-        _forwarder = forwarder;
+        // Resolved once: a call forwards without looking its pool, version policy or transformer up.
+        _forwarder = forwarder.For(config);
         _time = time;
         _balancer = BalancerFactory.Create(config.Strategy, servers, time);
         if (config.Sticky is { } cookie)
@@ -103,7 +102,7 @@ public sealed class LoadBalancerHandler : IServiceHandler
         ForwardOutcome outcome;
         try
         {
-            outcome = await _forwarder.ForwardAsync(context, server.Server, _config);
+            outcome = await _forwarder.ForwardAsync(context, server.Server);
         }
         finally
         {

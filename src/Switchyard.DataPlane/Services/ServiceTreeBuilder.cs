@@ -86,10 +86,10 @@ public static class ServiceTreeBuilder
             var servers = new BalancedServer[lb.Servers.IsDefault ? 0 : lb.Servers.Length];
             for (var i = 0; i < servers.Length; i++)
             {
-                var server = lb.Servers[i];
+                var server = BackendServers.From(lb.Servers[i], lb.Scheme);
                 servers[i] = new BalancedServer(
-                    BackendServers.From(server),
-                    health.Active(id, server.Url, lb.HealthCheck, lb.ServersTransport, transport),
+                    server,
+                    health.Active(id, server, lb.HealthCheck, lb.ServersTransport, transport),
                     health.Passive(id, server.Url, lb.PassiveHealthCheck));
             }
 

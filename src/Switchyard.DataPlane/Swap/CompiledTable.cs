@@ -50,9 +50,7 @@ public sealed class CompiledTable
     internal CompiledRoute? MatchRoute(int entryPoint, IRequestFacts request, bool tls)
     {
         var routes = _entryPoints[entryPoint];
-        var lookup = tls ? routes.Tls : routes.Cleartext;
-        var router = lookup(request);
-        return router is null ? null : routes.Handlers[router];
+        return (tls ? routes.Tls : routes.Cleartext).Match(request);
     }
 }
 
@@ -70,7 +68,4 @@ internal sealed class CompiledRoute(Router router, RequestDelegate handler, Swit
 }
 
 /// <summary>The routers of one entry point.</summary>
-internal sealed record EntryPointRoutes(
-    Func<IRequestFacts, Router?> Cleartext,
-    Func<IRequestFacts, Router?> Tls,
-    Dictionary<Router, CompiledRoute> Handlers);
+internal sealed record EntryPointRoutes(RouterIndex<CompiledRoute> Cleartext, RouterIndex<CompiledRoute> Tls);

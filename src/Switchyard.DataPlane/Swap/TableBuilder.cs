@@ -79,7 +79,9 @@ public sealed class TableBuilder(
                 }
             }
 
-            routes[i] = new EntryPointRoutes(RouterIndex.Build(cleartext).Match, RouterIndex.Build(tls).Match, handlers);
+            // The index answers the compiled route itself: a request does no lookup after matching.
+            routes[i] = new EntryPointRoutes(
+                RouterIndex<CompiledRoute>.Build(cleartext, r => handlers[r]), RouterIndex<CompiledRoute>.Build(tls, r => handlers[r]));
         }
 
         var compiledTls = CompiledTls.Build(table, generation, diagnostics);

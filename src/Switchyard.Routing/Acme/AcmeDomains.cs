@@ -40,7 +40,7 @@ public static class AcmeDomains
                 forRouter.AddRange(router.Tls.Domains.Select(d =>
                     new[] { d.Main }.Concat(d.Sans).Select(n => n.ToLowerInvariant()).Distinct().ToImmutableArray()));
             }
-            else if (RuleParser.Parse(router.Rule, router.RuleSyntax).Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } all)
+            else if (router.Expression is { } expr && RuleAnalysis.HostNames(expr) is { Count: > 0 } all)
             {
                 // Host(`*`) names no domain; Host(`*.a.com`) needs a wildcard certificate, which only DNS-01
                 // validates (Traefik hands it to the CA, which refuses it on HTTP-01/TLS-ALPN-01): said, not ordered.

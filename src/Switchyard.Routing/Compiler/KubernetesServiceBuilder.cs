@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using k8s.Models;
 using Switchyard.Model.Diagnostics;
@@ -104,7 +102,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         }
 
         var id = Naming.ServicePortId(ns, spec.Name, portText);
-        var servers = Servers(spec, service, port, key, scheme, isExternalName, problems);
+        var servers = Servers(spec, service, port, key, isExternalName, problems);
         if (servers is null || strategy is null || transport is null || problems.Any(p => p.Severity == Severity.Error))
         {
             return null;
@@ -153,9 +151,9 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         return isExternalName && isNumber ? new V1ServicePort { Port = number } : null;
     }
 
-    /// <summary>Servers sorted by URL; null after an error; empty when no endpoint is ready.</summary>
+    /// <summary>Servers sorted by host:port; null after an error; empty when no endpoint is ready.</summary>
     internal ImmutableArray<ServerConfig>? Servers(LoadBalancerSpec spec, V1Service service, V1ServicePort port, ObjectKey key,
-        string scheme, bool isExternalName, List<Problem> problems)
+        bool isExternalName, List<Problem> problems)
     {
         if (isExternalName)
         {
@@ -166,7 +164,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
                 return null;
             }
 
-            return [new ServerConfig($"{scheme}://{HostPort(service.Spec?.ExternalName ?? "", port.Port)}")];
+            return [new ServerConfig(service.Spec?.ExternalName ?? "", port.Port)];
         }
 
         if (spec.NativeLB ?? context.Options.NativeLBByDefault)
@@ -179,12 +177,12 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
                 return null;
             }
 
-            return [new ServerConfig($"{scheme}://{HostPort(clusterIp, port.Port)}")];
+            return [new ServerConfig(clusterIp, port.Port)];
         }
 
         // Endpoint ports carry the Service port's name ("" for a single unnamed port).
         var portName = port.Name ?? "";
-        var byUrl = new SortedDictionary<string, bool>(StringComparer.Ordinal); // url → terminating
+        var byAuthority = new SortedDictionary<string, ServerConfig>(StringComparer.Ordinal);
         foreach (var slice in context.EndpointSlices.GetValueOrDefault(key) ?? [])
         {
             var endpointPort = (slice.Ports ?? []).FirstOrDefault(p => (p.Name ?? "") == portName && p.Port is not null);
@@ -205,20 +203,15 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
                 var terminating = conditions?.Terminating ?? false;
                 foreach (var address in endpoint.Addresses ?? [])
                 {
-                    var url = $"{scheme}://{HostPort(address, endpointPort.Port!.Value)}";
+                    var server = new ServerConfig(address, endpointPort.Port!.Value, 1, terminating);
                     // The same address in two slices: it is terminating only if every copy says so.
-                    byUrl[url] = byUrl.TryGetValue(url, out var seen) ? seen && terminating : terminating;
+                    byAuthority[server.Authority] = byAuthority.TryGetValue(server.Authority, out var seen)
+                        ? server with { Terminating = seen.Terminating && terminating }
+                        : server;
                 }
             }
         }
 
-        return [.. byUrl.Select(kv => new ServerConfig(kv.Key, 1, kv.Value))];
-    }
-
-    /// <summary>host:port, with IPv6 literals in brackets.</summary>
-    public static string HostPort(string host, int port)
-    {
-        var h = IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
-        return $"{h}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return [.. byAuthority.Values];
     }
 }

@@ -130,24 +130,25 @@ internal sealed class MultiLayerRouting(CompileContext context, ServiceRegistry 
                 continue;
             }
 
-            var rule = $"({parent.Rule}) && ({child.Rule})";
-            var parsed = RuleParser.Parse(rule, child.RuleSyntax);
-            if (parsed.Expression is null)
+            // Both trees came from the compiler: the combined rule is their conjunction, not a text to parse again.
+            if (parent.Expression is null || child.Expression is null)
             {
-                continue; // both parts parsed alone; cannot happen, but never serve a rule that did not compile
+                continue;
             }
 
+            var expression = new RuleNode.And(parent.Expression, child.Expression);
             _children[parent.Name] = _children.GetValueOrDefault(parent.Name) + 1;
             var name = parents.Count == 1 ? child.Name : $"{child.Name}-{parent.Name}";
             yield return child with
             {
                 Name = name,
                 EntryPoints = parent.EntryPoints,
-                Rule = rule,
+                Rule = $"({parent.Rule}) && ({child.Rule})",
                 Priority = parent.Priority,
                 Middlewares = [.. parent.Middlewares, .. child.Middlewares],
                 Tls = parent.Tls,
-                Matcher = RuleMatcherCompiler.Compile(parsed.Expression),
+                Matcher = RuleMatcherCompiler.Compile(expression),
+                Expression = expression,
                 Parent = new RouterParent(parent.Name, parent.Source, child.Rule, child.Priority),
             };
         }

@@ -163,6 +163,7 @@ internal sealed class RouterProcessor(CompileContext context, TlsProcessor tls, 
         var priority = route.Priority is { } p and not 0 ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : RulePriority.Of(route.Match);
         return new Router(name, entryPoints, route.Match, priority, [.. ids], service!, routerTls, owner, index) {
             Matcher = matcher!,
+            Expression = parsed.Expression,
             RuleSyntax = string.IsNullOrEmpty(route.Syntax) ? null : route.Syntax,
             Observability = route.Observability is { } o ? new ObservabilitySwitches(o.AccessLogs, o.Metrics, o.Tracing, o.TraceVerbosity) : null,
         };

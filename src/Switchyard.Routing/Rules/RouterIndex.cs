@@ -18,16 +18,26 @@ namespace Switchyard.Routing.Rules;
 /// answer is exactly that of a linear scan in priority order, at a cost that does not grow with the number
 /// of host+path routes.
 /// </para>
+/// <para>
+/// Host and path conditions are read off each router's <see cref="Router.Expression"/>, the tree the compiler
+/// parsed (the rule text is never parsed again). A match answers the <typeparamref name="TRoute"/> given for the
+/// router at build time (the data plane's compiled route), so the request path does no lookup after matching.
+/// </para>
 /// </summary>
-public sealed class RouterIndex
+public sealed class RouterIndex<TRoute>
+    where TRoute : class
 {
     private readonly Router[] _routers;
+    private readonly IRuleMatcher[] _matchers;
+    private readonly TRoute[] _routes;
     private readonly Section _tls;
     private readonly Section _plain;
 
-    private RouterIndex(Router[] routers, Section tls, Section plain)
+    private RouterIndex(Router[] routers, TRoute[] routes, Section tls, Section plain)
     {
         _routers = routers;
+        _matchers = Array.ConvertAll(routers, r => r.Matcher);
+        _routes = routes;
         _tls = tls;
         _plain = plain;
     }
@@ -36,14 +46,13 @@ public sealed class RouterIndex
     public IReadOnlyList<Router> Routers => _routers;
 
     /// <summary>
-    /// Indexes routers (typically those of one entry point). Their <see cref="Router.Rule"/> is parsed again (in
-    /// its <see cref="Router.RuleSyntax"/>) to
-    /// find host and path conditions; a rule that does not parse is simply not indexed by host or path (its
-    /// matcher still decides).
+    /// Indexes routers (typically those of one entry point), each answered as <paramref name="route"/>(router).
+    /// A router without <see cref="Router.Expression"/> is not indexed by host or path (its matcher still decides).
     /// </summary>
-    public static RouterIndex Build(IEnumerable<Router> routers)
+    public static RouterIndex<TRoute> Build(IEnumerable<Router> routers, Func<Router, TRoute> route)
     {
         ArgumentNullException.ThrowIfNull(routers);
+        ArgumentNullException.ThrowIfNull(route);
         // Stable: routers that compare equal keep their given order.
         var ordered = routers.Order(Comparer<Router>.Create(RouterOrder.Compare)).ToArray();
 
@@ -52,43 +61,19 @@ public sealed class RouterIndex
         for (var rank = 0; rank < ordered.Length; rank++)
         {
             var router = ordered[rank];
-            var tree = Analysable(router);
-            var constraints = tree is null ? RouteConstraints.None : RouteConstraints.Of(tree);
+            var constraints = router.Expression is { } tree ? RouteConstraints.Of(tree) : RouteConstraints.None;
             (router.Tls is null ? plain : tls).Add(rank, constraints);
         }
 
-        return new RouterIndex(ordered, tls.Build(), plain.Build());
-    }
-
-    /// <summary>
-    /// The tree the router's matcher was compiled from, or null when that is uncertain. With
-    /// <see cref="Router.RuleSyntax"/> unset, a rule that reads differently in v2 syntax (e.g. <c>Path(`/u/{id}`)</c>:
-    /// a literal path in v3, a template in v2) may have been compiled as v2; such a router is left unindexed
-    /// (its matcher still decides), so the index stays exact whatever syntax the compiler used.
-    /// </summary>
-    private static RuleNode? Analysable(Router router)
-    {
-        var rule = router.Rule ?? "";
-        if (router.RuleSyntax is not null)
-        {
-            return RuleParser.Parse(rule, router.RuleSyntax).Expression;
-        }
-
-        var v3 = RuleParser.Parse(rule).Expression;
-        if (v3 is null)
-        {
-            return null;
-        }
-        var v2 = RuleParser.Parse(rule, "v2").Expression;
-        return v2 is null || v2 == v3 ? v3 : null;
+        return new RouterIndex<TRoute>(ordered, Array.ConvertAll(ordered, r => route(r)), tls.Build(), plain.Build());
     }
 
     /// <summary>The first router in priority order whose rule matches the request (and whose TLS mode fits), or null.</summary>
-    public Router? Match(IRequestFacts request)
+    public TRoute? Match(IRequestFacts request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var best = (request.IsTls ? _tls : _plain).Search(request, _routers);
-        return best == int.MaxValue ? null : _routers[best];
+        var best = (request.IsTls ? _tls : _plain).Search(request, _matchers);
+        return best == int.MaxValue ? null : _routes[best];
     }
 
     private sealed class Section
@@ -108,7 +93,7 @@ public sealed class RouterIndex
             _anyHost = anyHost;
         }
 
-        public int Search(IRequestFacts request, Router[] routers)
+        public int Search(IRequestFacts request, IRuleMatcher[] matchers)
         {
             var best = int.MaxValue;
             if (_hosts.Count > 0)
@@ -116,12 +101,12 @@ public sealed class RouterIndex
                 var host = RequestHost.Canonical(request.Host);
                 if (_hostLookup.TryGetValue(host, out var bucket))
                 {
-                    bucket.Search(request, routers, ref best);
+                    bucket.Search(request, matchers, ref best);
                 }
                 // Host(`a.com`) also matches a request for "a.com." (Traefik's trailing-dot rule).
                 if (host.Length > 1 && host[^1] == '.' && _hostLookup.TryGetValue(host[..^1], out var undotted))
                 {
-                    undotted.Search(request, routers, ref best);
+                    undotted.Search(request, matchers, ref best);
                 }
             }
             if (_wildcards.Count > 0)
@@ -131,10 +116,10 @@ public sealed class RouterIndex
                 var dot = host.IndexOf('.');
                 if (dot >= 0 && _wildcardLookup.TryGetValue(WildcardKey(host[(dot + 1)..]), out var wild))
                 {
-                    wild.Search(request, routers, ref best);
+                    wild.Search(request, matchers, ref best);
                 }
             }
-            _anyHost.Search(request, routers, ref best);
+            _anyHost.Search(request, matchers, ref best);
             return best;
         }
 
@@ -192,4 +177,10 @@ public sealed class RouterIndex
                 _anyHost.Build());
         }
     }
+}
+
+/// <summary>A <see cref="RouterIndex{TRoute}"/> that answers the matching router itself (`explain`, tests).</summary>
+public static class RouterIndex
+{
+    public static RouterIndex<Router> Build(IEnumerable<Router> routers) => RouterIndex<Router>.Build(routers, r => r);
 }

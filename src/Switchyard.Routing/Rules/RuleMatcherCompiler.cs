@@ -26,14 +26,6 @@ public static class RuleMatcherCompiler
         };
     }
 
-    /// <summary>Parses and compiles in one step; null with <paramref name="error"/> set when the rule is invalid.</summary>
-    public static IRuleMatcher? TryCompile(string rule, out RuleSyntaxError? error)
-    {
-        var parsed = RuleParser.Parse(rule);
-        error = parsed.Error;
-        return parsed.Expression is null ? null : Compile(parsed.Expression);
-    }
-
     private static IRuleMatcher CompileMatcher(RuleNode.Matcher node)
     {
         var args = node.Args;

@@ -72,7 +72,7 @@ public sealed record Router(
 {
     /// <summary>
     /// Rule syntax of <see cref="Rule"/>: null or "v3" (default), or Traefik's deprecated "v2" (IngressRoute
-    /// <c>routes[].syntax</c>). <see cref="RouterIndex"/> re-parses the rule with it. Omitted from JSON when null.
+    /// <c>routes[].syntax</c>), as the compiler read it. Omitted from JSON when null.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RuleSyntax { get; init; }
@@ -88,6 +88,15 @@ public sealed record Router(
     /// <summary>The compiled rule. Not serialised; the rule text above is.</summary>
     [JsonIgnore]
     public required IRuleMatcher Matcher { get; init; }
+
+    /// <summary>
+    /// The rule as the compiler parsed it (in <see cref="RuleSyntax"/>): the tree <see cref="Matcher"/> was compiled
+    /// from. The router index reads host and path conditions off it and ACME reads the Host() names, so nothing
+    /// parses <see cref="Rule"/> again. Null only for a router built by hand with a matcher of its own: the index
+    /// then leaves it to that matcher. Not serialised (the rule text is).
+    /// </summary>
+    [JsonIgnore]
+    public RuleNode? Expression { get; init; }
 
     /// <summary>
     /// <c>routes[].observability</c>: per-router access log / metrics / tracing switches; null = on wherever the

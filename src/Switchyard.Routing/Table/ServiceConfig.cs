@@ -26,15 +26,30 @@ public enum BalancerStrategy
     LeastTime,
 }
 
+/// <summary>How a load balancer talks to its servers (Traefik's service scheme).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ServerScheme>))]
+public enum ServerScheme
+{
+    /// <summary>HTTP/1.1 over cleartext.</summary>
+    [JsonStringEnumMemberName("http")]
+    Http,
+    /// <summary>TLS; HTTP/2 by ALPN with HTTP/1.1 fallback.</summary>
+    [JsonStringEnumMemberName("https")]
+    Https,
+    /// <summary>HTTP/2 over cleartext with prior knowledge (gRPC without TLS).</summary>
+    [JsonStringEnumMemberName("h2c")]
+    H2c,
+}
+
 /// <summary>Servers of one Kubernetes Service port (from EndpointSlices, or the ClusterIP when nativeLB).</summary>
-/// <param name="Servers">Sorted by URL.</param>
-/// <param name="Scheme">http, https or h2c.</param>
+/// <param name="Servers">Sorted by host:port.</param>
+/// <param name="Scheme">How every server is spoken to.</param>
 /// <param name="ServersTransport">ServersTransport id ("default" when none is named).</param>
 /// <param name="FlushInterval">responseForwarding.flushInterval; gRPC and streaming responses flush immediately anyway.</param>
 public sealed record LoadBalancerService(
     ImmutableArray<ServerConfig> Servers,
     BalancerStrategy Strategy,
-    string Scheme,
+    ServerScheme Scheme,
     bool PassHostHeader,
     string ServersTransport,
     TimeSpan FlushInterval,
@@ -42,11 +57,18 @@ public sealed record LoadBalancerService(
     HealthCheckConfig? HealthCheck,
     PassiveHealthCheckConfig? PassiveHealthCheck) : ServiceConfig;
 
-/// <summary>One backend server.</summary>
-/// <param name="Url">Absolute URL with the service scheme, e.g. <c>h2c://10.0.0.7:5000</c>.</param>
+/// <summary>One backend server: where to connect (the service's <see cref="LoadBalancerService.Scheme"/> says how).</summary>
+/// <param name="Host">IP address (IPv6 without brackets) or DNS name (ExternalName Service).</param>
+/// <param name="Port">TCP port.</param>
 /// <param name="Weight">Relative weight (EndpointSlice servers: 1).</param>
 /// <param name="Terminating">Endpoint is terminating: it gets no new calls (kept so sticky sessions can drain).</param>
-public sealed record ServerConfig(string Url, int Weight = 1, bool Terminating = false);
+public sealed record ServerConfig(string Host, int Port, int Weight = 1, bool Terminating = false)
+{
+    /// <summary><c>host:port</c>, an IPv6 address in brackets: what a URL or a TCP dial names.</summary>
+    [JsonIgnore]
+    public string Authority => (Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host) + ":" +
+        Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>Weighted round robin across child services (IngressRoute with several services, or TraefikService.weighted).</summary>
 public sealed record WeightedService(ImmutableArray<WeightedChild> Services, StickyCookie? Sticky) : ServiceConfig;

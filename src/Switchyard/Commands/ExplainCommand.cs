@@ -84,18 +84,18 @@ internal static class ExplainCommand
             Console.WriteLine($"note: the manifests have {errors} error(s); routes with errors are not in the table (run `switchyard validate`).");
         }
 
-        var matched = table.Routers
+        // The winner is chosen by the data plane's own router index (host/path conditions read off each router's
+        // compiled tree); the other matching routers are listed for the reader.
+        var index = RouterIndex.Build(table.Routers
             .Where(r => entryPoint is null || r.EntryPoints.Contains(entryPoint))
-            .Where(r => (r.Tls is not null) == request.IsTls)
-            .Where(r => r.Matcher.Matches(request))
-            .ToList();
-        if (matched.Count == 0)
+            .Where(r => (r.Tls is not null) == request.IsTls));
+        if (index.Match(request) is not { } winner)
         {
             Console.WriteLine($"no router matches: the gateway answers 404 (gRPC callers get status 12 UNIMPLEMENTED). {table.Routers.Length} router(s) checked.");
             return 1;
         }
 
-        var winner = matched[0];
+        var matched = index.Routers.Where(r => r.Matcher.Matches(request)).ToList();
         Console.WriteLine($"router: {winner.Name} (priority {winner.Priority})");
         Console.WriteLine($"  from: {winner.Source} spec.routes[{winner.RouteIndex}]");
         Console.WriteLine($"  rule: {winner.Rule}");
@@ -129,7 +129,7 @@ internal static class ExplainCommand
         if (matched.Count > 1)
         {
             Console.WriteLine("also matched (lower in priority order, not used):");
-            foreach (var other in matched.Skip(1))
+            foreach (var other in matched.Where(r => !ReferenceEquals(r, winner)))
             {
                 Console.WriteLine($"  {other.Name} (priority {other.Priority}) {other.Rule}");
             }
@@ -149,11 +149,11 @@ internal static class ExplainCommand
         switch (service)
         {
             case LoadBalancerService lb:
-                Console.WriteLine($"{indent}{label}{id}: {lb.Strategy.ToString().ToLowerInvariant()} over {lb.Servers.Length} server(s), scheme {lb.Scheme}, transport {lb.ServersTransport}" +
+                Console.WriteLine($"{indent}{label}{id}: {lb.Strategy.ToString().ToLowerInvariant()} over {lb.Servers.Length} server(s), scheme {Switchyard.DataPlane.Forwarding.BackendServers.SchemeName(lb.Scheme)}, transport {lb.ServersTransport}" +
                     (lb.HealthCheck is { } hc ? $", health check {hc.Mode} every {hc.Interval.TotalSeconds:0.###}s" : ""));
                 foreach (var server in lb.Servers)
                 {
-                    Console.WriteLine($"{indent}  {server.Url}{(server.Weight != 1 ? $" weight {server.Weight}" : "")}{(server.Terminating ? " (terminating: no new calls)" : "")}");
+                    Console.WriteLine($"{indent}  {Switchyard.DataPlane.Forwarding.BackendServers.SchemeName(lb.Scheme)}://{server.Authority}{(server.Weight != 1 ? $" weight {server.Weight}" : "")}{(server.Terminating ? " (terminating: no new calls)" : "")}");
                 }
 
                 break;

@@ -11,7 +11,7 @@ namespace Switchyard.DataPlane.Tests.Balancing;
 public sealed class StrategyTests
 {
     private static BalancedServer Server(string url, int weight = 1, bool terminating = false, ServerHealthState? active = null) =>
-        new(BackendServers.From(new ServerConfig(url, weight, terminating)), active);
+        new(BackendServers.From(Core.TestTables.Server(url, weight, terminating), ServerScheme.H2c), active);
 
     private static BalancedServer[] Servers(params int[] weights) =>
         [.. weights.Select((w, i) => Server($"h2c://10.0.0.{i + 1}:5000", w))];
@@ -209,7 +209,7 @@ public sealed class StrategyTests
         var health = new ServerHealthState();
         var passive = new PassiveHealthState(new PassiveHealthCheckConfig(TimeSpan.FromSeconds(10), 3), TimeProvider.System, (_, _) => { });
         var servers = Enumerable.Range(0, 8)
-            .Select(i => new BalancedServer(BackendServers.From(new ServerConfig($"h2c://10.0.0.{i}:5000", i + 1)), health, passive))
+            .Select(i => new BalancedServer(BackendServers.From(new ServerConfig($"10.0.0.{i}", 5000, i + 1), ServerScheme.H2c), health, passive))
             .ToArray();
         var balancer = BalancerFactory.Create(strategy, servers, TimeProvider.System);
         var mapped = IPAddress.Parse("10.9.8.7").MapToIPv6();

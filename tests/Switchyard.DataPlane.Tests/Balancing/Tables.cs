@@ -35,10 +35,10 @@ internal static class Tables
         PassiveHealthCheckConfig? passive = null,
         StickyCookie? sticky = null,
         string transport = "default") =>
-        new([.. urls.Select(u => new ServerConfig(u))], strategy, scheme, true, transport, TimeSpan.FromMilliseconds(100), sticky, health, passive);
+        new([.. urls.Select(u => Core.TestTables.Server(u))], strategy, Core.TestTables.Scheme(scheme), true, transport, TimeSpan.FromMilliseconds(100), sticky, health, passive);
 
     public static LoadBalancerService Lb(ImmutableArray<ServerConfig> servers, BalancerStrategy strategy = BalancerStrategy.Wrr) =>
-        new(servers, strategy, "h2c", true, "default", TimeSpan.FromMilliseconds(100), null, null, null);
+        new(servers, strategy, ServerScheme.H2c, true, "default", TimeSpan.FromMilliseconds(100), null, null, null);
 
     /// <summary>The h2c server URL of a cleartext test backend.</summary>
     public static string H2c(Switchyard.TestKit.GrpcTestBackend backend) => $"h2c://127.0.0.1:{backend.Port}";

@@ -124,7 +124,7 @@ public sealed class WeightedAndStrategyWireTests
     {
         await using var old = await GrpcTestBackend.StartAsync("old");
         await using var current = await GrpcTestBackend.StartAsync("current");
-        var table = Tables.With(("svc", Tables.Lb([new ServerConfig(Tables.H2c(old), 1, Terminating: true), new ServerConfig(Tables.H2c(current))])));
+        var table = Tables.With(("svc", Tables.Lb([Core.TestTables.Server(Tables.H2c(old), 1, terminating: true), Core.TestTables.Server(Tables.H2c(current))])));
         await using var gateway = await BalancingGateway.StartAsync(table, "svc");
         var client = gateway.Client();
 

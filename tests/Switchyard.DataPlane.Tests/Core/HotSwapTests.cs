@@ -121,7 +121,7 @@ public class HotSwapTests
         });
 
         // The pool of the unchanged default transport survived every swap: one h2c pool is alive, not 200.
-        var transportKeys = BackendTransports.Key("default", ServersTransportConfig.Default, "h2c");
+        var transportKeys = BackendTransports.Key("default", ServersTransportConfig.Default, ServerScheme.H2c);
         Assert.That(gw.Host.Tables.StateCount, Is.LessThan(10));
         TestContext.Out.WriteLine($"unary calls during swaps: {ok}; RSS after hot-swap test: {Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024)} MiB; state objects: {gw.Host.Tables.StateCount} ({transportKeys})");
     }
@@ -140,8 +140,8 @@ public class HotSwapTests
         Assert.That(gw.Host.Tables.Swap(TableWith(transportA)).Published, Is.True);
         Assert.That(gw.Host.Tables.Swap(TableWith(transportA)).Published, Is.False, "an equal table is skipped");
         await gw.Client().UnaryAsync(new EchoRequest());
-        var keyA = BackendTransports.Key("default-t", transportA, "h2c");
-        var keyB = BackendTransports.Key("default-t", transportB, "h2c");
+        var keyA = BackendTransports.Key("default-t", transportA, ServerScheme.H2c);
+        var keyB = BackendTransports.Key("default-t", transportB, ServerScheme.H2c);
         Assert.That(gw.Host.Tables.StateContains(keyA), Is.True);
 
         Assert.That(gw.Host.Tables.Swap(TableWith(transportB)).Published, Is.True);

@@ -27,11 +27,28 @@ internal static class TestTables
             new ResourceRef("IngressRoute", "default", name), 0)
         {
             Matcher = matcher ?? Any,
+            // What the compiler would carry: the index and ACME read hosts and paths off this tree, not the rule text.
+            Expression = RuleParser.Parse(rule).Expression,
         };
 
     public static LoadBalancerService Lb(string scheme, IEnumerable<Uri> servers, string transport = "default", bool passHostHeader = true) =>
-        new([.. servers.Select(u => new ServerConfig($"{scheme}://{u.Host}:{u.Port}"))], BalancerStrategy.Wrr, scheme, passHostHeader,
+        new([.. servers.Select(u => new ServerConfig(u.Host, u.Port))], BalancerStrategy.Wrr, Scheme(scheme), passHostHeader,
             transport, TimeSpan.FromMilliseconds(100), null, null, null);
+
+    /// <summary>The table's scheme for a test's scheme name (http, https, h2c).</summary>
+    public static ServerScheme Scheme(string name) => name switch
+    {
+        "https" => ServerScheme.Https,
+        "h2c" => ServerScheme.H2c,
+        _ => ServerScheme.Http,
+    };
+
+    /// <summary>A server of the table from a test's URL (its scheme is the service's, not the server's).</summary>
+    public static ServerConfig Server(string url, int weight = 1, bool terminating = false)
+    {
+        var uri = new Uri(url);
+        return new ServerConfig(uri.Host.Trim('[', ']'), uri.Port, weight, terminating);
+    }
 
     public static RoutingTable Table(
         IEnumerable<Router> routers,

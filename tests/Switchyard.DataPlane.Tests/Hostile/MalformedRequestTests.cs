@@ -45,8 +45,8 @@ public sealed class MalformedRequestTests
         // A fresh table per test: new passive-health and breaker state (both keyed by config; the window differs).
         var window = TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(TestContext.CurrentContext.Random.Next(1000));
         var service = new LoadBalancerService(
-            [new ServerConfig($"h2c://127.0.0.1:{_a.Port}"), new ServerConfig($"h2c://127.0.0.1:{_b.Port}")],
-            BalancerStrategy.Wrr, "h2c", true, "default", TimeSpan.FromMilliseconds(100), null, null,
+            [new ServerConfig("127.0.0.1", _a.Port), new ServerConfig("127.0.0.1", _b.Port)],
+            BalancerStrategy.Wrr, ServerScheme.H2c, true, "default", TimeSpan.FromMilliseconds(100), null, null,
             new PassiveHealthCheckConfig(window, 2));
         _gateway.Apply(Table(
             [Router("r", "svc", middlewares: ["default-breaker", "default-grpcweb"])],

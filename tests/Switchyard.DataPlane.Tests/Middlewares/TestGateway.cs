@@ -96,17 +96,18 @@ public sealed class TestGateway : IAsyncDisposable
         var app = builder.Build();
 
         // The forwarding core's own forwarder (YARP IHttpForwarder, ServersTransport pools, gRPC-aware errors).
-        var server = new ServerConfig("h2c://" + backend.Authority);
-        var service = new LoadBalancerService([server], BalancerStrategy.Wrr, "h2c", PassHostHeader: true, "default",
+        var server = new ServerConfig(backend.Host, backend.Port);
+        var service = new LoadBalancerService([server], BalancerStrategy.Wrr, ServerScheme.H2c, PassHostHeader: true, "default",
             TimeSpan.FromMilliseconds(100), null, null, null);
         var table = RoutingTable.Empty with
         {
             Services = RoutingTable.Empty.Services.Add("default-backend", service),
             ServersTransports = RoutingTable.Empty.ServersTransports.Add("default", ServersTransportConfig.Default),
         };
-        var forwarder = new YarpBackendForwarder(app.Services.GetRequiredService<IHttpForwarder>(), table, new TestSwapState(), NullLogger.Instance);
-        var backendServer = BackendServers.From(server);
-        RequestDelegate terminal = async ctx => await forwarder.ForwardAsync(ctx, backendServer, service);
+        var forwarder = new YarpBackendForwarder(app.Services.GetRequiredService<IHttpForwarder>(), table, new TestSwapState(), NullLogger.Instance)
+            .For(service);
+        var backendServer = BackendServers.From(server, service.Scheme);
+        RequestDelegate terminal = async ctx => await forwarder.ForwardAsync(ctx, backendServer);
 
         // The entry point's forwarded-headers step, trusting the loopback callers of these tests (so their
         // X-Forwarded-* reach the middlewares, as behind a trusted front proxy).

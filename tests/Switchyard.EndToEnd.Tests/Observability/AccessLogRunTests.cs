@@ -16,31 +16,16 @@ public class AccessLogRunTests
         var dir = Directory.CreateTempSubdirectory("switchyard-accesslog-run-");
         try
         {
-            var (web, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
-            Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
-                entryPoints:
-                  web:
-                    address: "127.0.0.1:{web}"
-                  admin:
-                    address: "127.0.0.1:{admin}"
-                    admin: true
+            var (process, _, web) = await SwitchyardProcess.StartReadyAsync(dir, """
                 accessLog:
                   filePath: logs/access.log
                   format: json
                   bufferingSize: 100
-                providers:
-                  file:
-                    directory: manifests
-                """);
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "manifests", "echo.yaml"), RunCommandTests.Manifest(backend.Port));
+                """, RunCommandTests.Manifest(backend.Port));
             var log = Path.Combine(dir.FullName, "logs", "access.log");
-
-            using var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            using var owned = process;
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
                 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
                 var client = new Echo.EchoClient(channel);
 

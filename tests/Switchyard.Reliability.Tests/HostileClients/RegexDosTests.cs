@@ -20,11 +20,15 @@ namespace Switchyard.Reliability.Tests.HostileClients;
 [CancelAfter(120_000)]
 public sealed class RegexDosTests
 {
-    private static Router Route(string name, string rule, int priority) => new(
-        name, ["web"], rule, priority, [], "svc", null, new ResourceRef("IngressRoute", "default", name), 0)
+    private static Router Route(string name, string rule, int priority)
     {
-        Matcher = RuleMatcherCompiler.TryCompile(rule, out var error) ?? throw new InvalidOperationException(error?.ToString()),
-    };
+        var tree = RuleParser.Parse(rule).Expression ?? throw new InvalidOperationException("invalid rule " + rule);
+        return new Router(name, ["web"], rule, priority, [], "svc", null, new ResourceRef("IngressRoute", "default", name), 0)
+        {
+            Matcher = RuleMatcherCompiler.Compile(tree),
+            Expression = tree,
+        };
+    }
 
     [Test]
     public async Task HostilePathsAgainstANestedQuantifierCostNoMoreThanGoodCalls()
@@ -37,7 +41,7 @@ public sealed class RegexDosTests
         await using var host = DataPlaneHost.Create(
             [new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }], loggerFactory);
         await host.StartAsync();
-        var service = new LoadBalancerService([new ServerConfig($"h2c://127.0.0.1:{backend.Port}")], BalancerStrategy.Wrr, "h2c",
+        var service = new LoadBalancerService([new ServerConfig("127.0.0.1", backend.Port)], BalancerStrategy.Wrr, ServerScheme.H2c,
             true, "default", TimeSpan.Zero, null, null, null);
         var table = RoutingTable.Empty with
         {

@@ -60,11 +60,15 @@ public class AcmeDomainsTests
 
     private static RoutingTable Table(params Router[] routers) => RoutingTable.Empty with { Routers = [.. routers] };
 
-    private static Router Router(string name, string rule, string? resolver, ImmutableArray<TlsDomain> domains) =>
-        new(name, ["websecure"], rule, rule.Length, [], "svc",
+    private static Router Router(string name, string rule, string? resolver, ImmutableArray<TlsDomain> domains)
+    {
+        var tree = RuleParser.Parse(rule).Expression!;
+        return new(name, ["websecure"], rule, rule.Length, [], "svc",
             resolver is null ? null : new RouterTls(null, resolver, domains, null, null),
             new ResourceRef("IngressRoute", "default", name), 0)
         {
-            Matcher = RuleMatcherCompiler.Compile(RuleParser.Parse(rule).Expression!),
+            Matcher = RuleMatcherCompiler.Compile(tree),
+            Expression = tree,
         };
+    }
 }

@@ -34,6 +34,7 @@ public class RouterIndexTests
             new ResourceRef("IngressRoute", "default", name), 0)
         {
             Matcher = counting ? new CountingMatcher(matcher) : matcher,
+            Expression = parsed.Expression,
         };
     }
 
@@ -147,30 +148,50 @@ public class RouterIndexTests
     }
 
     [Test]
-    public void UnparsableRuleIsLeftToItsMatcher()
+    public void RouterWithoutTreeIsLeftToItsMatcher()
     {
-        var broken = new Router("broken", ["web"], "Host(", 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "broken"), 0)
+        var handBuilt = new Router("hand-built", ["web"], "Host(", 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "hand-built"), 0)
         {
             Matcher = RuleMatcherCompiler.Compile(new RuleNode.Matcher("PathPrefix", "/")),
         };
-        Assert.That(RouterIndex.Build([broken, R("other", "Host(`a`)")]).Match(TestRequest.For("a"))?.Name, Is.EqualTo("broken"));
+        Assert.That(RouterIndex.Build([handBuilt, R("other", "Host(`a`)")]).Match(TestRequest.For("a"))?.Name, Is.EqualTo("hand-built"));
     }
 
     [Test]
-    public void V2RulesAreAnalysedInTheirOwnSyntax()
+    public void HostsAndPathsAreReadOffTheTree_NotTheRuleText()
     {
-        // In v3 syntax this text would be the literal path "/users/{id}" and the index would never offer the router.
+        // v2 text: in v3 syntax it would be the literal path "/users/{id}" and the index would never offer the router.
         const string rule = "Path(`/users/{id}`)";
+        var tree = RuleParser.Parse(rule, "v2").Expression!;
         var v2 = new Router("v2", ["web"], rule, 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "v2"), 0)
         {
-            Matcher = RuleMatcherCompiler.Compile(RuleParser.Parse(rule, "v2").Expression!),
+            Matcher = RuleMatcherCompiler.Compile(tree),
+            Expression = tree,
             RuleSyntax = "v2",
         };
         Assert.That(RouterIndex.Build([v2]).Match(TestRequest.For(path: "/users/42"))?.Name, Is.EqualTo("v2"));
 
-        // A compiler that forgot to set RuleSyntax: the rule reads differently in v2, so it is left unindexed.
-        var unmarked = v2 with { Name = "unmarked", RuleSyntax = null };
-        Assert.That(RouterIndex.Build([unmarked]).Match(TestRequest.For(path: "/users/42"))?.Name, Is.EqualTo("unmarked"));
+        // The index follows the tree even where the text says otherwise: the text is never parsed again.
+        CountingMatcher.Calls = 0;
+        var pathTree = new RuleNode.Matcher("PathPrefix", "/tree");
+        var byTree = new Router("by-tree", ["web"], "PathPrefix(`/text`)", 100, [], "svc", null, new ResourceRef("IngressRoute", "default", "by-tree"), 0)
+        {
+            Matcher = new CountingMatcher(RuleMatcherCompiler.Compile(pathTree)),
+            Expression = pathTree,
+        };
+        var index = RouterIndex.Build([byTree]);
+        Assert.That(index.Match(TestRequest.For(path: "/text")), Is.Null);
+        Assert.That(CountingMatcher.Calls, Is.Zero, "a path outside the tree's prefix never reaches the matcher");
+        Assert.That(index.Match(TestRequest.For(path: "/tree/x"))?.Name, Is.EqualTo("by-tree"));
+    }
+
+    [Test]
+    public void MatchAnswersTheRouteGivenAtBuildTime()
+    {
+        var routers = new[] { R("a", "Host(`a.com`)"), R("b", "PathPrefix(`/`)", priority: 1) };
+        var index = RouterIndex<string>.Build(routers, r => "route of " + r.Name);
+        Assert.That(index.Match(TestRequest.For("a.com")), Is.EqualTo("route of a"));
+        Assert.That(index.Match(TestRequest.For("b.com")), Is.EqualTo("route of b"));
     }
 
     [Test]

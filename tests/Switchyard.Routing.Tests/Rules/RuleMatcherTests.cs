@@ -5,11 +5,13 @@ namespace Switchyard.Routing.Tests.Rules;
 
 public class RuleMatcherTests
 {
-    private static bool Matches(string rule, IRequestFacts request)
+    private static bool Matches(string rule, IRequestFacts request) => Compile(rule).Matches(request);
+
+    private static IRuleMatcher Compile(string rule)
     {
         var parsed = RuleParser.Parse(rule);
         Assert.That(parsed.Error, Is.Null, parsed.Error?.ToString());
-        return RuleMatcherCompiler.Compile(parsed.Expression!).Matches(request);
+        return RuleMatcherCompiler.Compile(parsed.Expression!);
     }
 
     [TestCase("example.com", true)]
@@ -211,10 +213,8 @@ public class RuleMatcherTests
     [Test]
     public void MatchingAllocatesNothing()
     {
-        var matcher = RuleMatcherCompiler.TryCompile(
-            "Host(`example.com`) && PathPrefix(`/api`) && HostRegexp(`^example`) && PathRegexp(`/api/[0-9]+`) && Header(`X-A`, `b`) && Query(`q`, `1`) && Method(`GET`) && ClientIP(`10.0.0.0/8`)",
-            out var error)!;
-        Assert.That(error, Is.Null);
+        var matcher = Compile(
+            "Host(`example.com`) && PathPrefix(`/api`) && HostRegexp(`^example`) && PathRegexp(`/api/[0-9]+`) && Header(`X-A`, `b`) && Query(`q`, `1`) && Method(`GET`) && ClientIP(`10.0.0.0/8`)");
         var request = new TestRequest
         {
             Host = "EXAMPLE.com",
@@ -228,9 +228,8 @@ public class RuleMatcherTests
 
         // Measure only the matcher's own work: the test request's query parsing allocates, so use a request
         // without a query for the allocation check (the Query matcher still runs its precompiled predicate).
-        var hostPath = RuleMatcherCompiler.TryCompile(
-            "Host(`example.com`) && PathPrefix(`/api`) && HostRegexp(`^example`) && PathRegexp(`/api/[0-9]+`) && Header(`X-A`, `b`) && Method(`GET`) && ClientIP(`10.0.0.0/8`) && !Query(`q`, `1`)",
-            out _)!;
+        var hostPath = Compile(
+            "Host(`example.com`) && PathPrefix(`/api`) && HostRegexp(`^example`) && PathRegexp(`/api/[0-9]+`) && Header(`X-A`, `b`) && Method(`GET`) && ClientIP(`10.0.0.0/8`) && !Query(`q`, `1`)");
         Assert.That(hostPath.Matches(noQuery), Is.True);
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)

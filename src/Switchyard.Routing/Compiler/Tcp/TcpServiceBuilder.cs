@@ -109,7 +109,7 @@ internal sealed class TcpServiceBuilder(CompileContext context, KubernetesServic
 
         var spec = new LoadBalancerSpec { Name = entry.Name, Port = entry.Port, NativeLB = entry.NativeLB };
         var problems = new List<Problem>();
-        var servers = kubernetes.Servers(spec, service, port, key, "tcp", isExternalName, problems);
+        var servers = kubernetes.Servers(spec, service, port, key, isExternalName, problems);
         if (!context.ReportAll(problems, owner, field) || servers is null)
         {
             return null;
@@ -124,7 +124,7 @@ internal sealed class TcpServiceBuilder(CompileContext context, KubernetesServic
         }
 
         // A terminating endpoint gets no new connection (connections are long-lived: they would be cut soon).
-        var addresses = servers.Value.Where(s => !s.Terminating).Select(s => s.Url["tcp://".Length..]).Order(StringComparer.Ordinal).ToImmutableArray();
+        var addresses = servers.Value.Where(s => !s.Terminating).Select(s => s.Authority).Order(StringComparer.Ordinal).ToImmutableArray();
         var node = new TcpLoadBalancer(addresses, entry.Transport, entry.Tls);
         var id = Naming.ServicePortId(ns, entry.Name, entry.Port.Value ?? "") +
                  (entry.Transport == "default" && !entry.Tls ? "" : "-" + Naming.Normalize(entry.Transport) + (entry.Tls ? "-tls" : ""));

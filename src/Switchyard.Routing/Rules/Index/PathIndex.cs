@@ -1,5 +1,3 @@
-using Switchyard.Routing.Table;
-
 namespace Switchyard.Routing.Rules.Index;
 
 /// <summary>
@@ -22,18 +20,18 @@ internal sealed class PathIndex
     }
 
     /// <summary>Lowers <paramref name="best"/> to the rank of the first router here (rank &lt; best) that matches.</summary>
-    public void Search(IRequestFacts request, Router[] routers, ref int best)
+    public void Search(IRequestFacts request, IRuleMatcher[] matchers, ref int best)
     {
-        Scan(_anyPath, request, routers, ref best);
+        Scan(_anyPath, request, matchers, ref best);
 
         var path = request.Path ?? "";
         if (_exact.Count > 0 && _exact.TryGetValue(path, out var exact))
         {
-            Scan(exact, request, routers, ref best);
+            Scan(exact, request, matchers, ref best);
         }
 
         var node = _prefixes;
-        Scan(node.Routers, request, routers, ref best);
+        Scan(node.Routers, request, matchers, ref best);
         var at = 0;
         while (at < path.Length && node.Child(path[at]) is { } child && path.AsSpan(at).StartsWith(child.Label, StringComparison.Ordinal))
         {
@@ -41,12 +39,12 @@ internal sealed class PathIndex
             node = child;
             if (node.Routers.Length > 0)
             {
-                Scan(node.Routers, request, routers, ref best);
+                Scan(node.Routers, request, matchers, ref best);
             }
         }
     }
 
-    private static void Scan(int[] ranks, IRequestFacts request, Router[] routers, ref int best)
+    private static void Scan(int[] ranks, IRequestFacts request, IRuleMatcher[] matchers, ref int best)
     {
         foreach (var rank in ranks)
         {
@@ -54,7 +52,7 @@ internal sealed class PathIndex
             {
                 return;
             }
-            if (routers[rank].Matcher.Matches(request))
+            if (matchers[rank].Matches(request))
             {
                 best = rank;
                 return;
