@@ -189,9 +189,11 @@ internal static class ExplainCommand
         seen.Remove(id);
     }
 
-    private static readonly Dictionary<Type, string> TypeNames = typeof(MiddlewareConfig)
-        .GetCustomAttributes<JsonDerivedTypeAttribute>()
-        .ToDictionary(a => a.DerivedType, a => a.TypeDiscriminator?.ToString() ?? a.DerivedType.Name);
+    // Traefik's type names from the one middleware catalogue (a deprecated spelling names the same record second).
+    private static readonly Dictionary<Type, string> TypeNames = Switchyard.Routing.Compiler.Middlewares.MiddlewareCatalogue.All
+        .Where(k => k.ConfigType is not null && k.DeprecatedFor is null)
+        .GroupBy(k => k.ConfigType!)
+        .ToDictionary(g => g.Key, g => g.First().Name);
 
     /// <summary>The middleware's type and settings on one line (the JSON of the table, shortened).</summary>
     private static string Describe(MiddlewareConfig config)

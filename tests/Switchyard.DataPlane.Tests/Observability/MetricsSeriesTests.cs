@@ -41,7 +41,7 @@ public class MetricsSeriesTests
         gw.Apply(Table([Router("new-router", "new-svc")],
             new Dictionary<string, ServiceConfig>
             {
-                ["new-svc"] = new LoadBalancerService([new ServerConfig($"h2c://127.0.0.1:{closed}")], BalancerStrategy.Wrr, "h2c", true, "default",
+                ["new-svc"] = new LoadBalancerService([new ServerConfig("127.0.0.1", closed)], BalancerStrategy.Wrr, ServerScheme.H2c, true, "default",
                     TimeSpan.FromMilliseconds(100), null, health, null),
             }));
         string after = "";
