@@ -6,7 +6,7 @@ using Switchyard.TestKit;
 using Switchyard.TestKit.Grpc;
 using static Switchyard.DataPlane.Tests.Core.TestTables;
 
-namespace Switchyard.DataPlane.Tests.Hostile;
+namespace Switchyard.Reliability.Tests.HostileClients;
 
 /// <summary>Legal but extreme HTTP/2 and gRPC input from a client: bounded, never a crash or a held connection.</summary>
 [CancelAfter(60_000)]
@@ -24,7 +24,7 @@ public sealed class HostileHttp2Tests
         gw.Apply(Table([Router("r", "svc")], new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend.Address]) }));
 
         using var http = new HttpClient();
-        using var request = ProxyErrorTests.RawGrpcRequest(gw.Web.Port, "Unary", new EchoRequest { Message = "patient" }, grpcTimeout);
+        using var request = RawGrpc.Request(gw.Web.Port, "Unary", new EchoRequest { Message = "patient" }, grpcTimeout);
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
 

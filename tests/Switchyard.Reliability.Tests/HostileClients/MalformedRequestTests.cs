@@ -10,7 +10,7 @@ using Switchyard.TestKit;
 using Switchyard.TestKit.Grpc;
 using static Switchyard.DataPlane.Tests.Core.TestTables;
 
-namespace Switchyard.DataPlane.Tests.Hostile;
+namespace Switchyard.Reliability.Tests.HostileClients;
 
 /// <summary>
 /// A client's malformed request is the client's error (400 / INTERNAL) and counts for no backend's health: an
