@@ -1,4 +1,3 @@
-using System.Net;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Tcp;
@@ -26,13 +25,8 @@ internal abstract class TcpBalancer
         };
     }
 
-    private static TcpBackend Backend(string address, TcpServersTransportConfig transport, bool tls)
-    {
-        // host:port, IPv6 literals in brackets (as the compiler writes them).
-        var colon = address.LastIndexOf(':');
-        var host = address[..colon].Trim('[', ']');
-        return new TcpBackend(address, host, int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), transport, tls);
-    }
+    private static TcpBackend Backend(ServerConfig server, TcpServersTransportConfig transport, bool tls) =>
+        new(server.Authority, server.Host, server.Port, transport, tls);
 
     private sealed class RoundRobin(TcpBackend[] servers) : TcpBalancer
     {

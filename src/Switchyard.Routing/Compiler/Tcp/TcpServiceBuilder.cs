@@ -124,8 +124,8 @@ internal sealed class TcpServiceBuilder(CompileContext context, KubernetesServic
         }
 
         // A terminating endpoint gets no new connection (connections are long-lived: they would be cut soon).
-        var addresses = servers.Value.Where(s => !s.Terminating).Select(s => s.Authority).Order(StringComparer.Ordinal).ToImmutableArray();
-        var node = new TcpLoadBalancer(addresses, entry.Transport, entry.Tls);
+        var ready = servers.Value.Where(s => !s.Terminating).OrderBy(s => s.Authority, StringComparer.Ordinal).ToImmutableArray();
+        var node = new TcpLoadBalancer(ready, entry.Transport, entry.Tls);
         var id = Naming.ServicePortId(ns, entry.Name, entry.Port.Value ?? "") +
                  (entry.Transport == "default" && !entry.Tls ? "" : "-" + Naming.Normalize(entry.Transport) + (entry.Tls ? "-tls" : ""));
         _services[id] = node;

@@ -85,10 +85,10 @@ public sealed record TcpRouterTls(
 public abstract record TcpServiceConfig;
 
 /// <summary>Round robin over the servers of one Kubernetes Service port.</summary>
-/// <param name="Servers"><c>host:port</c> addresses, sorted.</param>
+/// <param name="Servers">Host and port of each ready endpoint, sorted by <c>host:port</c>.</param>
 /// <param name="ServersTransport">TcpServersTransportConfig id ("default" when none is named).</param>
 /// <param name="Tls">Dial the servers with TLS (ServiceTCP.tls).</param>
-public sealed record TcpLoadBalancer(ImmutableArray<string> Servers, string ServersTransport, bool Tls) : TcpServiceConfig
+public sealed record TcpLoadBalancer(ImmutableArray<ServerConfig> Servers, string ServersTransport, bool Tls) : TcpServiceConfig
 {
     public bool Equals(TcpLoadBalancer? other) =>
         other is not null && Servers.SequenceEqual(other.Servers) && ServersTransport == other.ServersTransport && Tls == other.Tls;
