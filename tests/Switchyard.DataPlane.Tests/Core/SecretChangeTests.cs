@@ -24,7 +24,7 @@ public sealed class SecretChangeTests
         new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [backend]) },
         middlewares: new Dictionary<string, MiddlewareConfig>
         {
-            ["default-auth"] = new BasicAuthConfig([usersLine], "traefik", false, null),
+            ["default-auth"] = new BasicAuthConfig(TestUsers.Basic(usersLine), "traefik", false, null),
         });
 
     [Test]

@@ -71,7 +71,7 @@ public sealed class MiddlewareRegistryTests
             new RedirectSchemeConfig("https", null, true),
             new RedirectRegexConfig(RegexPattern.Parse("^http://a/(.*)"), "https://a/$1", false),
             new IpAllowListConfig([System.Net.IPNetwork.Parse("10.0.0.0/8")], null, 403),
-            new BasicAuthConfig(["u:{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="], "r", false, null),
+            new BasicAuthConfig([new BasicAuthUser("u", "{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg=")], "r", false, null),
             new InFlightReqConfig(3, SourceCriterionConfig.RemoteAddress),
             new RetryConfig(2, TimeSpan.FromMilliseconds(10)),
             new CompressConfig([], [], 1024, ["gzip"], null),
@@ -81,7 +81,7 @@ public sealed class MiddlewareRegistryTests
             new ForwardAuthConfig("http://auth", false, ImmutableArray<string>.Empty, null, ImmutableArray<string>.Empty, false, 0, false, null),
             new CircuitBreakerConfig(BreakerExpression.Parse("NetworkErrorRatio() > 0.5"), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 503),
             new BufferingConfig(1000, 100, 0, 1024),
-            new DigestAuthConfig(["u:r:0123456789abcdef0123456789abcdef"], "r", false, null),
+            new DigestAuthConfig([new DigestAuthUser("u", "0123456789abcdef0123456789abcdef")], "r", false, null),
         ];
         // errors needs the table's services, so it is built (and tested) through the table: ErrorsTests.
 

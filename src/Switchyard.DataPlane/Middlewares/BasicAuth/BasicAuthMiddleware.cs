@@ -112,31 +112,8 @@ public sealed class BasicAuthFactory : IMiddlewareFactory
     public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
     {
         var c = (BasicAuthConfig)config;
-        var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in c.Users.IsDefault ? [] : c.Users.Select(u => u.Reveal()))
-        {
-            var trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                throw new ArgumentException("basicAuth: a users entry is not 'user:hash'");
-            }
-
-            var user = trimmed[..colon];
-            var hash = trimmed[(colon + 1)..];
-            if (!HtpasswdVerifier.IsSupported(hash))
-            {
-                throw new ArgumentException($"basicAuth: user '{user}' has an unsupported hash (use bcrypt, apr1/MD5 or SHA1)");
-            }
-
-            users[user] = hash; // Traefik: the last line for a user wins
-        }
-
+        // Users were parsed and checked by the compiler (AuthUsers); nothing here reads htpasswd text.
+        var users = (c.Users.IsDefault ? [] : c.Users).ToDictionary(u => u.Name, u => u.Hash.Reveal(), StringComparer.Ordinal);
         if (users.Count == 0)
         {
             throw new ArgumentException("basicAuth: no users");

@@ -12,11 +12,6 @@ public static class HtpasswdVerifier
 {
     private const string Itoa64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    public static bool IsSupported(string hash) =>
-        hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal)
-        || hash.StartsWith("$2b$", StringComparison.Ordinal) || hash.StartsWith("$apr1$", StringComparison.Ordinal)
-        || hash.StartsWith("$1$", StringComparison.Ordinal) || hash.StartsWith("{SHA}", StringComparison.Ordinal);
-
     public static bool Verify(string password, string hash)
     {
         if (hash.StartsWith("$2", StringComparison.Ordinal))

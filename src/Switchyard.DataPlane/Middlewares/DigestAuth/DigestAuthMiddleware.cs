@@ -192,28 +192,8 @@ public sealed class DigestAuthFactory : IMiddlewareFactory
             throw new ArgumentException("digestAuth: the realm must not contain '\"'");
         }
 
-        var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in c.Users.IsDefault ? [] : c.Users.Select(u => u.Reveal()))
-        {
-            var trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = trimmed.Split(':');
-            if (parts.Length != 3 || parts[0].Length == 0 || parts[2].Length != 32 || !parts[2].All(char.IsAsciiHexDigit))
-            {
-                throw new ArgumentException("digestAuth: a users entry is not 'user:realm:md5-hex' (htdigest)");
-            }
-
-            // Only lines for the configured realm can ever match (HA1 includes the realm).
-            if (parts[1] == realm)
-            {
-                users[parts[0]] = parts[2].ToLowerInvariant();
-            }
-        }
-
+        // Users (of this realm) were parsed and checked by the compiler (AuthUsers); nothing here reads htdigest text.
+        var users = (c.Users.IsDefault ? [] : c.Users).ToDictionary(u => u.Name, u => u.Ha1.Reveal(), StringComparer.Ordinal);
         if (users.Count == 0)
         {
             throw new ArgumentException($"digestAuth: no users for realm '{realm}'");

@@ -14,13 +14,50 @@ internal static class AuthMappers
     // Traefik's default realm for both basicAuth and digestAuth.
     private const string DefaultRealm = "traefik";
 
-    public static BasicAuthConfig BasicAuth(MiddlewareMapping m, BasicAuth b) =>
-        new(Users(m, b.Secret, m.Field + ".secret", basic: true), string.IsNullOrEmpty(b.Realm) ? DefaultRealm : b.Realm,
-            b.RemoveHeader ?? false, MiddlewareMapping.NullIfEmpty(b.HeaderField));
+    public static BasicAuthConfig BasicAuth(MiddlewareMapping m, BasicAuth b)
+    {
+        var field = m.Field + ".secret";
+        var users = UsersText(m, b.Secret, field, basic: true) is { } text
+            ? Parsed(m, b.Secret!, field, errors => AuthUsers.ParseBasic(text, errors), "has no users (key 'users', one user:hash per line)")
+            : [];
+        return new BasicAuthConfig(users, string.IsNullOrEmpty(b.Realm) ? DefaultRealm : b.Realm, b.RemoveHeader ?? false,
+            MiddlewareMapping.NullIfEmpty(b.HeaderField));
+    }
 
-    public static DigestAuthConfig DigestAuth(MiddlewareMapping m, DigestAuth d) =>
-        new(Users(m, d.Secret, m.Field + ".secret", basic: false), string.IsNullOrEmpty(d.Realm) ? DefaultRealm : d.Realm,
-            d.RemoveHeader ?? false, MiddlewareMapping.NullIfEmpty(d.HeaderField));
+    public static DigestAuthConfig DigestAuth(MiddlewareMapping m, DigestAuth d)
+    {
+        var realm = string.IsNullOrEmpty(d.Realm) ? DefaultRealm : d.Realm;
+        if (realm.Contains('"', StringComparison.Ordinal))
+        {
+            // The realm is sent inside a quoted challenge parameter.
+            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", m.Field + ".realm", "realm must not contain '\"'");
+        }
+
+        var field = m.Field + ".secret";
+        var users = UsersText(m, d.Secret, field, basic: false) is { } text
+            ? Parsed(m, d.Secret!, field, errors => AuthUsers.ParseDigest(text, realm, errors), $"has no users for realm '{realm}' (htdigest lines user:realm:md5-hex)")
+            : [];
+        return new DigestAuthConfig(users, realm, d.RemoveHeader ?? false, MiddlewareMapping.NullIfEmpty(d.HeaderField));
+    }
+
+    /// <summary>The users <paramref name="parse"/> reads; each bad line, or no user at all, is a diagnostic naming the Secret.</summary>
+    private static ImmutableArray<T> Parsed<T>(MiddlewareMapping m, string secretName, string field, Func<List<string>, ImmutableArray<T>> parse, string none)
+    {
+        var errors = new List<string>();
+        var users = parse(errors);
+        var secret = $"Secret {m.Owner.Namespace}/{secretName}";
+        foreach (var error in errors)
+        {
+            m.Invalid(DiagnosticCodes.MiddlewareSecretNotFound, "SecretInvalid", field, $"{secret} (key 'users'): {error}");
+        }
+
+        if (users.IsEmpty && errors.Count == 0)
+        {
+            m.Invalid(DiagnosticCodes.MiddlewareSecretNotFound, "SecretInvalid", field, $"{secret} {none}");
+        }
+
+        return users;
+    }
 
     public static ForwardAuthConfig ForwardAuth(MiddlewareMapping m, ForwardAuth a)
     {
@@ -51,22 +88,23 @@ internal static class AuthMappers
     }
 
     /// <summary>
-    /// Users from the Secret: a kubernetes.io/basic-auth Secret gives one user (its password stored as an
-    /// htpasswd {SHA} hash), any other Secret gives the htpasswd/htdigest lines of its <c>users</c> key.
+    /// The users text of the Secret: a kubernetes.io/basic-auth Secret (basicAuth only) gives one htpasswd line with its
+    /// password as a {SHA} hash (as Traefik's loadBasicAuthCredentials), any other Secret its <c>users</c> key. Null,
+    /// reported, when there is none.
     /// </summary>
-    private static ImmutableArray<SecretText> Users(MiddlewareMapping m, string? secretName, string field, bool basic)
+    private static string? UsersText(MiddlewareMapping m, string? secretName, string field, bool basic)
     {
         if (string.IsNullOrEmpty(secretName))
         {
             m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "MissingValue", field, "secret (holding the users) is required");
-            return [];
+            return null;
         }
 
         var key = new ObjectKey(m.Owner.Namespace, secretName);
         if (!m.Context.Secrets.TryGetValue(key, out var secret))
         {
             m.Invalid(DiagnosticCodes.MiddlewareSecretNotFound, "SecretNotFound", field, $"Secret {key} not found");
-            return [];
+            return null;
         }
 
         if (basic && secret.Type == "kubernetes.io/basic-auth")
@@ -76,23 +114,13 @@ internal static class AuthMappers
             if (string.IsNullOrEmpty(user) || password is null)
             {
                 m.Invalid(DiagnosticCodes.MiddlewareSecretNotFound, "SecretInvalid", field, $"Secret {key} (kubernetes.io/basic-auth) has no username and password");
-                return [];
+                return null;
             }
 
-            return [$"{user}:{{SHA}}{Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(password)))}"];
+            return $"{user}:{{SHA}}{Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(password)))}";
         }
 
-        var lines = (SecretValue(secret, "users") ?? "")
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.StartsWith('#'))
-            .Select(l => new SecretText(l))
-            .ToImmutableArray();
-        if (lines.IsEmpty)
-        {
-            m.Invalid(DiagnosticCodes.MiddlewareSecretNotFound, "SecretInvalid", field, $"Secret {key} has no users (key 'users', one user:hash per line)");
-        }
-
-        return lines;
+        return SecretValue(secret, "users") ?? "";
     }
 
     private static string? SecretValue(V1Secret secret, string name) =>

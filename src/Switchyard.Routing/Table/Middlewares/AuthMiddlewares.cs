@@ -2,19 +2,28 @@ using System.Collections.Immutable;
 
 namespace Switchyard.Routing.Table;
 
-/// <summary>Users are htpasswd lines (user:hash), from the Secret named by <c>secret</c>; redacted in JSON.</summary>
+/// <summary>
+/// basicAuth. Users come from the Secret named by <c>secret</c>, parsed by the compiler (one per name, the last line
+/// winning as in Traefik), in name order.
+/// </summary>
 public sealed record BasicAuthConfig(
-    ImmutableArray<SecretText> Users,
+    ImmutableArray<BasicAuthUser> Users,
     string Realm,
     bool RemoveHeader,
     string? HeaderField) : MiddlewareConfig;
 
-/// <summary>Users are htdigest lines (user:realm:hash); redacted in JSON.</summary>
+/// <summary>digestAuth. Users are the htdigest lines of <c>Realm</c>, parsed by the compiler, in name order.</summary>
 public sealed record DigestAuthConfig(
-    ImmutableArray<SecretText> Users,
+    ImmutableArray<DigestAuthUser> Users,
     string Realm,
     bool RemoveHeader,
     string? HeaderField) : MiddlewareConfig;
+
+/// <summary>A basicAuth user: the name and its htpasswd hash (bcrypt, apr1/MD5-crypt or {SHA}; secret, redacted in JSON).</summary>
+public sealed record BasicAuthUser(string Name, SecretText Hash);
+
+/// <summary>A digestAuth user: the name and HA1 = MD5(name:realm:password) in lower-case hex (secret, redacted in JSON).</summary>
+public sealed record DigestAuthUser(string Name, SecretText Ha1);
 
 /// <summary>
 /// forwardAuth. <c>ServersTransport</c> names the transport built from <c>tls</c> (null: system trust).
