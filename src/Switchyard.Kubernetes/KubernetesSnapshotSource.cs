@@ -15,7 +15,7 @@ namespace Switchyard.Kubernetes;
 
 /// <summary>
 /// The Kubernetes source: list + watch of the Traefik CRDs (both API groups), Services, EndpointSlices, Secrets
-/// and ConfigMaps into a cache, and a <see cref="ClusterSnapshot"/> after every (coalesced) burst of changes.
+/// and ConfigMaps (and cluster-scoped Nodes, for nodePortLB) into a cache, and a <see cref="ClusterSnapshot"/> after every (coalesced) burst of changes.
 /// Nothing is published until every watch has synced once; while the API server is unreachable the last
 /// snapshot simply stays current (the data plane keeps serving the last table).
 /// </summary>
@@ -159,6 +159,8 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             list.Add(new KindWatcher<V1ConfigMap>(KindApis.ConfigMaps(_client, ns), ObjectConverters.Core, changed, _options, _logger));
         }
 
+        // Cluster-scoped, read once whatever the namespaces: nodePortLB servers are the Nodes' InternalIPs.
+        list.Add(new KindWatcher<V1Node>(KindApis.Nodes(_client), ObjectConverters.Core, changed, _options, _logger));
         return list;
     }
 
@@ -192,6 +194,7 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             EndpointSlices = Core<V1EndpointSlice>(values),
             Secrets = Core<V1Secret>(values),
             ConfigMaps = Core<V1ConfigMap>(values),
+            Nodes = Core<V1Node>(values),
             LoadDiagnostics = [.. entries.Where(e => e.Error is not null).Select(e => e.Error!)
                 .OrderBy(d => d.Resource?.Namespace, StringComparer.Ordinal).ThenBy(d => d.Resource?.Name, StringComparer.Ordinal)],
         };

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(6003, LogLevel.Information, "Skipping {Kind}: its CustomResourceDefinition is not installed (looking again in {RecheckSeconds} s)")]
     public static partial void KindAbsent(ILogger logger, string kind, double recheckSeconds);
 
+    [LoggerMessage(6009, LogLevel.Warning, "Reading no {Kind}: the API answered {Status} (e.g. no RBAC rule for it; nodePortLB services find no Node); looking again in {RecheckSeconds} s")]
+    public static partial void OptionalKindRefused(ILogger logger, string kind, int status, double recheckSeconds);
+
     [LoggerMessage(6004, LogLevel.Information, "All {Count} watches synced; publishing the first snapshot")]
     public static partial void Synced(ILogger logger, int count);
 

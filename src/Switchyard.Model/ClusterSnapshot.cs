@@ -57,6 +57,9 @@ public sealed record ClusterSnapshot
     /// <summary>Core v1 ConfigMaps.</summary>
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
 
+    /// <summary>Core v1 Nodes (cluster-scoped): their InternalIP addresses serve nodePortLB services.</summary>
+    public ImmutableArray<V1Node> Nodes { get; init; } = [];
+
     /// <summary>What the source found while loading (syntax errors, unknown fields, wrong types, duplicates...).</summary>
     public ImmutableArray<Diagnostic> LoadDiagnostics { get; init; } = [];
 
@@ -71,5 +74,5 @@ public sealed record ClusterSnapshot
     public int ObjectCount =>
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
         TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
-        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length;
+        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length;
 }

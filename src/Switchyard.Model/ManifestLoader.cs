@@ -204,6 +204,7 @@ public static class ManifestLoader
             EndpointSlices = Of<V1EndpointSlice>(kept),
             Secrets = Of<V1Secret>(kept),
             ConfigMaps = Of<V1ConfigMap>(kept),
+            Nodes = Of<V1Node>(kept),
             LoadDiagnostics = [.. diagnostics],
             Origins = origins.ToImmutable(),
         };

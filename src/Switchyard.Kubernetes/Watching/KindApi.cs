@@ -13,13 +13,16 @@ internal readonly record struct ObjectKey(string? Namespace, string? Name, strin
 /// <summary>
 /// How to list and watch one kind in one namespace (null ⇒ all namespaces) with KubernetesClient. Custom
 /// resources travel as <see cref="JsonElement"/> (the generic CustomObjects API), core kinds as their models.
+/// An <paramref name="Optional"/> kind that the API refuses (403, 404: e.g. Nodes without the ClusterRole rule) is
+/// read as empty and looked for again later, so it never holds back the first snapshot.
 /// </summary>
 internal sealed record KindApi<T>(
     string Name,
     bool IsCustom,
     Func<CancellationToken, Task<(IReadOnlyList<T> Items, string? ResourceVersion)>> List,
     Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch,
-    Func<T, ObjectKey> Key);
+    Func<T, ObjectKey> Key,
+    bool Optional = false);
 
 /// <summary>The list/watch calls of the kinds the source reads.</summary>
 internal static class KindApis
@@ -96,6 +99,15 @@ internal static class KindApis
             ? client.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
             : client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
         MetaKey);
+
+    /// <summary>Nodes (cluster-scoped), for nodePortLB; optional: without RBAC for nodes the source still runs.</summary>
+    public static KindApi<V1Node> Nodes(IKubernetes client) => new(
+        "v1 Node",
+        false,
+        async ct => Items(await client.CoreV1.ListNodeAsync(cancellationToken: ct)),
+        (rv, timeout, onError, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+        MetaKey,
+        Optional: true);
 
     private static string Where(string? ns) => ns is null ? " (all namespaces)" : $" in {ns}";
 

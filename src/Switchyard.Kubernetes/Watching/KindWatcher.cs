@@ -91,9 +91,18 @@ internal sealed class KindWatcher<T>(
             {
                 break;
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound && api.IsCustom)
+            catch (HttpOperationException e) when ((e.Response.StatusCode == HttpStatusCode.NotFound && api.IsCustom)
+                || (api.Optional && e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
             {
-                Log.KindAbsent(logger, api.Name, options.AbsentKindRecheck.TotalSeconds);
+                if (api.IsCustom)
+                {
+                    Log.KindAbsent(logger, api.Name, options.AbsentKindRecheck.TotalSeconds);
+                }
+                else
+                {
+                    Log.OptionalKindRefused(logger, api.Name, (int)e.Response.StatusCode, options.AbsentKindRecheck.TotalSeconds);
+                }
+
                 Replace([]);
                 rv = null;
                 await DelayAsync(options.AbsentKindRecheck, cancellationToken);

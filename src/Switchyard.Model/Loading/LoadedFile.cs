@@ -5,7 +5,7 @@ namespace Switchyard.Model.Loading;
 
 /// <summary>
 /// One object read from a manifest: its identity, the deserialized model object (an <see cref="Traefik.ITraefikObject"/>
-/// record or a KubernetesClient V1Service / V1EndpointSlice / V1Secret / V1ConfigMap), and where it came from.
+/// record or a KubernetesClient V1Service / V1EndpointSlice / V1Secret / V1ConfigMap / V1Node), and where it came from.
 /// </summary>
 public sealed record LoadedObject(ResourceRef Ref, object Value, ObjectOrigin Origin);
 

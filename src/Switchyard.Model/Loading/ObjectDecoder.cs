@@ -31,6 +31,7 @@ internal static class ObjectDecoder
         [("v1", V1Secret.KubeKind)] = typeof(V1Secret),
         [("v1", V1ConfigMap.KubeKind)] = typeof(V1ConfigMap),
         [("discovery.k8s.io/v1", V1EndpointSlice.KubeKind)] = typeof(V1EndpointSlice),
+        [("v1", V1Node.KubeKind)] = typeof(V1Node),
     };
 
     /// <summary>Decodes every object of a document; a List (kind: List or *List with items) yields its items.</summary>
@@ -223,6 +224,7 @@ internal static class ObjectDecoder
             : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text, options)
             : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text, options)
             : type == typeof(V1EndpointSlice) ? KubernetesJson.Deserialize<V1EndpointSlice>(text, options)
+            : type == typeof(V1Node) ? KubernetesJson.Deserialize<V1Node>(text, options)
             : throw new InvalidOperationException($"no decoder for {type}");
     }
 

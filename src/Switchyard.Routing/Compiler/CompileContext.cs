@@ -22,6 +22,7 @@ internal sealed class CompileContext
         Services = Index(snapshot.Services, s => s.Metadata);
         Secrets = Index(snapshot.Secrets, s => s.Metadata);
         ConfigMaps = Index(snapshot.ConfigMaps, c => c.Metadata);
+        Nodes = [.. snapshot.Nodes.OrderBy(n => n.Metadata?.Name, StringComparer.Ordinal)];
         Middlewares = Index(snapshot.Middlewares, m => m.Metadata);
         TraefikServices = Index(snapshot.TraefikServices, t => t.Metadata);
         ServersTransports = Index(snapshot.ServersTransports, t => t.Metadata);
@@ -60,6 +61,9 @@ internal sealed class CompileContext
     public IReadOnlyDictionary<ObjectKey, V1Secret> Secrets { get; }
 
     public IReadOnlyDictionary<ObjectKey, V1ConfigMap> ConfigMaps { get; }
+
+    /// <summary>Nodes by name (cluster-scoped): nodePortLB balances over their InternalIP addresses.</summary>
+    public IReadOnlyList<V1Node> Nodes { get; }
 
     public IReadOnlyDictionary<ObjectKey, Middleware> Middlewares { get; }
 

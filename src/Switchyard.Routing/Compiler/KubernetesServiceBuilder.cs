@@ -95,12 +95,6 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
                 "middlewares on a service entry are not supported; put them on the route", ".middlewares"));
         }
 
-        if (spec.NodePortLB == true)
-        {
-            problems.Add(Problem.Warning(DiagnosticCodes.InvalidServiceValue, "NodePortLBUnsupported",
-                "nodePortLB is not supported (no Node objects); servers come from the EndpointSlices", ".nodePortLB"));
-        }
-
         var id = Naming.ServicePortId(ns, spec.Name, portText);
         var servers = Servers(spec, service, port, key, isExternalName, problems);
         if (servers is null || strategy is null || transport is null || problems.Any(p => p.Severity == Severity.Error))
@@ -180,6 +174,18 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
             return [new ServerConfig(clusterIp, port.Port)];
         }
 
+        if (spec.NodePortLB == true)
+        {
+            if (string.Equals(service.Spec?.Type, "NodePort", StringComparison.Ordinal))
+            {
+                return NodePortServers(port, key, problems);
+            }
+
+            // Traefik ignores nodePortLB on other Service types; say so.
+            problems.Add(Problem.Warning(DiagnosticCodes.InvalidServiceValue, "NodePortLBIgnored",
+                $"nodePortLB applies to NodePort Services only; Service {key} is {service.Spec?.Type ?? "ClusterIP"}, so servers come from its EndpointSlices (as in Traefik)", ".nodePortLB"));
+        }
+
         // Endpoint ports carry the Service port's name ("" for a single unnamed port).
         var portName = port.Name ?? "";
         var byAuthority = new SortedDictionary<string, ServerConfig>(StringComparer.Ordinal);
@@ -213,5 +219,49 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         }
 
         return [.. byAuthority.Values];
+    }
+
+    /// <summary>
+    /// Traefik's loadServers with nodePortLB (pkg/provider/kubernetes/crd/kubernetes_http.go): one server per InternalIP
+    /// address of every Node, on the Service port's nodePort; no Node, or no InternalIP, is an error.
+    /// </summary>
+    private ImmutableArray<ServerConfig>? NodePortServers(V1ServicePort port, ObjectKey key, List<Problem> problems)
+    {
+        var nodePort = port.NodePort ?? 0;
+        if (nodePort <= 0)
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.InvalidServiceValue, "NodePortMissing",
+                $"nodePortLB: port '{port.Name ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}' of Service {key} has no nodePort", ".nodePortLB"));
+            return null;
+        }
+
+        if (context.Nodes.Count == 0)
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.ServiceHasNoEndpoints, "NodesNotFound",
+                $"nodePortLB: no Node objects are known for NodePort Service {key}", ".nodePortLB"));
+            return null;
+        }
+
+        var servers = new SortedDictionary<string, ServerConfig>(StringComparer.Ordinal);
+        foreach (var node in context.Nodes)
+        {
+            foreach (var address in node.Status?.Addresses ?? [])
+            {
+                if (address.Type == "InternalIP" && !string.IsNullOrEmpty(address.Address))
+                {
+                    var server = new ServerConfig(address.Address, nodePort);
+                    servers[server.Authority] = server;
+                }
+            }
+        }
+
+        if (servers.Count == 0)
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.ServiceHasNoEndpoints, "NodesNotFound",
+                $"nodePortLB: no Node has an InternalIP address for NodePort Service {key}", ".nodePortLB"));
+            return null;
+        }
+
+        return [.. servers.Values];
     }
 }

@@ -69,11 +69,5 @@ internal sealed class ServiceRegistry
         return builder.ToImmutable();
     }
 
-    public static IEnumerable<string> Children(ServiceConfig config) => config switch
-    {
-        WeightedService w => w.Services.Select(s => s.Service),
-        MirroringService m => m.Mirrors.Select(x => x.Service).Prepend(m.Service),
-        FailoverService f => [f.Service, f.Fallback],
-        _ => [],
-    };
+    public static IEnumerable<string> Children(ServiceConfig config) => ServiceTree.Children(config);
 }

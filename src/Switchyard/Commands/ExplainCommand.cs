@@ -124,6 +124,7 @@ internal static class ExplainCommand
         }
 
         ExplainForwardedHeaders.Print(table, winner, request);
+        ExplainWarnings.Print(result, winner);
         Console.WriteLine("  service:");
         PrintService(table, winner.Service, "    ", "", []);
         if (matched.Count > 1)

@@ -274,6 +274,47 @@ public class ValidateAndExplainTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task ExplainNamesTheLenientCasesAppliedToTheWinningRouter(CancellationToken ct)
+    {
+        // Traefik serves a route whose tls.secretName is missing with the default certificate, and a ServersTransport
+        // skips a rootCAs entry naming both a Secret and a ConfigMap: explain says both for the router that uses them.
+        var manifest = Path.Combine(_dir, "lenient.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: whoami, namespace: default}
+            spec:
+              ports: [{name: https, port: 443}]
+              externalName: whoami.example.net
+              type: ExternalName
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: ServersTransport
+            metadata: {name: lenient, namespace: default}
+            spec:
+              rootCAs: [{secret: a, configMap: b}]
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRoute
+            metadata: {name: app, namespace: default}
+            spec:
+              routes:
+                - kind: Rule
+                  match: Host(`app.example.com`)
+                  services: [{name: whoami, port: https, serversTransport: lenient}]
+              tls: {secretName: missing}
+            """, ct);
+
+        var r = await SwitchyardCli.RunAsync(ct, "explain", "--allow-external-name-services", "--tls", "--host", "app.example.com", "--path", "/", manifest);
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("applied with warnings"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("IngressRoute default/app spec.tls.secretName").And.Contain("default certificate"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("ServersTransport default/lenient spec.rootCAs[0]").And.Contain("both a Secret and a ConfigMap"), r.ToString());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task ExplainWithoutMatchExitsOneAndMissingPathExitsTwo(CancellationToken ct)
     {
         var none = await SwitchyardCli.RunAsync(ct, "explain", "--host", "nowhere.example.com", "--path", "/", "config/manifests");

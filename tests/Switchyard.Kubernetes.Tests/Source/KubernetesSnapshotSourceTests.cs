@@ -52,6 +52,30 @@ public sealed class KubernetesSnapshotSourceTests
     }
 
     [Test]
+    public async Task Nodes_are_read_for_nodePortLB_and_forbidden_nodes_do_not_hold_back_the_first_snapshot()
+    {
+        _server.ApplyYaml("""
+            apiVersion: v1
+            kind: Node
+            metadata: {name: node-a}
+            status:
+              addresses: [{type: InternalIP, address: 192.168.1.11}]
+            """);
+        _server.ApplyYaml(Manifests.IngressRoute("echo", "PathPrefix(`/`)"));
+        // Without the ClusterRole rule for nodes, the API answers 403: the source goes on without Nodes.
+        _server.Faults.ForbidNext(1, r => r.Path.StartsWithSegments("/api/v1/nodes"));
+        await using var run = Run(new KubernetesSourceOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), AbsentKindRecheck = TimeSpan.FromMilliseconds(200) });
+
+        await Wait.UntilAsync(() => run.Latest is not null, Timeout, "first snapshot");
+        Assert.That(Routes(run.Snapshots.First()), Is.EqualTo(new[] { "default/echo" }));
+        Assert.That(run.Snapshots.First().Nodes, Is.Empty, "nodes were forbidden at first");
+
+        // Looked for again later: once allowed, the Node and its address are in the snapshot.
+        await Wait.UntilAsync(() => run.Latest?.Nodes.Length == 1, Timeout, "the Node once allowed");
+        Assert.That(run.Latest!.Nodes[0].Status.Addresses[0].Address, Is.EqualTo("192.168.1.11"));
+    }
+
+    [Test]
     public async Task Changes_are_published_and_bursts_are_coalesced()
     {
         await using var run = Run();

@@ -96,6 +96,7 @@ public sealed class HelmRenderingTests
         foreach (var resource in new[] { "services", "secrets", "configmaps" })
             Assert.That(VerbsFor(rules, "", resource), Is.EquivalentTo(new[] { "get", "list", "watch" }), resource);
         Assert.That(VerbsFor(rules, "discovery.k8s.io", "endpointslices"), Is.EquivalentTo(new[] { "get", "list", "watch" }));
+        Assert.That(VerbsFor(rules, "", "nodes"), Is.EquivalentTo(new[] { "get", "list", "watch" }), "nodePortLB reads the Nodes");
         Assert.That(VerbsFor(rules, "events.k8s.io", "events"), Is.EquivalentTo(new[] { "create", "patch" }));
         Assert.That(rules.SelectMany(x => x.Resources), Has.None.EqualTo("leases"), "Leases belong in the namespaced Role");
 

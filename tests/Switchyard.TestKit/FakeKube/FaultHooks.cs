@@ -24,6 +24,9 @@ public sealed class FaultHooks
     public void ThrottleNext(int count, int retryAfterSeconds = 1, Func<HttpRequest, bool>? filter = null) =>
         Arm(count, 429, retryAfterSeconds, filter);
 
+    /// <summary>The next <paramref name="count"/> matching requests answer 403 Forbidden (a missing RBAC rule).</summary>
+    public void ForbidNext(int count, Func<HttpRequest, bool>? filter = null) => Arm(count, 403, 0, filter);
+
     public void Clear() => Arm(0, 0, 0, null);
 
     /// <summary>Returns the error to answer instead of serving <paramref name="request"/>, if a fault is armed.</summary>
@@ -38,9 +41,12 @@ public sealed class FaultHooks
             }
 
             _failuresLeft--;
-            return _failStatus == 429
-                ? new ApiError(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later")
-                : new ApiError(500, "InternalError", "an error on the server (\"injected fault\") has prevented the request from succeeding");
+            return _failStatus switch
+            {
+                429 => new ApiError(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later"),
+                403 => new ApiError(403, "Forbidden", "forbidden: the service account cannot list this resource (injected fault)"),
+                _ => new ApiError(500, "InternalError", "an error on the server (\"injected fault\") has prevented the request from succeeding"),
+            };
         }
     }
 

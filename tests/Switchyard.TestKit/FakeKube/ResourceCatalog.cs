@@ -12,6 +12,7 @@ public sealed class ResourceCatalog
     {
         Add(new("", "v1", "namespaces", "Namespace", false, true) { ShortNames = ["ns"] });
         Add(new("", "v1", "services", "Service", true, true) { ShortNames = ["svc"] });
+        Add(new("", "v1", "nodes", "Node", false, true) { ShortNames = ["no"] });
         Add(new("", "v1", "secrets", "Secret", true, false));
         Add(new("", "v1", "configmaps", "ConfigMap", true, false) { ShortNames = ["cm"] });
         Add(new("", "v1", "endpoints", "Endpoints", true, false) { ShortNames = ["ep"] });

@@ -174,14 +174,8 @@ internal sealed class TcpRouterProcessor(
                     "terminationDelay and proxyProtocol on a service are deprecated; set them on a ServersTransportTCP");
             }
 
-            if (s.NodePortLB == true)
-            {
-                context.Warning(DiagnosticCodes.InvalidServiceValue, "NodePortLBUnsupported", owner, at + ".nodePortLB",
-                    "nodePortLB is not supported (no Node objects); servers come from the EndpointSlices");
-            }
-
             transport = transports.WithServiceOverrides(transport, string.IsNullOrEmpty(s.ServersTransport) ? s.TerminationDelay : null, s.ProxyProtocol);
-            entries.Add(new TcpServiceEntry(s.Name, s.Namespace, s.Port, s.Weight, s.NativeLB, transport, s.Tls ?? false));
+            entries.Add(new TcpServiceEntry(s.Name, s.Namespace, s.Port, s.Weight, s.NativeLB, transport, s.Tls ?? false, s.NodePortLB));
         }
 
         return entries;

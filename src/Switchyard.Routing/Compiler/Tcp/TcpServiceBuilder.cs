@@ -107,7 +107,7 @@ internal sealed class TcpServiceBuilder(CompileContext context, KubernetesServic
             return null;
         }
 
-        var spec = new LoadBalancerSpec { Name = entry.Name, Port = entry.Port, NativeLB = entry.NativeLB };
+        var spec = new LoadBalancerSpec { Name = entry.Name, Port = entry.Port, NativeLB = entry.NativeLB, NodePortLB = entry.NodePortLB };
         var problems = new List<Problem>();
         var servers = kubernetes.Servers(spec, service, port, key, isExternalName, problems);
         if (!context.ReportAll(problems, owner, field) || servers is null)
@@ -134,4 +134,4 @@ internal sealed class TcpServiceBuilder(CompileContext context, KubernetesServic
 }
 
 /// <summary>One service entry of a TCP or UDP route, with its transport already resolved.</summary>
-internal sealed record TcpServiceEntry(string Name, string? Namespace, IntOrString Port, int? Weight, bool? NativeLB, string Transport, bool Tls);
+internal sealed record TcpServiceEntry(string Name, string? Namespace, IntOrString Port, int? Weight, bool? NativeLB, string Transport, bool Tls, bool? NodePortLB = null);

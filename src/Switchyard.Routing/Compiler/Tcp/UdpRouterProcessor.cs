@@ -24,7 +24,7 @@ internal sealed class UdpRouterProcessor(CompileContext context, TcpServiceBuild
             {
                 var name = Naming.Normalize($"{owner.Namespace}-{owner.Name}-{i}");
                 var entries = (route.Spec.Routes[i].Services ?? [])
-                    .Select(s => new TcpServiceEntry(s.Name, s.Namespace, s.Port, s.Weight, s.NativeLB, "default", false))
+                    .Select(s => new TcpServiceEntry(s.Name, s.Namespace, s.Port, s.Weight, s.NativeLB, "default", false, s.NodePortLB))
                     .ToList();
                 if (services.Root(entries, owner, $"spec.routes[{i}].services", name) is { } service)
                 {
