@@ -3,11 +3,17 @@ namespace Switchyard.EndToEnd.Tests;
 /// <summary>A Service, EndpointSlice and h2c IngressRoute sending the Echo service to one backend port (also linked into Reliability.Tests).</summary>
 internal static class EchoManifest
 {
-    public static string For(int port) => $"""
+    public static string For(int port) => Route("echo", "PathPrefix(`/switchyard.test.Echo`) && !HeaderRegexp(`x-route`, `.+`)", port);
+
+    /// <summary>
+    /// Service <paramref name="name"/>, its EndpointSlice on 127.0.0.1:<paramref name="port"/> and an h2c IngressRoute
+    /// matching <paramref name="match"/>; with <paramref name="healthCheck"/>, an active gRPC check every second.
+    /// </summary>
+    public static string Route(string name, string match, int port, bool healthCheck = false) => $"""
         apiVersion: v1
         kind: Service
         metadata:
-          name: echo
+          name: {name}
           namespace: default
         spec:
           ports:
@@ -17,10 +23,10 @@ internal static class EchoManifest
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:
-          name: echo-1
+          name: {name}-1
           namespace: default
           labels:
-            kubernetes.io/service-name: echo
+            kubernetes.io/service-name: {name}
         addressType: IPv4
         ports:
           - name: grpc
@@ -33,16 +39,16 @@ internal static class EchoManifest
         apiVersion: traefik.io/v1alpha1
         kind: IngressRoute
         metadata:
-          name: echo
+          name: {name}
           namespace: default
         spec:
           entryPoints: [web]
           routes:
             - kind: Rule
-              match: PathPrefix(`/switchyard.test.Echo`) && !HeaderRegexp(`x-route`, `.+`)
+              match: {match}
               services:
-                - name: echo
+                - name: {name}
                   port: grpc
                   scheme: h2c
-        """;
+        """ + (healthCheck ? "\n          healthCheck: {mode: grpc, interval: 1s, unhealthyInterval: 1s, timeout: 500ms}" : "");
 }

@@ -83,7 +83,8 @@ public class StaticConfigMetricsTests
         Assert.That(ex!.Message, Does.Contain("metrics.prometheus.buckets"));
     }
 
-    private static LoadedStaticConfig Load(string yaml)
+    /// <summary>Loads <paramref name="yaml"/> as a switchyard.yaml in a temporary folder.</summary>
+    internal static LoadedStaticConfig Load(string yaml)
     {
         var dir = Directory.CreateTempSubdirectory("switchyard-metrics-config-");
         try

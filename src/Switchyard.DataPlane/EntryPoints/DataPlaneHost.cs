@@ -10,6 +10,7 @@ using System.Net.Security;
 using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
+using Switchyard.DataPlane.Api;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Pipeline;
@@ -32,7 +33,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly TcpMiddlewareState _tcpState = new();
 
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
-        MetricsOptions? metrics, AccessLogOptions? accessLog)
+        MetricsOptions? metrics, AccessLogOptions? accessLog, ApiOptions? api)
     {
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
@@ -52,6 +53,13 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             services.AddSingleton(new AccessLogWriter(accessLog, loggerFactory.CreateLogger<AccessLogWriter>()));
         }
 
+        if (api is not null)
+        {
+            // In the shared services so table builds find it for api@internal; reads the holder lazily (it is built after).
+            var features = new ApiFeatures(metrics is null ? "" : "Prometheus", "", accessLog is not null, api.Providers);
+            services.AddSingleton(sp => new ApiHandler(() => sp.GetRequiredService<TableHolder>().Current, new ApiState(api, entryPoints, features), TimeProvider.System));
+        }
+
         services.AddSingleton<SwapState>();
         services.AddSingleton(sp => new TableBuilder(
             [.. entryPoints.Select(e => e.Name)], sp.GetRequiredService<IHttpForwarder>(), sp.GetRequiredService<SwapState>(), sp, loggerFactory));
@@ -63,6 +71,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         Health = _shared.GetRequiredService<GatewayHealth>();
         Metrics = _shared.GetService<GatewayMetrics>();
         AccessLog = _shared.GetService<AccessLogWriter>();
+        Api = _shared.GetService<ApiHandler>();
 
         if (Metrics is { } m)
         {
@@ -87,6 +96,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     /// <summary>The access log, null when off (no <c>accessLog</c> in the static config).</summary>
     public AccessLogWriter? AccessLog { get; }
 
+    /// <summary>Traefik's REST API and the dashboard, null when off (no <c>api</c> in the static config).</summary>
+    public ApiHandler? Api { get; }
+
     /// <summary>ACME resolvers' challenges and certificates, when the configuration defines any (registered in configureServices).</summary>
     public AcmeCertificates? Acme => _shared.GetService<AcmeCertificates>();
 
@@ -95,8 +107,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     /// <param name="metrics">Prometheus metrics served at GET /metrics on an admin entry point; null = off (zero cost).</param>
     /// <param name="accessLog">Access log lines of every routed entry point; null = off.</param>
+    /// <param name="api">The API and dashboard (admin entry points when insecure, api@internal routes); null = off.</param>
     public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null,
-        MetricsOptions? metrics = null, AccessLogOptions? accessLog = null)
+        MetricsOptions? metrics = null, AccessLogOptions? accessLog = null, ApiOptions? api = null)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ep in entryPoints)
@@ -112,7 +125,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             throw new ArgumentException($"metrics entry point '{metrics.EntryPoint}' is not an admin entry point");
         }
 
-        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics, accessLog);
+        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics, accessLog, api);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -199,6 +212,17 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         var app = builder.Build();
         if (options.Admin)
         {
+            if (Api is { State.Options.Insecure: true } api)
+            {
+                app.Use(async (context, next) =>
+                {
+                    if (!await api.TryHandleAsync(context))
+                    {
+                        await next(context);
+                    }
+                });
+            }
+
             app.UseRouting();
             AdminEndpoints.Map(app, Health, Metrics is { } m && m.Options.EntryPoint == options.Name ? m : null);
         }

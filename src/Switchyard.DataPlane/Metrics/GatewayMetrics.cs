@@ -87,7 +87,8 @@ public sealed class GatewayMetrics
     internal RouteMetrics ForRouter(Router router)
     {
         // observability.metrics: false keeps the router (and its service) out of the router and service series.
-        var on = router.Observability?.Metrics != false;
+        // Like Traefik's internal services (metrics.addInternals off), the API's own routes are not measured.
+        var on = router.Observability?.Metrics != false && router.Service != Api.ApiHandler.ServiceName;
         var routerSeries = on && Options.AddRoutersLabels
             ? _routers.GetOrAdd((router.Name, router.Service), k => new RequestSeries($"{Label("router", k.Router)},{Label("service", k.Service)}", BoundTicks.Length))
             : null;
@@ -150,7 +151,7 @@ public sealed class GatewayMetrics
         Volatile.Write(ref _lastReloadSuccessMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _certificates = CertificateExpiry.Read(table.Table.Tls);
         Current = table;
-        var measured = table.Table.Routers.Where(r => r.Observability?.Metrics != false).ToList();
+        var measured = table.Table.Routers.Where(r => r.Observability?.Metrics != false && r.Service != Api.ApiHandler.ServiceName).ToList();
         var routers = measured.Select(r => (r.Name, r.Service)).ToHashSet();
         var services = measured.Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
         var names = measured.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);

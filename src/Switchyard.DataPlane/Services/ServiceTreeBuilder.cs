@@ -33,6 +33,11 @@ public static class ServiceTreeBuilder
             builder.Get(id);
         }
 
+        if (table.Routers.Any(r => r.Service == Api.ApiHandler.ServiceName))
+        {
+            builder.Get(Api.ApiHandler.ServiceName);
+        }
+
         return builder.Handlers;
     }
 
@@ -52,7 +57,14 @@ public static class ServiceTreeBuilder
                 return built;
             }
 
-            if (!table.Services.TryGetValue(id, out var config))
+            if (!table.Services.TryGetValue(id, out var config) && id == Api.ApiHandler.ServiceName)
+            {
+                return Handlers[id] = services.GetService<Api.ApiHandler>() is { } api
+                    ? new Api.ApiServiceHandler(api)
+                    : new ErrorServiceHandler(404, "api@internal: the API is off (no api in the static config)");
+            }
+
+            if (config is null)
             {
                 ServiceTreeLog.MissingService(_logger, id);
                 return new ErrorServiceHandler(503, $"service {id} does not exist");

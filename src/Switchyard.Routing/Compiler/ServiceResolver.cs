@@ -76,8 +76,8 @@ internal sealed class ServiceResolver
     /// <summary>
     /// <c>name@provider</c> (Traefik's nameAndService/fullServiceName): only with kind TraefikService; the namespace
     /// field is ignored. <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is the TraefikService with that id (another namespace
-    /// only with allowCrossNamespace), <c>noop@internal</c> answers 418 like Traefik's; other providers and the
-    /// internal API services do not exist here and are refused naming them.
+    /// only with allowCrossNamespace), <c>noop@internal</c> answers 418 like Traefik's, <c>api@internal</c> is the API
+    /// and dashboard; other providers and internal services do not exist here and are refused naming them.
     /// </summary>
     private string? ResolveProviderReference(LoadBalancerSpec spec, string id, string provider, ResourceRef owner, string field)
     {
@@ -98,9 +98,12 @@ internal sealed class ServiceResolver
         {
             case ProviderReference.Internal when id == "noop":
                 return _registry.Add("noop@internal", "Internal\nnoop", new ErrorService(418, "noop@internal"));
+            case ProviderReference.Internal when id == "api":
+                // Traefik's API and dashboard as the route's service: the data plane answers it (no table entry).
+                return "api@internal";
             case ProviderReference.Internal:
                 _context.Error(DiagnosticCodes.UnsupportedServiceKind, "InternalServiceUnsupported", owner, field + ".name",
-                    $"'{spec.Name}' is a Traefik internal service Switchyard does not have (only noop@internal; there is no Traefik API or dashboard, /ping and /metrics are served on the admin entry point)");
+                    $"'{spec.Name}' is a Traefik internal service Switchyard does not have (only noop@internal and api@internal; /ping and /metrics are served on the admin entry point)");
                 return null;
             case ProviderReference.KubernetesCrd:
                 if (ProviderReference.FindById(_context.TraefikServices.Keys, id) is not { } key)

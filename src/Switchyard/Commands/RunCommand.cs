@@ -74,7 +74,7 @@ internal static partial class RunCommand
         // Secrets of the operator's namespace (every replica serves them) and only the Lease holder orders.
         var acme = config.Resolvers.IsEmpty ? null : new AcmeCertificates();
         await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory,
-            acme is null ? null : services => services.AddSingleton(acme), config.Metrics, config.AccessLog);
+            acme is null ? null : services => services.AddSingleton(acme), config.Metrics, config.AccessLog, config.Api);
         await using var resolvers = acme is null ? null : new AcmeResolverHost(config.Resolvers, acme,
             source.Client is { } kube
                 ? r => new KubernetesSecretAcmeStorage(kube, LeaderElectionEnvironment.OperatorNamespace(), r.Name)
@@ -105,6 +105,7 @@ internal static partial class RunCommand
             {
                 if (Apply(host, snapshot, config.Provider, resolvers, logger, reported) is { } result)
                 {
+                    host.Api?.State.SetCompileDiagnostics(result.Diagnostics);
                     source.OnCompiled(snapshot, result);
                 }
                 trimmer.Changed();

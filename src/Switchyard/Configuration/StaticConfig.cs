@@ -22,6 +22,25 @@ public sealed class StaticConfig
 
     /// <summary>Access logs; off unless accessLog is present (as in Traefik).</summary>
     public AccessLogConfig? AccessLog { get; set; }
+
+    /// <summary>The REST API and dashboard; off unless api is present (as in Traefik).</summary>
+    public ApiConfig? Api { get; set; }
+}
+
+/// <summary>api: Traefik's keys (pkg/config/static/static_config.go API); served on the admin entry point when insecure.</summary>
+public sealed class ApiConfig
+{
+    /// <summary>Serve /api and /dashboard/ on the admin entry point (Traefik: on its "traefik" entry point).</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>Serve the dashboard at /dashboard/ (Traefik's default: true).</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Serve /debug/vars (runtime counters).</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>Accepted for compatibility: Switchyard's dashboard has no advertisement.</summary>
+    public bool DisableDashboardAd { get; set; }
 }
 
 public sealed class MetricsConfig

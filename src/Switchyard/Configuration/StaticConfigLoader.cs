@@ -33,6 +33,9 @@ public sealed record LoadedStaticConfig(
 
     /// <summary>accessLog, checked; null when access logs are off.</summary>
     public Switchyard.DataPlane.AccessLog.AccessLogOptions? AccessLog { get; init; }
+
+    /// <summary>api; null when the API and dashboard are off.</summary>
+    public Switchyard.DataPlane.Api.ApiOptions? Api { get; init; }
 }
 
 /// <summary>Reads switchyard.yaml strictly: unknown keys and bad values are errors, never ignored.</summary>
@@ -150,6 +153,7 @@ public static class StaticConfigLoader
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = Metrics(raw, fileName, entryPoints),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
+            Api = Api(raw, fileName, entryPoints),
         };
     }
 
@@ -169,6 +173,28 @@ public static class StaticConfigLoader
             TrustedIPs = trusted.DrainToImmutable(),
             NotAppendXForwardedFor = raw.NotAppendXForwardedFor,
             AddXForwardedSchemeHeaders = raw.AddXForwardedSchemeHeaders,
+        };
+    }
+
+    /// <summary>api: Traefik serves it on its own "traefik" entry point when insecure; here that is an admin entry point.</summary>
+    private static Switchyard.DataPlane.Api.ApiOptions? Api(StaticConfig raw, string fileName, IReadOnlyList<EntryPointOptions> entryPoints)
+    {
+        if (raw.Api is not { } api)
+        {
+            return null;
+        }
+
+        if (api.Insecure && !entryPoints.Any(e => e.Admin))
+        {
+            throw new StaticConfigException($"{fileName}: api.insecure: there is no admin entry point (admin: true) to serve /api and /dashboard/ on");
+        }
+
+        return new Switchyard.DataPlane.Api.ApiOptions
+        {
+            Insecure = api.Insecure,
+            Dashboard = api.Dashboard,
+            Debug = api.Debug,
+            Providers = raw.Providers.KubernetesCRD is { Enabled: true } ? ["KubernetesCRD"] : ["File"],
         };
     }
 

@@ -66,7 +66,7 @@ public static class TraefikStaticKeysNotSupported
         "providers.http",
         "providers.plugin",
 
-        "api",
+        "api.basePath",
         "metrics.addInternals",
         "metrics.prometheus.manualRouting",
         "metrics.prometheus.headerLabels",
