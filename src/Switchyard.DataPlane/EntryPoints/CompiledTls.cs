@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Swap;
 using Switchyard.Model.Diagnostics;
@@ -50,7 +49,7 @@ public sealed partial class CompiledTls
         var byId = new Dictionary<string, SslStreamCertificateContext>(StringComparer.Ordinal);
         foreach (var (id, cert) in table.Tls.Certificates)
         {
-            if (cert.Pem.KeyPem is not { } key)
+            if (!cert.Pem.HasKey)
             {
                 continue;
             }
@@ -58,12 +57,13 @@ public sealed partial class CompiledTls
             SslStreamCertificateContext context;
             try
             {
-                // Kept in swap state by content, so an unchanged certificate is not re-parsed on every swap.
+                // The certificate was parsed by the compiler; the context (its chain) is kept in swap state by
+                // content, so an unchanged certificate is not built again on every swap.
                 var stateKey = $"tls-cert/{id}/{TableFingerprint.Compute(cert.Pem)}";
-                context = state.GetOrAdd(stateKey, () => new CertificateHolder(
-                    SslStreamCertificateContext.Create(PemLoader.LoadWithKey(cert.Pem.CertificatePem, key.Reveal()), null))).Context;
+                var pem = cert.Pem;
+                context = state.GetOrAdd(stateKey, () => SslStreamCertificateContext.Create(pem.Certificate, null));
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+            catch (System.Security.Cryptography.CryptographicException ex)
             {
                 diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneCertificateInvalid, "CertificateInvalid",
                     null, null, $"certificate {id} ({cert.Pem.Source}) cannot be loaded: {ex.Message}"));
@@ -150,11 +150,4 @@ public sealed partial class CompiledTls
 
     [GeneratedRegex("[`\"]([^`\"]+)[`\"]")]
     private static partial Regex QuotedValue();
-
-    private sealed class CertificateHolder(SslStreamCertificateContext context) : IDisposable
-    {
-        public SslStreamCertificateContext Context { get; } = context;
-
-        public void Dispose() => Context.TargetCertificate.Dispose();
-    }
 }

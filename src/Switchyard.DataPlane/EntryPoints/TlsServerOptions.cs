@@ -101,7 +101,7 @@ public static class TlsServerOptions
         var roots = new X509Certificate2Collection();
         foreach (var ca in clientAuth!.CaCertificates)
         {
-            roots.AddRange(PemLoader.LoadCertificates(ca.CertificatePem));
+            roots.AddRange(ca.Certificates.ToArray());
         }
 
         var require = type is "RequireAnyClientCert" or "RequireAndVerifyClientCert";

@@ -74,9 +74,9 @@ public static class ServersTransportHandlerFactory
             var certs = new X509CertificateCollection();
             foreach (var pem in config.ClientCertificates)
             {
-                if (pem.KeyPem is { } key)
+                if (pem.HasKey)
                 {
-                    certs.Add(PemLoader.LoadWithKey(pem.CertificatePem, key.Reveal()));
+                    certs.Add(pem.Certificate);
                 }
             }
 
@@ -92,7 +92,7 @@ public static class ServersTransportHandlerFactory
             var roots = new X509Certificate2Collection();
             foreach (var pem in config.RootCas)
             {
-                roots.AddRange(PemLoader.LoadCertificates(pem.CertificatePem));
+                roots.AddRange(pem.Certificates.ToArray());
             }
 
             var peerUri = config.PeerCertUri;

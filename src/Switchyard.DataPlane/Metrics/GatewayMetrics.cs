@@ -229,18 +229,12 @@ internal sealed record CertificateExpiry(string Labels, double NotAfterUnixSecon
         var result = new List<CertificateExpiry>(tls.Certificates.Count);
         foreach (var (_, certificate) in tls.Certificates)
         {
-            try
-            {
-                using var cert = X509Certificate2.CreateFromPem(certificate.Pem.CertificatePem);
-                var labels = $"{GatewayMetrics.Label("cn", cert.GetNameInfo(X509NameType.SimpleName, false))},"
-                    + $"{GatewayMetrics.Label("sans", string.Join(",", certificate.DnsNames))},"
-                    + GatewayMetrics.Label("serial", cert.SerialNumber);
-                result.Add(new CertificateExpiry(labels, new DateTimeOffset(cert.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                // The table builder reports unusable certificates; they have no expiry to show.
-            }
+            // Parsed by the compiler; shared with the table, so not disposed here.
+            var cert = certificate.Pem.Certificate;
+            var labels = $"{GatewayMetrics.Label("cn", cert.GetNameInfo(X509NameType.SimpleName, false))},"
+                + $"{GatewayMetrics.Label("sans", string.Join(",", certificate.DnsNames))},"
+                + GatewayMetrics.Label("serial", cert.SerialNumber);
+            result.Add(new CertificateExpiry(labels, new DateTimeOffset(cert.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
         }
 
         return [.. result];

@@ -66,7 +66,7 @@ internal static class TcpForwarder
             var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust };
             foreach (var ca in tls.RootCAs)
             {
-                policy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(ca.CertificatePem));
+                policy.CustomTrustStore.AddRange(ca.Certificates.ToArray());
             }
 
             options.CertificateChainPolicy = policy;
@@ -74,10 +74,7 @@ internal static class TcpForwarder
 
         if (tls is { Certificates.Length: > 0 })
         {
-            var client = tls.Certificates[0];
-            options.ClientCertificates = [client.KeyPem is { } key
-                ? X509Certificate2.CreateFromPem(client.CertificatePem, key.Reveal())
-                : X509Certificate2.CreateFromPem(client.CertificatePem)];
+            options.ClientCertificates = [tls.Certificates[0].Certificate];
         }
 
         await ssl.AuthenticateAsClientAsync(options, ct);

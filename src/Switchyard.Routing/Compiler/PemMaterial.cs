@@ -9,7 +9,8 @@ using Switchyard.Routing.Table;
 namespace Switchyard.Routing.Compiler;
 
 /// <summary>
-/// Reads certificates out of Secrets and ConfigMaps, checking that the PEM parses (pure: no store, no I/O).
+/// Reads certificates out of Secrets and ConfigMaps and parses them once (<see cref="PemCertificate.Parse"/>; pure:
+/// no store, no I/O): the table carries the parsed certificates, the data plane parses no PEM.
 /// Keys follow Traefik: tls.crt/tls.key for certificates, tls.ca then ca.crt for CA bundles.
 /// </summary>
 internal static class PemMaterial
@@ -31,8 +32,8 @@ internal static class PemMaterial
 
         try
         {
-            using var x509 = X509Certificate2.CreateFromPem(cert, pkey);
-            return (new TlsCertificate(DnsNames(x509), new PemCertificate($"Secret {key}", cert, pkey)), null);
+            var pem = PemCertificate.Parse($"Secret {key}", cert, pkey);
+            return (new TlsCertificate(DnsNames(pem.Certificate), pem), null);
         }
         catch (CryptographicException ex)
         {
@@ -107,19 +108,11 @@ internal static class PemMaterial
 
         try
         {
-            var collection = new X509Certificate2Collection();
-            collection.ImportFromPem(pem);
-            if (collection.Count == 0)
-            {
-                return (null, Problem.Error(code, "CertificateInvalid", $"{source}: no PEM certificate found"));
-            }
-
-            foreach (var c in collection)
-            {
-                c.Dispose();
-            }
-
-            return (new PemCertificate(source, pem), null);
+            return (PemCertificate.Parse(source, pem), null);
+        }
+        catch (CryptographicException ex) when (ex.Message == PemCertificate.NoCertificate)
+        {
+            return (null, Problem.Error(code, "CertificateInvalid", $"{source}: {PemCertificate.NoCertificate}"));
         }
         catch (CryptographicException ex)
         {

@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
 
@@ -39,19 +36,3 @@ public sealed record TlsOptionsConfig(
 
 /// <param name="ClientAuthType">NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert.</param>
 public sealed record ClientAuthConfig(string ClientAuthType, ImmutableArray<PemCertificate> CaCertificates);
-
-/// <summary>
-/// PEM material read from a Secret or ConfigMap. The certificate is public and shows as its SHA-256
-/// fingerprint; the private key is <see cref="SecretText"/> (redacted when written, part of the table's value).
-/// </summary>
-/// <param name="Source">Where it came from, e.g. <c>Secret default/backend-ca</c>.</param>
-public sealed record PemCertificate(
-    string Source,
-    [property: JsonIgnore] string CertificatePem,
-    SecretText? KeyPem = null)
-{
-    /// <summary>sha256 over the certificate PEM (hex): lets a reader see that material changed; hashed by the fingerprint.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CertificatePem)));
-
-    public bool HasKey => KeyPem is not null;
-}

@@ -67,8 +67,8 @@ public sealed class FailoverAndHealthWireTests
         var transport = ServersTransportConfig.Default with
         {
             ServerName = "echo.backend.test",
-            RootCas = [new PemCertificate("Secret default/backend-ca", TestCertificates.CertificatePem(ca))],
-            ClientCertificates = [new PemCertificate("Secret default/gateway-client", TestCertificates.CertificatePem(clientCert), TestCertificates.PrivateKeyPem(clientCert))],
+            RootCas = [PemCertificate.Parse("Secret default/backend-ca", TestCertificates.CertificatePem(ca))],
+            ClientCertificates = [PemCertificate.Parse("Secret default/gateway-client", TestCertificates.CertificatePem(clientCert), TestCertificates.PrivateKeyPem(clientCert))],
         };
         var urls = new[] { $"https://127.0.0.1:{a.Port}", $"https://127.0.0.1:{b.Port}" };
         var table = Tables.With(

@@ -72,5 +72,5 @@ internal static class TestTables
     }
 
     public static PemCertificate Pem(System.Security.Cryptography.X509Certificates.X509Certificate2 cert, bool withKey, string source = "Secret default/test") =>
-        new(source, TestKit.TestCertificates.CertificatePem(cert), withKey ? TestKit.TestCertificates.PrivateKeyPem(cert) : null);
+        PemCertificate.Parse(source, TestKit.TestCertificates.CertificatePem(cert), withKey ? TestKit.TestCertificates.PrivateKeyPem(cert) : null);
 }

@@ -248,8 +248,8 @@ public sealed class ForwardAuthTests
         await using var auth = await AuthServer.StartAsync(serverCert, ca);
         var transport = ServersTransportConfig.Default with
         {
-            RootCas = [new PemCertificate("ca", TestCertificates.CertificatePem(ca))],
-            ClientCertificates = [new PemCertificate("client", TestCertificates.CertificatePem(clientCert), TestCertificates.PrivateKeyPem(clientCert))],
+            RootCas = [PemCertificate.Parse("ca", TestCertificates.CertificatePem(ca))],
+            ClientCertificates = [PemCertificate.Parse("client", TestCertificates.CertificatePem(clientCert), TestCertificates.PrivateKeyPem(clientCert))],
         };
         var table = RoutingTable.Empty with { ServersTransports = RoutingTable.Empty.ServersTransports.Add("default-auth-forwardauth", transport) };
         var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), table);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Switchyard.Model;
 using Switchyard.Routing.Table;
 
@@ -81,12 +82,22 @@ public class SecretValueTests
     [Test]
     public void APrivateKeyIsPartOfATransportsValue()
     {
-        var one = ServersTransportConfig.Default with { ClientCertificates = [new PemCertificate("Secret default/c", "CERT", "KEY-1")] };
-        var two = ServersTransportConfig.Default with { ClientCertificates = [new PemCertificate("Secret default/c", "CERT", "KEY-2")] };
+        // The same key in two encodings (PKCS#8 and SEC1): a changed key text is a changed table, never written out.
+        using var cert = TestKit.TestCertificates.SelfSigned("client.test");
+        using var ec = cert.GetECDsaPrivateKey()!;
+        var certPem = TestKit.TestCertificates.CertificatePem(cert);
+        var sec1 = ec.ExportECPrivateKeyPem();
+        var one = ServersTransportConfig.Default with { ClientCertificates = [PemCertificate.Parse("Secret default/c", certPem, ec.ExportPkcs8PrivateKeyPem())] };
+        var two = ServersTransportConfig.Default with { ClientCertificates = [PemCertificate.Parse("Secret default/c", certPem, sec1)] };
+        var twoAgain = ServersTransportConfig.Default with { ClientCertificates = [PemCertificate.Parse("Secret default/c", certPem, sec1)] };
         Assert.Multiple(() =>
         {
             Assert.That(TableFingerprint.Compute(two), Is.Not.EqualTo(TableFingerprint.Compute(one)));
-            Assert.That(System.Text.Json.JsonSerializer.Serialize(two, RoutingTableJson.Options), Does.Not.Contain("KEY-2"));
+            Assert.That(two.ClientCertificates[0], Is.Not.EqualTo(one.ClientCertificates[0]));
+            Assert.That(twoAgain.ClientCertificates[0], Is.EqualTo(two.ClientCertificates[0]), "the parsed certificates are not part of the value: the same PEM is the same record");
+            Assert.That(twoAgain.ClientCertificates[0].GetHashCode(), Is.EqualTo(two.ClientCertificates[0].GetHashCode()));
+            Assert.That(TableFingerprint.Compute(twoAgain), Is.EqualTo(TableFingerprint.Compute(two)));
+            Assert.That(System.Text.Json.JsonSerializer.Serialize(two, RoutingTableJson.Options), Does.Not.Contain(sec1.Split('\n')[1]));
         });
     }
 }
