@@ -65,14 +65,14 @@ internal sealed class ManifestInput
     public IReadOnlyList<string>? Files(ParseResult parse, List<Diagnostic>? diagnostics = null) => Files(parse.GetValue(Paths) ?? [], diagnostics ?? []);
 
     /// <inheritdoc cref="Files(ParseResult, List{Diagnostic})"/>
-    public static IReadOnlyList<string>? Files(IEnumerable<string> paths, List<Diagnostic> diagnostics)
+    public static IReadOnlyList<string>? Files(IEnumerable<string> paths, List<Diagnostic> diagnostics, FolderLimits? limits = null)
     {
         var files = new List<string>();
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                var listing = ManifestFolderWalk.List(path);
+                var listing = ManifestFolderWalk.List(path, limits);
                 files.AddRange(listing.Files);
                 diagnostics.AddRange(listing.Diagnostics);
             }
@@ -90,6 +90,6 @@ internal sealed class ManifestInput
         return files;
     }
 
-    public static ClusterSnapshot Load(IReadOnlyList<string> files, IEnumerable<Diagnostic>? listing = null) =>
-        ManifestLoader.Build(files.Select(f => ManifestLoader.ParseFile(f)), listing);
+    public static ClusterSnapshot Load(IReadOnlyList<string> files, IEnumerable<Diagnostic>? listing = null, FolderLimits? limits = null) =>
+        ManifestLoader.Build(files.Select(f => ManifestLoader.ParseFile(f, limits?.MaxFileBytes)), listing);
 }

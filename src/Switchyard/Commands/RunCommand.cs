@@ -159,7 +159,7 @@ internal static partial class RunCommand
             LogFolderMissingAtStart(logger, config.ManifestDirectory!);
         }
 
-        var folder = new ManifestFolderSource(config.ManifestDirectory!);
+        var folder = new ManifestFolderSource(config.ManifestDirectory!, limits: config.FolderLimits);
         return new DisposableSource(config.WatchManifests ? folder : new ReadOnceSource(folder), folder, null, null, null);
     }
 

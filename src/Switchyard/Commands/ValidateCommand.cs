@@ -53,13 +53,13 @@ internal static class ValidateCommand
             }
 
             var listing = new List<Diagnostic>();
-            var files = ManifestInput.Files(paths, listing);
+            var files = ManifestInput.Files(paths, listing, loaded?.FolderLimits);
             if (files is null)
             {
                 return 2;
             }
 
-            var snapshot = ManifestInput.Load(files, listing);
+            var snapshot = ManifestInput.Load(files, listing, loaded?.FolderLimits);
             var result = RoutingCompiler.Compile(snapshot, input.Options(parse, loaded?.Provider));
             // The same certResolver check `run` makes on every table it serves.
             var acme = loaded is null ? [] : AcmeDomains.FromTable(result.Table, loaded.Resolvers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal)).Diagnostics;

@@ -166,6 +166,18 @@ public sealed class FileProviderConfig
 
     /// <summary>Reload the folder when a file changes (Traefik's default: true); false reads it once at start.</summary>
     public bool Watch { get; set; } = true;
+
+    // Switchyard's bounds on the folder (not Traefik keys: Traefik's file provider has none). A folder past a bound
+    // is read up to it, with an SY010 error naming the cap; the defaults are FolderLimits.Default.
+
+    /// <summary>Most manifest files read from the folder (default 10000).</summary>
+    public int? MaxFiles { get; set; }
+
+    /// <summary>Most bytes read from the folder's files together (default 268435456, 256 MiB).</summary>
+    public long? MaxTotalBytes { get; set; }
+
+    /// <summary>Largest single manifest file in bytes (default 8388608, 8 MiB).</summary>
+    public long? MaxFileBytes { get; set; }
 }
 
 public sealed class KubernetesCrdProviderConfig

@@ -28,6 +28,9 @@ public sealed record LoadedStaticConfig(
     /// <summary>providers.file.watch: reload the manifest folder on change (Traefik's default: true).</summary>
     public bool WatchManifests { get; init; } = true;
 
+    /// <summary>providers.file.maxFiles / maxTotalBytes / maxFileBytes: the folder's bounds, used by run and validate alike.</summary>
+    public Switchyard.Model.Loading.FolderLimits FolderLimits { get; init; } = Switchyard.Model.Loading.FolderLimits.Default;
+
     /// <summary>metrics.prometheus, checked; null when metrics are off.</summary>
     public Switchyard.DataPlane.Metrics.MetricsOptions? Metrics { get; init; }
 
@@ -150,11 +153,33 @@ public static class StaticConfigLoader
         return new LoadedStaticConfig(raw, entryPoints.ToImmutable(), provider, manifests, LogLevel(raw.Log.Level, fileName))
         {
             WatchManifests = raw.Providers.File?.Watch ?? true,
+            FolderLimits = FolderLimitsOf(raw.Providers.File, fileName),
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = Metrics(raw, fileName, entryPoints),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
             Api = Api(raw, fileName, entryPoints),
         };
+    }
+
+    private static Switchyard.Model.Loading.FolderLimits FolderLimitsOf(FileProviderConfig? file, string fileName)
+    {
+        var defaults = Switchyard.Model.Loading.FolderLimits.Default;
+        if (file is null)
+        {
+            return defaults;
+        }
+
+        long Positive(long? value, long fallback, string key) => value switch
+        {
+            null => fallback,
+            > 0 => value.Value,
+            _ => throw new StaticConfigException($"{fileName}: providers.file.{key}: must be greater than 0, got {value}"),
+        };
+
+        return new Switchyard.Model.Loading.FolderLimits(
+            (int)Positive(file.MaxFiles, defaults.MaxFiles, "maxFiles"),
+            Positive(file.MaxTotalBytes, defaults.MaxTotalBytes, "maxTotalBytes"),
+            Positive(file.MaxFileBytes, defaults.MaxFileBytes, "maxFileBytes"));
     }
 
     private static Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions ForwardedHeaders(ForwardedHeadersConfig raw, string where)

@@ -156,6 +156,42 @@ public class ValidateAndExplainTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task ValidateWithConfigAppliesTheFolderBoundsOfProvidersFile(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "manifests"));
+        Write(Path.Combine("manifests", "a.yaml"), Backend);
+        Write(Path.Combine("manifests", "b.yaml"), Backend.Replace("name: app", "name: other"));
+        var bounded = Write("bounded.yaml", """
+            entryPoints:
+              web: {address: "127.0.0.1:0"}
+            providers:
+              file: {directory: manifests, maxFiles: 1}
+            """);
+        var zero = Write("zero.yaml", """
+            entryPoints:
+              web: {address: "127.0.0.1:0"}
+            providers:
+              file: {directory: manifests, maxTotalBytes: 0}
+            """);
+
+        var capped = await SwitchyardCli.RunAsync(ct, "validate", "--config", bounded);
+        var refused = await SwitchyardCli.RunAsync(ct, "validate", "--config", zero);
+        // The default bounds read both files.
+        var unbounded = await SwitchyardCli.RunAsync(ct, "validate", Path.Combine(_dir, "manifests"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(capped.ExitCode, Is.EqualTo(1), capped.ToString());
+            Assert.That(capped.Stdout, Does.Match(@"error SY010: .*more than 1 manifest files; .*b\.yaml"), capped.ToString());
+            Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
+            Assert.That(refused.Stderr, Does.Contain("providers.file.maxTotalBytes: must be greater than 0"), refused.ToString());
+            Assert.That(unbounded.ExitCode, Is.EqualTo(0), unbounded.ToString());
+            Assert.That(unbounded.Stdout, Does.Not.Contain("SY010"), unbounded.ToString());
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task MissingMiddlewareIsAnErrorNamingItAndTheOtherRoutesStillCompile(CancellationToken ct)
     {
         var file = Write("app.yaml", Backend + """
