@@ -46,6 +46,47 @@ public class PrometheusScrapeTests
         });
     }
 
+    /// <summary>
+    /// Every query of the chart's Grafana dashboard (charts/switchyard/dashboards/grpc.json) returns series from a
+    /// real Prometheus scraping a real gateway that served OK and failing gRPC calls: the names and labels match.
+    /// </summary>
+    [Test]
+    public async Task EveryGrafanaDashboardQuery_ReturnsSeries_FromARealPrometheus()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync(metrics: AllLabels);
+        gw.Apply(Table([Router("default-echo", "default-echo-80")],
+            new Dictionary<string, ServiceConfig> { ["default-echo-80"] = Lb("h2c", [backend.Address]) }));
+        var client = gw.Client();
+        async Task CallsAsync()
+        {
+            await client.UnaryAsync(new EchoRequest { Message = "hi" });
+            await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await client.UnaryAsync(new EchoRequest { FailWithStatus = 5 }));
+        }
+
+        // Calls before and after Prometheus' first scrape, so rate() sees the counters grow.
+        await CallsAsync();
+        await using var prometheus = await PrometheusServer.StartAsync(gw.Admin);
+        await Wait.UntilAsync(async () => await prometheus.QueryAsync("switchyard_grpc_responses_total{grpc_status=\"5\"}") is not null,
+            TimeSpan.FromSeconds(60), "the first scrape");
+        await CallsAsync();
+        await Wait.UntilAsync(async () => await prometheus.QueryAsync("switchyard_grpc_responses_total{grpc_status=\"5\"}") == 2,
+            TimeSpan.FromSeconds(60), "the scrape after the second calls");
+
+        var queries = GrafanaDashboard.Queries(GrafanaDashboard.Load("grpc.json"), "1m");
+        var empty = new List<string>();
+        foreach (var q in queries)
+        {
+            if (await prometheus.QueryAsync(q.Expr) is null) empty.Add($"panel {q.PanelId} \"{q.Panel}\" {q.RefId}: {q.Expr}");
+        }
+
+        Assert.That(empty, Is.Empty, "dashboard queries without a series");
+        var calls = queries.Single(q => q.Panel == "gRPC calls/s");
+        var errors = queries.Single(q => q.Panel == "gRPC error ratio");
+        Assert.That(await prometheus.QueryAsync(calls.Expr), Is.GreaterThan(0));
+        Assert.That(await prometheus.QueryAsync(errors.Expr), Is.InRange(0.01, 0.99), "half the calls failed");
+    }
+
     [Test]
     public async Task PromtoolCheckMetrics_IsClean()
     {
