@@ -67,7 +67,7 @@ public class RunCommandTests
                 var metrics = await http.GetStringAsync("/metrics");
                 Assert.That(metrics, Does.Match("traefik_config_reloads_total [2-9]"), "the first table and the edit");
                 Assert.That(metrics, Does.Contain("switchyard_grpc_responses_total{router=\"\",grpc_status=\"12\"} 1\n"));
-                Assert.That(metrics, Does.Match("traefik_service_requests_total\\{code=\"200\",method=\"POST\",protocol=\"grpc\",service=\"[^\"]+\"\\} [1-9]"));
+                Assert.That(metrics, Does.Match("traefik_service_requests_total\\{code=\"0\",method=\"POST\",protocol=\"grpc\",service=\"[^\"]+\"\\} [1-9]"));
             }
             finally
             {

@@ -119,6 +119,15 @@ public sealed class GatewayMetrics
         var response = context.Response;
         // An exception before the response started becomes Kestrel's 500.
         var code = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
+        var grpc = protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb;
+        var grpcStatus = grpc ? GrpcStatus(context, protocol) : GrpcStatusSeries.None;
+        if (grpc)
+        {
+            // Traefik v3 (pkg/middlewares/metrics/metrics.go, grpcStatusCode): a gRPC or gRPC-Web call's code label
+            // is its grpc-status, Unknown (2) when the answer has none.
+            code = grpcStatus == GrpcStatusSeries.None ? 2 : grpcStatus;
+        }
+
         var key = RequestLabels.Key(method, protocol, code);
         if (route is { Measured: false })
         {
@@ -132,9 +141,9 @@ public sealed class GatewayMetrics
             route.Service?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
         }
 
-        if (protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb)
+        if (grpc)
         {
-            (route?.Grpc ?? Unrouted).Count(GrpcStatus(context, protocol));
+            (route?.Grpc ?? Unrouted).Count(grpcStatus);
         }
     }
 

@@ -49,7 +49,7 @@ internal static class RequestLabels
         return headers.Accept.Count > 0 && headers.Accept[0] is { } accept && accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
     }
 
-    /// <summary>Key of a (method, protocol, code) cell; codes are 100..999 (Kestrel enforces 3 digits).</summary>
+    /// <summary>Key of a (method, protocol, code) cell; codes are HTTP's 100..999 (Kestrel enforces 3 digits) or a gRPC call's grpc-status 0..16.</summary>
     public static int Key(int method, int protocol, int code) => (method << 13) | (protocol << 10) | (code & 0x3FF);
 
     public static int MethodOf(int key) => key >> 13;
