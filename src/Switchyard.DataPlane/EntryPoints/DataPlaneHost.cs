@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Net.Security;
 using Switchyard.DataPlane.AccessLog;
+using Switchyard.DataPlane.Tracing;
 using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.Api;
@@ -33,8 +34,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly TcpMiddlewareState _tcpState = new();
 
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
-        MetricsOptions? metrics, AccessLogOptions? accessLog, ApiOptions? api)
+        MetricsOptions? metrics, AccessLogOptions? accessLog, ApiOptions? api, TracingOptions? tracing)
     {
+        Tracing = tracing is null ? null : new GatewayTracing(tracing);
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -56,7 +58,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         if (api is not null)
         {
             // In the shared services so table builds find it for api@internal; reads the holder lazily (it is built after).
-            var features = new ApiFeatures(metrics is null ? "" : "Prometheus", "", accessLog is not null, api.Providers);
+            var features = new ApiFeatures(metrics is null ? "" : "Prometheus", tracing is null ? "" : "OpenTelemetry", accessLog is not null, api.Providers);
             services.AddSingleton(sp => new ApiHandler(() => sp.GetRequiredService<TableHolder>().Current, new ApiState(api, entryPoints, features), TimeProvider.System));
         }
 
@@ -96,6 +98,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     /// <summary>The access log, null when off (no <c>accessLog</c> in the static config).</summary>
     public AccessLogWriter? AccessLog { get; }
 
+    /// <summary>OpenTelemetry tracing, null when off (no <c>tracing</c> in the static config).</summary>
+    public GatewayTracing? Tracing { get; }
+
     /// <summary>Traefik's REST API and the dashboard, null when off (no <c>api</c> in the static config).</summary>
     public ApiHandler? Api { get; }
 
@@ -108,8 +113,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     /// <param name="metrics">Prometheus metrics served at GET /metrics on an admin entry point; null = off (zero cost).</param>
     /// <param name="accessLog">Access log lines of every routed entry point; null = off.</param>
     /// <param name="api">The API and dashboard (admin entry points when insecure, api@internal routes); null = off.</param>
+    /// <param name="tracing">OpenTelemetry spans exported over OTLP; null = off (no listener, nothing per call).</param>
     public static DataPlaneHost Create(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices = null,
-        MetricsOptions? metrics = null, AccessLogOptions? accessLog = null, ApiOptions? api = null)
+        MetricsOptions? metrics = null, AccessLogOptions? accessLog = null, ApiOptions? api = null, TracingOptions? tracing = null)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ep in entryPoints)
@@ -125,7 +131,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             throw new ArgumentException($"metrics entry point '{metrics.EntryPoint}' is not an admin entry point");
         }
 
-        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics, accessLog, api);
+        return new DataPlaneHost(entryPoints, loggerFactory, configureServices, metrics, accessLog, api, tracing);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -185,6 +191,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             await AccessLog.DisposeAsync();
         }
 
+        Tracing?.Dispose();
+
         await _shared.DisposeAsync();
     }
 
@@ -230,7 +238,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         {
             // HTTP-01 is answered on cleartext entry points only (RFC 8555 validates over port 80).
             var handler = new ProxyHandler(Tables, index, options.Tls ? null : Acme?.Challenges, Metrics, ForwardedHeaders.Create(options.ForwardedHeaders),
-                AccessLog, options.Name);
+                AccessLog, options.Name, Tracing);
             app.Run(handler.InvokeAsync);
         }
 

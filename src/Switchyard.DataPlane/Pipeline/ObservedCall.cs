@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Swap;
+using Switchyard.DataPlane.Tracing;
 
 namespace Switchyard.DataPlane.Pipeline;
 
@@ -10,8 +11,9 @@ namespace Switchyard.DataPlane.Pipeline;
 /// One call as metrics and the access log see it: a struct on the request path (no allocation), begun before the
 /// router is matched and ended once the response is complete (or the call failed).
 /// </summary>
-internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog, int entryPoint)
+internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog, int entryPoint, GatewayTracing? tracing = null)
 {
+    private System.Diagnostics.Activity? _span;
     private int _method;
     private int _protocol;
     private long _start;
@@ -23,6 +25,8 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
 
     public void Begin(HttpContext context, string entryPointName)
     {
+        // First, so the span covers the whole call (and routing sees the traceparent the backend will get).
+        _span = tracing?.Start(context, entryPointName);
         if (metrics is not null)
         {
             _method = RequestLabels.Method(context.Request.Method);
@@ -42,6 +46,11 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
     public readonly void End(HttpContext context, bool failed)
     {
         metrics?.End(entryPoint, Route?.Metrics, context, _method, _protocol, _start, failed, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
+        if (_span is not null)
+        {
+            GatewayTracing.End(_span, context, Route, failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
+        }
+
         if (_entry is not { } entry)
         {
             return;

@@ -4,6 +4,7 @@ using Switchyard.DataPlane.Acme;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Swap;
+using Switchyard.DataPlane.Tracing;
 
 namespace Switchyard.DataPlane.Pipeline;
 
@@ -12,10 +13,10 @@ namespace Switchyard.DataPlane.Pipeline;
 /// pre-composed delegate, release. Forwarded headers are set first (<see cref="ForwardedHeaders"/>). No route ⇒ 404 / UNIMPLEMENTED. The synchronous fast path (a delegate that
 /// completed) costs no async state machine. With metrics or access logs on, a separate path observes the call
 /// once: it counts it on the series resolved at table build and hands a pooled access log entry to the writer;
-/// with both off it costs one null check.
+/// with all three off (tracing too) it costs null checks.
 /// </summary>
 public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeChallengeStore? acmeHttp01 = null, GatewayMetrics? metrics = null,
-    ForwardedHeaders? forwardedHeaders = null, AccessLogWriter? accessLog = null, string entryPointName = "")
+    ForwardedHeaders? forwardedHeaders = null, AccessLogWriter? accessLog = null, string entryPointName = "", GatewayTracing? tracing = null)
 {
     private readonly ForwardedHeaders _forwardedHeaders = forwardedHeaders ?? ForwardedHeaders.Create(null);
 
@@ -28,6 +29,11 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         if (acmeHttp01 is not null && AcmeChallengeResponder.TryAnswerHttp01(context, acmeHttp01, out var challengeAnswer))
         {
             return challengeAnswer;
+        }
+
+        if (tracing is not null)
+        {
+            return InvokeTraced(context);
         }
 
         if (metrics is not null || accessLog is not null)
@@ -72,9 +78,15 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         }
     }
 
+    /// <summary>
+    /// An async method on purpose: StartActivity makes the span Activity.Current and the
+    /// caller's Activity.Current is restored when it returns, so no span leaks to the next call on the connection.
+    /// </summary>
+    private async Task InvokeTraced(HttpContext context) => await InvokeObserved(context);
+
     private Task InvokeObserved(HttpContext context)
     {
-        var call = new ObservedCall(metrics, accessLog, entryPointIndex);
+        var call = new ObservedCall(metrics, accessLog, entryPointIndex, tracing);
         call.Begin(context, entryPointName);
         var table = holder.Acquire();
         Task task;

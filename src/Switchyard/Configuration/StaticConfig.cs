@@ -23,6 +23,9 @@ public sealed class StaticConfig
     /// <summary>Access logs; off unless accessLog is present (as in Traefik).</summary>
     public AccessLogConfig? AccessLog { get; set; }
 
+    /// <summary>OpenTelemetry tracing; off unless tracing is present (as in Traefik).</summary>
+    public TracingConfig? Tracing { get; set; }
+
     /// <summary>The REST API and dashboard; off unless api is present (as in Traefik).</summary>
     public ApiConfig? Api { get; set; }
 }

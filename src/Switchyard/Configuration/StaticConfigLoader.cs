@@ -37,6 +37,9 @@ public sealed record LoadedStaticConfig(
     /// <summary>accessLog, checked; null when access logs are off.</summary>
     public Switchyard.DataPlane.AccessLog.AccessLogOptions? AccessLog { get; init; }
 
+    /// <summary>tracing, checked; null when tracing is off.</summary>
+    public Switchyard.DataPlane.Tracing.TracingOptions? Tracing { get; init; }
+
     /// <summary>api; null when the API and dashboard are off.</summary>
     public Switchyard.DataPlane.Api.ApiOptions? Api { get; init; }
 }
@@ -158,6 +161,7 @@ public static class StaticConfigLoader
             Metrics = Metrics(raw, fileName, entryPoints),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
             Api = Api(raw, fileName, entryPoints),
+            Tracing = TracingConfigReader.Read(raw.Tracing, fileName),
         };
     }
 

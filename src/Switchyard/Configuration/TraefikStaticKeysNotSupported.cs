@@ -85,7 +85,12 @@ public static class TraefikStaticKeysNotSupported
         "log.otlp",
         "accessLog.addInternals",
         "accessLog.otlp",
-        "tracing",
+        "tracing.capturedRequestHeaders",
+        "tracing.capturedResponseHeaders",
+        "tracing.safeQueryParams",
+        "tracing.addInternals",
+        "tracing.otlp.grpc.tls",
+        "tracing.otlp.http.tls",
         "hostResolver",
 
         "certificatesResolvers.*.acme.preferredChain",

@@ -81,9 +81,9 @@ public class StaticConfigAccessLogTests
         Assert.That(ex!.Message, Does.Contain(message));
     }
 
-    private static LoadedStaticConfig Load(string yaml) => Load(yaml, out _);
+    internal static LoadedStaticConfig Load(string yaml) => Load(yaml, out _);
 
-    private static LoadedStaticConfig Load(string yaml, out string dir)
+    internal static LoadedStaticConfig Load(string yaml, out string dir)
     {
         dir = Directory.CreateTempSubdirectory("switchyard-static-").FullName;
         try

@@ -1,0 +1,51 @@
+namespace Switchyard.Configuration;
+
+/// <summary>
+/// tracing: Traefik's keys (pkg/config/static/static_config.go Tracing, pkg/observability/types/otel.go). Present ⇒
+/// spans are exported over OTLP; absent ⇒ tracing is off and costs nothing per call. Not yet:
+/// capturedRequestHeaders, capturedResponseHeaders, safeQueryParams, addInternals, otlp.*.tls (TraefikStaticKeysNotSupported).
+/// </summary>
+public sealed class TracingConfig
+{
+    /// <summary>service.name resource attribute (Traefik's default "traefik"; ours "switchyard").</summary>
+    public string ServiceName { get; set; } = "switchyard";
+
+    public Dictionary<string, string> ResourceAttributes { get; set; } = [];
+
+    /// <summary>Deprecated in Traefik in favour of resourceAttributes; merged into them.</summary>
+    public Dictionary<string, string> GlobalAttributes { get; set; } = [];
+
+    /// <summary>0.0–1.0 (Traefik's default 1.0).</summary>
+    public double SampleRate { get; set; } = 1.0;
+
+    public TracingOtlpConfig? Otlp { get; set; }
+}
+
+/// <summary>tracing.otlp: grpc or http (Traefik's default when neither is given: http to https://localhost:4318).</summary>
+public sealed class TracingOtlpConfig
+{
+    public OtlpGrpcConfig? Grpc { get; set; }
+
+    public OtlpHttpConfig? Http { get; set; }
+}
+
+/// <summary>tracing.otlp.grpc.</summary>
+public sealed class OtlpGrpcConfig
+{
+    /// <summary>host:port of the collector (Traefik's default localhost:4317).</summary>
+    public string Endpoint { get; set; } = "localhost:4317";
+
+    /// <summary>Plain-text gRPC (h2c) instead of TLS.</summary>
+    public bool Insecure { get; set; }
+
+    public Dictionary<string, string> Headers { get; set; } = [];
+}
+
+/// <summary>tracing.otlp.http.</summary>
+public sealed class OtlpHttpConfig
+{
+    /// <summary>scheme://host:port/path of the collector (Traefik's default https://localhost:4318; /v1/traces is added when no path is given).</summary>
+    public string Endpoint { get; set; } = "https://localhost:4318";
+
+    public Dictionary<string, string> Headers { get; set; } = [];
+}

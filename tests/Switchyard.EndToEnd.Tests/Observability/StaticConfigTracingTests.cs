@@ -1,0 +1,72 @@
+using Switchyard.Configuration;
+using Switchyard.DataPlane.Tracing;
+using static Switchyard.EndToEnd.Tests.Observability.StaticConfigAccessLogTests;
+
+namespace Switchyard.EndToEnd.Tests.Observability;
+
+/// <summary>tracing in switchyard.yaml: Traefik's keys (pkg/config/static/static_config.go Tracing), read strictly.</summary>
+[CancelAfter(10_000)]
+public class StaticConfigTracingTests
+{
+    private const string EntryPoints = """
+        entryPoints:
+          web:
+            address: "127.0.0.1:0"
+
+        """;
+
+    [Test]
+    public void WithoutTracing_TracingIsOff() => Assert.That(Load(EntryPoints).Tracing, Is.Null);
+
+    [Test]
+    public void AnEmptySection_IsTraefiksDefault_OtlpHttpToLocalhost()
+    {
+        var options = Load(EntryPoints + "tracing: {}\n").Tracing!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Protocol, Is.EqualTo(OtlpProtocol.Http));
+            Assert.That(options.Endpoint, Is.EqualTo(new Uri("https://localhost:4318/v1/traces")));
+            Assert.That(options.SampleRate, Is.EqualTo(1.0));
+        });
+    }
+
+    [Test]
+    public void GrpcKeys_AreRead()
+    {
+        var options = Load(EntryPoints + """
+            tracing:
+              serviceName: edge
+              sampleRate: 0.1
+              globalAttributes:
+                team: old
+                region: eu
+              resourceAttributes:
+                team: platform
+              otlp:
+                grpc:
+                  endpoint: collector:4317
+                  insecure: true
+                  headers:
+                    x-tenant: a
+            """).Tracing!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.ServiceName, Is.EqualTo("edge"));
+            Assert.That(options.SampleRate, Is.EqualTo(0.1));
+            Assert.That(options.ResourceAttributes, Is.EquivalentTo(new Dictionary<string, string> { ["team"] = "platform", ["region"] = "eu" }));
+            Assert.That(options.Protocol, Is.EqualTo(OtlpProtocol.Grpc));
+            Assert.That(options.Endpoint, Is.EqualTo(new Uri("http://collector:4317")));
+            Assert.That(options.Headers["x-tenant"], Is.EqualTo("a"));
+        });
+    }
+
+    [TestCase("tracing:\n  sampleRate: 1.5\n", "tracing.sampleRate: 1.5 is not between 0.0 and 1.0")]
+    [TestCase("tracing:\n  otlp:\n    http:\n      endpoint: collector\n", "tracing.otlp.http.endpoint: 'collector'")]
+    [TestCase("tracing:\n  otlp:\n    grpc: {}\n    http: {}\n", "tracing.otlp: give grpc or http, not both")]
+    [TestCase("tracing:\n  capturedRequestHeaders: [X-Id]\n", "not supported")]
+    public void BadOrUnsupportedValues_AreErrorsNamingTheKey(string yaml, string message)
+    {
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + yaml));
+        Assert.That(ex!.Message, Does.Contain(message));
+    }
+}

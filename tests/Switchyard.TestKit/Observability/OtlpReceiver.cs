@@ -1,0 +1,103 @@
+using System.Net;
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchyard.TestKit.Otlp;
+
+namespace Switchyard.TestKit.Observability;
+
+/// <summary>One exported span with the resource it came with.</summary>
+public sealed record ReceivedSpan(Span Span, Resource Resource)
+{
+    public string TraceId => Convert.ToHexStringLower(Span.TraceId.Span);
+
+    public string SpanId => Convert.ToHexStringLower(Span.SpanId.Span);
+
+    public AnyValue? Attribute(string key) => Span.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
+
+    public AnyValue? ResourceAttribute(string key) => Resource.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
+}
+
+/// <summary>
+/// An OTLP/gRPC collector for tests: a real Grpc.AspNetCore TraceService/Export on Kestrel (h2c, 127.0.0.1, port 0).
+/// Every span received is queued; tests read them with a bounded wait.
+/// </summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<ReceivedSpan> _spans = Channel.CreateUnbounded<ReceivedSpan>();
+
+    private OtlpReceiver(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>http://127.0.0.1:port (an OTLP/gRPC endpoint).</summary>
+    public Uri Address { get; }
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        OtlpReceiver? self = null;
+        builder.Services.AddSingleton(_ => self!);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        app.MapGrpcService<TraceServiceImpl>();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        self = new OtlpReceiver(app, new Uri(address));
+        return self;
+    }
+
+    /// <summary>The next span received for which <paramref name="match"/> holds, within <paramref name="timeout"/>.</summary>
+    public async Task<ReceivedSpan> NextAsync(Func<ReceivedSpan, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var span = await _spans.Reader.ReadAsync(cts.Token);
+                if (match(span))
+                {
+                    return span;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no matching span exported within {timeout}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class TraceServiceImpl(OtlpReceiver receiver) : TraceService.TraceServiceBase
+    {
+        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+        {
+            foreach (var resourceSpans in request.ResourceSpans)
+            {
+                foreach (var span in resourceSpans.ScopeSpans.SelectMany(s => s.Spans))
+                {
+                    receiver._spans.Writer.TryWrite(new ReceivedSpan(span, resourceSpans.Resource ?? new Resource()));
+                }
+            }
+
+            return Task.FromResult(new ExportTraceServiceResponse());
+        }
+    }
+}
