@@ -25,13 +25,14 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 CALLS = int(os.environ.get("CALLS", "100000"))
 CONNS = int(os.environ.get("CONNS", "32"))
 STREAMS = int(os.environ.get("STREAMS", "16"))
-SCENARIOS = os.environ.get("SCENARIOS", "basic,latency,stream,chain,metrics,routes10k,swaps,propagation,compile,tls").split(",")
+SCENARIOS = os.environ.get("SCENARIOS", "basic,latency,stream,chain,metrics,accesslog,routes10k,swaps,propagation,compile,tls").split(",")
 CLK = os.sysconf("SC_CLK_TCK")
 PROXY_CPU = os.environ.get("PROXY_CPU", "1")
 LOAD_CPU = os.environ.get("LOAD_CPU", "0")
 
 PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchyard": 9105,
-         "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109}
+         "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
+         "obs": 9110, "obs-admin": 9111, "obs-tls": 9112}
 DLL = {
     "backend": f"{BENCH}/Bench.Backend/bin/Release/net10.0/Bench.Backend.dll",
     "yarp": f"{BENCH}/Bench.BareYarp/bin/Release/net10.0/Bench.BareYarp.dll",
@@ -365,6 +366,37 @@ def scenario_metrics(manifests):
     procs.pop("switchyard-metrics", None)
 
 
+def scenario_accesslog(manifests):
+    """Observability cost in one run: a process with the access log on (json, to a file) next to one with it off,
+    same config otherwise, measured in interleaved rounds on the same pinned CPU; the report gives on / off.
+    TODO(issue 18, tracing): add tracing on with sampleRate 1.0 and 0.1 (OTLP to a local receiver) as two more
+    variants here once the tracing static config is on main."""
+    variants = {"accesslog-off": "", "accesslog-json": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n"}
+    running = {}
+    for name, extra in variants.items():
+        cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
+                     TLS=PORTS["obs-tls"], MANIFESTS=manifests)
+        with open(cfg, "a") as f:
+            f.write(extra)
+        running[name] = cfg
+    for r in range(ROUNDS):
+        for name, cfg in running.items():
+            # One process at a time on the same ports and CPU; each round starts it afresh and warms it.
+            p = start(name, ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+                      env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
+            wait_port(PORTS["obs"], 60)
+            url = f"http://127.0.0.1:{PORTS['obs']}/greet.Greeter/SayHello"
+            integrity(name, f"http://127.0.0.1:{PORTS['obs']}")
+            warm_process(p, url, name)
+            measure_cpu("observability", name, p, url)
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(20)
+            procs.pop(name, None)
+    log_file = f"{WORK}/access.log"
+    lines = sum(1 for _ in open(log_file)) if os.path.exists(log_file) else 0
+    record("observability", "accesslog-json", "log_lines", lines)
+
+
 def scenario_swaps(manifests):
     """Bounded load while the manifest folder changes SWAPS times; every call must succeed."""
     swaps = int(os.environ.get("SWAPS", "1000"))
@@ -500,8 +532,8 @@ def report():
              f"{ROUNDS} interleaved rounds, {CALLS} calls per run (h2load -c {CONNS} -m {STREAMS}); "
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
-    for scen in ("basic", "chain", "metrics", "routes10k", "tls"):
-        for proxy in ("switchyard", "yarp", "nginx", "haproxy"):
+    for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls"):
+        for proxy in ("switchyard", "yarp", "nginx", "haproxy", "accesslog-off", "accesslog-json"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
@@ -519,6 +551,11 @@ def report():
         with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
         if with_metrics == with_metrics:
             lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
+    off = med(table.get(("observability", "accesslog-off", "cpu_us_per_call"), []))
+    for variant in ("accesslog-json",):
+        on = med(table.get(("observability", variant, "cpu_us_per_call"), []))
+        if on == on and off == off:
+            lines += ["", f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians)"]
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
            for p in ("direct", "switchyard", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
@@ -573,6 +610,8 @@ def main():
         procs.pop("switchyard", None)
         if "metrics" in SCENARIOS:
             scenario_metrics(manifests)
+        if "accesslog" in SCENARIOS:
+            scenario_accesslog(manifests)
         if "routes10k" in SCENARIOS:
             scenario_routes10k()
         if "compile" in SCENARIOS:
