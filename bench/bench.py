@@ -385,6 +385,9 @@ def scenario_accesslog(manifests):
             p = start(name, ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
                       env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
             wait_port(PORTS["obs"], 60)
+            deadline = time.time() + 60
+            while client("check", f"http://127.0.0.1:{PORTS['obs']}", "1", timeout=60)[0] != 0 and time.time() < deadline:
+                time.sleep(0.2)  # the first table is not served yet
             url = f"http://127.0.0.1:{PORTS['obs']}/greet.Greeter/SayHello"
             integrity(name, f"http://127.0.0.1:{PORTS['obs']}")
             warm_process(p, url, name)
