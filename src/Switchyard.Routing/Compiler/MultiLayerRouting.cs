@@ -123,13 +123,6 @@ internal sealed class MultiLayerRouting(CompileContext context, ServiceRegistry 
     {
         foreach (var parent in parents)
         {
-            if ((parent.RuleSyntax ?? "v3") != (child.RuleSyntax ?? "v3"))
-            {
-                context.Error(DiagnosticCodes.ParentRefInvalid, "ParentSyntaxDiffers", child.Source, $"spec.routes[{child.RouteIndex}].syntax",
-                    $"router {child.Name} and its parent {parent.Name} use different rule syntaxes; write both in v3");
-                continue;
-            }
-
             // Both trees came from the compiler: the combined rule is their conjunction, not a text to parse again.
             if (parent.Expression is null || child.Expression is null)
             {
@@ -139,11 +132,17 @@ internal sealed class MultiLayerRouting(CompileContext context, ServiceRegistry 
             var expression = new RuleNode.And(parent.Expression, child.Expression);
             _children[parent.Name] = _children.GetValueOrDefault(parent.Name) + 1;
             var name = parents.Count == 1 ? child.Name : $"{child.Name}-{parent.Name}";
+
+            // Traefik adds each child to its parent's child muxer with the child's own syntax
+            // (pkg/server/router/router.go buildChildRoutersMuxer), so parent and child may differ. A v2 rule was
+            // desugared into the v3 tree at parse; when the syntaxes differ the combined text is that tree printed in v3.
+            var sameSyntax = string.Equals(parent.RuleSyntax ?? "v3", child.RuleSyntax ?? "v3", StringComparison.OrdinalIgnoreCase);
             yield return child with
             {
                 Name = name,
                 EntryPoints = parent.EntryPoints,
-                Rule = $"({parent.Rule}) && ({child.Rule})",
+                Rule = sameSyntax ? $"({parent.Rule}) && ({child.Rule})" : expression.ToString(),
+                RuleSyntax = sameSyntax ? child.RuleSyntax : "v3",
                 Priority = parent.Priority,
                 Middlewares = [.. parent.Middlewares, .. child.Middlewares],
                 Tls = parent.Tls,
