@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian redis-server + redis-tools and haproxy: real peers of the TCP routing tests (a Redis reached through an
-# IngressRouteTCP) and the TCP benchmark (haproxy in mode tcp).
+# IngressRouteTCP), of rateLimit.redis (buckets shared by two gateways) and the TCP benchmark (haproxy in mode tcp).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh

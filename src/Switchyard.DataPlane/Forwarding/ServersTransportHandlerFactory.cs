@@ -50,7 +50,7 @@ public static class ServersTransportHandlerFactory
         return handler;
     }
 
-    private static SslClientAuthenticationOptions CreateSslOptions(ServersTransportConfig config)
+    internal static SslClientAuthenticationOptions CreateSslOptions(ServersTransportConfig config)
     {
         var ssl = new SslClientAuthenticationOptions
         {

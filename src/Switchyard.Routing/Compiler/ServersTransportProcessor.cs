@@ -100,10 +100,10 @@ internal sealed class ServersTransportProcessor
     }
 
     /// <summary>
-    /// forwardAuth.tls describes a transport inline; it becomes a transport of its own, id
-    /// <c>namespace-middleware-forwardauth</c>, so the data plane has one way to build connections.
+    /// forwardAuth.tls (and rateLimit.redis.tls) describes a transport inline; it becomes a transport of its own, id
+    /// <c>namespace-middleware-forwardauth</c> (<c>-redis</c>), so the data plane has one way to build connections.
     /// </summary>
-    public string? AddForwardAuthTransport(ResourceRef owner, Model.Traefik.Middlewares.ClientTlsWithCaOptional tls, string field, ref bool ok)
+    public string? AddForwardAuthTransport(ResourceRef owner, Model.Traefik.Middlewares.ClientTlsWithCaOptional tls, string field, ref bool ok, string suffix = "forwardauth")
     {
         var ns = owner.Namespace;
         var rootCas = ImmutableArray<PemCertificate>.Empty;
@@ -145,7 +145,7 @@ internal sealed class ServersTransportProcessor
             return null;
         }
 
-        var id = Naming.ObjectId(ns, owner.Name) + "-forwardauth";
+        var id = Naming.ObjectId(ns, owner.Name) + "-" + suffix;
         _valid[id] = ServersTransportConfig.Default with
         {
             InsecureSkipVerify = tls.InsecureSkipVerify ?? false,

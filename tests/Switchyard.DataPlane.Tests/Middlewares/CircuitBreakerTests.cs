@@ -125,18 +125,6 @@ public sealed class CircuitBreakerTests
         }
     }
 
-    /// <summary>A TimeProvider whose time moves only when told to (checkPeriod is 1 ms: each step lets a check run).</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = TimeSpan.TicksPerDay;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
-
     [Test]
     public async Task SlowAnswersTripALatencyBreaker()
     {

@@ -144,9 +144,11 @@ public static class Build
 {
     private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
 
-    public static IRouteMiddleware Middleware(MiddlewareConfig config, ISwapState? state = null, string id = "default-test")
+    /// <param name="time">The clock the middleware reads (default: the system's).</param>
+    public static IRouteMiddleware Middleware(MiddlewareConfig config, ISwapState? state = null, string id = "default-test", TimeProvider? time = null)
     {
-        var context = new MiddlewareBuildContext(Services, state ?? new TestSwapState(), RoutingTable.Empty);
+        var services = time is null ? Services : new ServiceCollection().AddSingleton(time).BuildServiceProvider();
+        var context = new MiddlewareBuildContext(services, state ?? new TestSwapState(), RoutingTable.Empty);
         if (!MiddlewareRegistry.TryCreate(id, config, context, out var middleware, out var error))
         {
             throw new InvalidOperationException(error);

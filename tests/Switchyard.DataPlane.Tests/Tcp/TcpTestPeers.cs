@@ -162,17 +162,18 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="port">A port to listen on (a restart on the same port); default: a free one.</param>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         if (!File.Exists("/usr/bin/redis-server"))
         {
             Assert.Fail("/usr/bin/redis-server is missing: run `bash scripts/setup.sh` (scripts/setup.d/50-tcp-peers.sh installs it)");
         }
 
-        var port = TcpTestPeers.FreePort();
+        var listen = port ?? TcpTestPeers.FreePort();
         var start = new ProcessStartInfo("/usr/bin/redis-server")
         {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" },
+            ArgumentList = { "--port", listen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -180,13 +181,13 @@ internal sealed class RedisServer : IAsyncDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, listen);
         await Wait.UntilAsync(async () =>
         {
             using var probe = new TcpClient();
             try
             {
-                await probe.ConnectAsync(IPAddress.Loopback, port);
+                await probe.ConnectAsync(IPAddress.Loopback, listen);
                 return true;
             }
             catch (SocketException)

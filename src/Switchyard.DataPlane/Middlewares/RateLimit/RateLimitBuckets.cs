@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Switchyard.DataPlane.Swap;
 
 namespace Switchyard.DataPlane.Middlewares.RateLimit;
@@ -25,19 +24,23 @@ public sealed class RateLimitBuckets
     private readonly long _tolerance;
     private readonly long _sweepEvery;
     private readonly int _maxSources;
+    private readonly TimeProvider _time;
     private int _count;
     private int _sweeping;
     private long _lastSweep;
 
-    public RateLimitBuckets(long average, TimeSpan period, long burst, int maxSources = MaxSources)
+    /// <param name="time">The clock (its timestamps); tests pass one they control, so a burst is judged at one instant.</param>
+    public RateLimitBuckets(long average, TimeSpan period, long burst, int maxSources = MaxSources, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(average, 1);
-        var periodTicks = (double)Math.Max(1, period.Ticks) * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        _time = time ?? TimeProvider.System;
+        var frequency = _time.TimestampFrequency;
+        var periodTicks = (double)Math.Max(1, period.Ticks) * frequency / TimeSpan.TicksPerSecond;
         _interval = Math.Max(1, (long)(periodTicks / average));
         _tolerance = (Math.Max(1, burst) - 1) * _interval;
-        _sweepEvery = Math.Max(Stopwatch.Frequency, _tolerance + _interval);
+        _sweepEvery = Math.Max(frequency, _tolerance + _interval);
         _maxSources = maxSources;
-        _lastSweep = Stopwatch.GetTimestamp();
+        _lastSweep = _time.GetTimestamp();
     }
 
     /// <summary>Sources currently tracked.</summary>
@@ -48,7 +51,7 @@ public sealed class RateLimitBuckets
     {
         while (true)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = _time.GetTimestamp();
             if (!_buckets.TryGetValue(source, out var bucket))
             {
                 bucket = AddOrOverflow(source, now);
@@ -64,7 +67,7 @@ public sealed class RateLimitBuckets
                     retryAfter = TimeSpan.Zero;
                     return true;
                 case TokenBucket.Result.Rejected:
-                    retryAfter = Stopwatch.GetElapsedTime(0, ticks);
+                    retryAfter = _time.GetElapsedTime(0, ticks);
                     return false;
                 default:
                     continue; // swept concurrently: look it up again

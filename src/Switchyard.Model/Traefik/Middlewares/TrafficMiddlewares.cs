@@ -24,7 +24,7 @@ public sealed record RateLimit
     [JsonPropertyName("sourceCriterion")]
     public SourceCriterion? SourceCriterion { get; init; }
 
-    /// <summary>Redis-backed buckets (not supported by Switchyard's data plane).</summary>
+    /// <summary>Redis-backed buckets, shared by every gateway replica.</summary>
     [JsonPropertyName("redis")]
     public RateLimitRedis? Redis { get; init; }
 }

@@ -39,9 +39,11 @@ internal static class AccessMappers
             }
         }
 
-        m.WarnIgnored([("redis", r.Redis is not null)], "redis is not supported: limits are counted by each gateway instance");
         var period = m.Duration(r.Period, TimeSpan.FromSeconds(1), f + ".period", positive: true);
-        return new RateLimitConfig(r.Average ?? 0, period, r.Burst ?? 1, SourceCriterion(m, r.SourceCriterion, f + ".sourceCriterion"));
+        return new RateLimitConfig(r.Average ?? 0, period, r.Burst ?? 1, SourceCriterion(m, r.SourceCriterion, f + ".sourceCriterion"))
+        {
+            Redis = r.Redis is null ? null : RedisMapper.Redis(m, r.Redis, f + ".redis"),
+        };
     }
 
     public static InFlightReqConfig InFlightReq(MiddlewareMapping m, InFlightReq r)

@@ -123,7 +123,7 @@ internal static class AuthMappers
         return SecretValue(secret, "users") ?? "";
     }
 
-    private static string? SecretValue(V1Secret secret, string name) =>
+    internal static string? SecretValue(V1Secret secret, string name) =>
         secret.StringData?.TryGetValue(name, out var text) == true ? text
         : secret.Data?.TryGetValue(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
 }

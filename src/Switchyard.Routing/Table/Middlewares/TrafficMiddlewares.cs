@@ -3,7 +3,37 @@ using System.Collections.Immutable;
 namespace Switchyard.Routing.Table;
 
 /// <summary>Token bucket: <c>Average</c> tokens per <c>Period</c>, bucket size <c>Burst</c>. Average 0 ⇒ no limit.</summary>
-public sealed record RateLimitConfig(long Average, TimeSpan Period, long Burst, SourceCriterionConfig SourceCriterion) : MiddlewareConfig;
+public sealed record RateLimitConfig(long Average, TimeSpan Period, long Burst, SourceCriterionConfig SourceCriterion) : MiddlewareConfig
+{
+    /// <summary>Traefik's <c>redis</c>: the buckets live in Redis, shared by every gateway replica. Null: in memory.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RateLimitRedisConfig? Redis { get; init; }
+}
+
+/// <summary>
+/// rateLimit.redis with Traefik's defaults applied (<c>pkg/config/dynamic/middlewares.go</c> Redis.SetDefaults):
+/// endpoints localhost:6379, dial 5 s, read and write 3 s. <c>ServersTransport</c> names the transport built from
+/// <c>tls</c> (null: plain TCP). Username and password come from the <c>secret</c> (keys username, password).
+/// </summary>
+public sealed record RateLimitRedisConfig(
+    ImmutableArray<string> Endpoints,
+    string? Username,
+    SecretText? Password,
+    int Db,
+    string? ServersTransport,
+    TimeSpan DialTimeout,
+    TimeSpan ReadTimeout,
+    TimeSpan WriteTimeout,
+    int PoolSize,
+    int MinIdleConns,
+    int MaxActiveConns)
+{
+    /// <summary>Traefik's default endpoint.</summary>
+    public const string DefaultEndpoint = "localhost:6379";
+
+    /// <summary>Most connections one middleware opens to one Redis (each multiplexes every call of the gateway).</summary>
+    public const int MaxConnections = 16;
+}
 
 public sealed record InFlightReqConfig(long Amount, SourceCriterionConfig SourceCriterion) : MiddlewareConfig;
 
