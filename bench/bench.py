@@ -5,6 +5,12 @@ Each proxy (Switchyard, bare YARP, nginx, haproxy) is pinned alone to CPU 1; the
 generator share CPU 0. The figure that matters is the proxy's CPU time per call, read from
 /proc/<pid>/stat before and after a closed-loop h2load run: it is robust to machine noise, unlike
 throughput. Rounds are interleaved (A B C D, A B C D, ...) and medians reported with min-max.
+
+Issue 21 in one run: "shipped" is `switchyard run` with config/switchyard.yaml as shipped (INFO, metrics and API
+on) beside the quiet bench config (WARN, metrics off) in the basic rounds and the 1000 calls/s latency runs;
+"memory" measures RSS idle and under load per runtime setting; "start" measures time to the first table and
+CPU per call over the first seconds of load (plain build vs the ReadyToRun publish). COMPARE_DLL adds a second
+build (another commit) to the basic rounds; PEERS limits which proxies the basic rounds measure.
 """
 import datetime
 import os
@@ -25,14 +31,20 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 CALLS = int(os.environ.get("CALLS", "100000"))
 CONNS = int(os.environ.get("CONNS", "32"))
 STREAMS = int(os.environ.get("STREAMS", "16"))
-SCENARIOS = os.environ.get("SCENARIOS", "basic,latency,stream,chain,metrics,accesslog,routes10k,swaps,propagation,compile,tls").split(",")
+SCENARIOS = os.environ.get("SCENARIOS", "basic,shipped,latency,stream,chain,memory,metrics,accesslog,routes10k,swaps,propagation,compile,start,tls").split(",")
 CLK = os.sysconf("SC_CLK_TCK")
 PROXY_CPU = os.environ.get("PROXY_CPU", "1")
 LOAD_CPU = os.environ.get("LOAD_CPU", "0")
 
 PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchyard": 9105,
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
-         "obs": 9110, "obs-admin": 9111, "obs-tls": 9112}
+         "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
+         "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118}
+# COMPARE_DLL=/other/checkout/src/Switchyard/bin/Release/net10.0/switchyard.dll: a second Switchyard build measured as
+# "switchyard-b" in the same interleaved rounds as this checkout's (an A/B of two commits on the same backend).
+COMPARE_DLL = os.environ.get("COMPARE_DLL")
+# PEERS=switchyard,switchyard-b: measure only these proxies in the basic scenario (default: all).
+PEERS = [p for p in os.environ.get("PEERS", "").split(",") if p]
 DLL = {
     "backend": f"{BENCH}/Bench.Backend/bin/Release/net10.0/Bench.Backend.dll",
     "yarp": f"{BENCH}/Bench.BareYarp/bin/Release/net10.0/Bench.BareYarp.dll",
@@ -101,6 +113,15 @@ def rss_mb(p):
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def hwm_mb(p):
+    """Peak RSS (VmHWM) of the process since it started."""
+    with open(f"/proc/{p.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def grpc_body():
@@ -223,15 +244,29 @@ def switchyard_config(manifests, name="switchyard.yaml"):
                   TLS=PORTS["switchyard-tls"], MANIFESTS=manifests)
 
 
-def start_switchyard(manifests, name="switchyard"):
-    cfg = switchyard_config(manifests, f"{name}.yaml")
-    p = start(name, ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+def shipped_config(manifests, port="shipped"):
+    """config/switchyard.yaml as shipped (INFO, metrics on, API on), only its addresses and folder changed."""
+    with open(os.path.join(ROOT, "config", "switchyard.yaml")) as f:
+        text = f.read()
+    for addr, name in ((":8000", port), (":8443", f"{port}-tls"), (":9000", f"{port}-admin")):
+        text = text.replace(f'address: "{addr}"', f'address: "127.0.0.1:{PORTS[name]}"')
+    text = text.replace("directory: manifests", f"directory: {manifests}")
+    path = os.path.join(WORK, f"{port}.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard"):
+    cfg = shipped_config(manifests, port) if port == "shipped" else render(
+        "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
+    p = start(name, ["dotnet", dll or DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
-    wait_port(PORTS["switchyard"], 60)
+    wait_port(PORTS[port], 60)
     # Wait until the first table serves the greeter route.
     deadline = time.time() + 60
     while time.time() < deadline:
-        code, out = client("check", f"http://127.0.0.1:{PORTS['switchyard']}", "1", timeout=60)
+        code, out = client("check", f"http://127.0.0.1:{PORTS[port]}", "1", timeout=60)
         if code == 0:
             return p
         time.sleep(0.2)
@@ -293,6 +328,11 @@ def integrity(proxy, url):
 
 def scenario_basic(sw):
     peers = {"switchyard": sw, "yarp": procs["yarp"], "nginx": procs["nginx"], "haproxy": procs["haproxy"]}
+    for extra in ("shipped", "switchyard-b"):
+        if extra in procs:
+            peers[extra] = procs[extra]
+    if PEERS:
+        peers = {k: v for k, v in peers.items() if k in PEERS}
     for r in range(ROUNDS):
         log(f"round {r + 1}/{ROUNDS}")
         for name, p in peers.items():
@@ -306,6 +346,8 @@ def scenario_basic(sw):
 def scenario_latency():
     targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
                "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
+    if "shipped" in procs:
+        targets["shipped"] = PORTS["shipped"]
     for r in range(ROUNDS):
         for name, port in targets.items():
             code, out = client("latency", f"http://127.0.0.1:{port}", "1000", "5")
@@ -400,6 +442,46 @@ def scenario_accesslog(manifests):
     record("observability", "accesslog-json", "log_lines", lines)
 
 
+# Runtime settings measured by the memory scenario, one `switchyard run` process each (MEMORY_VARIANTS picks some).
+MEMORY_VARIANTS = {
+    "as-shipped": {},
+    "pool-64": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "64"},
+    "gen0-4mb": {"DOTNET_GCgen0size": "0x400000"},
+    "conserve-7": {"DOTNET_GCConserveMemory": "7"},
+    "server-datas": {"DOTNET_gcServer": "1", "DOTNET_GCDynamicAdaptationMode": "1"},
+    "no-pgo": {"DOTNET_TieredPGO": "0"},
+}
+
+
+def scenario_memory(manifests):
+    """Issue 21 item 2: RSS of `switchyard run` (1 route) idle after its first table, and under the 512-stream
+    closed-loop load (h2load -c CONNS -m STREAMS), for each runtime setting in MEMORY_VARIANTS, with CPU per call
+    so no setting buys memory with CPU. All variants run at once (idle ones cost nothing) and are measured in
+    interleaved rounds."""
+    names = [n for n in os.environ.get("MEMORY_VARIANTS", ",".join(MEMORY_VARIANTS)).split(",") if n]
+    running = {}
+    for i, name in enumerate(names):
+        web, admin, tls = 9130 + 3 * i, 9131 + 3 * i, 9132 + 3 * i
+        cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
+        p = start(f"memory-{name}", ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+                  env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[name]})
+        ready_seconds(admin, time.time())
+        running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
+    time.sleep(float(os.environ.get("SETTLE", "6")))  # past the memory trim after the first table
+    for name, (p, _) in running.items():
+        record("memory", name, "rss_mb_idle", rss_mb(p))
+    for name, (p, url) in running.items():
+        warm_process(p, url, f"memory-{name}")
+    for r in range(ROUNDS):
+        for name, (p, url) in running.items():
+            measure_cpu("memory", name, p, url)
+    for name, (p, _) in running.items():
+        record("memory", name, "rss_mb_peak", hwm_mb(p))
+        os.killpg(p.pid, signal.SIGTERM)
+        p.wait(20)
+        procs.pop(f"memory-{name}", None)
+
+
 def scenario_swaps(manifests):
     """Bounded load while the manifest folder changes SWAPS times; every call must succeed."""
     swaps = int(os.environ.get("SWAPS", "1000"))
@@ -458,6 +540,12 @@ def scenario_compile():
     empty = os.path.join(WORK, "manifests-empty")
     greeter_manifests(empty, routes=1)
     base = validate_seconds(empty)
+    p = start_switchyard(empty, "switchyard-1")
+    time.sleep(float(os.environ.get("SETTLE", "6")))
+    record("compile", "switchyard-1", "rss_mb_loaded", rss_mb(p))
+    os.killpg(p.pid, signal.SIGTERM)
+    p.wait(20)
+    procs.pop("switchyard-1", None)
     for n in (1000, 10000):
         folder = os.path.join(WORK, f"manifests-{n}")
         shutil.rmtree(folder, ignore_errors=True)
@@ -472,6 +560,73 @@ def scenario_compile():
         p.wait(20)
         procs.pop(f"switchyard-{n}", None)
     log("  compile done")
+
+
+def ready_seconds(port, t0, timeout=60.0):
+    """Seconds from t0 until the admin entry point's /readyz answers 200 (the first table is applied)."""
+    import urllib.request
+    deadline = t0 + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                if r.status == 200:
+                    return time.time() - t0
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"/readyz on {port} never answered 200")
+
+
+# `switchyard run` variants of the start scenario: (dll, extra environment). "r2r" is the ReadyToRun publish that the
+# container image ships (published by bench/run.sh into bench/results/r2r when the start scenario runs).
+R2R_DLL = os.path.join(RESULTS, "r2r", "switchyard.dll")
+START_VARIANTS = {
+    "jit": (None, {}),
+    "r2r": (R2R_DLL, {}),
+    "jit-no-delay": (None, {"DOTNET_TC_CallCountingDelayMs": "0"}),
+    "r2r-no-delay": (R2R_DLL, {"DOTNET_TC_CallCountingDelayMs": "0"}),
+}
+
+
+def scenario_start():
+    """Issue 21 item 4: a fresh `switchyard run` on a 1k-route folder — seconds until the first table is served
+    (/readyz 200), then closed-loop load straight away in batches of START_BATCH calls: CPU µs/call of each batch
+    with the seconds since ready, and when it reached full speed (within 25 % of the last three batches). One
+    process per variant (START_VARIANTS) and round, variants interleaved."""
+    folder = os.path.join(WORK, "manifests-1000")
+    if not os.path.exists(folder):
+        greeter_manifests(folder, routes=1000)
+    batch = int(os.environ.get("START_BATCH", "5000"))
+    horizon = float(os.environ.get("START_SECONDS", "15"))
+    url = f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello"
+    names = [n for n in os.environ.get("START_VARIANTS", "jit,r2r").split(",") if n]
+    for r in range(ROUNDS):
+        for name in names:
+            dll, env = START_VARIANTS[name]
+            if dll and not os.path.exists(dll):
+                log(f"  start {name}: {dll} missing (bench/run.sh publishes it)")
+                continue
+            cfg = switchyard_config(folder, "switchyard-start.yaml")
+            t0 = time.time()
+            p = start("switchyard-start", ["dotnet", dll or DLL["switchyard"], "run", "--config", cfg], PROXY_CPU, env=env)
+            ready = ready_seconds(PORTS["switchyard-admin"], t0)
+            subject = f"{name}-1k-routes"
+            record("start", subject, "ready_s", ready)
+            series = []
+            while time.time() - t0 - ready < horizon:
+                c0 = cpu_seconds(p)
+                _, ok, _ = h2load(url, batch)
+                series.append((time.time() - t0 - ready, (cpu_seconds(p) - c0) * 1e6 / max(ok, 1)))
+            steady = med([us for _, us in series[-3:]])
+            full = next(t for t, us in series if us <= 1.25 * steady)
+            record("start", subject, "full_speed_after_s", full)
+            record("start", subject, "first_batch_us", series[0][1])
+            record("start", subject, "last_batches_us", steady)
+            log(f"  start {name}: ready {ready:.2f} s; µs/call by seconds since ready: "
+                + " ".join(f"{t:.1f}s:{us:.0f}" for t, us in series))
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(20)
+            procs.pop("switchyard-start", None)
 
 
 def make_cert():
@@ -535,16 +690,22 @@ def report():
              f"{ROUNDS} interleaved rounds, {CALLS} calls per run (h2load -c {CONNS} -m {STREAMS}); "
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
-    for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls"):
-        for proxy in ("switchyard", "yarp", "nginx", "haproxy", "accesslog-off", "accesslog-json"):
+    for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
+        for proxy in (*MEMORY_VARIANTS, "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off", "accesslog-json"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
                              f"{fmt(table[(scen, proxy, 'rss_mb')], 0)} |")
-    base = {p: med(table.get(("basic", p, "cpu_us_per_call"), [])) for p in ("switchyard", "yarp", "nginx", "haproxy")}
+    base = {p: med(table.get(("basic", p, "cpu_us_per_call"), [])) for p in ("shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy")}
     if base["switchyard"] == base["switchyard"]:
         lines += ["", "Ratios of CPU per call (medians): "
-                  + ", ".join(f"switchyard/{p} = {base['switchyard'] / base[p]:.2f}" for p in ("yarp", "nginx", "haproxy") if base[p] == base[p])]
+                  + ", ".join(f"{s}/{p} = {base[s] / base[p]:.2f}" for s in ("switchyard", "shipped")
+                              for p in ("switchyard", "switchyard-b", "yarp", "nginx", "haproxy")
+                              if s != p and base[p] == base[p] and base[s] == base[s])]
+        a, b = table.get(("basic", "switchyard", "cpu_us_per_call"), []), table.get(("basic", "switchyard-b", "cpu_us_per_call"), [])
+        if a and len(a) == len(b):
+            pairs = sorted(x / y for x, y in zip(a, b))
+            lines.append(f"switchyard / switchyard-b per round (paired): median {med(pairs):.2f} (min {pairs[0]:.2f}, max {pairs[-1]:.2f}); ")
         chain = med(table.get(("chain", "switchyard", "cpu_us_per_call"), []))
         r10k = med(table.get(("routes10k", "switchyard", "cpu_us_per_call"), []))
         if chain == chain:
@@ -560,7 +721,7 @@ def report():
         if on == on and off == off:
             lines += ["", f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians)"]
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
-           for p in ("direct", "switchyard", "yarp", "nginx", "haproxy")]
+           for p in ("direct", "shipped", "switchyard", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median of rounds; 'added' = minus direct):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
@@ -569,7 +730,7 @@ def report():
         for p, a, b, c in lat:
             if a:
                 lines.append(f"| {p} | {med(a):.0f} | {med(b):.0f} | {med(c):.0f} | {med(a) - d50:.0f} | {med(c) - d99:.0f} |")
-    other = [k for k in table if k[0] in ("stream", "swaps", "propagation", "compile")]
+    other = [k for k in table if k[0] in ("stream", "swaps", "propagation", "compile", "start", "memory")]
     if other:
         lines += ["", "| scenario | subject | metric | median (min–max) |", "|---|---|---|---|"]
         for k in sorted(other):
@@ -594,7 +755,12 @@ def main():
         greeter_manifests(manifests)
         tls_manifest(manifests)
         sw = start_switchyard(manifests)
-        for name, proc in (("switchyard", sw), ("yarp", procs["yarp"])):
+        warm = [("switchyard", sw), ("yarp", procs["yarp"])]
+        if "shipped" in SCENARIOS:
+            warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
+        if COMPARE_DLL:
+            warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b")))
+        for name, proc in warm if SCENARIOS[0] != "memory" else ():  # SCENARIOS=memory alone measures only its own processes
             warm_process(proc, f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello", name)
         if "basic" in SCENARIOS:
             scenario_basic(sw)
@@ -611,6 +777,8 @@ def main():
         os.killpg(sw.pid, signal.SIGTERM)
         sw.wait(20)
         procs.pop("switchyard", None)
+        if "memory" in SCENARIOS:
+            scenario_memory(manifests)
         if "metrics" in SCENARIOS:
             scenario_metrics(manifests)
         if "accesslog" in SCENARIOS:
@@ -619,6 +787,8 @@ def main():
             scenario_routes10k()
         if "compile" in SCENARIOS:
             scenario_compile()
+        if "start" in SCENARIOS:
+            scenario_start()
     finally:
         stop_all()
         report()
