@@ -106,7 +106,8 @@ public sealed class AccessLogEntry
         }
     }
 
-    internal void Complete(HttpContext context, int status, bool copyHeaders)
+    /// <param name="grpcStatus">The call's grpc-status (read once per call by the caller), GrpcStatusSeries.None when absent.</param>
+    internal void Complete(HttpContext context, int status, int grpcStatus, bool copyHeaders)
     {
         EndTimestamp = Stopwatch.GetTimestamp();
         DownstreamStatus = status;
@@ -126,7 +127,7 @@ public sealed class AccessLogEntry
         }
 
         var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
-        GrpcStatus = Metrics.GatewayMetrics.GrpcStatus(context, GrpcProtocol);
+        GrpcStatus = grpcStatus;
         var message = trailers?.GrpcMessage ?? default;
         if (message.Count == 0)
         {

@@ -80,9 +80,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     }
 
     /// <summary>A call ended: capture the response and queue the line (or drop it, counted, when the queue is full).</summary>
-    internal void End(AccessLogEntry entry, HttpContext context, int status)
+    internal void End(AccessLogEntry entry, HttpContext context, int status, int grpcStatus)
     {
-        entry.Complete(context, status, CopyHeaders);
+        entry.Complete(context, status, grpcStatus, CopyHeaders);
         if (!_options.Passes(entry.DownstreamStatus, LineValues.Retries(entry), entry.Duration))
         {
             _pool.Return(entry);

@@ -44,6 +44,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         services.AddHttpForwarder();
         services.AddSwitchyardHealthEvents();
         configureServices?.Invoke(services);
+        if (Tracing is not null)
+        {
+            // In the shared services so table builds compose the detailed spans and the forwarder its ReverseProxy span.
+            services.AddSingleton(Tracing);
+        }
+
         if (metrics is not null)
         {
             services.AddSingleton(new GatewayMetrics(metrics, [.. entryPoints.Select(e => e.Name)]));

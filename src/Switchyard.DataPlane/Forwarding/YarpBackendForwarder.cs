@@ -44,7 +44,31 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
             transport.Timeouts.ResponseHeaderTimeout);
     }
 
-    private ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, ForwardTarget target)
+    /// <summary>Tracing, when on: each attempt of a traced, sampled call gets a ReverseProxy span.</summary>
+    internal Tracing.GatewayTracing? Tracing { get; init; }
+
+    private ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, ForwardTarget target) =>
+        Tracing is null ? ForwardUntracedAsync(context, server, target) : ForwardTracedAsync(context, server, target, Tracing);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ForwardOutcome> ForwardTracedAsync(HttpContext context, BackendServer server, ForwardTarget target, Tracing.GatewayTracing tracing)
+    {
+        // Started in this async method so the span is Activity.Current only for this attempt.
+        var span = tracing.StartReverseProxy(context, server, target.RequestConfig.Version ?? HttpVersion.Version11);
+        try
+        {
+            return await ForwardUntracedAsync(context, server, target);
+        }
+        finally
+        {
+            if (span is not null)
+            {
+                tracing.EndReverseProxy(span, context);
+            }
+        }
+    }
+
+    private ValueTask<ForwardOutcome> ForwardUntracedAsync(HttpContext context, BackendServer server, ForwardTarget target)
     {
         var grpcTimeout = ReadGrpcTimeout(context.Request);
         if (grpcTimeout is null && target.ResponseHeaderTimeout <= TimeSpan.Zero)

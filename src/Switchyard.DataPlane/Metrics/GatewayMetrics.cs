@@ -107,20 +107,18 @@ public sealed class GatewayMetrics
     }
 
     /// <summary>
-    /// A request finished: count it on its entry point, router and service, and its gRPC status. A router with
+    /// A request finished with <paramref name="status"/> (and, gRPC, <paramref name="grpcStatus"/>, read once per call
+    /// by the caller): count it on its entry point, router and service, and its gRPC status. A router with
     /// <c>observability.metrics: false</c> is left out of every series, its entry point's included (as in Traefik,
     /// where the router's observability switches the entry point's metrics handler off for its requests).
     /// </summary>
-    internal void End(int entryPoint, RouteMetrics? route, HttpContext context, int method, int protocol, long start, bool failed,
+    internal void End(int entryPoint, RouteMetrics? route, int method, int protocol, int status, int grpcStatus, long start,
         long requestBytes, long responseBytes)
     {
         var ticks = Stopwatch.GetTimestamp() - start;
         Interlocked.Decrement(ref InFlight[entryPoint][(method * RequestLabels.Protocols.Length) + protocol]);
-        var response = context.Response;
-        // An exception before the response started becomes Kestrel's 500.
-        var code = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
+        var code = status;
         var grpc = protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb;
-        var grpcStatus = grpc ? GrpcStatus(context, protocol) : GrpcStatusSeries.None;
         if (grpc)
         {
             // Traefik v3 (pkg/middlewares/metrics/metrics.go, grpcStatusCode): a gRPC or gRPC-Web call's code label

@@ -8,8 +8,9 @@ using Switchyard.DataPlane.Tracing;
 namespace Switchyard.DataPlane.Pipeline;
 
 /// <summary>
-/// One call as metrics and the access log see it: a struct on the request path (no allocation), begun before the
-/// router is matched and ended once the response is complete (or the call failed).
+/// One call as metrics, the access log and tracing see it: a struct on the request path (no allocation), begun
+/// before the router is matched and ended once the response is complete (or the call failed). The call's protocol
+/// and grpc-status are read once here and shared by all three.
 /// </summary>
 internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog, int entryPoint, GatewayTracing? tracing = null)
 {
@@ -25,12 +26,11 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
 
     public void Begin(HttpContext context, string entryPointName)
     {
-        // First, so the span covers the whole call (and routing sees the traceparent the backend will get).
-        _span = tracing?.Start(context, entryPointName);
+        // Read before any middleware runs (grpcWeb rewrites the request's content type).
+        _protocol = RequestLabels.Protocol(context.Request);
         if (metrics is not null)
         {
             _method = RequestLabels.Method(context.Request.Method);
-            _protocol = RequestLabels.Protocol(context.Request);
             _start = metrics.Begin(entryPoint, _method, _protocol);
             CountBodies(context);
         }
@@ -43,12 +43,27 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
         }
     }
 
+    /// <summary>
+    /// The router is known: start the entry point span when the call is traced (Traefik builds the entry point's
+    /// observability chain per router, behind the match; an unmatched call is traced like the entry point's default).
+    /// </summary>
+    public void Trace(HttpContext context, string entryPointName)
+    {
+        if (tracing is not null && (Route?.Traced ?? true))
+        {
+            _span = tracing.StartEntryPoint(context, entryPointName);
+        }
+    }
+
     public readonly void End(HttpContext context, bool failed)
     {
-        metrics?.End(entryPoint, Route?.Metrics, context, _method, _protocol, _start, failed, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
+        // An exception before the response started becomes Kestrel's 500.
+        var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+        var grpcStatus = _protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb ? GatewayMetrics.GrpcStatus(context, _protocol) : GrpcStatusSeries.None;
+        metrics?.End(entryPoint, Route?.Metrics, _method, _protocol, status, grpcStatus, _start, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
         if (_span is not null)
         {
-            GatewayTracing.End(_span, context, Route, failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
+            tracing!.EndEntryPoint(_span, context, Route, status, _protocol, grpcStatus);
         }
 
         if (_entry is not { } entry)
@@ -69,9 +84,7 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
             entry.ServiceName = route.Router.Service;
         }
 
-        // An exception before the response started becomes Kestrel's 500.
-        var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-        accessLog!.End(entry, context, status);
+        accessLog!.End(entry, context, status, grpcStatus);
     }
 
     /// <summary>Body byte counters (two small objects per call, only with metrics on; none for a request without a body).</summary>

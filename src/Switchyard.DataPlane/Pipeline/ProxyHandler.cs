@@ -93,6 +93,7 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         try
         {
             call.Route = Match(table, context);
+            call.Trace(context, entryPointName);
             task = call.Route is null
                 ? ProxyErrors.WriteAsync(context, ProxyErrorKind.NoRoute, "no route matches this request")
                 : call.Route.Handler(context);

@@ -64,6 +64,9 @@ internal sealed class CompiledRoute(Router router, RequestDelegate handler, Swit
 
     public RequestDelegate Handler { get; } = handler;
 
+    /// <summary>Tracing is on and this router's calls are traced (observability.tracing, tracing.addInternals).</summary>
+    public bool Traced { get; init; }
+
     public Switchyard.DataPlane.Metrics.RouteMetrics? Metrics { get; } = metrics;
 }
 

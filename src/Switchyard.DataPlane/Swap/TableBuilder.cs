@@ -8,6 +8,7 @@ using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Services;
+using Switchyard.DataPlane.Tracing;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing.Rules;
 using Switchyard.Routing.Table;
@@ -49,20 +50,27 @@ public sealed class TableBuilder(
     private CompiledTable BuildCore(RoutingTable table, string fingerprint, SwapGeneration generation)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
-        var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger);
+        var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger)
+        {
+            Tracing = services.GetService(typeof(GatewayTracing)) as GatewayTracing,
+        };
         var serviceHandlers = ServiceTreeBuilder.Build(table, forwarder, generation, services);
         var middlewareContext = new MiddlewareBuildContext(services, generation, table) { ServiceHandlers = serviceHandlers };
         var middlewares = new Dictionary<string, (IRouteMiddleware? Middleware, string? Error)>(StringComparer.Ordinal);
 
         // Metric series are resolved here, once per router, so the request path only indexes them.
         var metrics = services.GetService(typeof(GatewayMetrics)) as GatewayMetrics;
+        var tracing = services.GetService(typeof(GatewayTracing)) as GatewayTracing;
         var handlers = new Dictionary<Router, CompiledRoute>(ReferenceEqualityComparer.Instance);
         foreach (var router in table.Routers)
         {
             handlers[router] = new CompiledRoute(
                 router,
-                ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics),
-                metrics?.ForRouter(router));
+                ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics, TracedRoute.Detailed(tracing, router)),
+                metrics?.ForRouter(router))
+            {
+                Traced = TracedRoute.IsTraced(tracing, router),
+            };
         }
 
         var routes = new EntryPointRoutes[EntryPoints.Count];
@@ -94,7 +102,8 @@ public sealed class TableBuilder(
         IReadOnlyDictionary<string, IServiceHandler> serviceHandlers,
         Dictionary<string, (IRouteMiddleware? Middleware, string? Error)> middlewares,
         MiddlewareBuildContext context,
-        ImmutableArray<Diagnostic>.Builder diagnostics)
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        GatewayTracing? detailed)
     {
         if (!serviceHandlers.TryGetValue(router.Service, out var service))
         {
@@ -105,10 +114,12 @@ public sealed class TableBuilder(
         }
 
         var built = new IRouteMiddleware[router.Middlewares.Length];
+        var configs = new MiddlewareConfig?[built.Length];
         for (var i = 0; i < built.Length; i++)
         {
             var id = router.Middlewares[i];
             table.Middlewares.TryGetValue(id, out var config);
+            configs[i] = config;
 
             // Stateless middlewares are built once per table and shared; stateful ones (rateLimit, inFlightReq,
             // circuitBreaker, digestAuth) once per router, as in Traefik, with an id of their own.
@@ -145,14 +156,21 @@ public sealed class TableBuilder(
         }
 
         RequestDelegate next = service.HandleAsync;
+        if (detailed is not null)
+        {
+            next = TracedRoute.Service(detailed, router.Service, next);
+        }
+
         for (var i = built.Length - 1; i >= 0; i--)
         {
             var middleware = built[i];
             var inner = next;
-            next = ctx => middleware.InvokeAsync(ctx, inner);
+            next = detailed is null
+                ? ctx => middleware.InvokeAsync(ctx, inner)
+                : TracedRoute.Middleware(detailed, router.Middlewares[i], configs[i], middleware, inner);
         }
 
-        return next;
+        return detailed is null ? next : TracedRoute.Router(detailed, router, next);
     }
 
     // What a caller of a route the data plane refused gets: no internal text (the reason is in status, Events, log).

@@ -4,18 +4,19 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Swap;
 
 namespace Switchyard.DataPlane.Tracing;
 
 /// <summary>
-/// OpenTelemetry tracing of the entry points (Traefik's pkg/observability/tracing and
-/// pkg/middlewares/observability/entrypoint.go): one server span per call named after the HTTP method, carrying the
-/// entry point, the router and service (Traefik's traefik.router.name / traefik.service.name) and, for gRPC and
-/// gRPC-Web, the rpc.* semantic conventions. Its W3C traceparent replaces the caller's in the forwarded request,
-/// so the backend continues the trace. Exists only when tracing is configured: without
-/// it there is no listener and nothing is created per call.
+/// OpenTelemetry tracing as Traefik does it (pkg/observability/tracing, pkg/middlewares/observability,
+/// pkg/proxy/httputil/observability.go): per traced call an entry point span (server, named after the method) and per
+/// attempt a ReverseProxy span (client) whose traceparent the backend gets; with traceVerbosity detailed also Router,
+/// one span per middleware and Service (<see cref="TracedRoute"/>). Ours on top: the entry point span carries the
+/// router and service names and, for gRPC and gRPC-Web, the rpc.* conventions. Exists only when tracing is
+/// configured: without it there is no listener and nothing is created per call.
 /// </summary>
 public sealed class GatewayTracing : IDisposable
 {
@@ -47,14 +48,20 @@ public sealed class GatewayTracing : IDisposable
 
     public TracingOptions Options { get; }
 
-    /// <summary>Starts the call's server span, continuing the caller's W3C trace context when it sent one.</summary>
-    internal Activity? Start(HttpContext context, string entryPointName)
+    /// <summary>
+    /// Starts the call's entry point span (Traefik's TracingEntryPoint: named after the method, kind server),
+    /// continuing the caller's W3C trace context when it sent one. Called once the router is known, as in Traefik,
+    /// where the entry point's observability chain sits behind the router match.
+    /// </summary>
+    internal Activity? StartEntryPoint(HttpContext context, string entryPointName)
     {
         var headers = context.Request.Headers;
         ActivityContext parent = default;
-        if (headers.TryGetValue("traceparent", out var traceparent))
+        if (!headers.TryGetValue("traceparent", out var traceparent)
+            || !ActivityContext.TryParse(traceparent.ToString(), headers["tracestate"].ToString(), isRemote: true, out parent))
         {
-            ActivityContext.TryParse(traceparent.ToString(), headers["tracestate"].ToString(), isRemote: true, out parent);
+            // A new trace: no activity of the host (ASP.NET Core's own request activity) may become its parent.
+            Activity.Current = null;
         }
 
         var activity = _source.StartActivity(context.Request.Method, ActivityKind.Server, parent);
@@ -63,9 +70,10 @@ public sealed class GatewayTracing : IDisposable
             return null;
         }
 
-        // The forwarder copies the request's headers and its HTTP client has no propagator (ServersTransportHandlerFactory
-        // turns it off so untraced calls pay nothing): replacing the caller's traceparent with this span's makes the
-        // backend continue the trace with the gateway's span as its parent, sampled or not.
+        // The forwarder copies the request's headers (its HTTP client has no propagator: ServersTransportHandlerFactory
+        // turns it off so untraced calls pay nothing). This span's traceparent replaces the caller's, so the backend
+        // continues the trace even when no ReverseProxy span is recorded (an unsampled call); baggage is forwarded as
+        // received, which is what Traefik's baggage propagator does.
         headers.TraceParent = activity.Id;
         if (activity.TraceStateString is { } traceState)
         {
@@ -74,20 +82,15 @@ public sealed class GatewayTracing : IDisposable
 
         if (activity.IsAllDataRequested)
         {
-            var request = context.Request;
             activity.SetTag("entry_point", entryPointName);
-            activity.SetTag("http.request.method", request.Method);
-            activity.SetTag("url.path", request.Path.Value);
-            activity.SetTag("url.scheme", request.Scheme);
-            activity.SetTag("server.address", request.Host.Host);
-            activity.SetTag("network.protocol.version", request.Protocol);
+            SpanAttributes.ServerRequest(activity, context, Options);
         }
 
         return activity;
     }
 
-    /// <summary>Completes the span with the router, the status and (gRPC) the rpc.* attributes, and ends it.</summary>
-    internal static void End(Activity activity, HttpContext context, CompiledRoute? route, int status)
+    /// <summary>Completes the entry point span with the router, the status and (gRPC) the rpc.* attributes, and ends it.</summary>
+    internal void EndEntryPoint(Activity activity, HttpContext context, CompiledRoute? route, int status, int protocol, int grpcStatus)
     {
         if (activity.IsAllDataRequested)
         {
@@ -97,24 +100,54 @@ public sealed class GatewayTracing : IDisposable
                 activity.SetTag("traefik.service.name", route.Router.Service);
             }
 
-            activity.SetTag("http.response.status_code", status);
-            if (status >= StatusCodes.Status500InternalServerError)
-            {
-                activity.SetStatus(ActivityStatusCode.Error);
-            }
-
-            var protocol = RequestLabels.Protocol(context.Request);
+            SpanAttributes.Response(activity, context.Response, status, Options);
             if (protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb)
             {
-                TagGrpc(activity, context, protocol);
+                TagGrpc(activity, context, grpcStatus);
             }
         }
 
         activity.Stop();
     }
 
+    /// <summary>
+    /// An internal span (Router, a middleware, Service) under the current span of a recorded call; null when the
+    /// call is not traced or not sampled, so an unsampled call creates no child span.
+    /// </summary>
+    internal Activity? StartInternal(string name) => StartChild(name, ActivityKind.Internal);
+
+    private Activity? StartChild(string name, ActivityKind kind)
+    {
+        var parent = Activity.Current;
+        return parent is { Recorded: true } && ReferenceEquals(parent.Source, _source) ? _source.StartActivity(name, kind) : null;
+    }
+
+    /// <summary>
+    /// Traefik's ReverseProxy span (kind client, in minimal and detailed verbosity) of one attempt to
+    /// <paramref name="server"/>; the backend gets it as its parent. Null when the call is not traced or not sampled.
+    /// </summary>
+    internal Activity? StartReverseProxy(HttpContext context, BackendServer server, Version version)
+    {
+        var span = StartChild("ReverseProxy", ActivityKind.Client);
+        if (span is null)
+        {
+            return null;
+        }
+
+        context.Request.Headers.TraceParent = span.Id;
+        SpanAttributes.ClientRequest(span, context, server, version, Options);
+        return span;
+    }
+
+    /// <summary>Ends a ReverseProxy span with the backend's answer (or the error status the gateway wrote).</summary>
+    internal void EndReverseProxy(Activity span, HttpContext context)
+    {
+        SpanAttributes.Response(span, context.Response, context.Response.StatusCode, Options);
+        span.Stop();
+    }
+
     /// <summary>OpenTelemetry's RPC conventions: the path is /package.Service/Method.</summary>
-    private static void TagGrpc(Activity activity, HttpContext context, int protocol)
+    private static void TagGrpc(Activity activity, HttpContext context, int grpcStatus)
     {
         activity.SetTag("rpc.system", "grpc");
         var path = context.Request.Path.Value.AsSpan();
@@ -125,7 +158,6 @@ public sealed class GatewayTracing : IDisposable
             activity.SetTag("rpc.method", path[(slash + 2)..].ToString());
         }
 
-        var grpcStatus = GatewayMetrics.GrpcStatus(context, protocol);
         if (grpcStatus != GrpcStatusSeries.None)
         {
             activity.SetTag("rpc.grpc.status_code", grpcStatus);

@@ -31,6 +31,18 @@ public sealed record TracingOptions
     /// <summary>Headers sent with each export (otlp.grpc.headers / otlp.http.headers).</summary>
     public ImmutableDictionary<string, string> Headers { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>capturedRequestHeaders: request headers recorded as <c>http.request.header.&lt;name&gt;</c> (lowercased).</summary>
+    public ImmutableArray<string> CapturedRequestHeaders { get; init; } = [];
+
+    /// <summary>capturedResponseHeaders: response headers recorded as <c>http.response.header.&lt;name&gt;</c>.</summary>
+    public ImmutableArray<string> CapturedResponseHeaders { get; init; } = [];
+
+    /// <summary>safeQueryParams: query parameters whose values are kept in url.query / url.full; every other value is REDACTED.</summary>
+    public ImmutableArray<string> SafeQueryParams { get; init; } = [];
+
+    /// <summary>addInternals: trace the routers of internal services (api@internal) too (Traefik's default: no).</summary>
+    public bool AddInternals { get; init; }
+
     /// <summary>Batch export delay (not a Traefik key: the SDK's OTEL_BSP_SCHEDULE_DELAY default is 5 s; tests lower it).</summary>
     public TimeSpan ExportDelay { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -2,8 +2,8 @@ namespace Switchyard.Configuration;
 
 /// <summary>
 /// tracing: Traefik's keys (pkg/config/static/static_config.go Tracing, pkg/observability/types/otel.go). Present ⇒
-/// spans are exported over OTLP; absent ⇒ tracing is off and costs nothing per call. Not yet:
-/// capturedRequestHeaders, capturedResponseHeaders, safeQueryParams, addInternals, otlp.*.tls (TraefikStaticKeysNotSupported).
+/// spans are exported over OTLP; absent ⇒ tracing is off and costs nothing per call. Not yet: otlp.*.tls
+/// (TraefikStaticKeysNotSupported).
 /// </summary>
 public sealed class TracingConfig
 {
@@ -17,6 +17,18 @@ public sealed class TracingConfig
 
     /// <summary>0.0–1.0 (Traefik's default 1.0).</summary>
     public double SampleRate { get; set; } = 1.0;
+
+    /// <summary>Request headers recorded on the entry point and ReverseProxy spans (http.request.header.&lt;name&gt;).</summary>
+    public List<string> CapturedRequestHeaders { get; set; } = [];
+
+    /// <summary>Response headers recorded on the entry point and ReverseProxy spans (http.response.header.&lt;name&gt;).</summary>
+    public List<string> CapturedResponseHeaders { get; set; } = [];
+
+    /// <summary>Query parameters whose values appear in url.query / url.full; every other value is REDACTED.</summary>
+    public List<string> SafeQueryParams { get; set; } = [];
+
+    /// <summary>Trace the routers of internal services (api@internal) too.</summary>
+    public bool AddInternals { get; set; }
 
     public TracingOtlpConfig? Otlp { get; set; }
 }

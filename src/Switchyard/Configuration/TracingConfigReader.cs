@@ -25,7 +25,16 @@ internal static class TracingConfigReader
         }
 
         var attributes = config.GlobalAttributes.ToImmutableDictionary().SetItems(config.ResourceAttributes);
-        var options = new TracingOptions { ServiceName = config.ServiceName, SampleRate = config.SampleRate, ResourceAttributes = attributes };
+        var options = new TracingOptions
+        {
+            ServiceName = config.ServiceName,
+            SampleRate = config.SampleRate,
+            ResourceAttributes = attributes,
+            CapturedRequestHeaders = HeaderNames(config.CapturedRequestHeaders, $"{where}.capturedRequestHeaders"),
+            CapturedResponseHeaders = HeaderNames(config.CapturedResponseHeaders, $"{where}.capturedResponseHeaders"),
+            SafeQueryParams = [.. config.SafeQueryParams],
+            AddInternals = config.AddInternals,
+        };
         if (config.Otlp?.Grpc is { } grpc)
         {
             // Traefik's endpoint is host:port, with TLS unless insecure.
@@ -41,6 +50,20 @@ internal static class TracingConfigReader
         }
 
         return options with { Protocol = OtlpProtocol.Http, Endpoint = uri, Headers = http.Headers.ToImmutableDictionary() };
+    }
+
+    /// <summary>Header names as given (matched case-insensitively); an empty or malformed name is refused.</summary>
+    private static ImmutableArray<string> HeaderNames(List<string> names, string where)
+    {
+        foreach (var name in names)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Any(c => c <= ' ' || c >= 0x7f || c == ':'))
+            {
+                throw new StaticConfigException($"{where}: '{name}' is not a header name");
+            }
+        }
+
+        return [.. names.Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     private static Uri Absolute(string value, string where) =>

@@ -29,6 +29,7 @@ public class TracingTests
         Assert.That(failed!.StatusCode, Is.EqualTo(StatusCode.NotFound));
 
         var span = await receiver.NextAsync(s => s.Attribute("rpc.method")?.StringValue == "Unary", ExportWait);
+        var proxy = receiver.Received.Single(s => s.TraceId == span.TraceId && s.Span.Name == "ReverseProxy");
         Assert.Multiple(() =>
         {
             Assert.That(span.Span.Name, Is.EqualTo("POST"), "Traefik names the entry point span after the method");
@@ -42,8 +43,14 @@ public class TracingTests
             Assert.That(span.Attribute("http.response.status_code")?.IntValue, Is.EqualTo(200));
             Assert.That(span.ResourceAttribute("service.name")?.StringValue, Is.EqualTo("edge"));
             Assert.That(span.ResourceAttribute("deployment.environment")?.StringValue, Is.EqualTo("test"));
-            Assert.That(traceparents, Has.Count.EqualTo(1).And.All.Match(Sampled(span.TraceId, span.SpanId)),
-                "the backend's traceparent names the gateway's span as its parent");
+            Assert.That(proxy.Span.Kind, Is.EqualTo(3), "SPAN_KIND_CLIENT");
+            Assert.That(proxy.ParentSpanId, Is.EqualTo(span.SpanId), "minimal verbosity: ReverseProxy right under the entry point span");
+            Assert.That(proxy.Attribute("server.address")?.StringValue, Is.EqualTo("127.0.0.1"));
+            Assert.That(proxy.Attribute("server.port")?.IntValue, Is.EqualTo((long)setup.Backend.Address.Port));
+            Assert.That(proxy.Attribute("network.peer.address")?.StringValue, Is.EqualTo("127.0.0.1"));
+            Assert.That(proxy.Attribute("network.protocol.version")?.StringValue, Is.EqualTo("2"));
+            Assert.That(traceparents, Has.Count.EqualTo(1).And.All.Match(Sampled(span.TraceId, proxy.SpanId)),
+                "the backend's traceparent names the gateway's ReverseProxy span as its parent");
         });
     }
 
@@ -57,56 +64,16 @@ public class TracingTests
 
         await gw.Client().UnaryAsync(new EchoRequest { Message = "hi" }, new Metadata { { "traceparent", $"00-{traceId}-{callerSpan}-01" } });
 
-        var span = await receiver.NextAsync(s => s.TraceId == traceId, ExportWait);
+        var span = await receiver.NextAsync(s => s.TraceId == traceId && s.Span.Name == "POST", ExportWait);
+        var proxy = receiver.Received.Single(s => s.TraceId == traceId && s.Span.Name == "ReverseProxy");
         Assert.Multiple(() =>
         {
-            Assert.That(Convert.ToHexStringLower(span.Span.ParentSpanId.Span), Is.EqualTo(callerSpan));
+            Assert.That(span.ParentSpanId, Is.EqualTo(callerSpan));
             Assert.That(span.Attribute("rpc.grpc.status_code")?.IntValue, Is.Zero);
-            Assert.That(traceparents, Has.Count.EqualTo(1).And.All.Match(Sampled(traceId, span.SpanId)));
+            Assert.That(traceparents, Has.Count.EqualTo(1).And.All.Match(Sampled(traceId, proxy.SpanId)));
         });
     }
 
     /// <summary>A sampled W3C traceparent (flag 01; 03 when the trace id is also marked random, W3C level 2).</summary>
     private static string Sampled(string traceId, string parentId) => $"^00-{traceId}-{parentId}-0[13]$";
-
-    /// <summary>An OTLP receiver, an echo backend recording each traceparent it gets, and a traced gateway routing to it.</summary>
-    private sealed class TracedEcho(OtlpReceiver receiver, GrpcTestBackend backend, Gateway gateway, ConcurrentQueue<string> traceparents) : IAsyncDisposable
-    {
-        public OtlpReceiver Receiver => receiver;
-
-        public Gateway Gateway => gateway;
-
-        public ConcurrentQueue<string> Traceparents => traceparents;
-
-        public static async Task<TracedEcho> StartAsync()
-        {
-            var receiver = await OtlpReceiver.StartAsync();
-            var traceparents = new ConcurrentQueue<string>();
-            var backend = await GrpcTestBackend.StartAsync("b1", new GrpcTestBackendOptions
-            {
-                Configure = app => app.Use(async (context, next) =>
-                {
-                    traceparents.Enqueue(context.Request.Headers.TraceParent.ToString());
-                    await next(context);
-                }),
-            });
-            var gateway = await Gateway.StartAsync(tracing: new TracingOptions
-            {
-                Endpoint = receiver.Address,
-                ServiceName = "edge",
-                ResourceAttributes = ImmutableDictionary<string, string>.Empty.Add("deployment.environment", "test"),
-                ExportDelay = TimeSpan.FromMilliseconds(50),
-            });
-            gateway.Apply(Table([Router("default-echo", "default-echo-80")],
-                new Dictionary<string, ServiceConfig> { ["default-echo-80"] = Lb("h2c", [backend.Address]) }));
-            return new TracedEcho(receiver, backend, gateway, traceparents);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await gateway.DisposeAsync();
-            await backend.DisposeAsync();
-            await receiver.DisposeAsync();
-        }
-    }
 }

@@ -60,10 +60,30 @@ public class StaticConfigTracingTests
         });
     }
 
+    [Test]
+    public void CaptureRedactionAndInternalsKeys_AreRead()
+    {
+        var options = Load(EntryPoints + """
+            tracing:
+              capturedRequestHeaders: [X-Request-Id, traceparent]
+              capturedResponseHeaders: [Content-Type]
+              safeQueryParams: [page]
+              addInternals: true
+            """).Tracing!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.CapturedRequestHeaders, Is.EqualTo(new[] { "X-Request-Id", "traceparent" }));
+            Assert.That(options.CapturedResponseHeaders, Is.EqualTo(new[] { "Content-Type" }));
+            Assert.That(options.SafeQueryParams, Is.EqualTo(new[] { "page" }));
+            Assert.That(options.AddInternals, Is.True);
+        });
+    }
+
     [TestCase("tracing:\n  sampleRate: 1.5\n", "tracing.sampleRate: 1.5 is not between 0.0 and 1.0")]
     [TestCase("tracing:\n  otlp:\n    http:\n      endpoint: collector\n", "tracing.otlp.http.endpoint: 'collector'")]
     [TestCase("tracing:\n  otlp:\n    grpc: {}\n    http: {}\n", "tracing.otlp: give grpc or http, not both")]
-    [TestCase("tracing:\n  capturedRequestHeaders: [X-Id]\n", "not supported")]
+    [TestCase("tracing:\n  capturedRequestHeaders: ['X Id']\n", "tracing.capturedRequestHeaders: 'X Id' is not a header name")]
+    [TestCase("tracing:\n  otlp:\n    grpc:\n      tls: {}\n", "not supported")]
     public void BadOrUnsupportedValues_AreErrorsNamingTheKey(string yaml, string message)
     {
         var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + yaml));

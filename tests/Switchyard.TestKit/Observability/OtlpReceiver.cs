@@ -19,6 +19,16 @@ public sealed record ReceivedSpan(Span Span, Resource Resource)
 
     public string SpanId => Convert.ToHexStringLower(Span.SpanId.Span);
 
+    public string ParentSpanId => Convert.ToHexStringLower(Span.ParentSpanId.Span);
+
+    /// <summary>A string attribute's value, or the values of a string-array attribute joined with ",".</summary>
+    public string? Text(string key) => Attribute(key) switch
+    {
+        null => null,
+        { ValueCase: AnyValue.ValueOneofCase.ArrayValue } a => string.Join(",", a.ArrayValue.Values.Select(v => v.StringValue)),
+        { } v => v.StringValue,
+    };
+
     public AnyValue? Attribute(string key) => Span.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
 
     public AnyValue? ResourceAttribute(string key) => Resource.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
@@ -32,6 +42,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<ReceivedSpan> _spans = Channel.CreateUnbounded<ReceivedSpan>();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedSpan> _received = new();
 
     private OtlpReceiver(WebApplication app, Uri address)
     {
@@ -79,6 +90,33 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Every span received so far, matching or not (to show that a call exported nothing).</summary>
+    public IReadOnlyCollection<ReceivedSpan> Received => _received;
+
+    /// <summary>The next <paramref name="count"/> spans for which <paramref name="match"/> holds, within <paramref name="timeout"/>.</summary>
+    public async Task<List<ReceivedSpan>> CollectAsync(Func<ReceivedSpan, bool> match, int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var spans = new List<ReceivedSpan>();
+        try
+        {
+            while (spans.Count < count)
+            {
+                var span = await _spans.Reader.ReadAsync(cts.Token);
+                if (match(span))
+                {
+                    spans.Add(span);
+                }
+            }
+
+            return spans;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{spans.Count} of {count} matching spans exported within {timeout}: {string.Join(", ", spans.Select(s => s.Span.Name))}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -93,7 +131,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
             {
                 foreach (var span in resourceSpans.ScopeSpans.SelectMany(s => s.Spans))
                 {
-                    receiver._spans.Writer.TryWrite(new ReceivedSpan(span, resourceSpans.Resource ?? new Resource()));
+                    var received = new ReceivedSpan(span, resourceSpans.Resource ?? new Resource());
+                    receiver._received.Enqueue(received);
+                    receiver._spans.Writer.TryWrite(received);
                 }
             }
 
