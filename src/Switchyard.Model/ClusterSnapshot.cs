@@ -60,6 +60,12 @@ public sealed record ClusterSnapshot
     /// <summary>Core v1 Nodes (cluster-scoped): their InternalIP addresses serve nodePortLB services.</summary>
     public ImmutableArray<V1Node> Nodes { get; init; } = [];
 
+    /// <summary>networking.k8s.io/v1 Ingresses (Traefik's kubernetesIngress provider).</summary>
+    public ImmutableArray<V1Ingress> Ingresses { get; init; } = [];
+
+    /// <summary>networking.k8s.io/v1 IngressClasses (cluster-scoped): which Ingresses the provider processes.</summary>
+    public ImmutableArray<V1IngressClass> IngressClasses { get; init; } = [];
+
     /// <summary>What the source found while loading (syntax errors, unknown fields, wrong types, duplicates...).</summary>
     public ImmutableArray<Diagnostic> LoadDiagnostics { get; init; } = [];
 
@@ -74,5 +80,6 @@ public sealed record ClusterSnapshot
     public int ObjectCount =>
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
         TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
-        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length;
+        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
+        Ingresses.Length + IngressClasses.Length;
 }

@@ -205,6 +205,8 @@ public static class ManifestLoader
             Secrets = Of<V1Secret>(kept),
             ConfigMaps = Of<V1ConfigMap>(kept),
             Nodes = Of<V1Node>(kept),
+            Ingresses = Of<V1Ingress>(kept),
+            IngressClasses = Of<V1IngressClass>(kept),
             LoadDiagnostics = [.. diagnostics],
             Origins = origins.ToImmutable(),
         };

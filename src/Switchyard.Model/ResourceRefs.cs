@@ -28,6 +28,9 @@ public static class ResourceRefs
     /// <summary>Kind/namespace/name of a Secret.</summary>
     public static ResourceRef Of(V1Secret obj) => Of(obj, V1Secret.KubeKind);
 
+    /// <summary>Kind/namespace/name of an Ingress (networking.k8s.io/v1).</summary>
+    public static ResourceRef Of(V1Ingress obj) => Of(obj, V1Ingress.KubeKind);
+
     /// <summary>Kind/namespace/name of a ConfigMap.</summary>
     public static ResourceRef Of(V1ConfigMap obj) => Of(obj, V1ConfigMap.KubeKind);
 }

@@ -32,4 +32,7 @@ public sealed record ProviderOptions
 
     /// <summary>Use the Service's ClusterIP as the only server unless a service entry says nativeLB: false.</summary>
     public bool NativeLBByDefault { get; init; }
+
+    /// <summary>The kubernetesIngress provider's options (Ingress class, empty/ExternalName services, prefix matching).</summary>
+    public IngressProviderOptions Ingress { get; init; } = IngressProviderOptions.Default;
 }

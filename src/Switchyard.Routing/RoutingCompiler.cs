@@ -1,5 +1,6 @@
 using Switchyard.Model;
 using Switchyard.Routing.Compiler;
+using Switchyard.Routing.Compiler.Ingresses;
 using Switchyard.Routing.Compiler.Tcp;
 using Switchyard.Routing.Table;
 
@@ -30,6 +31,14 @@ public static class RoutingCompiler
         var middlewares = new MiddlewareProcessor(context, services, transports);
         // 5. Routers: rules, middleware references, service references, TLS references.
         var routers = new RouterProcessor(context, tls, services, middlewares).Process();
+        // 5b. Kubernetes Ingresses: a translation stage of their own onto the same services, middlewares and TLS,
+        // with the kubernetesIngress provider's service options.
+        var ingresses = new IngressProcessor(context, tls, new KubernetesServiceBuilder(context, transports, registry, context.Options.Ingress), middlewares).Process();
+        if (!ingresses.IsEmpty)
+        {
+            routers = [.. routers.Concat(ingresses).Order(Comparer<Router>.Create(RouterOrder.Compare))];
+        }
+
         // 6. TCP and UDP routers (IngressRouteTCP/UDP), their MiddlewareTCPs, ServersTransportTCPs and services.
         var (tcp, udp) = TcpSections.Compile(context, tls, kubernetes);
 

@@ -70,6 +70,13 @@ public static class DiagnosticCodes
     /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
     public const string HostSniWithoutTls = "SY119";
 
+    /// <summary>An Ingress annotation (traefik.ingress.kubernetes.io/...) Traefik cannot decode: the Ingress (or, on a Service, its paths) is not served.</summary>
+    public const string IngressAnnotationInvalid = "SY150";
+    /// <summary>An Ingress annotation Traefik ignores where it is written (a service.* one on the Ingress, an unknown prefix).</summary>
+    public const string IngressAnnotationIgnored = "SY151";
+    /// <summary>An Ingress backend Traefik cannot serve (a resource backend, no service, a second default backend), or one it ignores.</summary>
+    public const string IngressBackendInvalid = "SY152";
+
     /// <summary>A route priority above Traefik's highest user priority (math.MaxInt - 1000): the route is disabled, as in Traefik.</summary>
     public const string RoutePriorityOutOfRange = "SY113";
 

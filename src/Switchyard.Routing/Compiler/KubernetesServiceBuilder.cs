@@ -13,8 +13,17 @@ namespace Switchyard.Routing.Compiler;
 /// port name (or the ClusterIP with nativeLB, or the external name), settings with defaults. Results are
 /// memoized by everything that shapes them, so 10 000 routes to one Service build it once.
 /// </summary>
-internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTransportProcessor transports, ServiceRegistry registry)
+/// <param name="ingress">
+/// Set for the Kubernetes Ingress stage: its provider's allowEmptyServices, allowExternalNameServices and
+/// nativeLBByDefault apply instead of the kubernetesCRD provider's, and transport references are cross-provider.
+/// </param>
+internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTransportProcessor transports, ServiceRegistry registry,
+    IngressProviderOptions? ingress = null)
 {
+    private readonly bool _allowEmptyServices = ingress?.AllowEmptyServices ?? context.Options.AllowEmptyServices;
+    private readonly bool _allowExternalNameServices = ingress?.AllowExternalNameServices ?? context.Options.AllowExternalNameServices;
+    private readonly bool _nativeLBByDefault = ingress?.NativeLBByDefault ?? context.Options.NativeLBByDefault;
+
     private static readonly JsonSerializerOptions KeyOptions = new() { WriteIndented = false };
 
     private readonly Dictionary<string, (string? Id, ImmutableArray<Problem> Problems)> _memo = new(StringComparer.Ordinal);
@@ -84,7 +93,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         }
 
         var strategy = LoadBalancerOptions.Strategy(spec.Strategy, problems);
-        var transport = string.IsNullOrEmpty(spec.ServersTransport) ? "default" : transports.Resolve(ns, spec.ServersTransport, problems);
+        var transport = string.IsNullOrEmpty(spec.ServersTransport) ? "default" : transports.Resolve(ns, spec.ServersTransport, problems, crossProvider: ingress is not null);
         var flush = LoadBalancerOptions.FlushInterval(spec.ResponseForwarding, problems);
         var healthCheck = LoadBalancerOptions.HealthCheck(spec.HealthCheck, problems);
         var passive = LoadBalancerOptions.PassiveHealthCheck(spec.PassiveHealthCheck, problems);
@@ -105,7 +114,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         if (servers.Value.IsEmpty)
         {
             var message = $"Service {key} has no ready endpoint for port '{port.Name ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}'";
-            if (!context.Options.AllowEmptyServices)
+            if (!_allowEmptyServices)
             {
                 problems.Add(Problem.Error(DiagnosticCodes.ServiceHasNoEndpoints, "ServiceHasNoEndpoints",
                     message + "; the route is dropped (allowEmptyServices is off)", ".name"));
@@ -151,7 +160,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
     {
         if (isExternalName)
         {
-            if (!context.Options.AllowExternalNameServices)
+            if (!_allowExternalNameServices)
             {
                 problems.Add(Problem.Error(DiagnosticCodes.ExternalNameNotAllowed, "ExternalNameNotAllowed",
                     $"Service {key} is of type ExternalName, which allowExternalNameServices does not allow", ".name"));
@@ -161,7 +170,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
             return [new ServerConfig(service.Spec?.ExternalName ?? "", port.Port)];
         }
 
-        if (spec.NativeLB ?? context.Options.NativeLBByDefault)
+        if (spec.NativeLB ?? _nativeLBByDefault)
         {
             var clusterIp = service.Spec?.ClusterIP;
             if (string.IsNullOrEmpty(clusterIp) || clusterIp == "None")

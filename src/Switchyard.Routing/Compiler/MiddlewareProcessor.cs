@@ -90,9 +90,13 @@ internal sealed class MiddlewareProcessor
     /// Appends the middleware ids a route reference stands for (one id, or a flattened chain) to
     /// <paramref name="ids"/>. Reports on the route and returns false when the route cannot be served.
     /// </summary>
-    public bool ResolveForRoute(MiddlewareRef reference, ResourceRef route, string field, List<string> ids)
+    /// <param name="crossProvider">
+    /// The reference comes from another provider (an Ingress annotation): Traefik resolves a <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c>
+    /// id there whatever the kubernetesCRD provider's allowCrossNamespace says.
+    /// </param>
+    public bool ResolveForRoute(MiddlewareRef reference, ResourceRef route, string field, List<string> ids, bool crossProvider = false)
     {
-        var key = Reference(reference, route.Namespace, out var problem);
+        var key = Reference(reference, route.Namespace, out var problem, crossProvider);
         if (key is null)
         {
             _context.Error(problem!.Code, problem.Reason, route, field, problem.Message);
@@ -204,7 +208,7 @@ internal sealed class MiddlewareProcessor
     /// is the full id of a Middleware, allowed only with allowCrossNamespace (its namespace field is ignored);
     /// another provider's reference (<c>x@file</c>) is refused naming that provider.
     /// </summary>
-    private ObjectKey? Reference(MiddlewareRef reference, string parentNs, out Problem? problem)
+    private ObjectKey? Reference(MiddlewareRef reference, string parentNs, out Problem? problem, bool crossProvider = false)
     {
         problem = null;
         var name = reference.Name;
@@ -219,7 +223,7 @@ internal sealed class MiddlewareProcessor
                 return null;
             }
 
-            if (!_context.Options.AllowCrossNamespace)
+            if (!crossProvider && !_context.Options.AllowCrossNamespace)
             {
                 problem = Problem.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed",
                     $"Middleware '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)");

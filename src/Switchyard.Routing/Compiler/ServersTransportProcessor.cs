@@ -48,7 +48,8 @@ internal sealed class ServersTransportProcessor
     /// <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is a full id (only with allowCrossNamespace); <c>default@internal</c> is
     /// the default transport; another provider's name is refused naming that provider.
     /// </summary>
-    public string? Resolve(string ns, string name, List<Problem> problems)
+    /// <param name="crossProvider">The reference comes from another provider (an Service annotation read for an Ingress): an @kubernetescrd id resolves whatever allowCrossNamespace says (Traefik).</param>
+    public string? Resolve(string ns, string name, List<Problem> problems, bool crossProvider = false)
     {
         string id;
         string shown;
@@ -66,7 +67,7 @@ internal sealed class ServersTransportProcessor
                 return null;
             }
 
-            if (!_context.Options.AllowCrossNamespace)
+            if (!crossProvider && !_context.Options.AllowCrossNamespace)
             {
                 problems.Add(Problem.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed",
                     $"ServersTransport '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)", ".serversTransport"));

@@ -54,7 +54,7 @@ internal sealed class TlsProcessor
         string? options = null;
         if (tls.Options is { Name.Length: > 0 } providerRef && ProviderReference.TrySplit(providerRef.Name, out var fullId, out var provider))
         {
-            options = ResolveOptionReference(providerRef.Name, fullId, provider, owner);
+            options = ResolveOptionReference(providerRef.Name, fullId, provider, owner, "spec.tls.options.name", crossProvider: false);
             ok &= options is not null;
         }
         else if (tls.Options is { Name.Length: > 0 } optionRef)
@@ -139,7 +139,7 @@ internal sealed class TlsProcessor
     /// that id, refused while allowCrossNamespace is off; <c>default@internal</c> is the default options; other
     /// providers do not exist here. Null after reporting.
     /// </summary>
-    private string? ResolveOptionReference(string name, string id, string provider, ResourceRef owner)
+    private string? ResolveOptionReference(string name, string id, string provider, ResourceRef owner, string field, bool crossProvider)
     {
         if (provider == ProviderReference.Internal && id == "default")
         {
@@ -148,14 +148,14 @@ internal sealed class TlsProcessor
 
         if (provider != ProviderReference.KubernetesCrd)
         {
-            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, "spec.tls.options.name",
+            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, field,
                 $"TLSOption '{name}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd); the routes of this IngressRoute are not served");
             return null;
         }
 
-        if (!_context.Options.AllowCrossNamespace)
+        if (!crossProvider && !_context.Options.AllowCrossNamespace)
         {
-            _context.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed", owner, "spec.tls.options.name",
+            _context.Error(DiagnosticCodes.CrossNamespaceNotAllowed, "CrossNamespaceNotAllowed", owner, field,
                 $"TLSOption '{name}': @kubernetescrd references are refused while allowCrossNamespace is off (as in Traefik)");
             return null;
         }
@@ -164,12 +164,44 @@ internal sealed class TlsProcessor
         var option = key is { Name: "default" } ? "default" : id;
         if (key is null || _invalidOptions.Contains(option) || !_options.ContainsKey(option))
         {
-            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, "spec.tls.options.name",
+            _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, field,
                 $"TLSOption '{name}': no valid TLSOption has the id '{id}' (<namespace>-<name>); the routes of this IngressRoute are not served");
             return null;
         }
 
         return option;
+    }
+
+    /// <summary>
+    /// A TLS options reference written in another provider's syntax (an Ingress's <c>router.tls.options</c> annotation):
+    /// <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> or <c>default@internal</c>, resolved whatever allowCrossNamespace says (Traefik).
+    /// Null after reporting at <paramref name="field"/>.
+    /// </summary>
+    public string? ResolveCrossProviderOptions(string name, ResourceRef owner, string field)
+    {
+        if (ProviderReference.TrySplit(name, out var id, out var provider))
+        {
+            return ResolveOptionReference(name, id, provider, owner, field, crossProvider: true);
+        }
+
+        _context.Error(DiagnosticCodes.TlsOptionNotFound, "TLSOptionNotFound", owner, field,
+            $"TLSOption '{name}' names no provider: from an Ingress, write <namespace>-<name>@kubernetescrd (as in Traefik, a bare name would mean {name}@kubernetes, which has no TLS options)");
+        return null;
+    }
+
+    /// <summary>
+    /// Adds the certificate of Secret ns/name to the default TLS store (an Ingress's <c>spec.tls[].secretName</c>: Traefik
+    /// serves it by SNI, it does not turn TLS on for the routers). Null with the problem when it cannot be used.
+    /// </summary>
+    public string? AddToDefaultStore(string ns, string secretName, out Problem? problem)
+    {
+        var id = Certificate(ns, secretName, out problem);
+        if (id is not null)
+        {
+            _stores["default"].Certificates.Add(id);
+        }
+
+        return id;
     }
 
     /// <summary>Reads (once) the certificate of Secret ns/name; null with the problem when it cannot be used.</summary>

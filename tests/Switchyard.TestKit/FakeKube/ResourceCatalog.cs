@@ -20,6 +20,8 @@ public sealed class ResourceCatalog
         Add(new("", "v1", "pods", "Pod", true, true) { ShortNames = ["po"] });
         Add(new("", "v1", "serviceaccounts", "ServiceAccount", true, false) { ShortNames = ["sa"] });
         Add(new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, false));
+        Add(new("networking.k8s.io", "v1", "ingresses", "Ingress", true, true) { ShortNames = ["ing"] });
+        Add(new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, false));
         Add(new("coordination.k8s.io", "v1", "leases", "Lease", true, false));
         Add(new("events.k8s.io", "v1", "events", "Event", true, false) { ShortNames = ["ev"] });
         Add(new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, true) { ShortNames = ["crd", "crds"] });
