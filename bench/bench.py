@@ -40,9 +40,14 @@ PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchy
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
          "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
          "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118}
+# PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
+PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
+PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
 # COMPARE_DLL=/other/checkout/src/Switchyard/bin/Release/net10.0/switchyard.dll: a second Switchyard build measured as
 # "switchyard-b" in the same interleaved rounds as this checkout's (an A/B of two commits on the same backend).
 COMPARE_DLL = os.environ.get("COMPARE_DLL")
+# COMPARE_ENV="NAME=value,NAME=value": the same build (or COMPARE_DLL) with these variables, as "switchyard-b".
+COMPARE_ENV = dict(kv.split("=", 1) for kv in os.environ.get("COMPARE_ENV", "").split(",") if kv)
 # PEERS=switchyard,switchyard-b: measure only these proxies in the basic scenario (default: all).
 PEERS = [p for p in os.environ.get("PEERS", "").split(",") if p]
 DLL = {
@@ -257,11 +262,11 @@ def shipped_config(manifests, port="shipped"):
     return path
 
 
-def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard"):
+def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
     cfg = shipped_config(manifests, port) if port == "shipped" else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
     p = start(name, ["dotnet", dll or DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
-              env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
+              env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **(env or {})})
     wait_port(PORTS[port], 60)
     # Wait until the first table serves the greeter route.
     deadline = time.time() + 60
@@ -346,8 +351,9 @@ def scenario_basic(sw):
 def scenario_latency():
     targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
                "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
-    if "shipped" in procs:
-        targets["shipped"] = PORTS["shipped"]
+    for extra in ("shipped", "switchyard-b"):
+        if extra in procs:
+            targets[extra] = PORTS[extra]
     for r in range(ROUNDS):
         for name, port in targets.items():
             code, out = client("latency", f"http://127.0.0.1:{port}", "1000", "5")
@@ -442,10 +448,13 @@ def scenario_accesslog(manifests):
     record("observability", "accesslog-json", "log_lines", lines)
 
 
-# Runtime settings measured by the memory scenario, one `switchyard run` process each (MEMORY_VARIANTS picks some).
+# Runtime settings the memory scenario can compare, one `switchyard run` process each (MEMORY_VARIANTS=a,b,...;
+# default as-shipped only). README "Performance" has the figures of all of them.
 MEMORY_VARIANTS = {
     "as-shipped": {},
     "pool-64": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "64"},
+    "pool-128": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "128"},
+    "pool-256": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "256"},
     "gen0-4mb": {"DOTNET_GCgen0size": "0x400000"},
     "conserve-7": {"DOTNET_GCConserveMemory": "7"},
     "server-datas": {"DOTNET_gcServer": "1", "DOTNET_GCDynamicAdaptationMode": "1"},
@@ -458,10 +467,10 @@ def scenario_memory(manifests):
     closed-loop load (h2load -c CONNS -m STREAMS), for each runtime setting in MEMORY_VARIANTS, with CPU per call
     so no setting buys memory with CPU. All variants run at once (idle ones cost nothing) and are measured in
     interleaved rounds."""
-    names = [n for n in os.environ.get("MEMORY_VARIANTS", ",".join(MEMORY_VARIANTS)).split(",") if n]
+    names = [n for n in os.environ.get("MEMORY_VARIANTS", "as-shipped").split(",") if n]
     running = {}
     for i, name in enumerate(names):
-        web, admin, tls = 9130 + 3 * i, 9131 + 3 * i, 9132 + 3 * i
+        web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
         cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
         p = start(f"memory-{name}", ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
                   env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[name]})
@@ -721,7 +730,7 @@ def report():
         if on == on and off == off:
             lines += ["", f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians)"]
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
-           for p in ("direct", "shipped", "switchyard", "yarp", "nginx", "haproxy")]
+           for p in ("direct", "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median of rounds; 'added' = minus direct):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
@@ -758,9 +767,11 @@ def main():
         warm = [("switchyard", sw), ("yarp", procs["yarp"])]
         if "shipped" in SCENARIOS:
             warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
-        if COMPARE_DLL:
-            warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b")))
-        for name, proc in warm if SCENARIOS[0] != "memory" else ():  # SCENARIOS=memory alone measures only its own processes
+        if COMPARE_DLL or COMPARE_ENV:
+            warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b", COMPARE_ENV)))
+        # Scenarios with processes of their own (memory, start, routes10k, ...) need no warm shared proxies.
+        shared = {"basic", "tls", "latency", "stream", "swaps", "propagation"} & set(SCENARIOS)
+        for name, proc in warm if shared else ():
             warm_process(proc, f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello", name)
         if "basic" in SCENARIOS:
             scenario_basic(sw)
