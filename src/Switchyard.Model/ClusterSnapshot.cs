@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using k8s.Models;
 using Switchyard.Model.Diagnostics;
+using Switchyard.Model.GatewayApi;
 using Switchyard.Model.Traefik;
 
 namespace Switchyard.Model;
@@ -45,6 +46,21 @@ public sealed record ClusterSnapshot
     /// <summary>ServersTransportTCPs.</summary>
     public ImmutableArray<ServersTransportTcp> ServersTransportTcps { get; init; } = [];
 
+    /// <summary>Gateway API GatewayClasses (cluster-scoped; their namespace is ignored).</summary>
+    public ImmutableArray<GatewayClass> GatewayClasses { get; init; } = [];
+
+    /// <summary>Gateway API Gateways.</summary>
+    public ImmutableArray<Gateway> Gateways { get; init; } = [];
+
+    /// <summary>Gateway API HTTPRoutes.</summary>
+    public ImmutableArray<HttpRoute> HttpRoutes { get; init; } = [];
+
+    /// <summary>Gateway API GRPCRoutes.</summary>
+    public ImmutableArray<GrpcRoute> GrpcRoutes { get; init; } = [];
+
+    /// <summary>Gateway API ReferenceGrants.</summary>
+    public ImmutableArray<ReferenceGrant> ReferenceGrants { get; init; } = [];
+
     /// <summary>Core v1 Services.</summary>
     public ImmutableArray<V1Service> Services { get; init; } = [];
 
@@ -80,6 +96,7 @@ public sealed record ClusterSnapshot
     public int ObjectCount =>
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
         TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
-        ServersTransportTcps.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
+        ServersTransportTcps.Length + GatewayClasses.Length + Gateways.Length + HttpRoutes.Length + GrpcRoutes.Length +
+        ReferenceGrants.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
         Ingresses.Length + IngressClasses.Length;
 }

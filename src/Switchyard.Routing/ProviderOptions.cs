@@ -35,4 +35,17 @@ public sealed record ProviderOptions
 
     /// <summary>The kubernetesIngress provider's options (Ingress class, empty/ExternalName services, prefix matching).</summary>
     public IngressProviderOptions Ingress { get; init; } = IngressProviderOptions.Default;
+
+    /// <summary>
+    /// The routed entry points with their ports: a Gateway listener is served on the entry point whose address has
+    /// its port (Traefik's entryPointName; an HTTP listener skips entry points with TLS). Defaults: the embedded
+    /// static configuration's web (:8000) and websecure (:8443, TLS).
+    /// </summary>
+    public ImmutableArray<EntryPointPort> EntryPointPorts { get; init; } = [new("web", 8000, false), new("websecure", 8443, true)];
+
+    /// <summary>GatewayClasses whose spec.controllerName is this are ours (providers.kubernetesGateway.controllerName).</summary>
+    public string GatewayControllerName { get; init; } = Model.GatewayApi.GatewayApiKinds.DefaultControllerName;
 }
+
+/// <summary>An entry point's name, port and whether it terminates TLS.</summary>
+public sealed record EntryPointPort(string Name, int Port, bool Tls);

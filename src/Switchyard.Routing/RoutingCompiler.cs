@@ -1,5 +1,6 @@
 using Switchyard.Model;
 using Switchyard.Routing.Compiler;
+using Switchyard.Routing.Compiler.GatewayApi;
 using Switchyard.Routing.Compiler.Ingresses;
 using Switchyard.Routing.Compiler.Tcp;
 using Switchyard.Routing.Table;
@@ -39,12 +40,21 @@ public static class RoutingCompiler
             routers = [.. routers.Concat(ingresses).Order(Comparer<Router>.Create(RouterOrder.Compare))];
         }
 
+        // 5c. Gateway API (GatewayClass → Gateway listeners → HTTPRoute/GRPCRoute routers); its filters add middlewares.
+        var gatewayApi = new GatewayApiProcessor(context, tls, kubernetes, services.Registry, middlewares);
+        var gatewayReport = gatewayApi.Process();
+        if (gatewayApi.Routers.Count > 0)
+        {
+            routers = [.. routers.Concat(gatewayApi.Routers).Order(Comparer<Router>.Create(RouterOrder.Compare))];
+        }
+
         // 6. TCP and UDP routers (IngressRouteTCP/UDP), their MiddlewareTCPs, ServersTransportTCPs and services.
         var (tcp, udp) = TcpSections.Compile(context, tls, kubernetes);
 
         // Only nodes something uses make it into the table: a dropped route leaves nothing behind.
         var roots = routers.Select(r => r.Service).Concat(middlewares.ServiceRoots);
-        var table = new RoutingTable(routers, registry.Reachable(roots), middlewares.Table, transports.All, tls.Table()) { Tcp = tcp, Udp = udp };
-        return new CompileResult(table, context.TakeDiagnostics());
+        var middlewareTable = middlewares.Table.AddRange(gatewayApi.Middlewares);
+        var table = new RoutingTable(routers, registry.Reachable(roots), middlewareTable, transports.All, tls.Table()) { Tcp = tcp, Udp = udp };
+        return new CompileResult(table, context.TakeDiagnostics()) { GatewayApi = gatewayReport };
     }
 }

@@ -150,6 +150,16 @@ public static class DiagnosticCodes
     /// <summary>A wildcard (or <c>*</c>) Host of a certResolver router: only DNS-01 can validate it, which is not supported (warning).</summary>
     public const string AcmeWildcardDomain = "SY705";
 
+    // Gateway API (SY8xx): the conditions of Gateway/route status, as diagnostics.
+    /// <summary>A Gateway listener is not served (no entry point on its port, unsupported protocol, bad TLS, conflict).</summary>
+    public const string GatewayListenerInvalid = "SY801";
+    /// <summary>A route's parentRef does not attach (no matching listener, not allowed, no hostname in common).</summary>
+    public const string GatewayRouteNotAccepted = "SY802";
+    /// <summary>A route's backendRef cannot be resolved (not found, other namespace without ReferenceGrant, kind, protocol); its share answers 500.</summary>
+    public const string GatewayBackendRefInvalid = "SY803";
+    /// <summary>A route filter is unsupported or its ExtensionRef unresolved; the rule answers 500.</summary>
+    public const string GatewayFilterInvalid = "SY804";
+
     // Kubernetes source
     /// <summary>An object read from the API server could not be turned into its model record (wrong shape).</summary>
     public const string KubernetesObjectUnreadable = "SY601";

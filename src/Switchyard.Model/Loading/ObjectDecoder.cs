@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Switchyard.Model.Diagnostics;
+using Switchyard.Model.GatewayApi;
 using Switchyard.Model.Traefik;
 
 namespace Switchyard.Model.Loading;
@@ -23,6 +24,15 @@ internal static class ObjectDecoder
         [TraefikApi.IngressRouteUdpKind] = typeof(IngressRouteUdp),
         [TraefikApi.MiddlewareTcpKind] = typeof(MiddlewareTcp),
         [TraefikApi.ServersTransportTcpKind] = typeof(ServersTransportTcp),
+    };
+
+    private static readonly Dictionary<string, Type> GatewayKinds = new(StringComparer.Ordinal)
+    {
+        [GatewayApiKinds.GatewayClass] = typeof(GatewayClass),
+        [GatewayApiKinds.Gateway] = typeof(Gateway),
+        [GatewayApiKinds.HttpRoute] = typeof(HttpRoute),
+        [GatewayApiKinds.GrpcRoute] = typeof(GrpcRoute),
+        [GatewayApiKinds.ReferenceGrant] = typeof(ReferenceGrant),
     };
 
     private static readonly Dictionary<(string ApiVersion, string Kind), Type> CoreKinds = new()
@@ -144,6 +154,10 @@ internal static class ObjectDecoder
         {
             TraefikKinds.TryGetValue(kind, out type);
         }
+        else if (GatewayApiKinds.Serves(apiVersion, kind))
+        {
+            GatewayKinds.TryGetValue(kind, out type);
+        }
         else
         {
             CoreKinds.TryGetValue((apiVersion, kind), out type);
@@ -194,6 +208,12 @@ internal static class ObjectDecoder
     private static Diagnostic UnknownKind(string apiVersion, string kind, ResourceRef resource, SourceLocation at)
     {
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        if (group == GatewayApiKinds.Group && GatewayKinds.ContainsKey(kind))
+        {
+            return new Diagnostic(Severity.Warning, DiagnosticCodes.UnknownKind, "UnknownKind", resource, "kind",
+                $"apiVersion {apiVersion} does not serve {kind} (did you mean \"{GatewayApiKinds.Group}/{GatewayApiKinds.ServedVersion(kind)}\"?); the object is ignored", at);
+        }
+
         if (group is not (TraefikApi.Group or TraefikApi.LegacyGroup))
         {
             return new Diagnostic(Severity.Info, DiagnosticCodes.UnknownKind, "UnknownKind", resource, null,
@@ -222,6 +242,11 @@ internal static class ObjectDecoder
             : type == typeof(IngressRouteUdp) ? KubernetesJson.Deserialize<IngressRouteUdp>(text, options)
             : type == typeof(MiddlewareTcp) ? KubernetesJson.Deserialize<MiddlewareTcp>(text, options)
             : type == typeof(ServersTransportTcp) ? KubernetesJson.Deserialize<ServersTransportTcp>(text, options)
+            : type == typeof(GatewayClass) ? KubernetesJson.Deserialize<GatewayClass>(text, options)
+            : type == typeof(Gateway) ? KubernetesJson.Deserialize<Gateway>(text, options)
+            : type == typeof(HttpRoute) ? KubernetesJson.Deserialize<HttpRoute>(text, options)
+            : type == typeof(GrpcRoute) ? KubernetesJson.Deserialize<GrpcRoute>(text, options)
+            : type == typeof(ReferenceGrant) ? KubernetesJson.Deserialize<ReferenceGrant>(text, options)
             : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text, options)
             : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text, options)
             : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text, options)

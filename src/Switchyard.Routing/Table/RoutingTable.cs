@@ -47,7 +47,16 @@ public sealed record RoutingTable(
 }
 
 /// <summary>The output of one compilation: the table plus every diagnostic, in stable order.</summary>
-public sealed record CompileResult(RoutingTable Table, ImmutableArray<Diagnostic> Diagnostics);
+public sealed record CompileResult(RoutingTable Table, ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>Gateway API status (empty when the snapshot has no Gateway API objects of ours).</summary>
+    [JsonIgnore]
+    public GatewayApiReport GatewayApi { get; init; } = GatewayApiReport.Empty;
+
+    // Golden files without Gateway API objects stay as they were.
+    [JsonPropertyName("gatewayApi"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public GatewayApiReport? GatewayApiJson => GatewayApi.Classes.IsEmpty && GatewayApi.Gateways.IsEmpty && GatewayApi.Routes.IsEmpty ? null : GatewayApi;
+}
 
 /// <summary>One compiled route of an IngressRoute.</summary>
 /// <param name="Name">Traefik-style name: <c>namespace-name-&lt;10 hex of sha256(match)&gt;</c>.</param>

@@ -105,6 +105,18 @@ public static class MiddlewareCatalogue
         MiddlewareKind.Other("plugin", MiddlewareRole.Unsupported, s => s.Plugin is { Count: > 0 }),
     ];
 
+    /// <summary>
+    /// Middlewares no Middleware CRD field produces: the Gateway API provider's filters, with Traefik's dynamic names
+    /// (pkg/config/dynamic/middlewares.go). Their records and factories exist like the mapped ones'.
+    /// </summary>
+    public static ImmutableArray<(string Name, Type ConfigType)> ProviderInternal { get; } =
+    [
+        ("requestHeaderModifier", typeof(RequestHeaderModifierConfig)),
+        ("responseHeaderModifier", typeof(ResponseHeaderModifierConfig)),
+        ("requestRedirect", typeof(RequestRedirectConfig)),
+        ("urlRewrite", typeof(UrlRewriteConfig)),
+    ];
+
     /// <summary>The types <paramref name="spec"/> sets, in spec order (exactly one is valid).</summary>
     public static List<MiddlewareKind> KindsOf(MiddlewareSpec spec)
     {
@@ -130,6 +142,11 @@ public static class MiddlewareCatalogue
             {
                 options.DerivedTypes.Add(new JsonDerivedType(kind.ConfigType!, kind.Name));
             }
+        }
+
+        foreach (var (name, type) in ProviderInternal)
+        {
+            options.DerivedTypes.Add(new JsonDerivedType(type, name));
         }
 
         options.DerivedTypes.Add(new JsonDerivedType(typeof(UnsupportedMiddlewareConfig), UnsupportedDiscriminator));
