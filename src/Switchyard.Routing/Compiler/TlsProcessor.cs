@@ -191,7 +191,8 @@ internal sealed class TlsProcessor
 
     /// <summary>
     /// Adds the certificate of Secret ns/name to the default TLS store (an Ingress's <c>spec.tls[].secretName</c>: Traefik
-    /// serves it by SNI, it does not turn TLS on for the routers). Null with the problem when it cannot be used.
+    /// serves it by SNI, it does not turn TLS on for the routers; a Gateway listener's certificateRef likewise). Null with
+    /// the problem when it cannot be used.
     /// </summary>
     public string? AddToDefaultStore(string ns, string secretName, out Problem? problem)
     {
@@ -205,21 +206,6 @@ internal sealed class TlsProcessor
     }
 
     /// <summary>Reads (once) the certificate of Secret ns/name; null with the problem when it cannot be used.</summary>
-    /// <summary>
-    /// A Gateway listener's certificateRef: the Secret's certificate joins the default store (Traefik's Gateway provider
-    /// adds listener certificates to the TLS configuration, selected by SNI). Null with the problem when unusable.
-    /// </summary>
-    public string? AddToDefaultStore(string ns, string secretName, out Problem? problem)
-    {
-        var id = Certificate(ns, secretName, out problem);
-        if (id is not null && _stores.TryGetValue("default", out var store))
-        {
-            store.Certificates.Add(id);
-        }
-
-        return id;
-    }
-
     private string? Certificate(string ns, string secretName, out Problem? problem)
     {
         var id = Naming.CertificateId(ns, secretName);
