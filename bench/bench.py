@@ -416,12 +416,28 @@ def scenario_metrics(manifests):
     procs.pop("switchyard-metrics", None)
 
 
+def exported_spans():
+    """Spans the backend's OTLP sink has received so far (it is h2c only, hence prior knowledge)."""
+    out = subprocess.run(["curl", "-s", "--http2-prior-knowledge", f"http://127.0.0.1:{PORTS['backend']}/otlp/spans"],
+                         capture_output=True, text=True, timeout=30).stdout
+    return int(out) if out.strip().isdigit() else -1
+
+
 def scenario_accesslog(manifests):
-    """Observability cost in one run: a process with the access log on (json, to a file) next to one with it off,
-    same config otherwise, measured in interleaved rounds on the same pinned CPU; the report gives on / off.
-    TODO(issue 18, tracing): add tracing on with sampleRate 1.0 and 0.1 (OTLP to a local receiver) as two more
-    variants here once the tracing static config is on main."""
-    variants = {"accesslog-off": "", "accesslog-json": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n"}
+    """Observability cost in one run: processes with the access log on (json, to a file) and with tracing on
+    (sampleRate 1.0 and 0.1, OTLP/gRPC to the backend process's real OTLP receiver, minimal verbosity: entry point
+    and ReverseProxy spans) next to one with everything off, same config otherwise, measured in interleaved rounds
+    on the same pinned CPU; the report gives each variant / off."""
+    otlp = f"  otlp:\n    grpc:\n      endpoint: 127.0.0.1:{PORTS['backend']}\n      insecure: true\n"
+    variants = {
+        "accesslog-off": "",
+        "accesslog-json": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n",
+        "tracing-1.0": "\ntracing:\n  sampleRate: 1.0\n" + otlp,
+        "tracing-0.1": "\ntracing:\n  sampleRate: 0.1\n" + otlp,
+    }
+    only = os.environ.get("OBS_VARIANTS")
+    if only:
+        variants = {k: v for k, v in variants.items() if k in only.split(",")}
     running = {}
     for name, extra in variants.items():
         cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
@@ -430,6 +446,7 @@ def scenario_accesslog(manifests):
             f.write(extra)
         running[name] = cfg
     for r in range(ROUNDS):
+        log(f"observability round {r + 1}/{ROUNDS}")
         for name, cfg in running.items():
             # One process at a time on the same ports and CPU; each round starts it afresh and warms it.
             p = start(name, ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
@@ -441,10 +458,17 @@ def scenario_accesslog(manifests):
             url = f"http://127.0.0.1:{PORTS['obs']}/greet.Greeter/SayHello"
             integrity(name, f"http://127.0.0.1:{PORTS['obs']}")
             warm_process(p, url, name)
+            spans0 = exported_spans()
             measure_cpu("observability", name, p, url)
             os.killpg(p.pid, signal.SIGTERM)
-            p.wait(20)
+            p.wait(20)  # the tracer flushes its last batch on the way out
             procs.pop(name, None)
+            if name.startswith("tracing"):
+                # Spans per measured call (warm-up included from the second h2load on: an upper bound on what the
+                # measured run exported); 2 per sampled call in minimal verbosity.
+                spans = exported_spans() - spans0
+                record("observability", name, "spans_per_call", spans / (CALLS + max(2000, CALLS // 20)))
+                log(f"  {name}: {spans} spans exported")
     log_file = f"{WORK}/access.log"
     lines = sum(1 for _ in open(log_file)) if os.path.exists(log_file) else 0
     record("observability", "accesslog-json", "log_lines", lines)
@@ -702,7 +726,8 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off", "accesslog-json"):
+        for proxy in (*MEMORY_VARIANTS, "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off",
+                      "accesslog-json", "tracing-1.0", "tracing-0.1"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
@@ -732,11 +757,19 @@ def report():
         with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
         if with_metrics == with_metrics:
             lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
-    off = med(table.get(("observability", "accesslog-off", "cpu_us_per_call"), []))
-    for variant in ("accesslog-json",):
-        on = med(table.get(("observability", variant, "cpu_us_per_call"), []))
+    off_rounds = table.get(("observability", "accesslog-off", "cpu_us_per_call"), [])
+    off = med(off_rounds)
+    for variant in ("accesslog-json", "tracing-1.0", "tracing-0.1"):
+        on_rounds = table.get(("observability", variant, "cpu_us_per_call"), [])
+        on = med(on_rounds)
         if on == on and off == off:
-            lines += ["", f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians)"]
+            # Per-round ratios too (round r of the variant / round r of off): the spread the machine's noise leaves.
+            per_round = [a / b for a, b in zip(on_rounds, off_rounds)]
+            spans = table.get(("observability", variant, "spans_per_call"))
+            lines += ["",
+                      f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians); per round "
+                      + ", ".join(f"{x:.2f}" for x in per_round)
+                      + (f"; spans exported per call {med(spans):.2f}" if spans else "")]
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
            for p in ("direct", "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):

@@ -83,6 +83,56 @@ public class StaticConfigMetricsTests
         Assert.That(ex!.Message, Does.Contain("metrics.prometheus.buckets"));
     }
 
+    [Test]
+    public void OtlpAlone_PushesWithItsOwnLabelSwitches_AndServesNoPrometheusEndpoint()
+    {
+        var metrics = Load(EntryPoints + """
+            metrics:
+              addInternals: true
+              otlp:
+                addRoutersLabels: true
+                addServicesLabels: false
+                pushInterval: 2s
+                serviceName: edge
+                resourceAttributes: {region: eu}
+                grpc:
+                  endpoint: collector:4317
+                  insecure: true
+            """).Metrics!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.EntryPoint, Is.Empty);
+            Assert.That(metrics.AddInternals, Is.True);
+            Assert.That(metrics.AddRoutersLabels, Is.True);
+            Assert.That(metrics.AddServicesLabels, Is.False);
+            Assert.That(metrics.Otlp!.Endpoint, Is.EqualTo(new Uri("http://collector:4317")));
+            Assert.That(metrics.Otlp.PushInterval, Is.EqualTo(TimeSpan.FromSeconds(2)));
+            Assert.That(metrics.Otlp.ServiceName, Is.EqualTo("edge"));
+            Assert.That(metrics.Otlp.ResourceAttributes["region"], Is.EqualTo("eu"));
+        });
+    }
+
+    [Test]
+    public void OtlpDefaults_AreTraefiks_HttpToLocalhostEvery10s()
+    {
+        var metrics = Load(EntryPoints + "metrics:\n  otlp: {}\n").Metrics!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Otlp!.Endpoint, Is.EqualTo(new Uri("https://localhost:4318/v1/metrics")));
+            Assert.That(metrics.Otlp.PushInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
+            Assert.That(metrics.AddEntryPointsLabels, Is.True);
+            Assert.That(metrics.AddRoutersLabels, Is.False);
+        });
+    }
+
+    [TestCase("metrics:\n  otlp:\n    pushInterval: soon\n", "metrics.otlp.pushInterval: 'soon'")]
+    [TestCase("metrics:\n  otlp:\n    explicitBoundaries: [1]\n", "not supported")]
+    public void BadOtlpValues_AreErrorsNamingTheKey(string yaml, string message)
+    {
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + yaml));
+        Assert.That(ex!.Message, Does.Contain(message));
+    }
+
     /// <summary>Loads <paramref name="yaml"/> as a switchyard.yaml in a temporary folder.</summary>
     internal static LoadedStaticConfig Load(string yaml)
     {

@@ -32,6 +32,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private readonly ServiceProvider _shared;
     private readonly ILogger _logger;
     private readonly TcpMiddlewareState _tcpState = new();
+    private readonly OtlpMetricsExporter? _otlpMetrics;
 
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
         MetricsOptions? metrics, AccessLogOptions? accessLog, ApiOptions? api, TracingOptions? tracing)
@@ -85,6 +86,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         {
             Tables.TablePublished += m.OnTablePublished;
             m.AccessLog = AccessLog;
+            _otlpMetrics = m.Options.Otlp is { } otlp ? new OtlpMetricsExporter(m, otlp) : null;
         }
 
         for (var i = 0; i < entryPoints.Count; i++)
@@ -132,7 +134,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             }
         }
 
-        if (metrics is not null && !entryPoints.Any(e => e.Name == metrics.EntryPoint && e.Admin))
+        if (metrics is { EntryPoint.Length: > 0 } && !entryPoints.Any(e => e.Name == metrics.EntryPoint && e.Admin))
         {
             throw new ArgumentException($"metrics entry point '{metrics.EntryPoint}' is not an admin entry point");
         }
@@ -198,6 +200,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         }
 
         Tracing?.Dispose();
+        _otlpMetrics?.Dispose();
 
         await _shared.DisposeAsync();
     }

@@ -30,7 +30,7 @@ public sealed class GatewayMetrics
         Options = options;
         BoundTicks = [.. options.Buckets.Select(b => (long)(b * Stopwatch.Frequency))];
         EntryPointNames = [.. entryPoints];
-        EntryPoints = [.. entryPoints.Select(e => options.AddEntryPointsLabels ? new RequestSeries(Label("entrypoint", e), BoundTicks.Length) : null)];
+        EntryPoints = [.. entryPoints.Select(e => options.AddEntryPointsLabels ? new RequestSeries([new("entrypoint", e)], BoundTicks.Length) : null)];
         InFlight = [.. entryPoints.Select(_ => new long[RequestLabels.Methods.Length * RequestLabels.Protocols.Length])];
         Unrouted = new GrpcStatusSeries(Label("router", ""));
         _connections = new long[entryPoints.Count];
@@ -87,17 +87,21 @@ public sealed class GatewayMetrics
     internal RouteMetrics ForRouter(Router router)
     {
         // observability.metrics: false keeps the router (and its service) out of the router and service series.
-        // Like Traefik's internal services (metrics.addInternals off), the API's own routes are not measured.
-        var on = router.Observability?.Metrics != false && router.Service != Api.ApiHandler.ServiceName;
+        // Like Traefik's internal services, the API's own routes are measured only with metrics.addInternals.
+        var on = Measured(router);
         var routerSeries = on && Options.AddRoutersLabels
-            ? _routers.GetOrAdd((router.Name, router.Service), k => new RequestSeries($"{Label("router", k.Router)},{Label("service", k.Service)}", BoundTicks.Length))
+            ? _routers.GetOrAdd((router.Name, router.Service), k => new RequestSeries([new("router", k.Router), new("service", k.Service)], BoundTicks.Length))
             : null;
         var serviceSeries = on && Options.AddServicesLabels
-            ? _services.GetOrAdd(router.Service, s => new RequestSeries(Label("service", s), BoundTicks.Length))
+            ? _services.GetOrAdd(router.Service, s => new RequestSeries([new("service", s)], BoundTicks.Length))
             : null;
         var grpc = _grpc.GetOrAdd(router.Name, r => new GrpcStatusSeries(Label("router", r)));
         return new RouteMetrics(routerSeries, serviceSeries, grpc, on);
     }
+
+    /// <summary>observability.metrics (default true); internal routers (api@internal) only with metrics.addInternals.</summary>
+    private bool Measured(Router router) =>
+        router.Observability?.Metrics != false && (Options.AddInternals || router.Service != Api.ApiHandler.ServiceName);
 
     /// <summary>A request starts on an entry point; returns its start timestamp.</summary>
     internal long Begin(int entryPoint, int method, int protocol)
@@ -158,7 +162,7 @@ public sealed class GatewayMetrics
         Volatile.Write(ref _lastReloadSuccessMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _certificates = CertificateExpiry.Read(table.Table.Tls);
         Current = table;
-        var measured = table.Table.Routers.Where(r => r.Observability?.Metrics != false && r.Service != Api.ApiHandler.ServiceName).ToList();
+        var measured = table.Table.Routers.Where(Measured).ToList();
         var routers = measured.Select(r => (r.Name, r.Service)).ToHashSet();
         var services = measured.Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
         var names = measured.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);

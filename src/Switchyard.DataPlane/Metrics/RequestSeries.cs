@@ -5,13 +5,16 @@ namespace Switchyard.DataPlane.Metrics;
 /// <c>router="a",service="b"</c>) and its (code, method, protocol) cells. Cells live in a copy-on-write array
 /// scanned linearly (a route sees a handful of combinations); a new combination allocates once, under a lock.
 /// </summary>
-internal sealed class RequestSeries(string labels, int buckets)
+internal sealed class RequestSeries(KeyValuePair<string, object?>[] tags, int buckets)
 {
     private readonly Lock _gate = new();
     private volatile DurationCell[] _cells = [];
 
     /// <summary>Constant labels, Prometheus-escaped, without braces.</summary>
-    public string Labels { get; } = labels;
+    public string Labels { get; } = string.Join(",", tags.Select(t => GatewayMetrics.Label(t.Key, (string)t.Value!)));
+
+    /// <summary>The same labels as OpenTelemetry attributes (metrics.otlp).</summary>
+    public KeyValuePair<string, object?>[] Tags { get; } = tags;
 
     public DurationCell[] Cells => _cells;
 

@@ -49,6 +49,34 @@ public sealed class ApiConfig
 public sealed class MetricsConfig
 {
     public PrometheusConfig? Prometheus { get; set; }
+
+    /// <summary>metrics.otlp: push the series over OTLP (Traefik's pkg/observability/types/metrics.go OTLP).</summary>
+    public OtlpMetricsConfig? Otlp { get; set; }
+
+    /// <summary>Count the routers of internal services (api@internal) too.</summary>
+    public bool AddInternals { get; set; }
+}
+
+/// <summary>metrics.otlp: Traefik's keys (grpc or http, label switches, pushInterval, serviceName, resourceAttributes).</summary>
+public sealed class OtlpMetricsConfig
+{
+    public OtlpGrpcConfig? Grpc { get; set; }
+
+    public OtlpHttpConfig? Http { get; set; }
+
+    public bool AddEntryPointsLabels { get; set; } = true;
+
+    public bool AddRoutersLabels { get; set; }
+
+    public bool AddServicesLabels { get; set; } = true;
+
+    /// <summary>Period between pushes, a Go duration (Traefik's default 10s).</summary>
+    public string PushInterval { get; set; } = "10s";
+
+    /// <summary>service.name resource attribute (Traefik's default "traefik"; ours "switchyard").</summary>
+    public string ServiceName { get; set; } = "switchyard";
+
+    public Dictionary<string, string> ResourceAttributes { get; set; } = [];
 }
 
 /// <summary>metrics.prometheus: Traefik's options; GET /metrics on an admin entry point.</summary>

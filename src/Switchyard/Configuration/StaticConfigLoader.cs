@@ -158,7 +158,7 @@ public static class StaticConfigLoader
             WatchManifests = raw.Providers.File?.Watch ?? true,
             FolderLimits = FolderLimitsOf(raw.Providers.File, fileName),
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
-            Metrics = Metrics(raw, fileName, entryPoints),
+            Metrics = MetricsConfigReader.Read(raw.Metrics, fileName, entryPoints),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
             Api = Api(raw, fileName, entryPoints),
             Tracing = TracingConfigReader.Read(raw.Tracing, fileName),
@@ -224,41 +224,6 @@ public static class StaticConfigLoader
             Dashboard = api.Dashboard,
             Debug = api.Debug,
             Providers = raw.Providers.KubernetesCRD is { Enabled: true } ? ["KubernetesCRD"] : ["File"],
-        };
-    }
-
-    private static Switchyard.DataPlane.Metrics.MetricsOptions? Metrics(StaticConfig raw, string fileName, IReadOnlyList<EntryPointOptions> entryPoints)
-    {
-        if (raw.Metrics.Prometheus is not { } prometheus)
-        {
-            return null;
-        }
-
-        var where = $"{fileName}: metrics.prometheus";
-        var admins = entryPoints.Where(e => e.Admin).Select(e => e.Name).ToList();
-        var entryPoint = prometheus.EntryPoint ?? (admins.Count == 1 ? admins[0]
-            : throw new StaticConfigException($"{where}.entryPoint: name the admin entry point that serves /metrics ({(admins.Count == 0 ? "there is none" : string.Join(", ", admins))})"));
-        if (!admins.Contains(entryPoint))
-        {
-            throw new StaticConfigException($"{where}.entryPoint: '{entryPoint}' is not an admin entry point (admin: true)");
-        }
-
-        var buckets = prometheus.Buckets ?? [.. Switchyard.DataPlane.Metrics.MetricsOptions.DefaultBuckets];
-        for (var i = 0; i < buckets.Count; i++)
-        {
-            if (!double.IsFinite(buckets[i]) || buckets[i] <= 0 || (i > 0 && buckets[i] <= buckets[i - 1]))
-            {
-                throw new StaticConfigException($"{where}.buckets: must be positive seconds in ascending order (got {string.Join(", ", buckets.Select(b => b.ToString(CultureInfo.InvariantCulture)))})");
-            }
-        }
-
-        return new Switchyard.DataPlane.Metrics.MetricsOptions
-        {
-            EntryPoint = entryPoint,
-            Buckets = [.. buckets],
-            AddEntryPointsLabels = prometheus.AddEntryPointsLabels,
-            AddRoutersLabels = prometheus.AddRoutersLabels,
-            AddServicesLabels = prometheus.AddServicesLabels,
         };
     }
 

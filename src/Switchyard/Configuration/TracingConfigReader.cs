@@ -19,11 +19,6 @@ internal static class TracingConfigReader
             throw new StaticConfigException($"{where}.sampleRate: {config.SampleRate} is not between 0.0 and 1.0");
         }
 
-        if (config.Otlp is { Grpc: not null, Http: not null })
-        {
-            throw new StaticConfigException($"{where}.otlp: give grpc or http, not both");
-        }
-
         var attributes = config.GlobalAttributes.ToImmutableDictionary().SetItems(config.ResourceAttributes);
         var options = new TracingOptions
         {
@@ -35,21 +30,8 @@ internal static class TracingConfigReader
             SafeQueryParams = [.. config.SafeQueryParams],
             AddInternals = config.AddInternals,
         };
-        if (config.Otlp?.Grpc is { } grpc)
-        {
-            // Traefik's endpoint is host:port, with TLS unless insecure.
-            var endpoint = grpc.Endpoint.Contains("://", StringComparison.Ordinal) ? grpc.Endpoint : $"{(grpc.Insecure ? "http" : "https")}://{grpc.Endpoint}";
-            return options with { Protocol = OtlpProtocol.Grpc, Endpoint = Absolute(endpoint, $"{where}.otlp.grpc.endpoint"), Headers = grpc.Headers.ToImmutableDictionary() };
-        }
-
-        var http = config.Otlp?.Http ?? new OtlpHttpConfig();
-        var uri = Absolute(http.Endpoint, $"{where}.otlp.http.endpoint");
-        if (uri.AbsolutePath == "/")
-        {
-            uri = new Uri(uri, "/v1/traces");
-        }
-
-        return options with { Protocol = OtlpProtocol.Http, Endpoint = uri, Headers = http.Headers.ToImmutableDictionary() };
+        var (protocol, endpoint, headers) = OtlpEndpoints.Read(config.Otlp?.Grpc, config.Otlp?.Http, $"{where}.otlp", "/v1/traces");
+        return options with { Protocol = protocol, Endpoint = endpoint, Headers = headers };
     }
 
     /// <summary>Header names as given (matched case-insensitively); an empty or malformed name is refused.</summary>
@@ -65,9 +47,4 @@ internal static class TracingConfigReader
 
         return [.. names.Distinct(StringComparer.OrdinalIgnoreCase)];
     }
-
-    private static Uri Absolute(string value, string where) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
-            ? uri
-            : throw new StaticConfigException($"{where}: '{value}' is not host:port or an http(s) URL");
 }

@@ -34,15 +34,19 @@ public sealed record ReceivedSpan(Span Span, Resource Resource)
     public AnyValue? ResourceAttribute(string key) => Resource.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
 }
 
+/// <summary>One exported data point of a metric (counter or gauge) with its attributes.</summary>
+public sealed record ReceivedPoint(string Metric, long Value, IReadOnlyDictionary<string, string> Attributes);
+
 /// <summary>
 /// An OTLP/gRPC collector for tests: a real Grpc.AspNetCore TraceService/Export on Kestrel (h2c, 127.0.0.1, port 0).
-/// Every span received is queued; tests read them with a bounded wait.
+/// Every span and metric data point received is queued; tests read them with a bounded wait.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<ReceivedSpan> _spans = Channel.CreateUnbounded<ReceivedSpan>();
     private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedSpan> _received = new();
+    private readonly Channel<ReceivedPoint> _points = Channel.CreateUnbounded<ReceivedPoint>();
 
     private OtlpReceiver(WebApplication app, Uri address)
     {
@@ -63,6 +67,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.MapGrpcService<TraceServiceImpl>();
+        app.MapGrpcService<MetricsServiceImpl>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         self = new OtlpReceiver(app, new Uri(address));
@@ -87,6 +92,27 @@ public sealed class OtlpReceiver : IAsyncDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException($"no matching span exported within {timeout}");
+        }
+    }
+
+    /// <summary>The next metric data point for which <paramref name="match"/> holds, within <paramref name="timeout"/>.</summary>
+    public async Task<ReceivedPoint> NextPointAsync(Func<ReceivedPoint, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var point = await _points.Reader.ReadAsync(cts.Token);
+                if (match(point))
+                {
+                    return point;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no matching metric data point exported within {timeout}");
         }
     }
 
@@ -138,6 +164,25 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
 
             return Task.FromResult(new ExportTraceServiceResponse());
+        }
+    }
+
+    private sealed class MetricsServiceImpl(OtlpReceiver receiver) : Otlp.Metrics.MetricsService.MetricsServiceBase
+    {
+        public override Task<Otlp.Metrics.ExportMetricsServiceResponse> Export(Otlp.Metrics.ExportMetricsServiceRequest request, ServerCallContext context)
+        {
+            foreach (var metric in request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics))
+            {
+                var points = metric.Sum?.DataPoints ?? metric.Gauge?.DataPoints;
+                foreach (var point in points ?? [])
+                {
+                    var value = point.AsInt != 0 ? point.AsInt : (long)point.AsDouble;
+                    var attributes = point.Attributes.ToDictionary(a => a.Key, a => a.Value?.StringValue ?? "");
+                    receiver._points.Writer.TryWrite(new ReceivedPoint(metric.Name, value, attributes));
+                }
+            }
+
+            return Task.FromResult(new Otlp.Metrics.ExportMetricsServiceResponse());
         }
     }
 }
