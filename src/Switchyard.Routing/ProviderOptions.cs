@@ -30,6 +30,9 @@ public sealed record ProviderOptions
     /// </summary>
     public ImmutableArray<string> KnownEntryPoints { get; init; } = [];
 
+    /// <summary>The UDP entry points (address ":port/udp"): where an IngressRouteUDP without entryPoints is served (Traefik).</summary>
+    public ImmutableArray<string> UdpEntryPoints { get; init; } = [];
+
     /// <summary>Use the Service's ClusterIP as the only server unless a service entry says nativeLB: false.</summary>
     public bool NativeLBByDefault { get; init; }
 

@@ -17,6 +17,7 @@ using Switchyard.DataPlane.Metrics;
 using Switchyard.DataPlane.Pipeline;
 using Switchyard.DataPlane.Swap;
 using Switchyard.DataPlane.Tcp;
+using Switchyard.DataPlane.Udp;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.EntryPoints;
@@ -29,6 +30,7 @@ namespace Switchyard.DataPlane.EntryPoints;
 public sealed partial class DataPlaneHost : IAsyncDisposable
 {
     private readonly List<(EntryPointOptions Options, WebApplication App, List<ListenOptions> Listeners)> _servers = [];
+    private readonly List<UdpEntryPoint> _udp = [];
     private readonly ServiceProvider _shared;
     private readonly ILogger _logger;
     private readonly TcpMiddlewareState _tcpState = new();
@@ -91,6 +93,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
         for (var i = 0; i < entryPoints.Count; i++)
         {
+            if (entryPoints[i].Udp is { } udp)
+            {
+                _udp.Add(new UdpEntryPoint(entryPoints[i].Name, entryPoints[i].Endpoint, udp, Tables, loggerFactory.CreateLogger<UdpEntryPoint>()));
+                continue;
+            }
+
             _servers.Add(CreateServer(entryPoints[i], i, loggerFactory));
         }
     }
@@ -114,6 +122,9 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     /// <summary>ACME resolvers' challenges and certificates, when the configuration defines any (registered in configureServices).</summary>
     public AcmeCertificates? Acme => _shared.GetService<AcmeCertificates>();
+
+    /// <summary>The UDP entry points (sessions and drops, for tests and diagnostics).</summary>
+    public IReadOnlyList<UdpEntryPoint> UdpEntryPoints => _udp;
 
     /// <summary>Services shared by every table build (logging, time provider, YARP forwarder, extras).</summary>
     public IServiceProvider Services => _shared;
@@ -150,6 +161,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             LogListening(_logger, options.Name, Endpoint(options.Name).ToString(), options.Tls, options.Admin);
         }
 
+        foreach (var udp in _udp)
+        {
+            udp.Start();
+            LogListeningUdp(_logger, udp.Name, udp.Endpoint.ToString());
+        }
+
         Health.SetListenersUp(true);
     }
 
@@ -164,6 +181,14 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             }
         }
 
+        foreach (var udp in _udp)
+        {
+            if (udp.Name == entryPoint)
+            {
+                return udp.Endpoint;
+            }
+        }
+
         throw new ArgumentException($"no entry point '{entryPoint}'");
     }
 
@@ -173,6 +198,11 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         foreach (var (_, app, _) in _servers)
         {
             await app.StopAsync(cancellationToken);
+        }
+
+        foreach (var udp in _udp)
+        {
+            await udp.DisposeAsync();
         }
     }
 
@@ -192,6 +222,11 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             }
 
             await app.DisposeAsync();
+        }
+
+        foreach (var udp in _udp)
+        {
+            await udp.DisposeAsync();
         }
 
         if (AccessLog is not null)
@@ -357,4 +392,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "entry point {EntryPoint} listening on {Endpoint} (tls: {Tls}, admin: {Admin})")]
     private static partial void LogListening(ILogger logger, string entryPoint, string endpoint, bool tls, bool admin);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "entry point {EntryPoint} listening on {Endpoint}/udp")]
+    private static partial void LogListeningUdp(ILogger logger, string entryPoint, string endpoint);
 }

@@ -51,6 +51,12 @@ public sealed record EntryPointOptions
     /// <summary>Which peers' X-Forwarded-* headers are kept (Traefik's <c>forwardedHeaders</c>); default: none.</summary>
     public ForwardedHeadersOptions ForwardedHeaders { get; init; } = ForwardedHeadersOptions.Default;
 
+    /// <summary>
+    /// Non-null: a UDP entry point (Traefik's <c>address: ":5353/udp"</c>) serving IngressRouteUDP sessions; it has no
+    /// Kestrel server and none of the HTTP options above apply.
+    /// </summary>
+    public Udp.UdpEntryPointSettings? Udp { get; init; }
+
     /// <summary>Graceful shutdown: how long running calls may finish when the gateway stops.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -118,6 +118,19 @@ public sealed class EntryPointConfig
 
     /// <summary>Whose X-Forwarded-* headers are kept (Traefik's forwardedHeaders); default: nobody's.</summary>
     public ForwardedHeadersConfig ForwardedHeaders { get; set; } = new();
+
+    /// <summary>UDP sessions of an entry point whose address ends in "/udp".</summary>
+    public UdpConfig Udp { get; set; } = new();
+}
+
+/// <summary>entryPoints.NAME.udp (Traefik's UDPConfig).</summary>
+public sealed class UdpConfig
+{
+    /// <summary>An idle session is closed after this long (Traefik's default 3s).</summary>
+    public string Timeout { get; set; } = "3s";
+
+    /// <summary>Switchyard's bound on sessions at once (Traefik has none); datagrams of new clients past it are dropped.</summary>
+    public int MaxSessions { get; set; } = 10_000;
 }
 
 /// <summary>entryPoints.NAME.forwardedHeaders (Traefik's keys).</summary>

@@ -105,11 +105,18 @@ public static class StaticConfigLoader
                 throw new StaticConfigException($"{where}.http2.maxConcurrentStreams: must be at least 1");
             }
 
+            var (address, udp) = Protocol(ep.Address, $"{where}.address");
+            if (udp && (ep.Admin || ep.Tls is not null))
+            {
+                throw new StaticConfigException($"{where}: a UDP entry point serves IngressRouteUDP only (admin and tls are not supported there)");
+            }
+
             entryPoints.Add(new EntryPointOptions
             {
                 ForwardedHeaders = ForwardedHeaders(ep.ForwardedHeaders, $"{where}.forwardedHeaders"),
                 Name = name,
-                Endpoint = Address(ep.Address, $"{where}.address"),
+                Endpoint = Address(address, $"{where}.address"),
+                Udp = udp ? Udp(ep.Udp, $"{where}.udp") : null,
                 Tls = ep.Tls is not null,
                 Admin = ep.Admin,
                 IdleTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.IdleTimeout, $"{where}.transport.respondingTimeouts.idleTimeout"), TimeSpan.FromDays(1)),
@@ -125,7 +132,8 @@ public static class StaticConfigLoader
             });
         }
 
-        var routed = entryPoints.Where(e => !e.Admin).Select(e => e.Name).ToImmutableArray();
+        var routed = entryPoints.Where(e => !e.Admin && e.Udp is null).Select(e => e.Name).ToImmutableArray();
+        var udpEntryPoints = entryPoints.Where(e => e.Udp is not null).Select(e => e.Name).ToImmutableArray();
         var crd = raw.Providers.KubernetesCRD ?? new KubernetesCrdProviderConfig();
         var provider = new ProviderOptions
         {
@@ -135,7 +143,9 @@ public static class StaticConfigLoader
             NativeLBByDefault = crd.NativeLBByDefault,
             // Traefik: an IngressRoute without entryPoints is served on every entry point.
             DefaultEntryPoints = routed,
-            KnownEntryPoints = routed,
+            KnownEntryPoints = routed.AddRange(udpEntryPoints),
+            // Traefik: an IngressRouteUDP without entryPoints is served on every UDP entry point.
+            UdpEntryPoints = udpEntryPoints,
         };
 
         string? manifests = null;
@@ -276,6 +286,37 @@ public static class StaticConfigLoader
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>Traefik's "address/protocol": ":5353/udp"; no suffix or "/tcp" is TCP (static.EntryPoint.GetProtocol).</summary>
+    private static (string Address, bool Udp) Protocol(string text, string where)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return (text, false);
+        }
+
+        return text[(slash + 1)..].ToLowerInvariant() switch
+        {
+            "tcp" => (text[..slash], false),
+            "udp" => (text[..slash], true),
+            var other => throw new StaticConfigException($"{where}: '{other}' is not a protocol (tcp or udp) in '{text}'"),
+        };
+    }
+
+    private static Switchyard.DataPlane.Udp.UdpEntryPointSettings Udp(UdpConfig raw, string where)
+    {
+        var timeout = Duration(raw.Timeout, $"{where}.timeout");
+        if (timeout <= TimeSpan.Zero)
+        {
+            // Traefik refuses it too (pkg/udp/conn.go: "timeout should be greater than zero").
+            throw new StaticConfigException($"{where}.timeout: must be greater than zero");
+        }
+
+        return raw.MaxSessions < 1
+            ? throw new StaticConfigException($"{where}.maxSessions: must be at least 1")
+            : new Switchyard.DataPlane.Udp.UdpEntryPointSettings(timeout, raw.MaxSessions);
     }
 
     private static IPEndPoint Address(string text, string where)

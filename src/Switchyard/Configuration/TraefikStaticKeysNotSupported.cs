@@ -37,7 +37,6 @@ public static class TraefikStaticKeysNotSupported
         "entryPoints.*.http2.maxDecoderHeaderTableSize",
         "entryPoints.*.http2.maxEncoderHeaderTableSize",
         "entryPoints.*.http3",
-        "entryPoints.*.udp",
         "entryPoints.*.observability",
 
         "providers.providersThrottleDuration",

@@ -26,7 +26,8 @@ internal sealed class Gateway : IAsyncDisposable
     public IPEndPoint Admin => Host.Endpoint("admin");
 
     public static async Task<Gateway> StartAsync(Func<EntryPointOptions, EntryPointOptions>? web = null, Metrics.MetricsOptions? metrics = null,
-        AccessLog.AccessLogOptions? accessLog = null, Api.ApiOptions? api = null, Tracing.TracingOptions? tracing = null)
+        AccessLog.AccessLogOptions? accessLog = null, Api.ApiOptions? api = null, Tracing.TracingOptions? tracing = null,
+        IEnumerable<EntryPointOptions>? extraEntryPoints = null)
     {
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         var webOptions = new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
@@ -35,6 +36,7 @@ internal sealed class Gateway : IAsyncDisposable
             web is null ? webOptions : web(webOptions),
             new EntryPointOptions { Name = "websecure", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = true },
             new EntryPointOptions { Name = "admin", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Admin = true },
+            .. extraEntryPoints ?? [],
         ], loggerFactory, metrics: metrics, accessLog: accessLog, api: api, tracing: tracing);
         await host.StartAsync();
         return new Gateway(host);

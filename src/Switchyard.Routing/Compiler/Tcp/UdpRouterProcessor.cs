@@ -19,7 +19,10 @@ internal sealed class UdpRouterProcessor(CompileContext context, TcpServiceBuild
                      .ThenBy(r => r.ApiVersion, StringComparer.Ordinal))
         {
             var owner = CompileContext.RefOf(route);
-            var entryPoints = context.ResolveEntryPoints(route.Spec.EntryPoints, owner);
+            // Traefik (runtime_udp.go): a UDP router without entryPoints is served on every UDP entry point.
+            var entryPoints = route.Spec.EntryPoints is { Count: > 0 }
+                ? context.ResolveEntryPoints(route.Spec.EntryPoints, owner)
+                : context.Options.UdpEntryPoints;
             for (var i = 0; i < route.Spec.Routes.Count; i++)
             {
                 var name = Naming.Normalize($"{owner.Namespace}-{owner.Name}-{i}");
