@@ -31,7 +31,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "5"))
 CALLS = int(os.environ.get("CALLS", "100000"))
 CONNS = int(os.environ.get("CONNS", "32"))
 STREAMS = int(os.environ.get("STREAMS", "16"))
-SCENARIOS = os.environ.get("SCENARIOS", "basic,shipped,latency,stream,chain,memory,metrics,accesslog,routes10k,swaps,propagation,compile,start,tls").split(",")
+SCENARIOS = os.environ.get("SCENARIOS", "basic,shipped,latency,stream,chain,memory,metrics,accesslog,routes10k,swaps,propagation,compile,start,tls,tcp").split(",")
 CLK = os.sysconf("SC_CLK_TCK")
 PROXY_CPU = os.environ.get("PROXY_CPU", "1")
 LOAD_CPU = os.environ.get("LOAD_CPU", "0")
@@ -785,6 +785,9 @@ def report():
         lines += ["", "| scenario | subject | metric | median (min–max) |", "|---|---|---|---|"]
         for k in sorted(other):
             lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(table[k], 2)} |")
+    if "tcp" in SCENARIOS:
+        import tcp_bench
+        lines += tcp_bench.report_lines(sys.modules[__name__])
     text = "\n".join(lines) + "\n"
     with open(os.path.join(RESULTS, f"results-{stamp}.md"), "w") as f:
         f.write(text)
@@ -839,6 +842,9 @@ def main():
             scenario_routes10k()
         if "compile" in SCENARIOS:
             scenario_compile()
+        if "tcp" in SCENARIOS:
+            import tcp_bench  # IngressRouteTCP vs haproxy mode tcp (bench/tcp_bench.py)
+            tcp_bench.scenario_tcp(sys.modules[__name__])
         if "start" in SCENARIOS:
             scenario_start()
     finally:

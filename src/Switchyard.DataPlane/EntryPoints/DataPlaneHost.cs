@@ -10,6 +10,7 @@ using System.Net.Security;
 using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.Tracing;
 using Switchyard.DataPlane.Acme;
+using Switchyard.DataPlane.EntryPoints.ProxyProtocol;
 using Switchyard.DataPlane.Admin;
 using Switchyard.DataPlane.Api;
 using Switchyard.DataPlane.HealthChecks;
@@ -325,6 +326,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 CountConnections(listen, index);
+                AddProxyProtocol(listen, options);
                 AddTcpRouter(listen, options);
                 AddConnectionAge(listen, options);
                 var acme = Acme;
@@ -364,6 +366,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http1;
             // Outermost, so a connection handed to the HTTP/2 pipeline by the sniffer is counted once, for its life.
             CountConnections(listen, index);
+            AddProxyProtocol(listen, options);
             AddTcpRouter(listen, options);
             listen.Use(sniffer.Sniff);
             AddConnectionAge(listen, options);
@@ -374,6 +377,16 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private SslServerAuthenticationOptions SelectWithAcme(AcmeCertificates acme, string? serverName, bool offersAcmeTls) =>
         (offersAcmeTls ? AcmeChallengeResponder.TlsAlpn01Options(serverName, acme.Challenges) : null)
         ?? Tables.Current.Tls.Select(serverName, acme.Find);
+
+    /// <summary>The PROXY header is read first, so the TCP router, TLS and HTTP all see the client's address.</summary>
+    private void AddProxyProtocol(ListenOptions listen, EntryPointOptions options)
+    {
+        if (options.ProxyProtocol is { } proxyProtocol)
+        {
+            var logger = _shared.GetRequiredService<ILoggerFactory>().CreateLogger<ProxyProtocolReceiver>();
+            listen.Use(new ProxyProtocolReceiver(proxyProtocol, options.ReadHeaderTimeout, logger).Middleware);
+        }
+    }
 
     /// <summary>IngressRouteTCP routers of this entry point see each connection before TLS and HTTP do.</summary>
     private void AddTcpRouter(ListenOptions listen, EntryPointOptions options)

@@ -57,6 +57,12 @@ public sealed record EntryPointOptions
     /// </summary>
     public Udp.UdpEntryPointSettings? Udp { get; init; }
 
+    /// <summary>
+    /// Non-null: read a PROXY protocol header (v1/v2) at the start of each connection, believed from the trusted
+    /// peers only (Traefik's <c>proxyProtocol</c>). Null: off, the bytes are not looked at.
+    /// </summary>
+    public ProxyProtocol.ProxyProtocolOptions? ProxyProtocol { get; init; }
+
     /// <summary>Graceful shutdown: how long running calls may finish when the gateway stops.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

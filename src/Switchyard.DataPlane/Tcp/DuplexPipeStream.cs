@@ -10,6 +10,10 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
 {
     private readonly Stream _input = pipe.Input.AsStream(leaveOpen: true);
     private readonly PipeWriter _output = pipe.Output;
+    private NetworkStream? _socketOutput;
+
+    /// <summary>From now on writes go to this socket (the connection's own) instead of Kestrel's output pipe.</summary>
+    public void WriteTo(System.Net.Sockets.Socket socket) => _socketOutput = new NetworkStream(socket, ownsSocket: false);
 
     public override bool CanRead => true;
 
@@ -32,8 +36,16 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         _input.ReadAsync(buffer, offset, count, cancellationToken);
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_socketOutput is { } socket)
+        {
+            await socket.WriteAsync(buffer, cancellationToken);
+            return;
+        }
+
         await _output.WriteAsync(buffer, cancellationToken);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Tcp;
@@ -200,6 +201,15 @@ public sealed partial class TcpEntryPointRouter
         var clientPipe = new DuplexPipeStream(connection.Transport);
         Stream client = clientPipe;
         Stream server = new NetworkStream(socket, ownsSocket: false);
+        // Kestrel closes both directions when its output pipe completes, so without TLS termination the backend's
+        // bytes go straight to the client's socket (nothing else writes there): its FIN becomes a half-close and the
+        // client can go on sending (pkg/tcp/proxy.go CloseWrite). Reads stay on the pipe, which holds the peeked bytes.
+        var clientSocket = route.Router.Tls is { Passthrough: false } ? null : connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (clientSocket is not null)
+        {
+            clientPipe.WriteTo(clientSocket);
+        }
+
         try
         {
             if (route.Router.Tls is { Passthrough: false })
@@ -229,6 +239,12 @@ public sealed partial class TcpEntryPointRouter
                     if (clientStream is SslStream tls)
                     {
                         await tls.ShutdownAsync();
+                    }
+
+                    if (clientSocket is not null)
+                    {
+                        clientSocket.Shutdown(SocketShutdown.Send);
+                        return;
                     }
 
                     clientPipe.CompleteOutput();

@@ -119,8 +119,21 @@ public sealed class EntryPointConfig
     /// <summary>Whose X-Forwarded-* headers are kept (Traefik's forwardedHeaders); default: nobody's.</summary>
     public ForwardedHeadersConfig ForwardedHeaders { get; set; } = new();
 
+    /// <summary>Read a PROXY protocol header on each connection (present, even empty, to enable; Traefik's keys).</summary>
+    public ProxyProtocolConfig? ProxyProtocol { get; set; }
+
     /// <summary>UDP sessions of an entry point whose address ends in "/udp".</summary>
     public UdpConfig Udp { get; set; } = new();
+}
+
+/// <summary>entryPoints.NAME.proxyProtocol (Traefik's ProxyProtocol): whose header addresses are believed.</summary>
+public sealed class ProxyProtocolConfig
+{
+    /// <summary>Believe every peer's header.</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>Peers (IPs or CIDRs) whose header is believed; other peers' headers are removed and ignored.</summary>
+    public List<string> TrustedIPs { get; set; } = [];
 }
 
 /// <summary>entryPoints.NAME.udp (Traefik's UDPConfig).</summary>

@@ -117,6 +117,9 @@ public static class StaticConfigLoader
                 Name = name,
                 Endpoint = Address(address, $"{where}.address"),
                 Udp = udp ? Udp(ep.Udp, $"{where}.udp") : null,
+                ProxyProtocol = ep.ProxyProtocol is { } pp
+                    ? new Switchyard.DataPlane.EntryPoints.ProxyProtocol.ProxyProtocolOptions { Insecure = pp.Insecure, TrustedIPs = TrustedIPs(pp.TrustedIPs, $"{where}.proxyProtocol") }
+                    : null,
                 Tls = ep.Tls is not null,
                 Admin = ep.Admin,
                 IdleTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.IdleTimeout, $"{where}.transport.respondingTimeouts.idleTimeout"), TimeSpan.FromDays(1)),
@@ -198,21 +201,27 @@ public static class StaticConfigLoader
 
     private static Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions ForwardedHeaders(ForwardedHeadersConfig raw, string where)
     {
-        var trusted = ImmutableArray.CreateBuilder<System.Net.IPNetwork>(raw.TrustedIPs.Count);
-        for (var i = 0; i < raw.TrustedIPs.Count; i++)
+        return new Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions
         {
-            trusted.Add(Switchyard.Routing.Table.IpRanges.TryParse(raw.TrustedIPs[i], out var network, out var error)
+            Insecure = raw.Insecure,
+            TrustedIPs = TrustedIPs(raw.TrustedIPs, where),
+            NotAppendXForwardedFor = raw.NotAppendXForwardedFor,
+            AddXForwardedSchemeHeaders = raw.AddXForwardedSchemeHeaders,
+        };
+    }
+
+    /// <summary>forwardedHeaders.trustedIPs and proxyProtocol.trustedIPs: IPs or CIDRs, each error named by its index.</summary>
+    private static ImmutableArray<System.Net.IPNetwork> TrustedIPs(List<string> raw, string where)
+    {
+        var trusted = ImmutableArray.CreateBuilder<System.Net.IPNetwork>(raw.Count);
+        for (var i = 0; i < raw.Count; i++)
+        {
+            trusted.Add(Switchyard.Routing.Table.IpRanges.TryParse(raw[i], out var network, out var error)
                 ? network
                 : throw new StaticConfigException($"{where}.trustedIPs[{i}]: {error}"));
         }
 
-        return new Switchyard.DataPlane.EntryPoints.ForwardedHeadersOptions
-        {
-            Insecure = raw.Insecure,
-            TrustedIPs = trusted.DrainToImmutable(),
-            NotAppendXForwardedFor = raw.NotAppendXForwardedFor,
-            AddXForwardedSchemeHeaders = raw.AddXForwardedSchemeHeaders,
-        };
+        return trusted.DrainToImmutable();
     }
 
     /// <summary>api: Traefik serves it on its own "traefik" entry point when insecure; here that is an admin entry point.</summary>

@@ -31,7 +31,6 @@ public static class TraefikStaticKeysNotSupported
         "entryPoints.*.transport.respondingTimeouts.writeTimeout",
         "entryPoints.*.transport.keepAliveMaxTime",
         "entryPoints.*.transport.keepAliveMaxRequests",
-        "entryPoints.*.proxyProtocol",
         "entryPoints.*.forwardedHeaders.connection",
         "entryPoints.*.http",
         "entryPoints.*.http2.maxDecoderHeaderTableSize",

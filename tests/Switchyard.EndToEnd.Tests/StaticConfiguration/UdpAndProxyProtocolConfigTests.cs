@@ -2,9 +2,12 @@ using Switchyard.Configuration;
 
 namespace Switchyard.EndToEnd.Tests.StaticConfiguration;
 
-/// <summary>Traefik's "address/udp" entry points and their udp.timeout (pkg/config/static/entrypoints.go).</summary>
+/// <summary>
+/// Traefik's "address/udp" entry points with their udp.timeout, and entryPoints.*.proxyProtocol (insecure,
+/// trustedIPs); pkg/config/static/entrypoints.go.
+/// </summary>
 [CancelAfter(10_000)]
-public class UdpEntryPointConfigTests
+public class UdpAndProxyProtocolConfigTests
 {
     [Test]
     public void AnAddressEndingInUdp_IsAUdpEntryPoint_WithItsTimeout_AndNotADefaultForHttpRoutes()
@@ -41,6 +44,41 @@ public class UdpEntryPointConfigTests
     {
         var error = Assert.Throws<StaticConfigException>(() => Load($"entryPoints:\n  dns:\n    address: {address}\n"))!.Message;
         Assert.That(error, Does.Contain(expected));
+    }
+
+    [Test]
+    public void TrustedIPsAndInsecure_AreRead_AndAnAbsentBlockLeavesItOff()
+    {
+        var loaded = Load("""
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+                proxyProtocol: {trustedIPs: [10.0.0.0/8, 192.168.1.7]}
+              open:
+                address: "127.0.0.1:0"
+                proxyProtocol: {insecure: true}
+              plain: {address: "127.0.0.1:0"}
+            """);
+        var web = loaded.EntryPoints.Single(e => e.Name == "web").ProxyProtocol!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(web.TrustedIPs.Select(n => n.ToString()), Is.EqualTo(new[] { "10.0.0.0/8", "192.168.1.7/32" }));
+            Assert.That(web.Insecure, Is.False);
+            Assert.That(loaded.EntryPoints.Single(e => e.Name == "open").ProxyProtocol!.Insecure, Is.True);
+            Assert.That(loaded.EntryPoints.Single(e => e.Name == "plain").ProxyProtocol, Is.Null);
+        });
+    }
+
+    [Test]
+    public void ABadTrustedIP_IsNamedByItsIndex()
+    {
+        var error = Assert.Throws<StaticConfigException>(() => Load("""
+            entryPoints:
+              web:
+                address: "127.0.0.1:0"
+                proxyProtocol: {trustedIPs: [10.0.0.0/8, not-an-ip]}
+            """))!.Message;
+        Assert.That(error, Does.Contain("entryPoints.web.proxyProtocol.trustedIPs[1]"));
     }
 
     private static LoadedStaticConfig Load(string yaml)

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Switchyard.DataPlane.Tests.Core;
+using Switchyard.TestKit;
+
+namespace Switchyard.DataPlane.Tests.Tcp;
+
+/// <summary>Half-close through a TCP route, both ways (Traefik pkg/tcp/proxy.go closes only the write half).</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class TcpHalfCloseTests
+{
+    [Test]
+    public async Task The_backend_ends_its_half_first_and_still_receives_what_the_client_sends_after(CancellationToken ct)
+    {
+        // The backend greets, closes its writing half, then reads everything the client sends until the client's FIN.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var received = new StringBuilder();
+        var backend = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptSocketAsync(ct);
+            await peer.SendAsync("hello, then FIN"u8.ToArray(), ct);
+            peer.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[256];
+            int read;
+            while ((read = await peer.ReceiveAsync(buffer, ct)) > 0)
+            {
+                lock (received)
+                {
+                    received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+            }
+        }, ct);
+
+        await using var gateway = await Gateway.StartAsync();
+        gateway.Apply(TcpTestPeers.Compile("""
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: greet, namespace: default}
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: HostSNI(`*`)
+                  services: [{name: greeter, port: tcp}]
+            """, ("greeter", ((IPEndPoint)listener.LocalEndpoint).Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.Web, ct);
+        var greeting = await ReadToEndAsync(client, ct);
+        Assert.That(greeting, Is.EqualTo("hello, then FIN"), "the backend's FIN reached the client as the end of its stream");
+
+        await client.SendAsync("sent after the backend's FIN"u8.ToArray(), ct);
+        client.Shutdown(SocketShutdown.Send);
+        await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
+        Assert.That(received.ToString(), Is.EqualTo("sent after the backend's FIN"));
+    }
+
+    [Test]
+    public async Task The_client_ends_its_half_first_and_still_receives_the_backends_answer(CancellationToken ct)
+    {
+        await using var echo = new EchoServer();
+        await using var gateway = await Gateway.StartAsync();
+        gateway.Apply(TcpTestPeers.Compile("""
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: echo, namespace: default}
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: HostSNI(`*`)
+                  services: [{name: echo, port: tcp}]
+            """, ("echo", echo.Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.Web, ct);
+        await client.SendAsync("all I have"u8.ToArray(), ct);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.That(await ReadToEndAsync(client, ct), Is.EqualTo("all I have"), "the echo answered after the client's FIN, then ended");
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[256];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, ct)) > 0)
+        {
+            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return text.ToString();
+    }
+}
