@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Sockets;
 
 namespace Switchyard.DataPlane.Tcp;
 
@@ -13,7 +14,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
     private NetworkStream? _socketOutput;
 
     /// <summary>From now on writes go to this socket (the connection's own) instead of Kestrel's output pipe.</summary>
-    public void WriteTo(System.Net.Sockets.Socket socket) => _socketOutput = new NetworkStream(socket, ownsSocket: false);
+    public void WriteTo(Socket socket) => _socketOutput = new NetworkStream(socket, ownsSocket: false);
 
     public override bool CanRead => true;
 

@@ -138,7 +138,7 @@ public sealed class ProxyProtocolReceiveTests
         Assert.Multiple(() =>
         {
             Assert.That(v1.Status, Is.EqualTo(ProxyHeaderStatus.Parsed));
-            Assert.That(v1.Length, Is.EqualTo(38));
+            Assert.That(v1.Length, Is.EqualTo(37));
             Assert.That(v1.Source, Is.EqualTo(IPEndPoint.Parse("[2001:db8::1]:4000")));
             Assert.That(ProxyProtocolParser.Parse(new System.Buffers.ReadOnlySequence<byte>("POST / HTTP/1.1"u8.ToArray())).Status, Is.EqualTo(ProxyHeaderStatus.None));
             Assert.That(ProxyProtocolParser.Parse(new System.Buffers.ReadOnlySequence<byte>("PRI * HTTP/2.0"u8.ToArray())).Status, Is.EqualTo(ProxyHeaderStatus.None));

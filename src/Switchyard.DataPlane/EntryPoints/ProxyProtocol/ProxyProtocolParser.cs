@@ -7,7 +7,7 @@ using System.Text;
 namespace Switchyard.DataPlane.EntryPoints.ProxyProtocol;
 
 /// <summary>What the first bytes of a connection are.</summary>
-internal enum ProxyHeaderStatus
+public enum ProxyHeaderStatus
 {
     /// <summary>No PROXY signature: the bytes belong to the application, untouched.</summary>
     None,
@@ -23,7 +23,7 @@ internal enum ProxyHeaderStatus
 }
 
 /// <summary>A parsed header: how many bytes it took, and the client and the address it connected to, when given.</summary>
-internal readonly record struct ProxyHeader(ProxyHeaderStatus Status, int Length, IPEndPoint? Source, IPEndPoint? Destination);
+public readonly record struct ProxyHeader(ProxyHeaderStatus Status, int Length, IPEndPoint? Source, IPEndPoint? Destination);
 
 /// <summary>
 /// Reads a PROXY protocol header, v1 (text) or v2 (binary), as haproxy's specification (proxy-protocol.txt) and
@@ -31,7 +31,7 @@ internal readonly record struct ProxyHeader(ProxyHeaderStatus Status, int Length
 /// at all ('P' for v1, CR for v2), so a connection without one is recognised from its first bytes. A v1 line is at
 /// most 107 bytes; v2 carries its own length (TLVs after the addresses are skipped). Never throws on any input.
 /// </summary>
-internal static class ProxyProtocolParser
+public static class ProxyProtocolParser
 {
     /// <summary>Longest v1 line, CRLF included (the specification's 107).</summary>
     public const int MaxV1Length = 107;
