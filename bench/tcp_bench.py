@@ -58,7 +58,7 @@ spec:
 
 
 def start_proxies(b):
-    b.start("tcp-backend", ["python3", os.path.join(b.BENCH, "tcp_load.py"), "backend", PORTS["tcp-backend"]], b.LOAD_CPU)
+    b.start("tcp-backend", ["python3", os.path.join(b.BENCH, "tcp_load.py"), "backend", str(PORTS["tcp-backend"])], b.LOAD_CPU)
     b.wait_port(PORTS["tcp-backend"])
     cfg = b.render("haproxy-tcp.cfg.in", "haproxy-tcp.cfg", PORT=PORTS["haproxy-tcp"], BACKEND=PORTS["tcp-backend"])
     b.start("haproxy-tcp", ["haproxy", "-db", "-f", cfg], b.PROXY_CPU)
