@@ -20,6 +20,10 @@ public static class TestCertificates
     public static X509Certificate2 IssueServer(X509Certificate2 ca, params string[] dnsNames) =>
         Issue(ca, dnsNames.Length > 0 ? dnsNames[0] : "localhost", dnsNames, server: true);
 
+    /// <summary>A server certificate like <see cref="IssueServer"/> that also carries a URI SAN (a SPIFFE id, for peerCertURI).</summary>
+    public static X509Certificate2 IssueServerWithUri(X509Certificate2 ca, string uri, params string[] dnsNames) =>
+        Issue(ca, dnsNames.Length > 0 ? dnsNames[0] : "localhost", dnsNames, server: true, uri);
+
     /// <summary>A client certificate with the common name, signed by <paramref name="ca"/>.</summary>
     public static X509Certificate2 IssueClient(X509Certificate2 ca, string commonName) =>
         Issue(ca, commonName, Array.Empty<string>(), server: false);
@@ -47,10 +51,10 @@ public static class TestCertificates
         return rsa.ExportPkcs8PrivateKeyPem();
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string cn, string[] dnsNames, bool server)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string cn, string[] dnsNames, bool server, string? uri = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = LeafRequest(key, cn, dnsNames, server);
+        var req = LeafRequest(key, cn, dnsNames, server, uri);
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
         using var issued = req.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMonths(6), serial);
@@ -58,7 +62,7 @@ public static class TestCertificates
         return Reload(withKey);
     }
 
-    private static CertificateRequest LeafRequest(ECDsa key, string cn, string[] dnsNames, bool server)
+    private static CertificateRequest LeafRequest(ECDsa key, string cn, string[] dnsNames, bool server, string? uri = null)
     {
         var req = new CertificateRequest($"CN={cn}", key, HashAlgorithmName.SHA256);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
@@ -74,6 +78,11 @@ public static class TestCertificates
             }
 
             san.AddIpAddress(System.Net.IPAddress.Loopback);
+            if (uri is not null)
+            {
+                san.AddUri(new Uri(uri));
+            }
+
             req.CertificateExtensions.Add(san.Build());
         }
 

@@ -24,6 +24,7 @@ public sealed partial class CompiledTls
     private readonly Dictionary<string, SslStreamCertificateContext> _exact;
     private readonly Dictionary<string, SslStreamCertificateContext> _wildcard;
     private readonly SslStreamCertificateContext _default;
+    private readonly string? _defaultGeneratedName;
     private readonly Dictionary<string, string> _optionsByHost;
     private readonly ImmutableSortedDictionary<string, TlsOptionsConfig> _options;
     private readonly ConcurrentDictionary<(SslStreamCertificateContext, string), SslServerAuthenticationOptions> _cache = new();
@@ -33,8 +34,10 @@ public sealed partial class CompiledTls
         Dictionary<string, SslStreamCertificateContext> wildcard,
         SslStreamCertificateContext @default,
         Dictionary<string, string> optionsByHost,
-        ImmutableSortedDictionary<string, TlsOptionsConfig> options)
+        ImmutableSortedDictionary<string, TlsOptionsConfig> options,
+        string? defaultGeneratedName)
     {
+        _defaultGeneratedName = defaultGeneratedName;
         _exact = exact;
         _wildcard = wildcard;
         _default = @default;
@@ -104,7 +107,11 @@ public sealed partial class CompiledTls
             }
         }
 
-        return new CompiledTls(exact, wildcard, @default, optionsByHost, table.Tls.Options);
+        // defaultGeneratedCert: the resolver's certificate for its main domain is the default, once it is obtained.
+        var generatedName = store is { DefaultCertificate: null, DefaultCertResolver: not null, DefaultGeneratedDomains.IsDefaultOrEmpty: false }
+            ? store.DefaultGeneratedDomains[0]
+            : null;
+        return new CompiledTls(exact, wildcard, @default, optionsByHost, table.Tls.Options, generatedName);
     }
 
     /// <summary>The server options for a handshake with this SNI (null when the client sent none).</summary>
@@ -123,7 +130,7 @@ public sealed partial class CompiledTls
                 throw new AuthenticationException($"sniStrict: no certificate for '{serverName}'");
             }
 
-            certificate = _default;
+            certificate = (_defaultGeneratedName is not null ? fallback?.Invoke(_defaultGeneratedName) : null) ?? _default;
         }
 
         return _cache.GetOrAdd((certificate, optionsId), static (key, opts) => TlsServerOptions.Create(key.Item1, opts), options);

@@ -15,29 +15,15 @@ public static class TlsServerOptions
         {
             ServerCertificateContext = certificate,
             ApplicationProtocols = Alpn(options),
-            EnabledSslProtocols = Protocols(options?.MinVersion, options?.MaxVersion),
+            EnabledSslProtocols = TlsPolicy.Protocols(options?.MinVersion, options?.MaxVersion),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // disableSessionTickets: Go's server resumes sessions only through tickets, so no resumption at all.
+            AllowTlsResume = options?.DisableSessionTickets != true,
         };
 
-        if (options is { CipherSuites.Length: > 0 } && !OperatingSystem.IsWindows())
+        if (options is not null && TlsPolicy.CipherSuites(options.CipherSuites) is { } policy)
         {
-            var suites = new List<TlsCipherSuite>();
-            foreach (var name in options.CipherSuites)
-            {
-                if (Enum.TryParse<TlsCipherSuite>(name, ignoreCase: false, out var suite))
-                {
-                    suites.Add(suite);
-                }
-            }
-
-            if (suites.Count > 0)
-            {
-                // TLS 1.3 suites are always allowed (Go ignores the list for 1.3, so does Traefik).
-                suites.Add(TlsCipherSuite.TLS_AES_128_GCM_SHA256);
-                suites.Add(TlsCipherSuite.TLS_AES_256_GCM_SHA384);
-                suites.Add(TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256);
-                ssl.CipherSuitesPolicy = new CipherSuitesPolicy(suites);
-            }
+            ssl.CipherSuitesPolicy = policy;
         }
 
         ConfigureClientAuth(ssl, options?.ClientAuth);
@@ -64,31 +50,6 @@ public static class TlsServerOptions
 
         return list;
     }
-
-#pragma warning disable SYSLIB0039 // TLS 1.0/1.1 only when a TLSOption explicitly asks for them.
-    private static SslProtocols Protocols(string? min, string? max)
-    {
-        static int Rank(string? v, int fallback) => v switch
-        {
-            "VersionTLS10" => 0,
-            "VersionTLS11" => 1,
-            "VersionTLS12" => 2,
-            "VersionTLS13" => 3,
-            _ => fallback,
-        };
-
-        var lo = Rank(min, 2);
-        var hi = Rank(max, 3);
-        SslProtocols[] all = [SslProtocols.Tls, SslProtocols.Tls11, SslProtocols.Tls12, SslProtocols.Tls13];
-        var result = SslProtocols.None;
-        for (var i = lo; i <= hi; i++)
-        {
-            result |= all[i];
-        }
-
-        return result == SslProtocols.None ? SslProtocols.Tls12 | SslProtocols.Tls13 : result;
-    }
-#pragma warning restore SYSLIB0039
 
     private static void ConfigureClientAuth(SslServerAuthenticationOptions ssl, ClientAuthConfig? clientAuth)
     {

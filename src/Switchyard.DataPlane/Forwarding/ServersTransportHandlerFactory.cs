@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.Forwarding;
@@ -35,12 +36,21 @@ public static class ServersTransportHandlerFactory
             KeepAlivePingDelay = Positive(timeouts.ReadIdleTimeout) ?? Timeout.InfiniteTimeSpan,
             KeepAlivePingTimeout = Positive(timeouts.PingTimeout) ?? TimeSpan.FromSeconds(15),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            // The closest knob to Go's maxIdleConnsPerHost: bounds the HTTP/1.1 pool per server. HTTP/2 multiplexes.
-            MaxConnectionsPerServer = config.MaxIdleConnsPerHost > 0 ? config.MaxIdleConnsPerHost : int.MaxValue,
+            // Go's maxIdleConnsPerHost bounds idle connections, never the connections in use: no cap here. -1 keeps
+            // no idle connection (below); a positive value is not a count .NET can bound (idleConnTimeout closes them).
+            MaxConnectionsPerServer = int.MaxValue,
             // Response headers of gRPC calls with large metadata must pass.
             MaxResponseHeadersLength = 1024,
             ActivityHeadersPropagator = null,
         };
+
+        if (config.MaxIdleConnsPerHost < 0)
+        {
+            // Traefik's -1 (Go: no idle connection kept): a zero lifetime disposes a connection when its call returns
+            // it, so every call opens its own connection, closed after it.
+            handler.PooledConnectionIdleTimeout = TimeSpan.Zero;
+            handler.PooledConnectionLifetime = TimeSpan.Zero;
+        }
 
         if (!http2Only)
         {
@@ -58,16 +68,15 @@ public static class ServersTransportHandlerFactory
             ApplicationProtocols = config.DisableHttp2
                 ? [SslApplicationProtocol.Http11]
                 : [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-            EnabledSslProtocols = SslProtocols.None, // OS default: TLS 1.2 and 1.3
+            // minVersion/maxVersion (Traefik's default, as Go's client: TLS 1.2 up to 1.3).
+            EnabledSslProtocols = TlsPolicy.Protocols(config.MinVersion, config.MaxVersion),
+            CipherSuitesPolicy = TlsPolicy.CipherSuites(config.CipherSuites),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
 
-        if (!string.IsNullOrEmpty(config.ServerName))
-        {
-            // serverName is the SNI and the name verified. Without it, .NET uses the Host header (passHostHeader)
-            // or the server address, like Go's transport does with the URL host.
-            ssl.TargetHost = config.ServerName;
-        }
+        // serverName: SocketsHttpHandler takes the SNI from the request's host (the Host header with passHostHeader,
+        // else the server address) and ignores TargetHost, so serverName is the name verified below, not the SNI sent.
+        var serverName = string.IsNullOrEmpty(config.ServerName) ? null : config.ServerName;
 
         if (config.ClientCertificates.Length > 0)
         {
@@ -83,69 +92,25 @@ public static class ServersTransportHandlerFactory
             ssl.ClientCertificates = certs;
         }
 
-        if (config.InsecureSkipVerify)
+        var roots = new X509Certificate2Collection();
+        foreach (var pem in config.RootCas)
+        {
+            roots.AddRange(pem.Certificates.ToArray());
+        }
+
+        var insecure = config.InsecureSkipVerify;
+        var peerUri = config.PeerCertUri;
+        if (insecure && peerUri is null)
         {
             ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
-        else if (config.RootCas.Length > 0)
-        {
-            var roots = new X509Certificate2Collection();
-            foreach (var pem in config.RootCas)
-            {
-                roots.AddRange(pem.Certificates.ToArray());
-            }
-
-            var peerUri = config.PeerCertUri;
-            ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidateWithRoots(certificate, errors, roots, peerUri);
-        }
-        else if (config.PeerCertUri is { } uri)
+        else if (roots.Count > 0 || peerUri is not null || serverName is not null)
         {
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                errors == SslPolicyErrors.None && certificate is not null && HasUriSan(certificate, uri);
+                BackendCertificateValidation.Validate(certificate, errors, roots, checkName: !insecure, serverName, peerUri);
         }
 
         return ssl;
-    }
-
-    /// <summary>Chain to the transport's rootCAs only (CustomRootTrust), and check the name as .NET did.</summary>
-    private static bool ValidateWithRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots, string? peerUri)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
-        {
-            return false;
-        }
-
-        using var leaf = new X509Certificate2(certificate);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (!chain.Build(leaf))
-        {
-            return false;
-        }
-
-        return peerUri is null || HasUriSan(leaf, peerUri);
-    }
-
-    private static bool HasUriSan(X509Certificate certificate, string uri)
-    {
-        using var cert = new X509Certificate2(certificate);
-        foreach (var ext in cert.Extensions)
-        {
-            if (ext is X509SubjectAlternativeNameExtension san)
-            {
-                // The managed SAN extension only enumerates DNS names and IPs; URIs appear in the formatted text.
-                if (san.Format(false).Contains("URL=" + uri, StringComparison.Ordinal) ||
-                    san.Format(false).Contains("URI:" + uri, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static TimeSpan? Positive(TimeSpan value) => value > TimeSpan.Zero ? value : null;

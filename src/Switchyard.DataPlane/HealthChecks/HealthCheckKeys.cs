@@ -34,7 +34,13 @@ public static class HealthCheckKeys
     {
         var sb = new StringBuilder();
         sb.Append(t.ServerName).Append(',').Append(t.InsecureSkipVerify).Append(',').Append(t.DisableHttp2)
-            .Append(',').Append(t.Timeouts.DialTimeout.Ticks).Append(',').Append(t.PeerCertUri);
+            .Append(',').Append(t.Timeouts.DialTimeout.Ticks).Append(',').Append(t.PeerCertUri)
+            .Append(',').Append(t.MinVersion).Append(',').Append(t.MaxVersion).Append(',').Append(t.MaxIdleConnsPerHost);
+        foreach (var suite in t.CipherSuites.IsDefault ? [] : t.CipherSuites)
+        {
+            sb.Append(",suite:").Append(suite);
+        }
+
         foreach (var ca in t.RootCas.IsDefault ? [] : t.RootCas)
         {
             sb.Append(",ca:").Append(ca.Fingerprint);

@@ -129,6 +129,10 @@ public static class DiagnosticCodes
     /// <summary>A ServersTransport names a Secret or ConfigMap that does not exist or holds no certificate.</summary>
     public const string ServersTransportCertificateNotFound = "SY409";
     public const string TlsStoreInvalid = "SY410";
+    /// <summary>ServersTransport spiffe: no SPIFFE Workload API client on .NET here; the transport is refused, its routes say why.</summary>
+    public const string ServersTransportSpiffeUnsupported = "SY411";
+    /// <summary>A TLS field .NET cannot apply (TLSOption curvePreferences, preferServerCipherSuites): accepted, warned, not applied.</summary>
+    public const string TlsFieldNotApplied = "SY412";
 
     // Data plane (SY5xx): problems found while a table is built for serving.
     /// <summary>A middleware of a router cannot be built (unknown type, not implemented, bad config): the router answers an error.</summary>

@@ -46,6 +46,18 @@ public sealed record ServersTransportSpec
     [JsonPropertyName("rootCAsSecrets")]
     public IReadOnlyList<string>? RootCAsSecrets { get; init; }
 
+    /// <summary>Minimum TLS version towards the servers: VersionTLS10, VersionTLS11, VersionTLS12 (default), VersionTLS13.</summary>
+    [JsonPropertyName("minVersion")]
+    public string? MinVersion { get; init; }
+
+    /// <summary>Maximum TLS version towards the servers (default: the highest, VersionTLS13).</summary>
+    [JsonPropertyName("maxVersion")]
+    public string? MaxVersion { get; init; }
+
+    /// <summary>Cipher suites offered to the servers for TLS up to 1.2 (Go names).</summary>
+    [JsonPropertyName("cipherSuites")]
+    public IReadOnlyList<string>? CipherSuites { get; init; }
+
     /// <summary>Secrets holding client certificates for mTLS (tls.crt, tls.key).</summary>
     [JsonPropertyName("certificatesSecrets")]
     public IReadOnlyList<string>? CertificatesSecrets { get; init; }

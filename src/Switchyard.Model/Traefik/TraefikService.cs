@@ -39,7 +39,7 @@ public sealed record TraefikServiceSpec
     [JsonPropertyName("mirroring")]
     public Mirroring? Mirroring { get; init; }
 
-    /// <summary>Switchyard extension: send to a main service, or to a fallback while the main one has no healthy server.</summary>
+    /// <summary>Send to a main service, or to a fallback while the main one has no healthy server (or answers one of errors.status).</summary>
     [JsonPropertyName("failover")]
     public Failover? Failover { get; init; }
 
@@ -96,8 +96,8 @@ public sealed record MirrorService : LoadBalancerSpec
 }
 
 /// <summary>
-/// Switchyard extension: Traefik's TraefikService CRD has no failover (only its file provider does). Same meaning as
-/// Traefik's failover service, with Kubernetes service references for the main service and the fallback.
+/// Traefik's failover service (pkg/server/service/loadbalancer/failover), with Kubernetes service references for the
+/// main service and the fallback.
 /// </summary>
 public sealed record Failover
 {
@@ -112,6 +112,22 @@ public sealed record Failover
     /// <summary>Enables health propagation to parent services (empty object, like Traefik's).</summary>
     [JsonPropertyName("healthCheck")]
     public FailoverHealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Answers of the main service that send the call to the fallback instead.</summary>
+    [JsonPropertyName("errors")]
+    public FailoverErrors? Errors { get; init; }
+}
+
+/// <summary>Traefik's failover errors: the main service's answer is replaced by the fallback's when its status is listed.</summary>
+public sealed record FailoverErrors
+{
+    /// <summary>Status codes and inclusive ranges ("500-599", "404") that trigger the fallback.</summary>
+    [JsonPropertyName("status")]
+    public IReadOnlyList<string>? Status { get; init; }
+
+    /// <summary>Largest request body kept to send again to the fallback (default -1: unlimited); larger bodies get 413.</summary>
+    [JsonPropertyName("maxRequestBodyBytes")]
+    public long? MaxRequestBodyBytes { get; init; }
 }
 
 /// <summary>Marker: present means this failover reports its health to its parents.</summary>

@@ -83,6 +83,26 @@ public static class AcmeDomains
             }
         }
 
+        // TLSStore default's defaultGeneratedCert: its resolver orders that domain set too; the certificate becomes
+        // the default one (served when no other certificate matches the SNI).
+        if (table.Tls.Stores.TryGetValue("default", out var store) && store is { DefaultCertResolver: { Length: > 0 } storeResolver, DefaultGeneratedDomains.IsDefaultOrEmpty: false })
+        {
+            if (knownResolvers is not null && !knownResolvers.Contains(storeResolver))
+            {
+                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.AcmeResolverNotFound, "CertResolverNotFound", null, null,
+                    $"TLSStore default: defaultGeneratedCert names resolver '{storeResolver}', which the static configuration does not define"));
+            }
+            else
+            {
+                if (!sets.TryGetValue(storeResolver, out var bySet))
+                {
+                    sets[storeResolver] = bySet = new SortedDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+                }
+
+                bySet[string.Join(",", store.DefaultGeneratedDomains)] = store.DefaultGeneratedDomains;
+            }
+        }
+
         return (sets.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Values.ToImmutableArray(), StringComparer.Ordinal),
             diagnostics.ToImmutable());
     }

@@ -114,6 +114,9 @@ internal sealed class CompileContext
         return [.. written.Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>The compiler's diagnostics so far, in report order (lets a step quote the error that refused an object).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
     public void Report(Severity severity, string code, string reason, ResourceRef? resource, string? field, string message)
     {
         SourceLocation? location = null;

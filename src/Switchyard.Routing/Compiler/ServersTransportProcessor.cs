@@ -15,7 +15,8 @@ internal sealed class ServersTransportProcessor
 {
     private readonly CompileContext _context;
     private readonly Dictionary<string, ServersTransportConfig> _valid = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _invalid = new(StringComparer.Ordinal);
+    /// <summary>Transports with errors, with the first error: the services naming one say why.</summary>
+    private readonly Dictionary<string, string> _invalid = new(StringComparer.Ordinal);
 
     public ServersTransportProcessor(CompileContext context)
     {
@@ -24,13 +25,14 @@ internal sealed class ServersTransportProcessor
         foreach (var transport in CompileContext.Sorted(context.ServersTransports))
         {
             var id = Naming.ObjectId(CompileContext.NamespaceOf(transport.Metadata), transport.Metadata.Name ?? "");
+            var before = context.Diagnostics.Count;
             if (Build(transport) is { } config)
             {
                 _valid[id] = config;
             }
             else
             {
-                _invalid.Add(id);
+                _invalid[id] = context.Diagnostics.Skip(before).FirstOrDefault(d => d.Severity == Severity.Error)?.Message ?? "invalid";
             }
         }
     }
@@ -88,10 +90,10 @@ internal sealed class ServersTransportProcessor
             return id;
         }
 
-        if (_invalid.Contains(id))
+        if (_invalid.TryGetValue(id, out var why))
         {
             problems.Add(Problem.Error(DiagnosticCodes.ServersTransportInvalid, "ServersTransportInvalid",
-                $"ServersTransport {shown} has errors (see its diagnostics)", ".serversTransport"));
+                $"ServersTransport {shown} has errors: {why}", ".serversTransport"));
             return null;
         }
 
@@ -110,6 +112,11 @@ internal sealed class ServersTransportProcessor
         var rootCas = ImmutableArray<PemCertificate>.Empty;
         var clientCerts = ImmutableArray<PemCertificate>.Empty;
         var valid = true;
+        if (tls.CaOptional is not null)
+        {
+            ModelFieldUse.Warn(_context, "ClientTlsWithCaOptional.caOptional", owner, field + ".caOptional");
+        }
+
         if (tls.CaSecret is { Length: > 0 } caSecret)
         {
             var key = new ObjectKey(ns, caSecret);
@@ -177,20 +184,24 @@ internal sealed class ServersTransportProcessor
         ok &= Timeout(t?.PingTimeout, d.PingTimeout, "pingTimeout", problems, out var ping);
         _context.ReportAll(problems, owner, "spec.forwardingTimeouts");
 
-        if (spec.MaxIdleConnsPerHost is < 0)
+        if (spec.MaxIdleConnsPerHost is < -1)
         {
+            // Traefik's CRD: minimum -1 (keep no idle connection); 0 is Go's default of 2.
             _context.Error(DiagnosticCodes.ServersTransportInvalid, "InvalidValue", owner, "spec.maxIdleConnsPerHost",
-                $"maxIdleConnsPerHost must not be negative (got {spec.MaxIdleConnsPerHost})");
+                $"maxIdleConnsPerHost must be -1 (no idle connection) or more (got {spec.MaxIdleConnsPerHost})");
             ok = false;
         }
 
         if (spec.Spiffe is not null)
         {
-            // Without SPIFFE the transport would still verify with the system roots; refusing is clearer.
-            _context.Error(DiagnosticCodes.ServersTransportInvalid, "SpiffeUnsupported", owner, "spec.spiffe",
-                "spiffe is not supported; use rootCAs and certificatesSecrets");
+            // Traefik takes the SVID and bundle from a SPIFFE Workload API agent (static config `spiffe`); there is
+            // none here. Serving without it would verify with the system roots instead: refused, and its routes say so.
+            _context.Error(DiagnosticCodes.ServersTransportSpiffeUnsupported, "SpiffeUnsupported", owner, "spec.spiffe",
+                "spiffe is not supported (no SPIFFE Workload API client): use rootCAs, peerCertURI and certificatesSecrets for the same checks");
             ok = false;
         }
+
+        ok &= TlsSettings(spec, owner, out var suites);
 
         if (spec.InsecureSkipVerify == true && rootCas.Length > 0)
         {
@@ -211,7 +222,52 @@ internal sealed class ServersTransportProcessor
             spec.MaxIdleConnsPerHost ?? ServersTransportConfig.Default.MaxIdleConnsPerHost,
             new ForwardingTimeouts(dial, header, idle, readIdle, ping),
             spec.DisableHttp2 ?? false,
-            string.IsNullOrEmpty(spec.PeerCertUri) ? null : spec.PeerCertUri);
+            string.IsNullOrEmpty(spec.PeerCertUri) ? null : spec.PeerCertUri)
+        {
+            MinVersion = string.IsNullOrEmpty(spec.MinVersion) ? null : spec.MinVersion,
+            MaxVersion = string.IsNullOrEmpty(spec.MaxVersion) ? null : spec.MaxVersion,
+            CipherSuites = suites.IsEmpty ? default : suites,
+        };
+    }
+
+    /// <summary>minVersion, maxVersion, cipherSuites: Traefik refuses an unknown name and min above max (pkg/server/service/transport.go createTLSConfig).</summary>
+    private bool TlsSettings(ServersTransportSpec spec, ResourceRef owner, out ImmutableArray<string> suites)
+    {
+        var ok = true;
+        foreach (var (value, field) in new[] { (spec.MinVersion, "spec.minVersion"), (spec.MaxVersion, "spec.maxVersion") })
+        {
+            if (!string.IsNullOrEmpty(value) && !TlsNames.IsVersion(value))
+            {
+                _context.Error(DiagnosticCodes.ServersTransportInvalid, "InvalidTLSVersion", owner, field,
+                    $"'{value}' is not a TLS version ({string.Join(", ", TlsNames.Versions)})");
+                ok = false;
+            }
+        }
+
+        if (ok && !string.IsNullOrEmpty(spec.MinVersion) && !string.IsNullOrEmpty(spec.MaxVersion) && TlsNames.Rank(spec.MinVersion) > TlsNames.Rank(spec.MaxVersion))
+        {
+            _context.Error(DiagnosticCodes.ServersTransportInvalid, "InvalidTLSVersion", owner, "spec.minVersion",
+                $"minVersion {spec.MinVersion} is above maxVersion {spec.MaxVersion}");
+            ok = false;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < (spec.CipherSuites?.Count ?? 0); i++)
+        {
+            if (TlsNames.CipherSuite(spec.CipherSuites![i]) is { } canonical)
+            {
+                builder.Add(canonical);
+            }
+            else
+            {
+                _context.Error(DiagnosticCodes.ServersTransportInvalid, "UnknownCipherSuite", owner, $"spec.cipherSuites[{i}]",
+                    $"'{spec.CipherSuites[i]}' is not a cipher suite name (Go's names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                ok = false;
+            }
+        }
+
+        suites = builder.ToImmutable();
+        return ok;
     }
 
     /// <summary>A forwarding timeout: seconds or a Go duration; zero means none.</summary>

@@ -235,6 +235,16 @@ internal sealed class ServiceResolver
         {
             var main = Resolve(failover.Service, owner, "spec.failover.service");
             var fallback = Resolve(failover.Fallback, owner, "spec.failover.fallback");
+            if (failover.Errors is not null)
+            {
+                ModelFieldUse.Warn(_context, "Failover.errors", owner, "spec.failover.errors");
+            }
+
+            if (failover.HealthCheck is not null)
+            {
+                ModelFieldUse.Warn(_context, "Failover.healthCheck", owner, "spec.failover.healthCheck");
+            }
+
             return main is not null && fallback is not null
                 ? _registry.Add(id, identity, new FailoverService(main, fallback))
                 : null;

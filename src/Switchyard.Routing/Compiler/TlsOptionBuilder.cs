@@ -10,7 +10,11 @@ internal sealed class TlsOptionBuilder(CompileContext context)
 {
     private readonly CompileContext _context = context;
 
-    private static readonly HashSet<string> Versions = ["VersionTLS10", "VersionTLS11", "VersionTLS12", "VersionTLS13"];
+    private static readonly string[] CurveNames =
+    [
+        "secp256r1", "CurveP256", "secp384r1", "CurveP384", "secp521r1", "CurveP521", "x25519", "X25519",
+        "x25519mlkem768", "X25519MLKEM768", "secp256r1mlkem768", "SecP256r1MLKEM768", "secp384r1mlkem1024", "SecP384r1MLKEM1024",
+    ];
 
     private static readonly HashSet<string> ClientAuthTypes =
         ["NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"];
@@ -21,7 +25,7 @@ internal sealed class TlsOptionBuilder(CompileContext context)
         var ok = true;
         foreach (var (value, field) in new[] { (spec.MinVersion, "spec.minVersion"), (spec.MaxVersion, "spec.maxVersion") })
         {
-            if (!string.IsNullOrEmpty(value) && !Versions.Contains(value))
+            if (!string.IsNullOrEmpty(value) && !TlsNames.IsVersion(value))
             {
                 _context.Error(DiagnosticCodes.TlsOptionInvalid, "InvalidTLSVersion", owner, field,
                     $"'{value}' is not a TLS version (VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13)");
@@ -37,8 +41,7 @@ internal sealed class TlsOptionBuilder(CompileContext context)
 
         if (spec.PreferServerCipherSuites is not null)
         {
-            _context.Warning(DiagnosticCodes.TlsOptionInvalid, "DeprecatedField", owner, "spec.preferServerCipherSuites",
-                "preferServerCipherSuites is deprecated and ignored");
+            ModelFieldUse.Warn(_context, "TlsOptionSpec.preferServerCipherSuites", owner, "spec.preferServerCipherSuites");
         }
 
         // The data plane takes these names as they are: an unknown one is refused here, never skipped there.
@@ -46,9 +49,7 @@ internal sealed class TlsOptionBuilder(CompileContext context)
         for (var i = 0; i < (spec.CipherSuites?.Count ?? 0); i++)
         {
             var name = spec.CipherSuites![i] ?? "";
-            // Go also accepts the ChaCha20 suites without their _SHA256 suffix (the names before Go 1.16).
-            var canonical = name.EndsWith("_CHACHA20_POLY1305", StringComparison.Ordinal) ? name + "_SHA256" : name;
-            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || !Enum.TryParse<System.Net.Security.TlsCipherSuite>(canonical, ignoreCase: false, out _))
+            if (TlsNames.CipherSuite(name) is not { } canonical)
             {
                 _context.Error(DiagnosticCodes.TlsOptionInvalid, "UnknownCipherSuite", owner, $"spec.cipherSuites[{i}]",
                     $"'{name}' is not a cipher suite name (Go's names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
@@ -60,10 +61,21 @@ internal sealed class TlsOptionBuilder(CompileContext context)
             }
         }
 
+        // Traefik refuses an unknown curve name (pkg/tls/tlsmanager.go buildTLSConfig, CurveIDs in pkg/tls/certificate.go);
+        // known ones cannot be applied on .NET, which is said once.
+        for (var i = 0; i < (spec.CurvePreferences?.Count ?? 0); i++)
+        {
+            if (!CurveNames.Contains(spec.CurvePreferences![i] ?? ""))
+            {
+                _context.Error(DiagnosticCodes.TlsOptionInvalid, "InvalidCurve", owner, $"spec.curvePreferences[{i}]",
+                    $"'{spec.CurvePreferences[i]}' is not a curve ({string.Join(", ", CurveNames)})");
+                ok = false;
+            }
+        }
+
         if (spec.CurvePreferences is { Count: > 0 })
         {
-            _context.Warning(DiagnosticCodes.TlsOptionInvalid, "CurvePreferencesIgnored", owner, "spec.curvePreferences",
-                "curvePreferences are not applied: .NET offers no per-listener curve setting (the system's OpenSSL defaults apply)");
+            ModelFieldUse.Warn(_context, "TlsOptionSpec.curvePreferences", owner, "spec.curvePreferences");
         }
 
         return ok
@@ -75,6 +87,9 @@ internal sealed class TlsOptionBuilder(CompileContext context)
                 clientAuth,
                 spec.SniStrict ?? false,
                 spec.AlpnProtocols is { Count: > 0 } alpn ? [.. alpn] : TlsProcessor.DefaultAlpn)
+            {
+                DisableSessionTickets = spec.DisableSessionTickets ?? false,
+            }
             : null;
     }
 

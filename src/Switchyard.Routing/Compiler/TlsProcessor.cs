@@ -18,7 +18,7 @@ internal sealed class TlsProcessor
     private readonly CompileContext _context;
     private readonly Dictionary<string, TlsOptionsConfig> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _invalidOptions = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string? DefaultCertificate, SortedSet<string> Certificates, string? Resolver)> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? DefaultCertificate, SortedSet<string> Certificates, string? Resolver, ImmutableArray<string> Domains)> _stores = new(StringComparer.Ordinal);
     private readonly HashSet<string> _invalidStores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TlsCertificate> _certificates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Problem> _badCertificates = new(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ internal sealed class TlsProcessor
     {
         var stores = _stores.ToImmutableSortedDictionary(
             kv => kv.Key,
-            kv => new TlsStoreConfig(kv.Value.DefaultCertificate, [.. kv.Value.Certificates], kv.Value.Resolver),
+            kv => new TlsStoreConfig(kv.Value.DefaultCertificate, [.. kv.Value.Certificates], kv.Value.Resolver) { DefaultGeneratedDomains = kv.Value.Domains },
             StringComparer.Ordinal);
         return new TlsConfig(
             _certificates.ToImmutableSortedDictionary(StringComparer.Ordinal),
@@ -262,7 +262,7 @@ internal sealed class TlsProcessor
 
     private void ProcessStores()
     {
-        _stores["default"] = (null, new SortedSet<string>(StringComparer.Ordinal), null);
+        _stores["default"] = (null, new SortedSet<string>(StringComparer.Ordinal), null, default);
         var defaults = _context.TlsStores.Where(kv => kv.Key.Name == "default").Select(kv => kv.Value).ToList();
         foreach (var store in CompileContext.Sorted(_context.TlsStores))
         {
@@ -308,8 +308,39 @@ internal sealed class TlsProcessor
                 continue;
             }
 
-            var resolver = store.Spec.DefaultGeneratedCert?.Resolver;
-            _stores[id] = (defaultCertificate, certificates, string.IsNullOrEmpty(resolver) ? null : resolver);
+            var (resolver, domains) = GeneratedDefault(store.Spec, owner);
+            _stores[id] = (defaultCertificate, certificates, resolver, domains);
         }
+    }
+
+    /// <summary>
+    /// defaultGeneratedCert, as Traefik's ACME provider reads it (pkg/provider/acme/provider.go): a defaultCertificate
+    /// wins (both set: a warning); a missing resolver or domain is a warning and nothing is ordered; otherwise the
+    /// resolver orders main + sans and that certificate becomes the store's default (pkg/tls/tlsmanager.go).
+    /// </summary>
+    private (string? Resolver, ImmutableArray<string> Domains) GeneratedDefault(TlsStoreSpec spec, ResourceRef owner)
+    {
+        if (spec.DefaultGeneratedCert is not { } generated)
+        {
+            return (null, default);
+        }
+
+        if (spec.DefaultCertificate is not null)
+        {
+            _context.Warning(DiagnosticCodes.TlsStoreInvalid, "DefaultCertificateConflict", owner, "spec.defaultGeneratedCert",
+                "defaultCertificate and defaultGeneratedCert cannot be defined at the same time: defaultCertificate is used (Traefik's precedence)");
+            return (null, default);
+        }
+
+        if (string.IsNullOrEmpty(generated.Resolver) || string.IsNullOrEmpty(generated.Domain?.Main))
+        {
+            _context.Warning(DiagnosticCodes.TlsStoreInvalid, "DefaultGeneratedCertIncomplete", owner, "spec.defaultGeneratedCert",
+                "defaultGeneratedCert needs a resolver and domain.main: no certificate is ordered and the generated default certificate is served");
+            return (null, default);
+        }
+
+        var names = new[] { generated.Domain!.Main! }.Concat(generated.Domain.Sans ?? [])
+            .Where(n => !string.IsNullOrEmpty(n)).Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        return (generated.Resolver, names);
     }
 }

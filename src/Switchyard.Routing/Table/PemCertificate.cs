@@ -55,7 +55,14 @@ public sealed record PemCertificate
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(certificatePem);
-        var withKey = keyPem is null ? null : LoadWithKey(certificatePem, keyPem.Reveal());
+        var (certificates, certificate) = ParsedByContent.Get(certificatePem, keyPem?.Reveal());
+        return new PemCertificate(source, certificatePem, keyPem, certificates, certificate);
+    }
+
+    /// <summary>Parses without the cache (what <see cref="ParsedByContent"/> calls on a miss).</summary>
+    internal static (ImmutableArray<X509Certificate2> Certificates, X509Certificate2 Certificate) ParseCore(string certificatePem, string? keyPem)
+    {
+        var withKey = keyPem is null ? null : LoadWithKey(certificatePem, keyPem);
         var all = new X509Certificate2Collection();
         all.ImportFromPem(certificatePem);
         if (all.Count == 0)
@@ -63,7 +70,7 @@ public sealed record PemCertificate
             throw new CryptographicException(NoCertificate);
         }
 
-        return new PemCertificate(source, certificatePem, keyPem, [.. all], withKey ?? all[0]);
+        return ([.. all], withKey ?? all[0]);
     }
 
     public bool Equals(PemCertificate? other) =>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
 
@@ -22,7 +23,12 @@ public sealed record TlsCertificate(ImmutableArray<string> DnsNames, PemCertific
 
 /// <param name="DefaultCertificate">Certificate id served when no SNI matches; null ⇒ a generated self-signed one.</param>
 /// <param name="DefaultCertResolver">ACME resolver for the default certificate, if any.</param>
-public sealed record TlsStoreConfig(string? DefaultCertificate, ImmutableArray<string> Certificates, string? DefaultCertResolver);
+public sealed record TlsStoreConfig(string? DefaultCertificate, ImmutableArray<string> Certificates, string? DefaultCertResolver)
+{
+    /// <summary>defaultGeneratedCert.domain (main first, then sans): what <see cref="DefaultCertResolver"/> orders for the default certificate.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> DefaultGeneratedDomains { get; init; }
+}
 
 /// <summary>TLSOption. Versions are Traefik's names (VersionTLS12, VersionTLS13).</summary>
 public sealed record TlsOptionsConfig(
@@ -32,7 +38,12 @@ public sealed record TlsOptionsConfig(
     ImmutableArray<string> CurvePreferences,
     ClientAuthConfig? ClientAuth,
     bool SniStrict,
-    ImmutableArray<string> AlpnProtocols);
+    ImmutableArray<string> AlpnProtocols)
+{
+    /// <summary>disableSessionTickets: no TLS resumption (Go's server resumes only by ticket, so this turns resumption off).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool DisableSessionTickets { get; init; }
+}
 
 /// <param name="ClientAuthType">NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert.</param>
 public sealed record ClientAuthConfig(string ClientAuthType, ImmutableArray<PemCertificate> CaCertificates);

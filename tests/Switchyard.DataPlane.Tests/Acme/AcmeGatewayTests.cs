@@ -59,6 +59,21 @@ public class AcmeGatewayTests
     }
 
     [Test]
+    public async Task DefaultGeneratedCertIsOrderedAndServedForAnUnknownName()
+    {
+        await using var env = await Env.StartAsync(httpChallenge: false, renewEagerly: false, defaultGenerated: "default.acme.test");
+        await Wait.UntilAsync(() => env.Manager.TryGetCertificate("default.acme.test", out _), TimeSpan.FromSeconds(60), "the default certificate");
+
+        X509Certificate2? served = null;
+        using var channel = env.TlsChannel("nobody.acme.test", c => served = c);
+        // No router serves that host: the call itself fails after the handshake, which is what is looked at.
+        await Assert.ThatAsync(async () => await new Echo.EchoClient(channel).UnaryAsync(new EchoRequest { Message = "x" }), Throws.InstanceOf<RpcException>());
+        Assert.That(served, Is.Not.Null, "the handshake completed with a certificate chaining to the ACME CA");
+        var names = served!.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames();
+        Assert.That(names, Does.Contain("default.acme.test"));
+    }
+
+    [Test]
     public async Task RenewalReplacesTheCertificateWhileAStreamStaysOpen()
     {
         await using var env = await Env.StartAsync(httpChallenge: false, renewEagerly: true);
@@ -102,7 +117,7 @@ public class AcmeGatewayTests
 
         public AcmeCertificateManager Manager { get; private set; } = null!;
 
-        public static async Task<Env> StartAsync(bool httpChallenge, bool renewEagerly)
+        public static async Task<Env> StartAsync(bool httpChallenge, bool renewEagerly, string? defaultGenerated = null)
         {
             var env = new Env();
             var backend = await GrpcTestBackend.StartAsync("acme-backend");
@@ -126,7 +141,12 @@ public class AcmeGatewayTests
                     tls: new RouterTls(null, Resolver, [], null, null), entryPoints: ["websecure"]),
                 // A catch-all on web: HTTP-01 must still be answered by the gateway, not routed here.
                 TestTables.Router("catch-all", "svc", TestTables.Any, "PathPrefix(`/`)", entryPoints: ["web"]),
-            ], new Dictionary<string, ServiceConfig> { ["svc"] = TestTables.Lb("h2c", [backend.Address]) });
+            ], new Dictionary<string, ServiceConfig> { ["svc"] = TestTables.Lb("h2c", [backend.Address]) },
+                tls: defaultGenerated is null ? null : TlsConfig.Empty with
+                {
+                    // TLSStore default with defaultGeneratedCert { resolver, domain.main }.
+                    Stores = TlsConfig.Empty.Stores.Add("default", new TlsStoreConfig(null, [], Resolver) { DefaultGeneratedDomains = [defaultGenerated] }),
+                });
             env.Host.Tables.Swap(table);
 
             env._storage = Directory.CreateTempSubdirectory("acme-gw-").FullName;
