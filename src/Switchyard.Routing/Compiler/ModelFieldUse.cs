@@ -49,7 +49,6 @@ public static class ModelFieldUse
         ["Retry.disableRetryOnNetworkError"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
         ["Retry.retryNonIdempotentMethod"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
         ["ErrorPage.errorRequestHeaders"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
-        ["RateLimit.redis"] = (DiagnosticCodes.MiddlewareUnsupported, "limits are counted by each gateway instance (issue 15 item 5)"),
         ["ForwardAuth.headerField"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
         ["ForwardAuth.preserveRequestMethod"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
         ["ForwardAuth.authSigninURL"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),

@@ -31,7 +31,7 @@ public sealed class TraefikCrdCoverageTests
 
         Assert.That(traefik.Keys, Is.SupersetOf(new[] { "IngressRoute", "Middleware", "ServersTransport", "TLSOption", "TLSStore", "TraefikService" }),
             "the vendored file is not Traefik's CRD set");
-        Assert.That(traefik.Values.Sum(f => f.Count), Is.GreaterThan(1000), "too few Traefik fields read: the walk is broken");
+        Assert.That(traefik.Values.Sum(f => f.Count), Is.GreaterThan(500), "too few Traefik fields read: the walk is broken");
         var missing = new List<string>();
         foreach (var (kind, fields) in traefik)
         {
