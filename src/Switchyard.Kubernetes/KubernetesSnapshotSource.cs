@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Kubernetes.Watching;
 using Switchyard.Model;
+using Switchyard.Model.GatewayApi;
 using Switchyard.Model.Loading;
 using Switchyard.Model.Traefik;
 
@@ -139,7 +140,7 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
         string[] groups = _options.LegacyGroup ? [TraefikApi.Group, TraefikApi.LegacyGroup] : [TraefikApi.Group];
         foreach (var ns in namespaces)
         {
-            foreach (var group in groups)
+            foreach (var group in _options.TraefikCrds ? groups : [])
             {
                 list.Add(Custom<IngressRoute>(group, "ingressroutes", TraefikApi.IngressRouteKind, ns, ic, changed));
                 list.Add(Custom<Middleware>(group, "middlewares", TraefikApi.MiddlewareKind, ns, null, changed));
@@ -159,6 +160,20 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             list.Add(new KindWatcher<V1ConfigMap>(KindApis.ConfigMaps(_client, ns), ObjectConverters.Core, changed, _options, _logger));
         }
 
+        if (_options.GatewayApi is { } gateway)
+        {
+            // Gateway API kinds: GatewayClasses are cluster-scoped; the others in the provider's own namespaces.
+            var selector = gateway.LabelSelector;
+            list.Add(Gateway<GatewayClass>("gatewayclasses", GatewayApiKinds.GatewayClass, null, selector, changed));
+            foreach (var ns in gateway.Namespaces.Count == 0 ? [null] : gateway.Namespaces.Select(n => (string?)n).ToList())
+            {
+                list.Add(Gateway<Gateway>("gateways", GatewayApiKinds.Gateway, ns, selector, changed));
+                list.Add(Gateway<HttpRoute>("httproutes", GatewayApiKinds.HttpRoute, ns, selector, changed));
+                list.Add(Gateway<GrpcRoute>("grpcroutes", GatewayApiKinds.GrpcRoute, ns, selector, changed));
+                list.Add(Gateway<ReferenceGrant>("referencegrants", GatewayApiKinds.ReferenceGrant, ns, selector, changed));
+            }
+        }
+
         // Cluster-scoped, read once whatever the namespaces: nodePortLB servers are the Nodes' InternalIPs.
         list.Add(new KindWatcher<V1Node>(KindApis.Nodes(_client), ObjectConverters.Core, changed, _options, _logger));
         return list;
@@ -169,6 +184,16 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
         new KindWatcher<System.Text.Json.JsonElement>(
             KindApis.Custom(_client, group, TraefikApi.Version, plural, kind, ns, _options.LabelSelector),
             obj => ObjectConverters.Custom<TModel>(obj, kind, ingressClass),
+            changed,
+            _options,
+            _logger);
+
+    /// <summary>A Gateway API kind at its served version; optional, so a cluster without the CRDs still syncs.</summary>
+    private IKindWatcher Gateway<TModel>(string plural, string kind, string? ns, string? labelSelector, Action changed)
+        where TModel : class, ITraefikObject =>
+        new KindWatcher<System.Text.Json.JsonElement>(
+            KindApis.Custom(_client, GatewayApiKinds.Group, GatewayApiKinds.ServedVersion(kind), plural, kind, ns, labelSelector, optional: true),
+            obj => ObjectConverters.Custom<TModel>(obj, kind, null),
             changed,
             _options,
             _logger);
@@ -190,6 +215,11 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             IngressRouteUdps = Traefik<IngressRouteUdp>(values),
             MiddlewareTcps = Traefik<MiddlewareTcp>(values),
             ServersTransportTcps = Traefik<ServersTransportTcp>(values),
+            GatewayClasses = Traefik<GatewayClass>(values),
+            Gateways = Traefik<Gateway>(values),
+            HttpRoutes = Traefik<HttpRoute>(values),
+            GrpcRoutes = Traefik<GrpcRoute>(values),
+            ReferenceGrants = Traefik<ReferenceGrant>(values),
             Services = Core<V1Service>(values),
             EndpointSlices = Core<V1EndpointSlice>(values),
             Secrets = Core<V1Secret>(values),

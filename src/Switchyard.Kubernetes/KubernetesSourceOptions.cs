@@ -23,6 +23,12 @@ public sealed record KubernetesSourceOptions
     /// </summary>
     public bool LegacyGroup { get; init; } = true;
 
+    /// <summary>Watch the Traefik CRDs (providers.kubernetesCRD.enabled); off when only the Gateway API provider is on.</summary>
+    public bool TraefikCrds { get; init; } = true;
+
+    /// <summary>The Gateway API provider (providers.kubernetesGateway); null ⇒ its kinds are not watched.</summary>
+    public GatewayApiSourceOptions? GatewayApi { get; init; }
+
     /// <summary>Quiet period after the last change before a snapshot is emitted.</summary>
     public TimeSpan DebounceWindow { get; init; } = TimeSpan.FromMilliseconds(20);
 
@@ -39,4 +45,14 @@ public sealed record KubernetesSourceOptions
 
     /// <summary>How often a kind whose CRD is absent is looked for again.</summary>
     public TimeSpan AbsentKindRecheck { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>What the Gateway API provider watches: GatewayClasses (cluster-scoped) and, per namespace, Gateways, HTTPRoutes, GRPCRoutes and ReferenceGrants.</summary>
+public sealed record GatewayApiSourceOptions
+{
+    /// <summary>Namespaces to watch; empty ⇒ all namespaces.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>Label selector applied to the Gateway API objects.</summary>
+    public string? LabelSelector { get; init; }
 }

@@ -26,6 +26,7 @@ public sealed class StatusWriter
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, (long Rv, string Body)> _written = new(StringComparer.Ordinal);
     private Tuple<ClusterSnapshot, CompileResult>? _latest;
+    private readonly GatewayApiStatusWriter _gatewayApi;
     private long _patches;
     private long _eventsWritten;
 
@@ -35,10 +36,11 @@ public sealed class StatusWriter
         _isLeader = isLeader;
         _events = new EventRecorder(client, identity);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _gatewayApi = new GatewayApiStatusWriter(client, _logger);
     }
 
-    /// <summary>Status patches sent so far.</summary>
-    public long Patches => Interlocked.Read(ref _patches);
+    /// <summary>Status patches sent so far (Gateway API objects included).</summary>
+    public long Patches => Interlocked.Read(ref _patches) + _gatewayApi.Patches;
 
     /// <summary>Events created so far.</summary>
     public long EventsWritten => Interlocked.Read(ref _eventsWritten);
@@ -121,6 +123,8 @@ public sealed class StatusWriter
             }
         }
 
+        // Gateway API objects: the spec's status shapes, written by their own component.
+        ok &= await _gatewayApi.ReconcileAsync(snapshot, result, _isLeader, ct);
         return ok;
     }
 

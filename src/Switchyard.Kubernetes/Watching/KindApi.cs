@@ -27,7 +27,8 @@ internal sealed record KindApi<T>(
 /// <summary>The list/watch calls of the kinds the source reads.</summary>
 internal static class KindApis
 {
-    public static KindApi<JsonElement> Custom(IKubernetes client, string group, string version, string plural, string kind, string? ns, string? labelSelector)
+    public static KindApi<JsonElement> Custom(IKubernetes client, string group, string version, string plural, string kind, string? ns, string? labelSelector,
+        bool optional = false)
     {
         async Task<(IReadOnlyList<JsonElement>, string?)> List(CancellationToken ct)
         {
@@ -53,7 +54,7 @@ internal static class KindApis
             }
         }
 
-        return new($"{group}/{version} {kind}{Where(ns)}", true, List, Watch, JsonKey);
+        return new($"{group}/{version} {kind}{Where(ns)}", true, List, Watch, JsonKey, optional);
     }
 
     public static KindApi<V1Service> Services(IKubernetes client, string? ns) => new(

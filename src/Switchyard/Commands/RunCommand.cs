@@ -61,7 +61,7 @@ internal static partial class RunCommand
         var logger = loggerFactory.CreateLogger("Switchyard.Run");
 
         var crd = config.Raw.Providers.KubernetesCRD;
-        if (config.ManifestDirectory is null && crd is not { Enabled: true })
+        if (config.ManifestDirectory is null && crd is not { Enabled: true } && config.Raw.Providers.KubernetesGateway is not { Enabled: true })
         {
             LogNoProvider(logger);
             return 2;
@@ -126,8 +126,10 @@ internal static partial class RunCommand
     /// </summary>
     private static IDisposableSource CreateSource(LoadedStaticConfig config, KubernetesCrdProviderConfig? crd, ILoggerFactory loggerFactory, ILogger logger)
     {
-        if (crd is { Enabled: true })
+        var gateway = config.Raw.Providers.KubernetesGateway is { Enabled: true } g ? g : null;
+        if (crd is { Enabled: true } || gateway is not null)
         {
+            crd ??= new KubernetesCrdProviderConfig();
             LogWatchingCluster(logger, crd.Namespaces.Count == 0 ? "all namespaces" : string.Join(",", crd.Namespaces));
             var client = new k8s.Kubernetes(Switchyard.Kubernetes.KubernetesClientFactory.AllowDeepObjects(k8s.KubernetesClientConfiguration.BuildDefaultConfig()));
             var options = new Switchyard.Kubernetes.KubernetesSourceOptions
@@ -136,6 +138,12 @@ internal static partial class RunCommand
                 LabelSelector = string.IsNullOrEmpty(crd.LabelSelector) ? null : crd.LabelSelector,
                 IngressClass = crd.IngressClass,
                 LegacyGroup = crd.LegacyGroup,
+                TraefikCrds = crd.Enabled,
+                GatewayApi = gateway is null ? null : new Switchyard.Kubernetes.GatewayApiSourceOptions
+                {
+                    Namespaces = gateway.Namespaces,
+                    LabelSelector = string.IsNullOrEmpty(gateway.LabelSelector) ? null : gateway.LabelSelector,
+                },
             };
             // Source + leader election + status writer: every replica serves, the Lease holder writes status
             // conditions and Events from each compile result. Lease settings come from the chart's environment.

@@ -214,6 +214,8 @@ public sealed class ProvidersConfig
     public FileProviderConfig? File { get; set; }
 
     public KubernetesCrdProviderConfig? KubernetesCRD { get; set; }
+
+    public KubernetesGatewayProviderConfig? KubernetesGateway { get; set; }
 }
 
 public sealed class FileProviderConfig

@@ -149,6 +149,11 @@ public static class StaticConfigLoader
             KnownEntryPoints = routed.AddRange(udpEntryPoints),
             // Traefik: an IngressRouteUDP without entryPoints is served on every UDP entry point.
             UdpEntryPoints = udpEntryPoints,
+            // Gateway listeners are served on the entry point with their port (Traefik's entryPointName).
+            EntryPointPorts = [.. entryPoints.Where(e => !e.Admin && e.Udp is null).Select(e => new EntryPointPort(e.Name, e.Endpoint.Port, e.Tls))],
+            GatewayControllerName = raw.Providers.KubernetesGateway is { ControllerName.Length: > 0 } gateway
+                ? gateway.ControllerName
+                : Switchyard.Model.GatewayApi.GatewayApiKinds.DefaultControllerName,
         };
 
         string? manifests = null;

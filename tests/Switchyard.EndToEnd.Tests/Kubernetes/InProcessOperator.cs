@@ -23,13 +23,13 @@ internal sealed class InProcessOperator : IAsyncDisposable
     private Task _controllerTask = Task.CompletedTask;
     private long _swaps;
 
-    private InProcessOperator(FakeApiServer server, DataPlaneHost host, string identity)
+    private InProcessOperator(FakeApiServer server, DataPlaneHost host, string identity, KubernetesSourceOptions? options)
     {
         _client = server.CreateClient();
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         Host = host;
         Controller = new KubernetesController(_client,
-            new KubernetesSourceOptions { InitialBackoff = TimeSpan.FromMilliseconds(20) },
+            options ?? new KubernetesSourceOptions { InitialBackoff = TimeSpan.FromMilliseconds(20) },
             new LeadershipOptions
             {
                 Namespace = "switchyard",
@@ -50,12 +50,12 @@ internal sealed class InProcessOperator : IAsyncDisposable
 
     public int WebPort => Host.Endpoint("web").Port;
 
-    public static async Task<InProcessOperator> StartAsync(FakeApiServer server, string identity = "replica-a")
+    public static async Task<InProcessOperator> StartAsync(FakeApiServer server, string identity = "replica-a", KubernetesSourceOptions? options = null)
     {
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         var host = DataPlaneHost.Create([new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }], loggers);
         await host.StartAsync();
-        var op = new InProcessOperator(server, host, identity);
+        var op = new InProcessOperator(server, host, identity, options);
         op._controllerTask = Task.Run(() => op.Controller.RunAsync(op._stop.Token));
         op._pipeline = Task.Run(op.PipelineAsync);
         return op;

@@ -255,6 +255,28 @@ public sealed class HelmRenderingTests
         }
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task The_Gateway_API_provider_widens_RBAC_only_when_enabled_and_as_the_plain_rbac_files_do(CancellationToken ct)
+    {
+        // Off (default): nothing on gateway.networking.k8s.io, no Gateway API CRDs. On: the chart grants exactly what
+        // config/rbac.yaml + config/rbac-gateway-api.yaml grant, renders the provider's static config and (with
+        // gatewayAPICRDs.enabled) the six upstream CRDs.
+        var off = await HelmChart.RenderAsync(null, ct);
+        Assert.That(Triples(off.All("ClusterRole").SelectMany(Rules)).Where(t => t.StartsWith("gateway.networking.k8s.io|", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(off.All("CustomResourceDefinition").Where(c => (string?)c["spec"]!["group"] == "gateway.networking.k8s.io"), Is.Empty);
+
+        var on = await HelmChart.RenderAsync(HelmChart.ValuesFile("gateway-api.yaml"), ct);
+        var plain = new[] { "rbac.yaml", "rbac-gateway-api.yaml" }
+            .SelectMany(f => Infrastructure.YamlJson.ParseFile(Path.Combine(Infrastructure.RepoPaths.Root, "config", f)))
+            .Where(o => (string?)o["kind"] == "ClusterRole");
+        Assert.That(Triples(plain.SelectMany(Rules)), Is.SupersetOf(Triples(on.All("ClusterRole").SelectMany(Rules))));
+        Assert.That(Triples(on.All("ClusterRole").SelectMany(Rules)), Does.Contain("gateway.networking.k8s.io|grpcroutes/status|patch"));
+        Assert.That(on.All("CustomResourceDefinition").Count(c => (string?)c["spec"]!["group"] == "gateway.networking.k8s.io"), Is.EqualTo(6));
+        var config = Infrastructure.YamlJson.ParseObjects((string)on.Single("ConfigMap")["data"]!["switchyard.yaml"]!).Single();
+        Assert.That((bool?)config["providers"]!["kubernetesGateway"]!["enabled"], Is.True);
+    }
+
     [TestCase(null, false)]
     [TestCase("legacy-crds.yaml", true)]
     [CancelAfter(60_000)]
