@@ -251,8 +251,7 @@ public sealed partial class TcpEntryPointRouter
                 },
                 server,
                 socket,
-                backend.Transport.TerminationDelay,
-                connection.ConnectionClosed);
+                backend.Transport.TerminationDelay);
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException or SocketException)
         {

@@ -83,18 +83,23 @@ internal static class TcpForwarder
 
     /// <summary>Copies both ways until both directions ended (or terminationDelay ran out after the first one did).</summary>
     /// <param name="closeClientWrite">Ends the client's receiving direction (TLS close_notify, then FIN).</param>
+    /// <remarks>
+    /// No cancellation token: Kestrel fires ConnectionClosed as soon as the client's FIN is read, which would cut the
+    /// backend's answer to a half-closed client. Each copy ends by itself (end of stream, reset, or the backend
+    /// socket disposed when terminationDelay ran out), and a client that resets completes the input pipe.
+    /// </remarks>
     public static async Task PipeAsync(Stream client, Func<ValueTask> closeClientWrite, Stream server, Socket serverSocket,
-        TimeSpan terminationDelay, CancellationToken connectionClosed)
+        TimeSpan terminationDelay)
     {
-        var toServer = CopyAsync(client, server, () => CloseServerWrite(server, serverSocket), connectionClosed);
-        var toClient = CopyAsync(server, client, closeClientWrite, connectionClosed);
+        var toServer = CopyAsync(client, server, () => CloseServerWrite(server, serverSocket));
+        var toClient = CopyAsync(server, client, closeClientWrite);
         var first = await Task.WhenAny(toServer, toClient);
         var other = first == toServer ? toClient : toServer;
         if (terminationDelay != Timeout.InfiniteTimeSpan)
         {
             try
             {
-                await other.WaitAsync(terminationDelay < TimeSpan.Zero ? TimeSpan.Zero : terminationDelay, connectionClosed);
+                await other.WaitAsync(terminationDelay < TimeSpan.Zero ? TimeSpan.Zero : terminationDelay);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
@@ -120,20 +125,20 @@ internal static class TcpForwarder
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, Func<ValueTask> closeWrite, CancellationToken ct)
+    private static async Task CopyAsync(Stream from, Stream to, Func<ValueTask> closeWrite)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             while (true)
             {
-                var read = await from.ReadAsync(buffer, ct);
+                var read = await from.ReadAsync(buffer);
                 if (read == 0)
                 {
                     break;
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, read), ct);
+                await to.WriteAsync(buffer.AsMemory(0, read));
             }
 
             await closeWrite();

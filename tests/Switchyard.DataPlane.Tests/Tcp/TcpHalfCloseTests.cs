@@ -6,7 +6,7 @@ using Switchyard.TestKit;
 
 namespace Switchyard.DataPlane.Tests.Tcp;
 
-/// <summary>Half-close through a TCP route (Traefik pkg/tcp/proxy.go closes only the write half).</summary>
+/// <summary>Half-close through a TCP route, both ways (Traefik pkg/tcp/proxy.go closes only the write half).</summary>
 [TestFixture]
 [CancelAfter(60_000)]
 public sealed class TcpHalfCloseTests
@@ -55,6 +55,43 @@ public sealed class TcpHalfCloseTests
         client.Shutdown(SocketShutdown.Send);
         await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
         Assert.That(received.ToString(), Is.EqualTo("sent after the backend's FIN"));
+    }
+
+    [Test]
+    public async Task The_client_ends_its_half_first_and_still_receives_the_answer_the_backend_writes_after_that_FIN(CancellationToken ct)
+    {
+        // The backend answers only once it has read the client's FIN (request, then shutdown(SHUT_WR), as
+        // netcat -N or an HTTP/1.0 client does): the answer must travel back through the half-open connection.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var backend = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptSocketAsync(ct);
+            var request = await ReadToEndAsync(peer, ct);
+            await peer.SendAsync(Encoding.ASCII.GetBytes("after your FIN: " + request), ct);
+            peer.Shutdown(SocketShutdown.Send);
+        }, ct);
+
+        await using var gateway = await Gateway.StartAsync();
+        // A long terminationDelay, so that only a cut at the client's FIN (not a slow machine) can lose the answer.
+        gateway.Apply(TcpTestPeers.Compile("""
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: answer, namespace: default}
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: HostSNI(`*`)
+                  services: [{name: answerer, port: tcp, terminationDelay: 30000}]
+            """, ("answerer", ((IPEndPoint)listener.LocalEndpoint).Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.Web, ct);
+        await client.SendAsync("all I have"u8.ToArray(), ct);
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.That(await ReadToEndAsync(client, ct), Is.EqualTo("after your FIN: all I have"), "the answer came back, then the backend's FIN");
+        await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
     }
 
     private static async Task<string> ReadToEndAsync(Socket socket, CancellationToken ct)
