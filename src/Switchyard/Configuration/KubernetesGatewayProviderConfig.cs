@@ -17,14 +17,4 @@ public sealed class KubernetesGatewayProviderConfig
 
     /// <summary>Switchyard extension: GatewayClasses whose spec.controllerName is this are ours (Traefik's constant by default).</summary>
     public string ControllerName { get; set; } = Switchyard.Model.GatewayApi.GatewayApiKinds.DefaultControllerName;
-
-    /// <summary>Address written in Gateway status (Traefik's statusAddress; ip or hostname).</summary>
-    public GatewayStatusAddressConfig? StatusAddress { get; set; }
-}
-
-public sealed class GatewayStatusAddressConfig
-{
-    public string Ip { get; set; } = "";
-
-    public string Hostname { get; set; } = "";
 }

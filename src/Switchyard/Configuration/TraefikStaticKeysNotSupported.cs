@@ -56,7 +56,7 @@ public static class TraefikStaticKeysNotSupported
         "providers.kubernetesGateway.certAuthFilePath",
         "providers.kubernetesGateway.throttleDuration",
         "providers.kubernetesGateway.experimentalChannel",
-        "providers.kubernetesGateway.statusAddress.service",
+        "providers.kubernetesGateway.statusAddress",
         "providers.kubernetesGateway.nativeLBByDefault",
         "providers.knative",
         "providers.rest",
