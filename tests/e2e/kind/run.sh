@@ -35,7 +35,8 @@ kind load docker-image switchyard-demo:e2e --name "$cluster"
 
 kubectl create namespace "$ns"
 "$helm_bin" install switchyard charts/switchyard --namespace "$ns" \
-  --set image.repository=switchyard --set image.tag=e2e --set image.pullPolicy=Never --wait --timeout 180s
+  --set image.repository=switchyard --set image.tag=e2e --set image.pullPolicy=Never \
+  --set gatewayAPICRDs.enabled=true --set providers.kubernetesGateway.enabled=true --wait --timeout 180s
 
 # The gRPC backend: 3 replicas of the demo UserService (each answers with its pod name).
 kubectl apply -f - <<'YAML'
@@ -90,4 +91,37 @@ dotnet run --project src/Switchyard.Demo -c Release -- call --gateway http://127
 pods=$(sort -u /tmp/switchyard-kind-calls.txt | wc -l)
 echo "calls answered by $pods distinct pods"
 [ "$pods" -eq 3 ] || { echo "FAIL: calls did not spread over the 3 pods"; exit 1; }
+
+# The same calls through the Gateway API: a Gateway (listener on the web entry point's port) and a GRPCRoute by
+# service, once the IngressRoute is gone.
+kubectl delete ingressroute/users
+kubectl apply -f - <<'YAML'
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: switchyard}
+spec: {controllerName: traefik.io/gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  gatewayClassName: switchyard
+  listeners: [{name: web, port: 8000, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: users, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - matches: [{method: {service: mypackage.UserService}}]
+    backendRefs: [{name: users, port: 80}]
+YAML
+kubectl wait gateway/gw --for=condition=Programmed --timeout=60s
+for _ in $(seq 1 50); do kubectl get grpcroute/users -o jsonpath='{.status.parents[0].conditions[?(@.type=="Accepted")].status}' | grep -q True && break; sleep 0.2; done
+dotnet run --project src/Switchyard.Demo -c Release -- call --gateway http://127.0.0.1:18080 --authority localhost --count 60 \
+  | grep -o 'answered by [^ ]*' > /tmp/switchyard-kind-calls.txt
+pods=$(sort -u /tmp/switchyard-kind-calls.txt | wc -l)
+echo "GRPCRoute: calls answered by $pods distinct pods"
+[ "$pods" -eq 3 ] || { echo "FAIL: GRPCRoute calls did not spread over the 3 pods"; exit 1; }
 echo "PASS: kind e2e"
