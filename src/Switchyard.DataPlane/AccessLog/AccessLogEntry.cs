@@ -40,6 +40,9 @@ public sealed class AccessLogEntry
     internal int GrpcProtocol;
     internal int GrpcStatus = -1;
     internal string? GrpcMessage;
+
+    /// <summary>The authenticated user (basicAuth, digestAuth, forwardAuth headerField): Traefik's ClientUsername.</summary>
+    public string? ClientUsername { get; internal set; }
     internal long RequestCount;
 
     /// <summary>The server the last attempt went to (Traefik's ServiceURL), null when no backend was called.</summary>
@@ -137,9 +140,18 @@ public sealed class AccessLogEntry
         GrpcMessage = message.Count > 0 ? message[0] : GrpcProtocol == Metrics.RequestLabels.GrpcWeb ? Metrics.GrpcStatusReport.Message(context) : null;
     }
 
+    /// <summary>Records the authenticated user on the call's access log line (when the access log is on).</summary>
+    internal static void SetClientUsername(HttpContext context, string user)
+    {
+        if (context.Features.Get<AccessLogEntry>() is { } entry)
+        {
+            entry.ClientUsername = user;
+        }
+    }
+
     internal void Reset()
     {
-        RouterName = ServiceName = ForwardedFor = Host = Referer = UserAgent = TlsClientSubject = GrpcMessage = ServiceUrl = null;
+        RouterName = ServiceName = ForwardedFor = Host = Referer = UserAgent = TlsClientSubject = GrpcMessage = ServiceUrl = ClientUsername = null;
         TlsCipher = null;
         ClientAddress = null;
         TlsProtocol = SslProtocols.None;

@@ -16,7 +16,7 @@ internal sealed class ClfLineFormatter(AccessLogOptions options, bool generic)
     public void Write(AccessLogEntry e, IBufferWriter<byte> output)
     {
         var w = _line.Clear();
-        w.Append(LineValues.ClientHost(e)).Append(" - - [")
+        w.Append(LineValues.ClientHost(e)).Append(" - ").Append(string.IsNullOrEmpty(e.ClientUsername) ? "-" : e.ClientUsername).Append(" [")
             .Append(e.StartUtc.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)).Append(" +0000] \"")
             .Append(Dash(e.Method)).Append(' ').Append(Dash(LineValues.RequestPath(e, options))).Append(' ').Append(Dash(e.Protocol)).Append("\" ")
             .Append(e.DownstreamStatus.ToString(CultureInfo.InvariantCulture)).Append(' ')

@@ -21,7 +21,7 @@ internal sealed class JsonLineFormatter
         ("ClientAddr", (w, e, _) => w.WriteString("ClientAddr", LineValues.ClientAddr(e))),
         ("ClientHost", (w, e, _) => w.WriteString("ClientHost", LineValues.ClientHost(e))),
         ("ClientPort", (w, e, _) => w.WriteString("ClientPort", e.ClientPort.ToString(CultureInfo.InvariantCulture))),
-        ("ClientUsername", (w, _, _) => w.WriteString("ClientUsername", "-")),
+        ("ClientUsername", (w, e, _) => w.WriteString("ClientUsername", e.ClientUsername ?? "-")),
         ("DownstreamContentSize", (w, e, _) => w.WriteNumber("DownstreamContentSize", e.DownstreamContentLength)),
         ("DownstreamStatus", (w, e, _) => w.WriteNumber("DownstreamStatus", e.DownstreamStatus)),
         ("Duration", (w, e, _) => w.WriteNumber("Duration", LineValues.Nanoseconds(e.Duration))),

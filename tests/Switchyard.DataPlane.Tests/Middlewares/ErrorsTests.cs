@@ -70,6 +70,41 @@ public sealed class ErrorsTests
     }
 
     [Test]
+    public async Task ErrorRequestHeadersSendOnlyTheListedHeadersToThePage()
+    {
+        await using var gateway = await Gateway.StartAsync();
+        var errors = new ErrorsConfig(["500-599"], "pages", "/errors/{status}", ImmutableSortedDictionary<string, int>.Empty)
+        {
+            ErrorRequestHeaders = ["X-User"],
+        };
+        var result = gateway.Host.Tables.Swap(TestTables.Table(
+            [TestTables.Router("r", "app", middlewares: ["default-errors"])],
+            new Dictionary<string, ServiceConfig> { ["app"] = TestTables.Lb("h2c", [_app.Address]), ["pages"] = TestTables.Lb("h2c", [_pages.Address]) },
+            middlewares: new Dictionary<string, MiddlewareConfig> { ["default-errors"] = errors }));
+        Assert.That(result.Diagnostics, Is.Empty);
+
+        async Task<Dictionary<string, string>> PageAsync(int port)
+        {
+            using var http = Clients.Http();
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/x?status=503"));
+            request.Headers.Add("X-User", "alice");
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer t");
+            using var response = await http.SendAsync(request);
+            Assert.That((int)response.StatusCode, Is.GreaterThanOrEqualTo(500), "the page answers with the caught status (or its rewrite)");
+            return HttpEchoBackend.Parse(await response.Content.ReadAsStringAsync());
+        }
+
+        var listed = await PageAsync(gateway.Web.Port);
+        var all = await PageAsync(_gateway.Web.Port);
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed["x-user"], Is.EqualTo("alice"));
+            Assert.That(listed.ContainsKey("authorization"), Is.False, "only errorRequestHeaders go to the page service");
+            Assert.That(all["authorization"], Is.EqualTo("Bearer t"), "without errorRequestHeaders every header goes");
+        });
+    }
+
+    [Test]
     public async Task GrpcCallsKeepTheirGrpcStatus()
     {
         var client = _gateway.Client();

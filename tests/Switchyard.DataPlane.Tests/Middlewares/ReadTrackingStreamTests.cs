@@ -9,7 +9,7 @@ public class ReadTrackingStreamTests
     public async Task A_rewound_body_is_read_again_from_its_start_then_continues_with_the_rest()
     {
         var body = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
-        var stream = new ReadTrackingStream(new MemoryStream(body));
+        var stream = new ReadTrackingStream(new MemoryStream(body), 64 * 1024);
 
         // The failed attempt read part of the body.
         var first = new byte[1000];
@@ -26,7 +26,7 @@ public class ReadTrackingStreamTests
     [Test]
     public async Task A_body_past_the_replay_limit_cannot_be_sent_again()
     {
-        var stream = new ReadTrackingStream(new MemoryStream(new byte[100_000]));
+        var stream = new ReadTrackingStream(new MemoryStream(new byte[100_000]), 64 * 1024);
         var buffer = new byte[80_000];
         while (await stream.ReadAsync(buffer) > 0)
         {
@@ -40,7 +40,7 @@ public class ReadTrackingStreamTests
     {
         // YARP's copier issues a zero-byte read before each real one: the replay must survive it.
         var body = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
-        var stream = new ReadTrackingStream(new MemoryStream(body));
+        var stream = new ReadTrackingStream(new MemoryStream(body), 64 * 1024);
         Assert.That(await stream.ReadAsync(new byte[1000]), Is.EqualTo(1000));
         stream.Rewind();
 

@@ -141,7 +141,8 @@ public sealed class RetryTests
     /// <summary>
     /// Every other stream is reset by the backend after it read part of the request body; the others are served.
     /// A retry must send the whole body again (the gRPC server would report an incomplete message) or, when the
-    /// body cannot be sent again whole (over the 64 KB kept), the call fails with UNAVAILABLE — never INTERNAL.
+    /// body cannot be sent again whole (over the maxRequestBodyBytes kept, here 64 KB), the call fails with UNAVAILABLE —
+    /// never INTERNAL.
     /// </summary>
     [TestCase(30_000, false)]
     [TestCase(200_000, true)]
@@ -164,7 +165,7 @@ public sealed class RetryTests
             }),
         });
         await using var gateway = await TestGateway.StartAsync(backend.Address);
-        gateway.Use(Build.Middleware(new RetryConfig(2, TimeSpan.Zero)));
+        gateway.Use(Build.Middleware(new RetryConfig(2, TimeSpan.Zero) { MaxRequestBodyBytes = 64 * 1024 }));
         var (channel, client) = Clients.Grpc(gateway.H2cAddress);
         using var _ = channel;
 

@@ -56,6 +56,7 @@ public sealed class BasicAuthMiddleware : IRouteMiddleware
             context.Request.Headers[_headerField] = user;
         }
 
+        AccessLog.AccessLogEntry.SetClientUsername(context, user);
         return next(context);
     }
 

@@ -68,30 +68,13 @@ public sealed class CircuitBreakerMiddleware(BreakerState state, int responseCod
 
             if (int.TryParse(grpc.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             {
-                status = GrpcToHttp(code);
+                status = GrpcHttpStatus.Of(code);
                 return (status, code is 14 or 4);
             }
         }
 
         return (status, status is StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout);
     }
-
-    /// <summary>google.rpc.Code's HTTP mapping.</summary>
-    private static int GrpcToHttp(int code) => code switch
-    {
-        0 => 200,
-        1 => 499,
-        3 or 9 or 11 => 400,
-        4 => 504,
-        5 => 404,
-        6 or 10 => 409,
-        7 => 403,
-        8 => 429,
-        12 => 501,
-        14 => 503,
-        16 => 401,
-        _ => 500, // UNKNOWN, INTERNAL, DATA_LOSS
-    };
 
     private Task FallbackAsync(HttpContext context)
     {

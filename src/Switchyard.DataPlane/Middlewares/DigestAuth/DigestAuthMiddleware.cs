@@ -46,6 +46,7 @@ public sealed class DigestAuthMiddleware(Dictionary<string, string> ha1ByUser, s
             context.Request.Headers[headerField] = user;
         }
 
+        AccessLog.AccessLogEntry.SetClientUsername(context, user);
         return next(context);
     }
 

@@ -16,7 +16,10 @@ namespace Switchyard.DataPlane.Middlewares.Errors;
 /// served through the table's own service handler. gRPC calls pass untouched: their status is grpc-status,
 /// which an HTML page would destroy. Answers with other statuses stream through unbuffered.
 /// </summary>
-public sealed class ErrorsMiddleware(StatusRanges statuses, (int From, int To, int Status)[] rewrites, IServiceHandler service, string query) : IRouteMiddleware
+/// <param name="requestHeaders">errorRequestHeaders: the only caller headers the page request carries (Host always);
+/// null: all of them (Traefik custom_errors.go).</param>
+public sealed class ErrorsMiddleware(StatusRanges statuses, (int From, int To, int Status)[] rewrites, IServiceHandler service, string query,
+    HashSet<string>? requestHeaders = null) : IRouteMiddleware
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -78,6 +81,13 @@ public sealed class ErrorsMiddleware(StatusRanges statuses, (int From, int To, i
         page.Request.QueryString = new QueryString(queryString);
         page.Request.Headers.ContentLength = null;
         page.Request.Headers.ContentType = default;
+        if (requestHeaders is not null)
+        {
+            foreach (var name in page.Request.Headers.Keys.Where(n => !requestHeaders.Contains(n) && !n.Equals("Host", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                page.Request.Headers.Remove(name);
+            }
+        }
         using var body = new MemoryStream();
         page.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
 
@@ -118,11 +128,11 @@ public sealed class ErrorsFactory : IMiddlewareFactory
     {
         var c = (ErrorsConfig)config;
         // No status (accepted with a warning, as Traefik does): no range matches, no response is replaced.
-        var statuses = StatusRanges.Parse(c.Status.IsDefault ? [] : c.Status, "status");
+        var statuses = StatusRanges.Parse(c.Status.IsDefault ? [] : c.Status, "errors: status");
         var rewrites = new List<(int, int, int)>();
         foreach (var (range, status) in c.StatusRewrites)
         {
-            var (from, to) = StatusRanges.ParseOne(range, "statusRewrites");
+            var (from, to) = StatusRanges.ParseOne(range, "errors: statusRewrites");
             if (status is < 100 or > 599)
             {
                 throw new ArgumentException($"errors: statusRewrites '{range}' → {status} is not an HTTP status");
@@ -136,6 +146,7 @@ public sealed class ErrorsFactory : IMiddlewareFactory
             throw new ArgumentException($"errors: service '{c.Service}' cannot be served by the data plane");
         }
 
-        return new ErrorsMiddleware(statuses, [.. rewrites], service, string.IsNullOrEmpty(c.Query) ? "/" : c.Query);
+        return new ErrorsMiddleware(statuses, [.. rewrites], service, string.IsNullOrEmpty(c.Query) ? "/" : c.Query,
+            c.ErrorRequestHeaders.IsDefaultOrEmpty ? null : new HashSet<string>(c.ErrorRequestHeaders, StringComparer.OrdinalIgnoreCase));
     }
 }

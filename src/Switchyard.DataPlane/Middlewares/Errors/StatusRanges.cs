@@ -31,7 +31,7 @@ public sealed class StatusRanges
             return (from, to);
         }
 
-        throw new ArgumentException($"errors: {field} '{value}' is not a status code or range (e.g. 404 or 500-599)");
+        throw new ArgumentException($"{field} '{value}' is not a status code or range (e.g. 404 or 500-599)");
     }
 
     public bool Contains(int status)

@@ -22,7 +22,8 @@ internal static class AuthRequest
     public static HttpRequestMessage Build(HttpContext context, ForwardAuthOptions options, byte[]? body)
     {
         var request = context.Request;
-        var message = new HttpRequestMessage(HttpMethod.Get, options.Address);
+        // preserveRequestMethod: the caller's method instead of Traefik's default GET.
+        var message = new HttpRequestMessage(options.PreserveRequestMethod ? new HttpMethod(request.Method) : HttpMethod.Get, options.Address);
         HttpContent? content = body is null ? null : new ByteArrayContent(body);
         foreach (var (name, values) in request.Headers)
         {

@@ -57,7 +57,13 @@ public sealed class ForwardAuthFactory : IMiddlewareFactory
             c.ForwardBody,
             c.MaxBodySize,
             c.PreserveLocationHeader,
-            c.AddAuthCookiesToResponse.IsDefaultOrEmpty ? null : new HashSet<string>(c.AddAuthCookiesToResponse, StringComparer.Ordinal));
+            c.AddAuthCookiesToResponse.IsDefaultOrEmpty ? null : new HashSet<string>(c.AddAuthCookiesToResponse, StringComparer.Ordinal))
+        {
+            HeaderField = c.HeaderField,
+            PreserveRequestMethod = c.PreserveRequestMethod,
+            AuthSigninUrl = c.AuthSigninUrl,
+            MaxResponseBodySize = c.MaxResponseBodySize,
+        };
         return new ForwardAuthMiddleware(options, client, logger);
     }
 }
@@ -75,4 +81,17 @@ public sealed record ForwardAuthOptions(
     bool ForwardBody,
     long MaxBodySize,
     bool PreserveLocationHeader,
-    HashSet<string>? AuthCookies);
+    HashSet<string>? AuthCookies)
+{
+    /// <inheritdoc cref="ForwardAuthConfig.HeaderField"/>
+    public string? HeaderField { get; init; }
+
+    /// <inheritdoc cref="ForwardAuthConfig.PreserveRequestMethod"/>
+    public bool PreserveRequestMethod { get; init; }
+
+    /// <inheritdoc cref="ForwardAuthConfig.AuthSigninUrl"/>
+    public string? AuthSigninUrl { get; init; }
+
+    /// <inheritdoc cref="ForwardAuthConfig.MaxResponseBodySize"/>
+    public long MaxResponseBodySize { get; init; } = -1;
+}

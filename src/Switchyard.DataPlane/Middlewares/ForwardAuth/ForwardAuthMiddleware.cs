@@ -12,6 +12,8 @@ namespace Switchyard.DataPlane.Middlewares.ForwardAuth;
 /// copied onto it; any other answer goes back to the caller as is (status, headers, body). gRPC callers cannot
 /// read an HTML login page, so they get a grpc-status instead: 401 → UNAUTHENTICATED, 403 →
 /// PERMISSION_DENIED, 429/5xx or an unreachable auth server → UNAVAILABLE, anything else → INTERNAL.
+/// preserveRequestMethod, authSigninURL (a 401 becomes a 302 there), maxResponseBodySize (the auth body is read up to
+/// it, 401 past it) and headerField (the access log's ClientUsername) as Traefik's <c>pkg/middlewares/auth/forward.go</c>.
 /// </summary>
 public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, HttpClient client, ILogger logger) : IRouteMiddleware
 {
@@ -20,7 +22,7 @@ public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, Ht
         byte[]? body = null;
         if (options.ForwardBody)
         {
-            body = await ReadBodyAsync(context.Request, options.MaxBodySize, context.RequestAborted);
+            body = await ReadAllAsync(context.Request.Body, context.Request.ContentLength, options.MaxBodySize, context.RequestAborted);
             if (body is null)
             {
                 // Traefik answers 401 when the body is over maxBodySize: the auth server could not judge it.
@@ -56,9 +58,35 @@ public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, Ht
         using (response)
         {
             var status = (int)response.StatusCode;
+            byte[]? answer = null;
+            if (options.MaxResponseBodySize >= 0)
+            {
+                // Traefik reads the auth server's whole body first; past maxResponseBodySize the call is refused with 401.
+                var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+                answer = await ReadAllAsync(stream, response.Content.Headers.ContentLength, options.MaxResponseBodySize, context.RequestAborted);
+                if (answer is null)
+                {
+                    await ProxyErrors.WriteAsync(context, ProxyErrorKind.Unauthenticated, "forwardAuth: the authentication server's answer is too large");
+                    return;
+                }
+            }
+
+            if (options.HeaderField is { } field && response.Headers.TryGetValues(field, out var users) && users.FirstOrDefault() is { } user)
+            {
+                AccessLog.AccessLogEntry.SetClientUsername(context, user);
+            }
+
+            if (status == StatusCodes.Status401Unauthorized && options.AuthSigninUrl is { } signin && !ProxyErrors.IsGrpc(context.Request))
+            {
+                // authSigninURL: Traefik redirects the caller to the sign-in page (http.Redirect, 302 Found).
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = signin;
+                return;
+            }
+
             if (status is < 200 or > 299)
             {
-                await DenyAsync(context, response, status);
+                await DenyAsync(context, response, status, answer);
                 return;
             }
 
@@ -143,7 +171,8 @@ public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, Ht
         return (eq < 0 ? setCookie : setCookie[..eq]).Trim();
     }
 
-    private async Task DenyAsync(HttpContext context, HttpResponseMessage response, int status)
+    /// <param name="body">The auth server's body when it was read already (maxResponseBodySize), else null: streamed.</param>
+    private async Task DenyAsync(HttpContext context, HttpResponseMessage response, int status, byte[]? body)
     {
         if (ProxyErrors.IsGrpc(context.Request))
         {
@@ -174,13 +203,19 @@ public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, Ht
             answer.Headers.Location = new Uri(options.Address, relative).ToString();
         }
 
+        if (body is not null)
+        {
+            await answer.Body.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+
         await response.Content.CopyToAsync(answer.Body, context.RequestAborted);
     }
 
     /// <summary>The whole body, or null when it is longer than <paramref name="max"/> (-1: no limit).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadAllAsync(Stream body, long? length, long max, CancellationToken cancellationToken)
     {
-        if (max >= 0 && request.ContentLength > max)
+        if (max >= 0 && length > max)
         {
             return null;
         }
@@ -188,7 +223,7 @@ public sealed partial class ForwardAuthMiddleware(ForwardAuthOptions options, Ht
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             if (max >= 0 && buffer.Length + read > max)
             {

@@ -1,14 +1,15 @@
 namespace Switchyard.DataPlane.Middlewares.Retry;
 
 /// <summary>
-/// The request body as retry sees it: the bytes read from the caller are kept (up to <see cref="ReplayLimit"/>),
+/// The request body as retry sees it: the bytes read from the caller are kept (up to maxRequestBodyBytes),
 /// so that an attempt that failed after the forwarder had read them can send them again — a unary gRPC call's
 /// whole body, which the forwarder may well have read before the backend connection broke. Past the limit the
 /// body cannot be sent again and <see cref="CannotReplay"/> turns true.
 /// </summary>
-public sealed class ReadTrackingStream(Stream inner) : Stream
+/// <param name="replayLimit">The most bytes kept (retry's maxRequestBodyBytes; -1 or more than an array holds: as many as an array holds).</param>
+public sealed class ReadTrackingStream(Stream inner, long replayLimit) : Stream
 {
-    private const int ReplayLimit = 64 * 1024;
+    private readonly int _replayLimit = replayLimit < 0 || replayLimit > Array.MaxLength ? Array.MaxLength : (int)replayLimit;
     private byte[] _kept = [];
     private int _keptLength;
     private int _replayAt = -1; // ≥ 0 while the kept bytes are being read again
@@ -92,7 +93,7 @@ public sealed class ReadTrackingStream(Stream inner) : Stream
             return;
         }
 
-        if (_keptLength + read.Length > ReplayLimit)
+        if ((long)_keptLength + read.Length > _replayLimit)
         {
             CannotReplay = true;
             _kept = [];
@@ -101,7 +102,7 @@ public sealed class ReadTrackingStream(Stream inner) : Stream
 
         if (_keptLength + read.Length > _kept.Length)
         {
-            Array.Resize(ref _kept, Math.Min(ReplayLimit, Math.Max(_keptLength + read.Length, Math.Max(256, _kept.Length * 2))));
+            Array.Resize(ref _kept, (int)Math.Min(_replayLimit, Math.Max(_keptLength + read.Length, Math.Max(256L, _kept.Length * 2L))));
         }
 
         read.CopyTo(_kept.AsSpan(_keptLength));

@@ -1,55 +1,76 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Forwarding;
-using Switchyard.Routing.Table;
+using Switchyard.DataPlane.Middlewares.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.Middlewares.Retry;
 
+/// <summary>The settings of one retry middleware (Traefik <c>pkg/middlewares/retry/retry.go</c>).</summary>
+/// <param name="Statuses">Answers with these statuses are retried; null: only network errors are.</param>
+/// <param name="Timeout">No attempt starts once this much time has passed since the first (zero: no limit).</param>
+public sealed record RetryOptions(int Attempts, TimeSpan InitialInterval, StatusRanges? Statuses, TimeSpan Timeout,
+    long MaxRequestBodyBytes, bool DisableRetryOnNetworkError, bool RetryNonIdempotentMethod);
+
 /// <summary>
-/// Traefik's retry: a call whose forwarding failed on the network (connect refused, connection closed before a
-/// response; see <see cref="AttemptFailed"/>) is sent again, up to <c>attempts</c> in total, waiting
-/// initialInterval, then twice as long each time. Only while nothing was sent to the client and the request body
-/// can be sent again whole (ReadTrackingStream keeps up to 64 KB of it) — so a unary gRPC call is retried, a
-/// client stream that already went past that is not.
-/// A backend's answer (any status, any grpc-status) is never retried. The balancer picks again per attempt.
+/// Traefik's retry. An attempt is made again, up to <c>attempts</c> in total, when
+/// - its forwarding failed on the network before the backend answered (connect refused, connection closed before a
+///   response; see <see cref="AttemptFailed"/>), unless disableRetryOnNetworkError; or
+/// - its answer has one of <c>status</c>, for idempotent methods (not POST, PATCH, LOCK) unless
+///   retryNonIdempotentMethod. A gRPC answer counts by its grpc-status (trailers-only UNAVAILABLE is 503, see
+///   <see cref="GrpcHttpStatus"/>); a gRPC call is a POST, so this needs retryNonIdempotentMethod.
+/// Never once anything reached the caller (headers included): the answer of a retried attempt is held back by
+/// <see cref="RetryResponseGate"/>, any other goes straight through and commits the call. Never with a truncated
+/// body: the bytes read from the caller are kept up to maxRequestBodyBytes, past that the call is not retried.
+/// The pause starts at initialInterval and grows by 2^(1/(attempts−1)) per attempt (Traefik's backoff, without its
+/// random jitter), so it never exceeds twice initialInterval; no attempt starts after <c>timeout</c>.
+/// The balancer picks again per attempt.
 /// </summary>
-public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IRouteMiddleware
+public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
 {
+    private readonly double _multiplier = options.Attempts > 1 ? Math.Pow(2, 1.0 / (options.Attempts - 1)) : 1;
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var features = context.Features;
         var innerBody = features.Get<IHttpResponseBodyFeature>()!;
         var request = context.Request;
         var originalBody = request.Body;
-        var tracking = new ReadTrackingStream(originalBody);
+        var tracking = new ReadTrackingStream(originalBody, options.MaxRequestBodyBytes);
         request.Body = tracking;
-        var gate = new RetryResponseGate(innerBody, () => AttemptFailed(context) && !tracking.CannotReplay);
+        var statuses = options.RetryNonIdempotentMethod || IsIdempotent(request.Method) ? options.Statuses : null;
+        var started = TimeProvider.System.GetTimestamp();
+        var attempt = 1;
+        bool MoreAttempts() => attempt < options.Attempts
+            && (options.Timeout <= TimeSpan.Zero || TimeProvider.System.GetElapsedTime(started) < options.Timeout);
+        bool Retryable() => !tracking.CannotReplay
+            && ((!options.DisableRetryOnNetworkError && AttemptFailed(context)) || (statuses is not null && HasStatus(context, statuses)));
+        var gate = new RetryResponseGate(innerBody, () => MoreAttempts() && Retryable());
         features.Set<IHttpResponseBodyFeature>(gate);
         try
         {
-            var delay = initialInterval;
-            for (var attempt = 1; ; attempt++)
+            var delay = options.InitialInterval;
+            for (; ; attempt++)
             {
                 gate.NextAttempt();
-                gate.CanRetry = attempt < attempts;
                 await next(context);
 
-                var failedQuietly = gate.Swallowed || (AttemptFailed(context) && !context.Response.HasStarted);
-                if (!gate.CanRetry || !failedQuietly || tracking.CannotReplay || context.RequestAborted.IsCancellationRequested)
+                var retry = gate.Swallowed || (!context.Response.HasStarted && MoreAttempts() && Retryable());
+                if (!retry || tracking.CannotReplay || context.RequestAborted.IsCancellationRequested)
                 {
                     return;
                 }
 
-                // Forget the failed attempt: its error marker and whatever the error writer put in the headers;
-                // the next attempt sends the body from its start.
+                // Forget the failed attempt: its error marker and whatever it put in the headers; the next attempt
+                // sends the body from its start.
                 features.Set<IForwarderErrorFeature>(null);
                 context.Response.Clear();
                 tracking.Rewind();
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, context.RequestAborted);
-                    delay *= 2;
+                    delay *= _multiplier;
                 }
             }
         }
@@ -58,6 +79,23 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
             features.Set(innerBody);
             request.Body = originalBody;
         }
+    }
+
+    private static bool IsIdempotent(string method) =>
+        !HttpMethods.IsPost(method) && !HttpMethods.IsPatch(method) && !string.Equals(method, "LOCK", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The answer's status is one to retry; a gRPC answer (HTTP 200) counts by the grpc-status of its headers.</summary>
+    private static bool HasStatus(HttpContext context, StatusRanges statuses)
+    {
+        var response = context.Response;
+        var status = response.StatusCode;
+        if (status == StatusCodes.Status200OK && ProxyErrors.IsGrpc(context.Request)
+            && int.TryParse(response.Headers["grpc-status"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var grpc))
+        {
+            status = GrpcHttpStatus.Of(grpc);
+        }
+
+        return statuses.Contains(status);
     }
 
     /// <summary>
@@ -80,27 +118,5 @@ public sealed class RetryMiddleware(int attempts, TimeSpan initialInterval) : IR
                 !context.RequestAborted.IsCancellationRequested,
             _ => false,
         };
-    }
-}
-
-public sealed class RetryFactory : IMiddlewareFactory
-{
-    public Type ConfigType => typeof(RetryConfig);
-
-    public IRouteMiddleware Create(string id, MiddlewareConfig config, MiddlewareBuildContext context)
-    {
-        var c = (RetryConfig)config;
-        if (c.Attempts <= 0)
-        {
-            throw new ArgumentException("retry: attempts must be positive");
-        }
-
-        if (c.InitialInterval < TimeSpan.Zero)
-        {
-            throw new ArgumentException("retry: initialInterval must not be negative");
-        }
-
-        // The compiler already bounds both with a warning; a hand-built table is bounded here too.
-        return new RetryMiddleware(Math.Min(c.Attempts, RetryConfig.MaxAttempts), c.InitialInterval < RetryConfig.MinInterval ? RetryConfig.MinInterval : c.InitialInterval);
     }
 }

@@ -4,16 +4,17 @@ using Switchyard.DataPlane.Middlewares.Common;
 namespace Switchyard.DataPlane.Middlewares.Retry;
 
 /// <summary>
-/// Stands in for the response body during retries. When an attempt failed before anything reached the client
-/// and more attempts remain, the error answer that the forwarder writes is swallowed here instead of being
+/// Stands in for the response body during retries. When an attempt is to be made again (it failed before anything
+/// reached the client, or its status is one to retry) the answer written for it is swallowed here instead of being
 /// sent; any other write goes straight through (and from then on the call is committed: no more retries).
 /// </summary>
-internal sealed class RetryResponseGate(IHttpResponseBodyFeature inner, Func<bool> attemptFailed) : GatedResponseBody(inner)
+/// <param name="retryable">Whether the current attempt is to be made again (it failed, or its status is retried, and
+/// attempts and time remain); asked once, when its answer starts.</param>
+internal sealed class RetryResponseGate(IHttpResponseBodyFeature inner, Func<bool> retryable) : GatedResponseBody(inner)
 {
-    /// <summary>More attempts remain after the current one.</summary>
-    public bool CanRetry { get; set; }
+    private bool _committed;
 
-    /// <summary>The current attempt's error answer was swallowed.</summary>
+    /// <summary>The current attempt's answer was swallowed.</summary>
     public bool Swallowed { get; private set; }
 
     public void NextAttempt() => Swallowed = false;
@@ -25,11 +26,13 @@ internal sealed class RetryResponseGate(IHttpResponseBodyFeature inner, Func<boo
             return true;
         }
 
-        if (CanRetry && attemptFailed())
+        if (_committed)
         {
-            Swallowed = true;
+            return false; // something reached the caller: this answer goes through to its end, whatever happens
         }
 
+        Swallowed = retryable();
+        _committed = !Swallowed;
         return Swallowed;
     }
 }

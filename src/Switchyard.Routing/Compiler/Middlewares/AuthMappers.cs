@@ -69,8 +69,16 @@ internal static class AuthMappers
         }
 
         var headersRegex = a.AuthResponseHeadersRegex is { Length: > 0 } regex ? m.CompileRegex(regex, f + ".authResponseHeadersRegex") : null;
-        m.WarnIgnored([("headerField", !string.IsNullOrEmpty(a.HeaderField)), ("preserveRequestMethod", a.PreserveRequestMethod is not null),
-            ("authSigninUrl", !string.IsNullOrEmpty(a.AuthSigninUrl)), ("maxResponseBodySize", a.MaxResponseBodySize is not null)]);
+        if (a.MaxResponseBodySize is < -1)
+        {
+            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".maxResponseBodySize",
+                $"maxResponseBodySize must be -1 (no limit) or more (got {a.MaxResponseBodySize})");
+        }
+
+        if (a.AuthSigninUrl is { Length: > 0 } signin && !Uri.TryCreate(signin, UriKind.RelativeOrAbsolute, out _))
+        {
+            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".authSigninURL", $"'{signin}' is not a URL");
+        }
 
         string? transport = null;
         if (a.Tls is { } tls)
@@ -84,6 +92,10 @@ internal static class AuthMappers
             [.. a.AuthRequestHeaders ?? []], a.ForwardBody ?? false, a.MaxBodySize ?? -1, a.PreserveLocationHeader ?? false, transport)
         {
             AddAuthCookiesToResponse = [.. a.AddAuthCookiesToResponse ?? []],
+            HeaderField = MiddlewareMapping.NullIfEmpty(a.HeaderField),
+            PreserveRequestMethod = a.PreserveRequestMethod ?? false,
+            AuthSigninUrl = MiddlewareMapping.NullIfEmpty(a.AuthSigninUrl),
+            MaxResponseBodySize = a.MaxResponseBodySize ?? -1,
         };
     }
 

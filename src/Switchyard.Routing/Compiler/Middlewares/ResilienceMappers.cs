@@ -39,8 +39,21 @@ internal static class ResilienceMappers
                 $"attempts must be at least 1 (got {r.Attempts?.ToString(CultureInfo.InvariantCulture) ?? "nothing"})");
         }
 
-        m.WarnIgnored([("timeout", r.Timeout is not null), ("maxRequestBodyBytes", r.MaxRequestBodyBytes is not null), ("status", r.Status is { Count: > 0 }),
-            ("disableRetryOnNetworkError", r.DisableRetryOnNetworkError is not null), ("retryNonIdempotentMethod", r.RetryNonIdempotentMethod is not null)]);
+        var status = StatusRanges(m, r.Status, f + ".status");
+        if (r.DisableRetryOnNetworkError == true && status.IsEmpty)
+        {
+            // Traefik refuses it too (retry.New): such a retry could never retry anything.
+            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".disableRetryOnNetworkError",
+                "disableRetryOnNetworkError without status never retries: list status codes or ranges, or retry on network errors");
+        }
+
+        if (r.MaxRequestBodyBytes is < -1)
+        {
+            m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", f + ".maxRequestBodyBytes",
+                $"maxRequestBodyBytes must be -1 (no limit) or more (got {r.MaxRequestBodyBytes})");
+        }
+
+        var timeout = m.Duration(r.Timeout, TimeSpan.Zero, f + ".timeout", positive: false);
 
         // Bounds (Traefik has none): every attempt may cost a backend call, and attempts without a pause are a
         // busy loop; the data plane enforces both whatever the table says (RetryConfig.MaxAttempts, MinInterval).
@@ -60,7 +73,29 @@ internal static class ResilienceMappers
             interval = RetryConfig.MinInterval;
         }
 
-        return new RetryConfig(attempts, interval);
+        return new RetryConfig(attempts, interval)
+        {
+            Status = status,
+            Timeout = timeout,
+            MaxRequestBodyBytes = r.MaxRequestBodyBytes ?? RetryConfig.DefaultMaxRequestBodyBytes,
+            DisableRetryOnNetworkError = r.DisableRetryOnNetworkError ?? false,
+            RetryNonIdempotentMethod = r.RetryNonIdempotentMethod ?? false,
+        };
+    }
+
+    /// <summary>Status codes and inclusive ranges ("404", "500-599"); each bad entry is a diagnostic naming its index.</summary>
+    private static ImmutableArray<string> StatusRanges(MiddlewareMapping m, IReadOnlyList<string>? status, string field)
+    {
+        status ??= [];
+        for (var i = 0; i < status.Count; i++)
+        {
+            if (!IsStatusRange(status[i]))
+            {
+                m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", $"{field}[{i}]", $"'{status[i]}' is not a status code or range (e.g. 404 or 500-599)");
+            }
+        }
+
+        return [.. status];
     }
 
     public static ErrorsConfig Errors(MiddlewareMapping m, ErrorPage e)
@@ -74,14 +109,7 @@ internal static class ResilienceMappers
                 "errors without status never replaces a response (accepted, as in Traefik); list codes or ranges, e.g. 500-599");
         }
 
-        for (var i = 0; i < status.Count; i++)
-        {
-            if (!IsStatusRange(status[i]))
-            {
-                m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidValue", $"{f}.status[{i}]", $"'{status[i]}' is not a status code or range (e.g. 404 or 500-599)");
-            }
-        }
-
+        var ranges = StatusRanges(m, status, f + ".status");
         string? service = null;
         if (e.Service is null)
         {
@@ -93,9 +121,11 @@ internal static class ResilienceMappers
             m.Ok &= service is not null;
         }
 
-        m.WarnIgnored([("errorRequestHeaders", e.ErrorRequestHeaders is { Count: > 0 })]);
         var rewrites = (e.StatusRewrites ?? ImmutableDictionary<string, int>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal);
-        return new ErrorsConfig([.. status], service ?? "", string.IsNullOrEmpty(e.Query) ? "/" : e.Query, rewrites);
+        return new ErrorsConfig(ranges, service ?? "", string.IsNullOrEmpty(e.Query) ? "/" : e.Query, rewrites)
+        {
+            ErrorRequestHeaders = [.. e.ErrorRequestHeaders ?? []],
+        };
     }
 
     private static bool IsStatusRange(string s)

@@ -42,4 +42,16 @@ public sealed record ForwardAuthConfig(
 {
     /// <summary>Names of cookies the auth server sets that are copied onto the response to the client (on success).</summary>
     public ImmutableArray<string> AddAuthCookiesToResponse { get; init; } = [];
+
+    /// <summary>The auth answer's header whose first value is the call's user in the access log (Traefik ClientUsername).</summary>
+    public string? HeaderField { get; init; }
+
+    /// <summary>Ask the auth server with the caller's method instead of GET.</summary>
+    public bool PreserveRequestMethod { get; init; }
+
+    /// <summary>Where a 401 of the auth server redirects the caller (302), instead of passing the 401 on.</summary>
+    public string? AuthSigninUrl { get; init; }
+
+    /// <summary>The most bytes of the auth server's body read (over it: 401); -1: no limit, the body is streamed.</summary>
+    public long MaxResponseBodySize { get; init; } = -1;
 }

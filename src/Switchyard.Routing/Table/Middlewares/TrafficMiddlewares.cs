@@ -40,8 +40,26 @@ public sealed record InFlightReqConfig(long Amount, SourceCriterionConfig Source
 /// <summary>Allowed client ranges (parsed by the compiler, <see cref="IpRanges"/>). RejectStatusCode defaults to 403.</summary>
 public sealed record IpAllowListConfig(ImmutableArray<System.Net.IPNetwork> SourceRange, IpStrategyConfig? IpStrategy, int RejectStatusCode) : MiddlewareConfig;
 
+/// <summary>
+/// retry (Traefik <c>pkg/middlewares/retry/retry.go</c>). <c>Status</c>: ranges ("503", "500-599") whose answers are
+/// retried (idempotent methods only unless <c>RetryNonIdempotentMethod</c>); <c>Timeout</c>: no attempt starts after
+/// it (0: none); <c>MaxRequestBodyBytes</c>: the most request bytes kept to send again (-1: no limit).
+/// </summary>
 public sealed record RetryConfig(int Attempts, TimeSpan InitialInterval) : MiddlewareConfig
 {
+    /// <summary>Traefik's RetryDefaultMaxRequestBodyBytes (2 MB).</summary>
+    public const long DefaultMaxRequestBodyBytes = 2 * 1024 * 1024;
+
+    public ImmutableArray<string> Status { get; init; } = [];
+
+    public TimeSpan Timeout { get; init; }
+
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    public bool DisableRetryOnNetworkError { get; init; }
+
+    public bool RetryNonIdempotentMethod { get; init; }
+
     /// <summary>The most attempts the gateway makes for one call (a larger value is warned about and bounded).</summary>
     public const int MaxAttempts = 10;
 
@@ -75,7 +93,11 @@ public sealed record ErrorsConfig(
     ImmutableArray<string> Status,
     string Service,
     string Query,
-    ImmutableSortedDictionary<string, int> StatusRewrites) : MiddlewareConfig;
+    ImmutableSortedDictionary<string, int> StatusRewrites) : MiddlewareConfig
+{
+    /// <summary>errorRequestHeaders: only these caller headers go with the page request (empty: all of them).</summary>
+    public ImmutableArray<string> ErrorRequestHeaders { get; init; } = [];
+}
 
 public sealed record ContentTypeConfig(bool AutoDetect) : MiddlewareConfig;
 
