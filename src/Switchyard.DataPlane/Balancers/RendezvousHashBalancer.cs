@@ -13,13 +13,7 @@ public sealed class RendezvousHashBalancer(BalancedServer[] servers) : IBalancer
     public int Pick(IPAddress? clientIp, long nowTimestamp)
     {
         Span<byte> buffer = stackalloc byte[16];
-        scoped ReadOnlySpan<byte> ip = default;
-        if (clientIp is not null && clientIp.TryWriteBytes(buffer, out var length))
-        {
-            // An IPv4-mapped IPv6 address (dual-stack listener) is the same client as its IPv4 form:
-            // hash its last 4 bytes (no MapToIPv4 allocation per call).
-            ip = length == 16 && clientIp.IsIPv4MappedToIPv6 ? buffer[12..] : buffer[..length];
-        }
+        var ip = ClientKey(clientIp, buffer);
 
         var best = -1;
         var bestScore = double.NegativeInfinity;
@@ -43,11 +37,24 @@ public sealed class RendezvousHashBalancer(BalancedServer[] servers) : IBalancer
     }
 
     /// <summary>The weighted rendezvous score of a client key on a server.</summary>
-    public static double Score(ReadOnlySpan<byte> clientKey, BalancedServer server)
+    public static double Score(ReadOnlySpan<byte> clientKey, BalancedServer server) => Score(clientKey, server.UrlHash, server.Weight);
+
+    /// <summary>The weighted rendezvous score of a client key on a target (a server, a child service) named by its seed.</summary>
+    public static double Score(ReadOnlySpan<byte> clientKey, ulong seed, double weight)
     {
-        var h = StableHash.Mix(StableHash.Fnv1a(clientKey, server.UrlHash));
+        var h = StableHash.Mix(StableHash.Fnv1a(clientKey, seed));
         // 53 random bits → u in (0, 1): never 0 (log would be -inf) and never 1 (score would be +inf).
         var u = ((h >> 11) + 0.5) / (1UL << 53);
-        return -server.Weight / Math.Log(u);
+        return -weight / Math.Log(u);
     }
+
+    /// <summary>
+    /// The bytes of a client address to hash, written into <paramref name="buffer"/> (16 bytes). An IPv4-mapped IPv6
+    /// address (dual-stack listener) is the same client as its IPv4 form: its last 4 bytes (no MapToIPv4 allocation
+    /// per call). No address: empty.
+    /// </summary>
+    public static ReadOnlySpan<byte> ClientKey(IPAddress? clientIp, Span<byte> buffer) =>
+        clientIp is not null && clientIp.TryWriteBytes(buffer, out var length)
+            ? (length == 16 && clientIp.IsIPv4MappedToIPv6 ? buffer[12..16] : buffer[..length])
+            : default;
 }

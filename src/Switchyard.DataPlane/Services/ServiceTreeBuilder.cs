@@ -86,6 +86,7 @@ public static class ServiceTreeBuilder
         {
             LoadBalancerService lb => LoadBalancer(id, lb),
             WeightedService w => Weighted(id, w),
+            HighestRandomWeightService h => HighestRandomWeight(id, h),
             MirroringService m => Mirroring(id, m),
             FailoverService f => new FailoverHandler(Get(f.Service), Get(f.Fallback)),
             ErrorService e => new ErrorServiceHandler(e.StatusCode, e.Reason),
@@ -110,18 +111,31 @@ public static class ServiceTreeBuilder
 
         private WeightedHandler Weighted(string id, WeightedService w)
         {
-            var n = w.Services.IsDefault ? 0 : w.Services.Length;
+            var (children, ids, weights) = Children(w.Services);
+            return new WeightedHandler(id, children, ids, weights, w.Sticky);
+        }
+
+        private HighestRandomWeightHandler HighestRandomWeight(string id, HighestRandomWeightService h)
+        {
+            var (children, ids, weights) = Children(h.Services);
+            return new HighestRandomWeightHandler(id, children, ids, weights);
+        }
+
+        /// <summary>The handlers, ids and weights of weighted children (weighted, highestRandomWeight).</summary>
+        private (IServiceHandler[] Children, string[] Ids, int[] Weights) Children(System.Collections.Immutable.ImmutableArray<WeightedChild> services)
+        {
+            var n = services.IsDefault ? 0 : services.Length;
             var children = new IServiceHandler[n];
             var ids = new string[n];
             var weights = new int[n];
             for (var i = 0; i < n; i++)
             {
-                ids[i] = w.Services[i].Service;
-                weights[i] = w.Services[i].Weight;
+                ids[i] = services[i].Service;
+                weights[i] = services[i].Weight;
                 children[i] = Get(ids[i]);
             }
 
-            return new WeightedHandler(id, children, ids, weights, w.Sticky);
+            return (children, ids, weights);
         }
 
         private MirroringHandler Mirroring(string id, MirroringService m)

@@ -181,7 +181,7 @@ internal sealed class ServiceResolver
         {
             _context.Error(DiagnosticCodes.TraefikServiceInvalid, types.Count == 0 ? "TraefikServiceNoType" : "TraefikServiceMultipleTypes", owner, "spec",
                 types.Count == 0
-                    ? "a TraefikService needs exactly one of weighted, mirroring or failover"
+                    ? "a TraefikService needs exactly one of weighted, mirroring, failover or highestRandomWeight"
                     : $"a TraefikService has exactly one type, this one has {string.Join(", ", types)}");
             return null;
         }
@@ -250,9 +250,9 @@ internal sealed class ServiceResolver
                 : null;
         }
 
-        _context.Error(DiagnosticCodes.TraefikServiceInvalid, "HighestRandomWeightUnsupported", owner, "spec.highestRandomWeight",
-            "highestRandomWeight TraefikServices are not supported yet; use weighted, or strategy: hrw on a Service");
-        return null;
+        // highestRandomWeight (Traefik pkg/server/service/loadbalancer/hrw): the same children as weighted, picked by client IP.
+        var hrw = Weighted(spec.HighestRandomWeight!.Services ?? [], owner, "spec.highestRandomWeight.services");
+        return hrw is null ? null : _registry.Add(id, identity, new HighestRandomWeightService(hrw.Value));
     }
 
     /// <summary>Children of a weighted node (a route with several services, or TraefikService.weighted); null after an error.</summary>

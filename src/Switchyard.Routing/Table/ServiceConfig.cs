@@ -9,6 +9,7 @@ namespace Switchyard.Routing.Table;
 [JsonDerivedType(typeof(WeightedService), "weighted")]
 [JsonDerivedType(typeof(MirroringService), "mirroring")]
 [JsonDerivedType(typeof(FailoverService), "failover")]
+[JsonDerivedType(typeof(HighestRandomWeightService), "highestRandomWeight")]
 [JsonDerivedType(typeof(ErrorService), "error")]
 public abstract record ServiceConfig;
 
@@ -74,6 +75,9 @@ public sealed record ServerConfig(string Host, int Port, int Weight = 1, bool Te
 public sealed record WeightedService(ImmutableArray<WeightedChild> Services, StickyCookie? Sticky) : ServiceConfig;
 
 public sealed record WeightedChild(string Service, int Weight);
+
+/// <summary>TraefikService.highestRandomWeight: rendezvous hashing of the client IP over weighted child services.</summary>
+public sealed record HighestRandomWeightService(ImmutableArray<WeightedChild> Services) : ServiceConfig;
 
 /// <summary>TraefikService.mirroring: the main service answers; mirrors get a copy of a percentage of requests.</summary>
 public sealed record MirroringService(string Service, ImmutableArray<MirrorTarget> Mirrors, bool MirrorBody, long MaxBodySize) : ServiceConfig;

@@ -7,6 +7,7 @@ public static class ServiceTree
     public static IEnumerable<string> Children(ServiceConfig config) => config switch
     {
         WeightedService w => w.Services.Select(s => s.Service),
+        HighestRandomWeightService h => h.Services.Select(s => s.Service),
         MirroringService m => m.Mirrors.Select(x => x.Service).Prepend(m.Service),
         FailoverService f => [f.Service, f.Fallback],
         _ => [],

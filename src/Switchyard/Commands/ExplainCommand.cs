@@ -168,6 +168,14 @@ internal static class ExplainCommand
                 }
 
                 break;
+            case HighestRandomWeightService h:
+                Console.WriteLine($"{indent}{label}{id}: highestRandomWeight (by client IP)");
+                foreach (var child in h.Services)
+                {
+                    PrintService(table, child.Service, indent + "  ", $"weight {child.Weight} → ", seen);
+                }
+
+                break;
             case MirroringService m:
                 Console.WriteLine($"{indent}{label}{id}: mirroring");
                 PrintService(table, m.Service, indent + "  ", "main → ", seen);
