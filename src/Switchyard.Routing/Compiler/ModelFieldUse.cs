@@ -20,7 +20,6 @@ public static class ModelFieldUse
         ["TlsClientConfig.spiffe"] = (DiagnosticCodes.ServersTransportInvalid, "no SPIFFE Workload API client"),
         ["TlsClientConfig.peerCertSANs"] = (DiagnosticCodes.ServersTransportInvalid, "peer SAN checks are not implemented on TCP transports"),
         ["MiddlewareSpec.tap"] = (DiagnosticCodes.MiddlewareUnsupported, "the tap middleware is not implemented"),
-        ["TraefikServiceSpec.highestRandomWeight"] = (DiagnosticCodes.TraefikServiceInvalid, "not implemented yet (issue 15 item 2)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Fields a source reads before the compiler sees the objects.</summary>
@@ -43,16 +42,6 @@ public static class ModelFieldUse
             "deprecated and without effect in Traefik v3 (client certificate verification is a server-side setting)"),
         ["Failover.errors"] = (DiagnosticCodes.TraefikServiceInvalid,
             "failover on the main service's status codes is not implemented: the fallback is used while the main service has no healthy server"),
-        ["Retry.timeout"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
-        ["Retry.maxRequestBodyBytes"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
-        ["Retry.status"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
-        ["Retry.disableRetryOnNetworkError"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
-        ["Retry.retryNonIdempotentMethod"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 3)"),
-        ["ErrorPage.errorRequestHeaders"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
-        ["ForwardAuth.headerField"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
-        ["ForwardAuth.preserveRequestMethod"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
-        ["ForwardAuth.authSigninURL"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
-        ["ForwardAuth.maxResponseBodySize"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
         ["Buffering.retryExpression"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
