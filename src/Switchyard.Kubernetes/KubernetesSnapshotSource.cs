@@ -133,7 +133,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
 
     private List<IKindWatcher> CreateWatchers(Action changed)
     {
-        var namespaces = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
+        var namespaces = NamespaceList(_options.Namespaces);
+        var ingressNamespaces = _options.Ingress is { } ing ? NamespaceList(ing.Namespaces) : [];
+        // Services, EndpointSlices, Secrets and ConfigMaps where either provider reads routes.
+        List<string?> coreNamespaces = namespaces.Contains(null) || ingressNamespaces.Contains(null) ? [null] : [.. namespaces.Union(ingressNamespaces)];
         var list = new List<IKindWatcher>();
         // Like Traefik, the ingress class selects routes only; what routes refer to is read whatever its class.
         var ic = _options.IngressClass ?? "";
@@ -153,7 +156,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
                 list.Add(Custom<MiddlewareTcp>(group, "middlewaretcps", TraefikApi.MiddlewareTcpKind, ns, null, changed));
                 list.Add(Custom<ServersTransportTcp>(group, "serverstransporttcps", TraefikApi.ServersTransportTcpKind, ns, null, changed));
             }
+        }
 
+        foreach (var ns in coreNamespaces)
+        {
             list.Add(new KindWatcher<V1Service>(KindApis.Services(_client, ns), ObjectConverters.Core, changed, _options, _logger));
             list.Add(new KindWatcher<V1EndpointSlice>(KindApis.EndpointSlices(_client, ns), ObjectConverters.Core, changed, _options, _logger));
             list.Add(new KindWatcher<V1Secret>(KindApis.Secrets(_client, ns), ObjectConverters.Core, changed, _options, _logger));
@@ -176,8 +182,23 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
 
         // Cluster-scoped, read once whatever the namespaces: nodePortLB servers are the Nodes' InternalIPs.
         list.Add(new KindWatcher<V1Node>(KindApis.Nodes(_client), ObjectConverters.Core, changed, _options, _logger));
+        if (_options.Ingress is { } ingress)
+        {
+            // The class decision needs IngressClasses and is the compiler's (IngressClassFilter), like the folder's.
+            foreach (var ns in ingressNamespaces)
+            {
+                list.Add(new KindWatcher<V1Ingress>(KindApis.Ingresses(_client, ns, string.IsNullOrEmpty(ingress.LabelSelector) ? null : ingress.LabelSelector),
+                    ObjectConverters.Core, changed, _options, _logger));
+            }
+
+            list.Add(new KindWatcher<V1IngressClass>(KindApis.IngressClasses(_client), ObjectConverters.Core, changed, _options, _logger));
+        }
+
         return list;
     }
+
+    private static List<string?> NamespaceList(IReadOnlyList<string> namespaces) =>
+        namespaces.Count == 0 ? [null] : [.. namespaces.Select(n => (string?)n)];
 
     private IKindWatcher Custom<TModel>(string group, string plural, string kind, string? ns, string? ingressClass, Action changed)
         where TModel : class, ITraefikObject =>
@@ -225,6 +246,8 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             Secrets = Core<V1Secret>(values),
             ConfigMaps = Core<V1ConfigMap>(values),
             Nodes = Core<V1Node>(values),
+            Ingresses = Core<V1Ingress>(values),
+            IngressClasses = Core<V1IngressClass>(values),
             LoadDiagnostics = [.. entries.Where(e => e.Error is not null).Select(e => e.Error!)
                 .OrderBy(d => d.Resource?.Namespace, StringComparer.Ordinal).ThenBy(d => d.Resource?.Name, StringComparer.Ordinal)],
         };

@@ -29,6 +29,9 @@ public sealed record KubernetesSourceOptions
     /// <summary>The Gateway API provider (providers.kubernetesGateway); null ⇒ its kinds are not watched.</summary>
     public GatewayApiSourceOptions? GatewayApi { get; init; }
 
+    /// <summary>providers.kubernetesIngress: watch Ingresses and IngressClasses and write their status; null ⇒ off.</summary>
+    public IngressSourceOptions? Ingress { get; init; }
+
     /// <summary>Quiet period after the last change before a snapshot is emitted.</summary>
     public TimeSpan DebounceWindow { get; init; } = TimeSpan.FromMilliseconds(20);
 

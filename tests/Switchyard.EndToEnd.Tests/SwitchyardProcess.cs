@@ -8,10 +8,15 @@ namespace Switchyard.EndToEnd.Tests;
 /// <summary>The built `switchyard` executable as a child process, with its output captured for failure messages.</summary>
 internal static class SwitchyardProcess
 {
-    public static Process StartRun(string config, out StringBuilder output)
+    public static Process StartRun(string config, out StringBuilder output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");

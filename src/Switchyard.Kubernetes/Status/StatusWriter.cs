@@ -30,14 +30,23 @@ public sealed class StatusWriter
     private long _patches;
     private long _eventsWritten;
 
-    public StatusWriter(IKubernetes client, string identity, Func<bool> isLeader, ILogger<StatusWriter>? logger = null)
+    public StatusWriter(IKubernetes client, string identity, Func<bool> isLeader, ILogger<StatusWriter>? logger = null, IngressSourceOptions? ingress = null)
     {
         _client = client;
         _isLeader = isLeader;
         _events = new EventRecorder(client, identity);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _gatewayApi = new GatewayApiStatusWriter(client, _logger);
+        _ingress = ingress is null ? null : new IngressStatusReconciler(client, _events, ingress, _logger);
     }
+
+    private readonly IngressStatusReconciler? _ingress;
+
+    /// <summary>Ingress status patches sent so far (status.loadBalancer).</summary>
+    public long IngressPatches => _ingress?.Patches ?? 0;
+
+    /// <summary>Events about Ingresses created so far.</summary>
+    public long IngressEvents => _ingress?.Events ?? 0;
 
     /// <summary>Status patches sent so far (Gateway API objects included).</summary>
     public long Patches => Interlocked.Read(ref _patches) + _gatewayApi.Patches;
@@ -125,6 +134,11 @@ public sealed class StatusWriter
 
         // Gateway API objects: the spec's status shapes, written by their own component.
         ok &= await _gatewayApi.ReconcileAsync(snapshot, result, _isLeader, ct);
+        if (_ingress is not null)
+        {
+            ok &= await _ingress.ReconcileAsync(snapshot, result, _isLeader, ct);
+        }
+
         return ok;
     }
 

@@ -110,6 +110,27 @@ internal static class KindApis
         MetaKey,
         Optional: true);
 
+    /// <summary>networking.k8s.io/v1 Ingresses (the kubernetesIngress provider), with its label selector.</summary>
+    public static KindApi<V1Ingress> Ingresses(IKubernetes client, string? ns, string? labelSelector) => new(
+        $"networking.k8s.io/v1 Ingress{Where(ns)}",
+        false,
+        async ct => ns is null
+            ? Items(await client.NetworkingV1.ListIngressForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct))
+            : Items(await client.NetworkingV1.ListNamespacedIngressAsync(ns, labelSelector: labelSelector, cancellationToken: ct)),
+        (rv, timeout, onError, ct) => ns is null
+            ? client.NetworkingV1.WatchListIngressForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
+            : client.NetworkingV1.WatchListNamespacedIngressAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+        MetaKey);
+
+    /// <summary>IngressClasses (cluster-scoped); optional: without RBAC for them, Ingresses naming a class are not processed.</summary>
+    public static KindApi<V1IngressClass> IngressClasses(IKubernetes client) => new(
+        "networking.k8s.io/v1 IngressClass",
+        false,
+        async ct => Items(await client.NetworkingV1.ListIngressClassAsync(cancellationToken: ct)),
+        (rv, timeout, onError, ct) => client.NetworkingV1.WatchListIngressClassAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+        MetaKey,
+        Optional: true);
+
     private static string Where(string? ns) => ns is null ? " (all namespaces)" : $" in {ns}";
 
     private static (IReadOnlyList<T>, string?) Items<T>(IItems<T> list) where T : IKubernetesObject =>

@@ -97,7 +97,10 @@ internal static class ExplainCommand
 
         var matched = index.Routers.Where(r => r.Matcher.Matches(request)).ToList();
         Console.WriteLine($"router: {winner.Name} (priority {winner.Priority})");
-        Console.WriteLine($"  from: {winner.Source} spec.routes[{winner.RouteIndex}]");
+        // An Ingress router comes from one of its rules (or, for Traefik's default-router, its defaultBackend).
+        var from = winner.Source.Kind != "Ingress" ? $"spec.routes[{winner.RouteIndex}]"
+            : winner.Name == "default-router" ? "spec.defaultBackend" : $"spec.rules[{winner.RouteIndex}]";
+        Console.WriteLine($"  from: {winner.Source} {from}");
         Console.WriteLine($"  rule: {winner.Rule}");
         if (winner.Parent is { } parent)
         {

@@ -61,13 +61,15 @@ internal static partial class RunCommand
         var logger = loggerFactory.CreateLogger("Switchyard.Run");
 
         var crd = config.Raw.Providers.KubernetesCRD;
-        if (config.ManifestDirectory is null && crd is not { Enabled: true } && config.Raw.Providers.KubernetesGateway is not { Enabled: true })
+        var ingress = config.Raw.Providers.KubernetesIngress;
+        if (config.ManifestDirectory is null && crd is not { Enabled: true } && config.Raw.Providers.KubernetesGateway is not { Enabled: true }
+            && ingress is not { Enabled: true })
         {
             LogNoProvider(logger);
             return 2;
         }
 
-        using var source = CreateSource(config, crd, loggerFactory, logger);
+        using var source = CreateSource(config, crd, ingress, loggerFactory, logger);
 
         // ACME resolvers run beside the data plane: the entry points answer their challenges and serve their
         // certificates by SNI; each new table tells them which domains to hold. In a cluster, certificates live in
@@ -124,13 +126,16 @@ internal static partial class RunCommand
     /// The snapshot source: the Kubernetes API when providers.kubernetesCRD.enabled (kubeconfig or in-cluster
     /// credentials), else the manifest folder. Both feed the same compiler with the same ProviderOptions.
     /// </summary>
-    private static IDisposableSource CreateSource(LoadedStaticConfig config, KubernetesCrdProviderConfig? crd, ILoggerFactory loggerFactory, ILogger logger)
+    private static IDisposableSource CreateSource(LoadedStaticConfig config, KubernetesCrdProviderConfig? crd, KubernetesIngressProviderConfig? ingress,
+        ILoggerFactory loggerFactory, ILogger logger)
     {
         var gateway = config.Raw.Providers.KubernetesGateway is { Enabled: true } g ? g : null;
-        if (crd is { Enabled: true } || gateway is not null)
+        if (crd is { Enabled: true } || gateway is not null || ingress is { Enabled: true })
         {
+            var watched = (crd is { Enabled: true } ? crd.Namespaces : []).Concat(ingress is { Enabled: true } ? ingress.Namespaces : []).ToList();
+            var all = crd is { Enabled: true, Namespaces.Count: 0 } || ingress is { Enabled: true, Namespaces.Count: 0 } || (crd is not { Enabled: true } && ingress is not { Enabled: true });
             crd ??= new KubernetesCrdProviderConfig();
-            LogWatchingCluster(logger, crd.Namespaces.Count == 0 ? "all namespaces" : string.Join(",", crd.Namespaces));
+            LogWatchingCluster(logger, all ? "all namespaces" : string.Join(",", watched.Distinct()));
             var client = new k8s.Kubernetes(Switchyard.Kubernetes.KubernetesClientFactory.AllowDeepObjects(k8s.KubernetesClientConfiguration.BuildDefaultConfig()));
             var options = new Switchyard.Kubernetes.KubernetesSourceOptions
             {
@@ -144,6 +149,7 @@ internal static partial class RunCommand
                     Namespaces = gateway.Namespaces,
                     LabelSelector = string.IsNullOrEmpty(gateway.LabelSelector) ? null : gateway.LabelSelector,
                 },
+                Ingress = ingress is { Enabled: true } ? IngressSource(ingress, config.Provider) : null,
             };
             // Source + leader election + status writer: every replica serves, the Lease holder writes status
             // conditions and Events from each compile result. Lease settings come from the chart's environment.
@@ -170,6 +176,17 @@ internal static partial class RunCommand
         var folder = new ManifestFolderSource(config.ManifestDirectory!, limits: config.FolderLimits);
         return new DisposableSource(config.WatchManifests ? folder : new ReadOnceSource(folder), folder, null, null, null);
     }
+
+    /// <summary>The Kubernetes source's Ingress settings: what to watch, the compiler's options, ingressEndpoint.</summary>
+    private static Switchyard.Kubernetes.IngressSourceOptions IngressSource(KubernetesIngressProviderConfig ingress, ProviderOptions provider) => new()
+    {
+        Namespaces = ingress.Namespaces,
+        LabelSelector = string.IsNullOrEmpty(ingress.LabelSelector) ? null : ingress.LabelSelector,
+        Provider = provider.Ingress,
+        Endpoint = ingress.IngressEndpoint is { } e
+            ? new Switchyard.Kubernetes.IngressEndpoint(e.Ip.Length > 0 ? e.Ip : null, e.Hostname.Length > 0 ? e.Hostname : null, e.PublishedService.Length > 0 ? e.PublishedService : null)
+            : null,
+    };
 
     private interface IDisposableSource : ISnapshotSource, IDisposable
     {
@@ -279,7 +296,7 @@ internal static partial class RunCommand
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "watching the Kubernetes API ({Namespaces})")]
     private static partial void LogWatchingCluster(ILogger logger, string namespaces);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "configure providers.file.directory or enable providers.kubernetesCRD for `switchyard run`")]
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "configure providers.file.directory or enable providers.kubernetesCRD or providers.kubernetesIngress for `switchyard run`")]
     private static partial void LogNoProvider(ILogger logger);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "cannot listen: {Reason}")]

@@ -216,6 +216,8 @@ public sealed class ProvidersConfig
     public KubernetesCrdProviderConfig? KubernetesCRD { get; set; }
 
     public KubernetesGatewayProviderConfig? KubernetesGateway { get; set; }
+
+    public KubernetesIngressProviderConfig? KubernetesIngress { get; set; }
 }
 
 public sealed class FileProviderConfig

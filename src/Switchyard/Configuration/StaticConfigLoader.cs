@@ -144,6 +144,7 @@ public static class StaticConfigLoader
             AllowExternalNameServices = crd.AllowExternalNameServices,
             AllowEmptyServices = crd.AllowEmptyServices,
             NativeLBByDefault = crd.NativeLBByDefault,
+            Ingress = IngressOptions(raw.Providers.KubernetesIngress),
             // Traefik: an IngressRoute without entryPoints is served on every entry point.
             DefaultEntryPoints = routed,
             KnownEntryPoints = routed.AddRange(udpEntryPoints),
@@ -182,6 +183,18 @@ public static class StaticConfigLoader
             Tracing = TracingConfigReader.Read(raw.Tracing, fileName),
         };
     }
+
+    /// <summary>providers.kubernetesIngress's translation options (they apply to a folder's Ingresses too).</summary>
+    private static IngressProviderOptions IngressOptions(KubernetesIngressProviderConfig? ingress) => ingress is null
+        ? IngressProviderOptions.Default
+        : new IngressProviderOptions
+        {
+            IngressClass = ingress.IngressClass,
+            AllowEmptyServices = ingress.AllowEmptyServices,
+            AllowExternalNameServices = ingress.AllowExternalNameServices,
+            NativeLBByDefault = ingress.NativeLBByDefault,
+            StrictPrefixMatching = ingress.StrictPrefixMatching,
+        };
 
     private static Switchyard.Model.Loading.FolderLimits FolderLimitsOf(FileProviderConfig? file, string fileName)
     {
@@ -247,7 +260,9 @@ public static class StaticConfigLoader
             Insecure = api.Insecure,
             Dashboard = api.Dashboard,
             Debug = api.Debug,
-            Providers = raw.Providers.KubernetesCRD is { Enabled: true } ? ["KubernetesCRD"] : ["File"],
+            Providers = raw.Providers.KubernetesCRD is { Enabled: true } || raw.Providers.KubernetesIngress is { Enabled: true }
+                ? [.. new[] { raw.Providers.KubernetesCRD is { Enabled: true } ? "KubernetesCRD" : null, raw.Providers.KubernetesIngress is { Enabled: true } ? "KubernetesIngress" : null }.OfType<string>()]
+                : ["File"],
         };
     }
 

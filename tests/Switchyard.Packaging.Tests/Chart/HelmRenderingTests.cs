@@ -296,6 +296,31 @@ public sealed class HelmRenderingTests
         Assert.That(groups, Is.EquivalentTo(legacy ? new[] { "traefik.io", "traefik.containo.us" } : new[] { "traefik.io" }));
     }
 
+    [TestCase(null, false)]
+    [TestCase("ingress.yaml", true)]
+    [CancelAfter(60_000)]
+    public async Task The_ingress_provider_gets_its_rbac_config_and_class_only_when_enabled(string? values, bool enabled, CancellationToken ct)
+    {
+        // RBAC widened only for what is enabled: Ingresses, IngressClasses and ingresses/status with the provider, nothing without.
+        var r = await HelmChart.RenderAsync(values is null ? null : HelmChart.ValuesFile(values), ct);
+        var granted = Triples(r.All("ClusterRole").SelectMany(Rules));
+        string[] ingress = ["networking.k8s.io|ingresses|list", "networking.k8s.io|ingresses|watch", "networking.k8s.io|ingressclasses|list",
+            "networking.k8s.io|ingressclasses|watch", "networking.k8s.io|ingresses/status|patch"];
+        Assert.That(ingress.Where(granted.Contains), enabled ? Is.EquivalentTo(ingress) : Is.Empty);
+        var config = Infrastructure.YamlJson.ParseObjects((string)r.Single("ConfigMap")["data"]!["switchyard.yaml"]!).Single();
+        var provider = config["providers"]!["kubernetesIngress"];
+        Assert.That(provider is not null, Is.EqualTo(enabled));
+        var classes = r.All("IngressClass").ToList();
+        Assert.That(classes, Has.Count.EqualTo(enabled ? 1 : 0));
+        if (enabled)
+        {
+            // Default endpoint: this release's own Service is published into the Ingresses' status.
+            Assert.That((string?)provider!["ingressEndpoint"]!["publishedService"], Does.EndWith("/" + (string?)r.Single("Service")["metadata"]!["name"]));
+            Assert.That((string?)classes[0]["spec"]!["controller"], Is.EqualTo("traefik.io/ingress-controller"));
+            Assert.That((string?)classes[0]["metadata"]!["annotations"]!["ingressclass.kubernetes.io/is-default-class"], Is.EqualTo("true"));
+        }
+    }
+
     private static HashSet<string> Triples(IEnumerable<Rule> rules) =>
         rules.SelectMany(x => x.Groups.SelectMany(g => x.Resources.SelectMany(res => x.Verbs.Select(v => $"{g}|{res}|{v}")))).ToHashSet();
 

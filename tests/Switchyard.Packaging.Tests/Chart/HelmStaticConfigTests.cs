@@ -7,7 +7,7 @@ namespace Switchyard.Packaging.Tests.Chart;
 [Parallelizable(ParallelScope.All)]
 public sealed class HelmStaticConfigTests
 {
-    private static readonly string?[] ValueSets = [null, "loadbalancer.yaml", "single-replica.yaml", "namespaced.yaml", "legacy-crds.yaml"];
+    private static readonly string?[] ValueSets = [null, "loadbalancer.yaml", "single-replica.yaml", "namespaced.yaml", "legacy-crds.yaml", "ingress.yaml"];
 
     [TestCaseSource(nameof(ValueSets))]
     [CancelAfter(60_000)]
