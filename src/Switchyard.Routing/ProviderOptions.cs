@@ -33,6 +33,13 @@ public sealed record ProviderOptions
     /// <summary>The UDP entry points (address ":port/udp"): where an IngressRouteUDP without entryPoints is served (Traefik).</summary>
     public ImmutableArray<string> UdpEntryPoints { get; init; } = [];
 
+    /// <summary>
+    /// Per entry point: the HTTP defaults of the static config (http.middlewares, http.tls, http.redirections).
+    /// Empty ⇒ routers are compiled as written.
+    /// </summary>
+    public ImmutableSortedDictionary<string, EntryPointModel> EntryPointModels { get; init; } =
+        ImmutableSortedDictionary<string, EntryPointModel>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>Use the Service's ClusterIP as the only server unless a service entry says nativeLB: false.</summary>
     public bool NativeLBByDefault { get; init; }
 

@@ -48,6 +48,9 @@ public static class RoutingCompiler
             routers = [.. routers.Concat(gatewayApi.Routers).Order(Comparer<Router>.Create(RouterOrder.Compare))];
         }
 
+        // 5d. The static config's entry-point options (on the routers of every provider, as Traefik's applyModel):
+        // redirect routers, entry-point middlewares and default TLS.
+        routers = new EntryPointModelProcessor(context, tls, middlewares, registry).Apply(routers);
         // 6. TCP and UDP routers (IngressRouteTCP/UDP), their MiddlewareTCPs, ServersTransportTCPs and services.
         var (tcp, udp) = TcpSections.Compile(context, tls, kubernetes);
 

@@ -308,6 +308,12 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         limits.Http2.InitialConnectionWindowSize = Math.Max(options.InitialConnectionWindowSize, options.InitialStreamWindowSize);
         limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay ?? TimeSpan.MaxValue;
         limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+        if (options.MaxHeaderBytes is { } maxHeaderBytes)
+        {
+            // Traefik's maxHeaderBytes bounds the whole header block; one HTTP/2 field can be no larger.
+            limits.MaxRequestHeadersTotalSize = maxHeaderBytes;
+            limits.Http2.MaxRequestHeaderFieldSize = maxHeaderBytes;
+        }
     }
 
     private void CountConnections(ListenOptions listen, int index)

@@ -63,6 +63,9 @@ public sealed record EntryPointOptions
     /// </summary>
     public ProxyProtocol.ProxyProtocolOptions? ProxyProtocol { get; init; }
 
+    /// <summary>Largest request header block in bytes (Traefik's http.maxHeaderBytes); null = Kestrel's default (32 KiB).</summary>
+    public int? MaxHeaderBytes { get; init; }
+
     /// <summary>Graceful shutdown: how long running calls may finish when the gateway stops.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -69,6 +69,11 @@ public static class DiagnosticCodes
     public const string ParentRouteInvalid = "SY118";
     /// <summary>A TCP router without TLS names an SNI (HostSNI other than `*`): a cleartext connection has no SNI.</summary>
     public const string HostSniWithoutTls = "SY119";
+    /// <summary>
+    /// An entry point's http.middlewares or http.tls.options (static config) names nothing usable: the routes on that
+    /// entry point are not served there (Traefik fails those routers).
+    /// </summary>
+    public const string EntryPointDefaultsInvalid = "SY120";
 
     /// <summary>An Ingress annotation (traefik.ingress.kubernetes.io/...) Traefik cannot decode: the Ingress (or, on a Service, its paths) is not served.</summary>
     public const string IngressAnnotationInvalid = "SY150";

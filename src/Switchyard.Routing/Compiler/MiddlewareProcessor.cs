@@ -132,6 +132,42 @@ internal sealed class MiddlewareProcessor
         return true;
     }
 
+    /// <summary>A middleware of the static config's making (the redirect of http.redirections), under an @internal id.</summary>
+    public void AddInternal(string id, MiddlewareConfig config) => _configs[id] = config;
+
+    /// <summary>
+    /// An entry point's http.middlewares reference, resolved as Traefik qualifies a model's names for a router of this
+    /// provider: <c>&lt;namespace&gt;-&lt;name&gt;</c> or <c>&lt;namespace&gt;-&lt;name&gt;@kubernetescrd</c>, in any namespace (the
+    /// static config is the operator's, not a namespace's). Appends the ids (a chain flattened); null when usable,
+    /// else why not.
+    /// </summary>
+    public string? ResolveForEntryPoint(string reference, List<string> ids)
+    {
+        var id = reference;
+        if (ProviderReference.TrySplit(reference, out var plain, out var provider))
+        {
+            if (provider != ProviderReference.KubernetesCrd)
+            {
+                return $"middleware '{reference}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd)";
+            }
+
+            id = plain;
+        }
+
+        if (ProviderReference.FindById(_context.Middlewares.Keys, id) is not { } key)
+        {
+            return $"middleware '{reference}': no Middleware has the id '{id}' (<namespace>-<name>)";
+        }
+
+        if (Expand(key) is not { } expanded)
+        {
+            return $"middleware '{reference}' (Middleware {key}) has errors (see its diagnostics)";
+        }
+
+        ids.AddRange(expanded);
+        return null;
+    }
+
     /// <summary>The leaf middleware ids of <paramref name="key"/>: itself, or its chain flattened; null when broken.</summary>
     private ImmutableArray<string>? Expand(ObjectKey key)
     {

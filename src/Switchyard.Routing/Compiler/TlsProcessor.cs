@@ -135,6 +135,47 @@ internal sealed class TlsProcessor
     }
 
     /// <summary>
+    /// The TLSOption id an entry point's http.tls.options names, qualified as Traefik qualifies a model's option for a
+    /// router of this provider: <c>default</c> / <c>default@internal</c>, or <c>&lt;namespace&gt;-&lt;name&gt;[@kubernetescrd]</c>
+    /// in any namespace. Null with the reason when no valid TLSOption has that id.
+    /// </summary>
+    public string? FindOptions(string reference, out string? problem)
+    {
+        problem = null;
+        var id = reference;
+        if (ProviderReference.TrySplit(reference, out var plain, out var provider))
+        {
+            if (provider == ProviderReference.Internal && plain == "default")
+            {
+                return "default";
+            }
+
+            if (provider != ProviderReference.KubernetesCrd)
+            {
+                problem = $"TLSOption '{reference}' belongs to provider '{provider}', which Switchyard does not have (only kubernetescrd)";
+                return null;
+            }
+
+            id = plain;
+        }
+
+        if (id == "default")
+        {
+            return "default";
+        }
+
+        var key = ProviderReference.FindById(_context.TlsOptions.Keys, id);
+        var option = key is { Name: "default" } ? "default" : id;
+        if (key is null || _invalidOptions.Contains(option) || !_options.ContainsKey(option))
+        {
+            problem = $"TLSOption '{reference}': no valid TLSOption has the id '{id}' (<namespace>-<name>)";
+            return null;
+        }
+
+        return option;
+    }
+
+    /// <summary>
     /// <c>name@provider</c> (Traefik's resolveReference): <c>&lt;ns&gt;-&lt;name&gt;@kubernetescrd</c> is the TLSOption with
     /// that id, refused while allowCrossNamespace is off; <c>default@internal</c> is the default options; other
     /// providers do not exist here. Null after reporting.

@@ -40,8 +40,8 @@ internal static class ExplainCommand
         input.AddTo(command);
         command.SetAction(parse =>
         {
-            var files = input.Files(parse);
-            if (files is null)
+            if (!input.TryResolve(parse, "explain", out var loaded, out var paths)
+                || ManifestInput.Files(paths, [], loaded?.FolderLimits) is not { } files)
             {
                 return 2;
             }
@@ -67,7 +67,7 @@ internal static class ExplainCommand
 
             var request = new ExplainRequest(parse.GetValue(method)!.ToUpperInvariant(), parse.GetValue(host)!, parse.GetValue(path)!,
                 address, parse.GetValue(tls), headerPairs);
-            var result = RoutingCompiler.Compile(ManifestInput.Load(files), input.Options(parse));
+            var result = RoutingCompiler.Compile(ManifestInput.Load(files, null, loaded?.FolderLimits), input.Options(parse, loaded?.Provider));
             return Explain(result, request, parse.GetValue(entryPoint));
         });
         return command;
@@ -97,10 +97,15 @@ internal static class ExplainCommand
 
         var matched = index.Routers.Where(r => r.Matcher.Matches(request)).ToList();
         Console.WriteLine($"router: {winner.Name} (priority {winner.Priority})");
-        // An Ingress router comes from one of its rules (or, for Traefik's default-router, its defaultBackend).
-        var from = winner.Source.Kind != "Ingress" ? $"spec.routes[{winner.RouteIndex}]"
-            : winner.Name == "default-router" ? "spec.defaultBackend" : $"spec.rules[{winner.RouteIndex}]";
-        Console.WriteLine($"  from: {winner.Source} {from}");
+        // An Ingress router comes from one of its rules (or, for Traefik's default-router, its defaultBackend); an
+        // entry point's redirect router from the static config.
+        var from = winner.Source.Kind switch
+        {
+            "EntryPoint" => $"the static config, entryPoints.{winner.Source.Name}.http.redirections",
+            "Ingress" => winner.Name == "default-router" ? $"{winner.Source} spec.defaultBackend" : $"{winner.Source} spec.rules[{winner.RouteIndex}]",
+            _ => $"{winner.Source} spec.routes[{winner.RouteIndex}]",
+        };
+        Console.WriteLine($"  from: {from}");
         Console.WriteLine($"  rule: {winner.Rule}");
         if (winner.Parent is { } parent)
         {

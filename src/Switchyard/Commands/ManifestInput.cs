@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Configuration;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Model.Loading;
@@ -33,14 +34,59 @@ internal sealed class ManifestInput
         AllowMultipleArgumentsPerToken = true,
     };
 
+    public Option<string> Config { get; } = new("--config", "-c")
+    {
+        Description = "Static configuration (as for `run`): its provider settings and entry points (asDefault, http options) apply, and without PATH its manifest folder is read.",
+    };
+
     public void AddTo(Command command)
     {
+        // With --config, PATH may be left out: the config's providers.file.directory is read.
+        Paths.Arity = ArgumentArity.ZeroOrMore;
+        command.Options.Add(Config);
         command.Arguments.Add(Paths);
         command.Options.Add(AllowCrossNamespace);
         command.Options.Add(AllowExternalNameServices);
         command.Options.Add(AllowEmptyServices);
         command.Options.Add(NativeLbByDefault);
         command.Options.Add(DefaultEntryPoints);
+    }
+
+    /// <summary>
+    /// The --config static config (null when not given) and the paths to read: PATH, else its manifest folder. False
+    /// after printing why when the config cannot be read or there is nothing to read.
+    /// </summary>
+    public bool TryResolve(ParseResult parse, string command, out LoadedStaticConfig? loaded, out string[] paths)
+    {
+        loaded = null;
+        paths = [];
+        if (parse.GetValue(Config) is { } configPath)
+        {
+            try
+            {
+                loaded = StaticConfigLoader.Load(configPath);
+            }
+            catch (StaticConfigException ex)
+            {
+                Console.Error.WriteLine($"switchyard: {ex.Message}");
+                return false;
+            }
+        }
+
+        if (parse.GetValue(Paths) is { Length: > 0 } given)
+        {
+            paths = given;
+            return true;
+        }
+
+        if (loaded?.ManifestDirectory is { } folder)
+        {
+            paths = [folder];
+            return true;
+        }
+
+        Console.Error.WriteLine($"switchyard: name the manifest files or folders to {command}, or a --config with providers.file.directory");
+        return false;
     }
 
     /// <summary>The provider options: <paramref name="configured"/> (the static config's, when given) with the flags on top.</summary>

@@ -18,37 +18,12 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var input = new ManifestInput();
-        // With --config, PATH may be left out: the config's providers.file.directory is read.
-        input.Paths.Arity = ArgumentArity.ZeroOrMore;
-        var config = new Option<string>("--config", "-c")
-        {
-            Description = "Static configuration (as for `run`): check entry point and certResolver names against it; its manifest folder when no PATH is given.",
-        };
         var command = new Command("validate", "Check manifests: print what the compiler finds (file:line:col: error|warning SYnnn: message).");
         input.AddTo(command);
-        command.Options.Add(config);
         command.SetAction(parse =>
         {
-            LoadedStaticConfig? loaded = null;
-            if (parse.GetValue(config) is { } configPath)
+            if (!input.TryResolve(parse, "validate", out var loaded, out var paths))
             {
-                try
-                {
-                    loaded = StaticConfigLoader.Load(configPath);
-                }
-                catch (StaticConfigException ex)
-                {
-                    Console.Error.WriteLine($"switchyard: {ex.Message}");
-                    return 2;
-                }
-            }
-
-            var paths = parse.GetValue(input.Paths) is { Length: > 0 } given ? given
-                : loaded?.ManifestDirectory is { } folder ? [folder]
-                : null;
-            if (paths is null)
-            {
-                Console.Error.WriteLine("switchyard: name the manifest files or folders to validate, or a --config with providers.file.directory");
                 return 2;
             }
 

@@ -124,6 +124,12 @@ public sealed class EntryPointConfig
 
     /// <summary>UDP sessions of an entry point whose address ends in "/udp".</summary>
     public UdpConfig Udp { get; set; } = new();
+
+    /// <summary>Routes without entryPoints attach here; when no entry point says asDefault, they attach to all (Traefik).</summary>
+    public bool AsDefault { get; set; }
+
+    /// <summary>HTTP defaults of the routers on this entry point: redirections, middlewares, tls (Traefik's keys).</summary>
+    public EntryPointHttpConfig? Http { get; set; }
 }
 
 /// <summary>entryPoints.NAME.proxyProtocol (Traefik's ProxyProtocol): whose header addresses are believed.</summary>

@@ -120,7 +120,10 @@ public static class StaticConfigLoader
                 ProxyProtocol = ep.ProxyProtocol is { } pp
                     ? new Switchyard.DataPlane.EntryPoints.ProxyProtocol.ProxyProtocolOptions { Insecure = pp.Insecure, TrustedIPs = TrustedIPs(pp.TrustedIPs, $"{where}.proxyProtocol") }
                     : null,
-                Tls = ep.Tls is not null,
+                // http.tls makes every router of the entry point a TLS router, so the listener speaks TLS (Traefik's
+                // entry points serve both; here an entry point is TLS or cleartext).
+                Tls = ep.Tls is not null || ep.Http?.Tls is not null,
+                MaxHeaderBytes = ep.Http?.MaxHeaderBytes,
                 Admin = ep.Admin,
                 IdleTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.IdleTimeout, $"{where}.transport.respondingTimeouts.idleTimeout"), TimeSpan.FromDays(1)),
                 ReadHeaderTimeout = Positive(Duration(ep.Transport.RespondingTimeouts.ReadHeaderTimeout, $"{where}.transport.respondingTimeouts.readHeaderTimeout"), TimeSpan.FromMinutes(5)),
@@ -145,9 +148,10 @@ public static class StaticConfigLoader
             AllowEmptyServices = crd.AllowEmptyServices,
             NativeLBByDefault = crd.NativeLBByDefault,
             Ingress = IngressOptions(raw.Providers.KubernetesIngress),
-            // Traefik: an IngressRoute without entryPoints is served on every entry point.
-            DefaultEntryPoints = routed,
+            // Traefik: a route without entryPoints is served on the asDefault entry points, or on all when none is.
+            DefaultEntryPoints = EntryPointHttpReader.DefaultEntryPoints(raw, routed, fileName),
             KnownEntryPoints = routed.AddRange(udpEntryPoints),
+            EntryPointModels = EntryPointHttpReader.Models(raw, fileName),
             // Traefik: an IngressRouteUDP without entryPoints is served on every UDP entry point.
             UdpEntryPoints = udpEntryPoints,
             // Gateway listeners are served on the entry point with their port (Traefik's entryPointName).
