@@ -6,9 +6,10 @@ using Switchyard.Routing.Table;
 namespace Switchyard.Kubernetes.Status;
 
 /// <summary>
-/// Pure: snapshot + compile result → the status every Traefik object should carry. IngressRoutes get Accepted,
-/// ResolvedRefs and Ready plus their router names; Middlewares, ServersTransports, TraefikServices, TLSOptions
-/// and TLSStores get Accepted plus the IngressRoutes that use them. Messages come from the diagnostics, so
+/// Pure: snapshot + compile result → the status every Traefik object should carry. IngressRoutes, IngressRouteTCPs
+/// and IngressRouteUDPs get Accepted, ResolvedRefs and Ready plus their router names; Middlewares,
+/// ServersTransports, TraefikServices, TLSOptions, TLSStores, MiddlewareTCPs and ServersTransportTCPs get Accepted
+/// plus the route objects that use them. Messages come from the diagnostics, so
 /// status, Events, logs and `switchyard validate` say the same thing.
 /// </summary>
 public static class StatusComputer
@@ -25,32 +26,28 @@ public static class StatusComputer
             .Where(d => d.Resource is not null && d.Severity == Severity.Warning)
             .GroupBy(d => d.Resource!)
             .ToDictionary(g => g.Key, g => g.ToList());
-        var routersBySource = result.Table.Routers.GroupBy(r => r.Source).ToDictionary(g => g.Key, g => g.Select(r => r.Name).Order(StringComparer.Ordinal).ToList());
+        var routersBySource = result.Table.Routers.Select(r => (r.Source, r.Name))
+            .Concat(result.Table.Tcp.Routers.Select(r => (r.Source, r.Name)))
+            .Concat(result.Table.Udp.Routers.Select(r => (r.Source, r.Name)))
+            .GroupBy(r => r.Source)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Name).Order(StringComparer.Ordinal).ToList());
         var usage = Usage.Of(snapshot);
         var list = new List<DesiredStatus>();
+        var problems = new Problems(byResource, warningsByResource);
 
         foreach (var route in snapshot.IngressRoutes)
         {
-            var rr = ResourceRefs.Of(route);
-            var errors = byResource.GetValueOrDefault(rr) ?? [];
-            var routers = routersBySource.GetValueOrDefault(rr) ?? [];
-            var gen = route.Metadata.Generation;
-            var refErrors = errors.Where(Conditions.IsReferenceProblem).ToList();
-            var ownErrors = errors.Where(d => !Conditions.IsReferenceProblem(d)).ToList();
-            var routeCount = route.Spec.Routes.Count;
-            var served = routers.Count;
-            StatusCondition[] conditions =
-            [
-                Condition(Conditions.Accepted, ownErrors, Conditions.ReasonAccepted, "The IngressRoute is valid", gen, warningsByResource.GetValueOrDefault(rr)),
-                Condition(Conditions.ResolvedRefs, refErrors, Conditions.ReasonResolvedRefs, "All references resolve", gen),
-                served >= routeCount && errors.Count == 0
-                    ? new StatusCondition { Type = Conditions.Ready, Status = "True", Reason = Conditions.ReasonReady, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen }
-                    : new StatusCondition { Type = Conditions.Ready, Status = "False", Reason = Conditions.ReasonRoutesNotServed, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen },
-            ];
-            var current = route.Status;
-            list.Add(new DesiredStatus(rr, route.ApiVersion, route.Metadata.Uid, route.Metadata.ResourceVersion,
-                [.. conditions.Select(c => Conditions.WithTransitionTime(c, current?.Conditions, now))],
-                routers, null, current?.Conditions, current?.Routers));
+            list.Add(RouteStatus(route, route.Spec.Routes.Count, route.Status, problems, routersBySource, now));
+        }
+
+        foreach (var route in snapshot.IngressRouteTcps)
+        {
+            list.Add(RouteStatus(route, route.Spec.Routes.Count, route.Status, problems, routersBySource, now));
+        }
+
+        foreach (var route in snapshot.IngressRouteUdps)
+        {
+            list.Add(RouteStatus(route, route.Spec.Routes.Count, route.Status, problems, routersBySource, now));
         }
 
         Referenced(snapshot.Middlewares, byResource, warningsByResource, usage, now, list);
@@ -58,8 +55,40 @@ public static class StatusComputer
         Referenced(snapshot.TraefikServices, byResource, warningsByResource, usage, now, list);
         Referenced(snapshot.TlsOptions, byResource, warningsByResource, usage, now, list);
         Referenced(snapshot.TlsStores, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.MiddlewareTcps, byResource, warningsByResource, usage, now, list);
+        Referenced(snapshot.ServersTransportTcps, byResource, warningsByResource, usage, now, list);
         return list;
     }
+
+    /// <summary>
+    /// Accepted, ResolvedRefs and Ready of a route object (IngressRoute, IngressRouteTCP, IngressRouteUDP) and the
+    /// routers it produced: Ready when every route is served and nothing is in error.
+    /// </summary>
+    private static DesiredStatus RouteStatus(ITraefikObject route, int routeCount, IngressRouteStatus? current, Problems problems,
+        Dictionary<ResourceRef, List<string>> routersBySource, DateTimeOffset now)
+    {
+        var rr = ResourceRefs.Of(route);
+        var errors = problems.Errors.GetValueOrDefault(rr) ?? [];
+        var routers = routersBySource.GetValueOrDefault(rr) ?? [];
+        var gen = route.Metadata.Generation;
+        var refErrors = errors.Where(Conditions.IsReferenceProblem).ToList();
+        var ownErrors = errors.Where(d => !Conditions.IsReferenceProblem(d)).ToList();
+        // A route object may yield more routers than routes (one per entry point with defaults, one per parent): count routes.
+        var served = Math.Min(routers.Count, routeCount);
+        StatusCondition[] conditions =
+        [
+            Condition(Conditions.Accepted, ownErrors, Conditions.ReasonAccepted, $"The {rr.Kind} is valid", gen, problems.Warnings.GetValueOrDefault(rr)),
+            Condition(Conditions.ResolvedRefs, refErrors, Conditions.ReasonResolvedRefs, "All references resolve", gen),
+            served >= routeCount && errors.Count == 0
+                ? new StatusCondition { Type = Conditions.Ready, Status = "True", Reason = Conditions.ReasonReady, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen }
+                : new StatusCondition { Type = Conditions.Ready, Status = "False", Reason = Conditions.ReasonRoutesNotServed, Message = $"{served} of {routeCount} routes are served", ObservedGeneration = gen },
+        ];
+        return new DesiredStatus(rr, route.ApiVersion, route.Metadata.Uid, route.Metadata.ResourceVersion,
+            [.. conditions.Select(c => Conditions.WithTransitionTime(c, current?.Conditions, now))],
+            routers, null, current?.Conditions, current?.Routers);
+    }
+
+    private sealed record Problems(Dictionary<ResourceRef, List<Diagnostic>> Errors, Dictionary<ResourceRef, List<Diagnostic>> Warnings);
 
     private static void Referenced<T>(IEnumerable<T> objects, Dictionary<ResourceRef, List<Diagnostic>> byResource,
         Dictionary<ResourceRef, List<Diagnostic>> warningsByResource, Usage usage, DateTimeOffset now, List<DesiredStatus> list)
@@ -76,6 +105,8 @@ public static class StatusComputer
                 TraefikService t => t.Status,
                 TlsOption o => o.Status,
                 TlsStore s => s.Status,
+                MiddlewareTcp m => m.Status,
+                ServersTransportTcp s => s.Status,
                 _ => null,
             };
             var accepted = Condition(Conditions.Accepted, errors, Conditions.ReasonAccepted, $"The {rr.Kind} is valid", obj.Metadata.Generation,

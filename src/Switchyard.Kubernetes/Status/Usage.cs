@@ -4,7 +4,10 @@ using Switchyard.Model.Traefik;
 
 namespace Switchyard.Kubernetes.Status;
 
-/// <summary>Which IngressRoutes reference which Middleware, TraefikService, ServersTransport, TLSOption and TLSStore (as written in their specs).</summary>
+/// <summary>
+/// Which IngressRoutes (IngressRouteTCPs) reference which Middleware, TraefikService, ServersTransport, TLSOption and
+/// TLSStore (MiddlewareTCP, ServersTransportTCP, TLSOption, TLSStore), as written in their specs.
+/// </summary>
 internal sealed class Usage
 {
     private readonly Dictionary<ResourceRef, SortedSet<string>> _users = [];
@@ -33,6 +36,38 @@ internal sealed class Usage
                     if (!string.IsNullOrEmpty(s.ServersTransport))
                     {
                         usage.Add(TraefikApi.ServersTransportKind, s.Namespace ?? owner.Namespace, s.ServersTransport, user);
+                    }
+                }
+            }
+
+            if (route.Spec.Tls?.Options is { } options)
+            {
+                usage.Add(TraefikApi.TlsOptionKind, options.Namespace ?? owner.Namespace, options.Name, user);
+            }
+
+            if (route.Spec.Tls?.Store is { } store)
+            {
+                usage.Add(TraefikApi.TlsStoreKind, store.Namespace ?? owner.Namespace, store.Name, user);
+            }
+        }
+
+        foreach (var route in snapshot.IngressRouteTcps)
+        {
+            var owner = ResourceRefs.Of(route);
+            var user = $"{owner.Kind}/{owner.Namespace}/{owner.Name}";
+            foreach (var r in route.Spec.Routes)
+            {
+                foreach (var m in r.Middlewares ?? [])
+                {
+                    usage.Add(TraefikApi.MiddlewareTcpKind, m.Namespace ?? owner.Namespace, m.Name, user);
+                }
+
+                foreach (var s in r.Services ?? [])
+                {
+                    // Traefik: a ServersTransportTCP lives in the namespace of the Service that names it.
+                    if (!string.IsNullOrEmpty(s.ServersTransport))
+                    {
+                        usage.Add(TraefikApi.ServersTransportTcpKind, s.Namespace ?? owner.Namespace, s.ServersTransport, user);
                     }
                 }
             }

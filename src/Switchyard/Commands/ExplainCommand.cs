@@ -11,7 +11,8 @@ using Switchyard.Routing.Table;
 namespace Switchyard.Commands;
 
 /// <summary>
-/// `switchyard explain --host H --path P [--method M] [--header k=v]… [--entrypoint E] [--tls] PATH…`:
+/// `switchyard explain [--config FILE] --host H --path P [--method M] [--header k=v]… [--entrypoint E] [--tls] PATH…`
+/// (or `--sni NAME` for a TLS connection, see <see cref="ExplainSni"/>):
 /// compiles the manifests and walks the routers the way the data plane does (priority order, first match
 /// wins), then prints the winner, the priorities of the others that matched, the winner's middlewares and its
 /// service tree down to the servers. Exit code 0 when a router matches, 1 when none does, 2 on bad input.
@@ -21,7 +22,9 @@ internal static class ExplainCommand
     public static Command Create()
     {
         var input = new ManifestInput();
-        var host = new Option<string>("--host") { Description = "Request host (Host header or :authority).", Required = true };
+        var host = new Option<string>("--host") { Description = "Request host (Host header or :authority); required unless --sni is given." };
+        var sni = new Option<string?>("--sni") { Description = "Explain a TLS connection instead: the SNI of its ClientHello (which TCP router takes it, or HTTPS)." };
+        var alpn = new Option<string[]>("--alpn") { Description = "With --sni: an ALPN protocol the ClientHello offers (repeatable)." };
         var path = new Option<string>("--path") { Description = "Request path, optionally with ?query.", DefaultValueFactory = _ => "/" };
         var method = new Option<string>("--method") { Description = "HTTP method (gRPC calls are POST).", DefaultValueFactory = _ => "GET" };
         var headers = new Option<string[]>("--header") { Description = "Request header as name=value (repeatable)." };
@@ -37,6 +40,8 @@ internal static class ExplainCommand
         command.Options.Add(entryPoint);
         command.Options.Add(tls);
         command.Options.Add(clientIp);
+        command.Options.Add(sni);
+        command.Options.Add(alpn);
         input.AddTo(command);
         command.SetAction(parse =>
         {
@@ -49,6 +54,20 @@ internal static class ExplainCommand
             if (!IPAddress.TryParse(parse.GetValue(clientIp), out var address))
             {
                 Console.Error.WriteLine($"switchyard explain: --client-ip '{parse.GetValue(clientIp)}' is not an IP address");
+                return 2;
+            }
+
+            var result = RoutingCompiler.Compile(ManifestInput.Load(files, null, loaded?.FolderLimits), input.Options(parse, loaded?.Provider));
+            if (parse.GetValue(sni) is { } serverName)
+            {
+                var configured = loaded?.EntryPoints.ToDictionary(e => e.Name, e => e.Tls, StringComparer.Ordinal);
+                return ExplainSni.Explain(result.Table, serverName, parse.GetValue(alpn) ?? [], address, parse.GetValue(entryPoint),
+                    ep => configured is null ? null : configured.GetValueOrDefault(ep));
+            }
+
+            if (parse.GetValue(host) is not { Length: > 0 } hostName)
+            {
+                Console.Error.WriteLine("switchyard explain: --host is required (or --sni for a TLS connection)");
                 return 2;
             }
 
@@ -65,9 +84,8 @@ internal static class ExplainCommand
                 headerPairs.Add(new(h[..eq].Trim(), h[(eq + 1)..].Trim()));
             }
 
-            var request = new ExplainRequest(parse.GetValue(method)!.ToUpperInvariant(), parse.GetValue(host)!, parse.GetValue(path)!,
+            var request = new ExplainRequest(parse.GetValue(method)!.ToUpperInvariant(), hostName, parse.GetValue(path)!,
                 address, parse.GetValue(tls), headerPairs);
-            var result = RoutingCompiler.Compile(ManifestInput.Load(files, null, loaded?.FolderLimits), input.Options(parse, loaded?.Provider));
             return Explain(result, request, parse.GetValue(entryPoint));
         });
         return command;
