@@ -40,15 +40,7 @@ internal sealed class Usage
                 }
             }
 
-            if (route.Spec.Tls?.Options is { } options)
-            {
-                usage.Add(TraefikApi.TlsOptionKind, options.Namespace ?? owner.Namespace, options.Name, user);
-            }
-
-            if (route.Spec.Tls?.Store is { } store)
-            {
-                usage.Add(TraefikApi.TlsStoreKind, store.Namespace ?? owner.Namespace, store.Name, user);
-            }
+            usage.AddTls(route.Spec.Tls?.Options, route.Spec.Tls?.Store, owner.Namespace, user);
         }
 
         foreach (var route in snapshot.IngressRouteTcps)
@@ -72,15 +64,7 @@ internal sealed class Usage
                 }
             }
 
-            if (route.Spec.Tls?.Options is { } options)
-            {
-                usage.Add(TraefikApi.TlsOptionKind, options.Namespace ?? owner.Namespace, options.Name, user);
-            }
-
-            if (route.Spec.Tls?.Store is { } store)
-            {
-                usage.Add(TraefikApi.TlsStoreKind, store.Namespace ?? owner.Namespace, store.Name, user);
-            }
+            usage.AddTls(route.Spec.Tls?.Options, route.Spec.Tls?.Store, owner.Namespace, user);
         }
 
         return usage;
@@ -88,6 +72,20 @@ internal sealed class Usage
 
     public IReadOnlyList<string> UsersOf(ResourceRef resource) =>
         _users.TryGetValue(resource, out var set) ? [.. set] : [];
+
+    /// <summary>The TLSOption and TLSStore a route object's tls names (IngressRoute and IngressRouteTCP alike).</summary>
+    private void AddTls(TlsOptionRef? options, TlsStoreRef? store, string ns, string user)
+    {
+        if (options is not null)
+        {
+            Add(TraefikApi.TlsOptionKind, options.Namespace ?? ns, options.Name, user);
+        }
+
+        if (store is not null)
+        {
+            Add(TraefikApi.TlsStoreKind, store.Namespace ?? ns, store.Name, user);
+        }
+    }
 
     private void Add(string kind, string ns, string name, string user)
     {

@@ -231,18 +231,5 @@ public class EntryPointOptionsTests
         return await client.SendAsync(request);
     }
 
-    private static LoadedStaticConfig Load(string yaml)
-    {
-        var dir = Directory.CreateTempSubdirectory("switchyard-ep-config-");
-        try
-        {
-            var path = Path.Combine(dir.FullName, "switchyard.yaml");
-            File.WriteAllText(path, yaml);
-            return StaticConfigLoader.Load(path);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
+    private static LoadedStaticConfig Load(string yaml) => StaticConfigMetricsTests.Load(yaml);
 }

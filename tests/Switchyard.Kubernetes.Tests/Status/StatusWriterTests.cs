@@ -136,4 +136,77 @@ public sealed class StatusWriterTests
             await a.DisposeAsync();
         }
     }
+
+    [Test]
+    public async Task A_TCP_route_to_a_missing_Service_is_not_Ready_with_the_reason_and_an_Event_while_the_good_ones_are_Ready()
+    {
+        _server.ApplyYaml(Route("IngressRouteTCP", "db", "missing", "limit"));
+        _server.ApplyYaml(Route("IngressRouteTCP", "cache", "echo", "limit"));
+        _server.ApplyYaml(Route("IngressRouteUDP", "dns", "echo", null));
+        _server.ApplyYaml("""
+            apiVersion: traefik.io/v1alpha1
+            kind: MiddlewareTCP
+            metadata:
+              name: limit
+              namespace: default
+            spec:
+              inFlightConn:
+                amount: 10
+            """);
+        await using var run = new ControlPlaneRun(_server, "a", elect: false);
+
+        await Wait.UntilAsync(() => (string?)Condition("db", "ResolvedRefs", "IngressRouteTCP")?["status"] == "False", Timeout, "db ResolvedRefs=False");
+        var resolved = Condition("db", "ResolvedRefs", "IngressRouteTCP")!;
+        TestContext.Out.WriteLine(resolved.ToJsonString());
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)resolved["reason"], Does.Contain("NotFound"));
+            Assert.That((string?)resolved["message"], Does.Contain("missing"));
+            Assert.That((string?)Condition("db", "Ready", "IngressRouteTCP")?["status"], Is.EqualTo("False"));
+            Assert.That((string?)Condition("db", "Ready", "IngressRouteTCP")?["message"], Is.EqualTo("0 of 1 routes are served"));
+        });
+
+        await Wait.UntilAsync(() => (string?)Condition("cache", "Ready", "IngressRouteTCP")?["status"] == "True", Timeout, "cache Ready");
+        await Wait.UntilAsync(() => (string?)Condition("dns", "Ready", "IngressRouteUDP")?["status"] == "True", Timeout, "dns Ready");
+        await Wait.UntilAsync(() => (string?)Condition("limit", "Accepted", "MiddlewareTCP")?["status"] == "True", Timeout, "MiddlewareTCP Accepted");
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.Get("traefik.io/v1alpha1", "IngressRouteTCP", "default", "cache")!["status"]!["routers"]!.AsArray().Select(r => (string?)r), Has.Exactly(1).StartsWith("default-cache-"));
+            Assert.That(_server.Get("traefik.io/v1alpha1", "IngressRouteUDP", "default", "dns")!["status"]!["routers"]!.AsArray().Select(r => (string?)r), Is.EqualTo(new[] { "default-dns-0" }));
+            Assert.That(_server.Get("traefik.io/v1alpha1", "MiddlewareTCP", "default", "limit")!["status"]!["usedBy"]!.AsArray().Select(u => (string?)u),
+                Is.EqualTo(new[] { "IngressRouteTCP/default/cache", "IngressRouteTCP/default/db" }));
+        });
+
+        await Wait.UntilAsync(() => Events().Any(e => (string?)e["regarding"]?["name"] == "db" && (string?)e["type"] == "Warning"), Timeout, "a Warning event on db");
+        var ev = Events().First(e => (string?)e["regarding"]?["name"] == "db" && (string?)e["type"] == "Warning");
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)ev["regarding"]!["kind"], Is.EqualTo("IngressRouteTCP"));
+            Assert.That((string?)ev["note"], Does.Contain("missing"));
+        });
+
+        // Creating the Service heals the route and its status.
+        _server.ApplyYaml(Manifests.Service("missing", 5001));
+        await Wait.UntilAsync(() => (string?)Condition("db", "Ready", "IngressRouteTCP")?["status"] == "True", Timeout, "db healed");
+    }
+
+    private static string Route(string kind, string name, string service, string? middleware)
+    {
+        var header = $"""
+            apiVersion: traefik.io/v1alpha1
+            kind: {kind}
+            metadata:
+              name: {name}
+              namespace: default
+            spec:
+              entryPoints: [web]
+              routes:
+
+            """;
+        var route = kind == "IngressRouteTCP"
+            ? $"    - match: HostSNI(`*`)\n      services: [{{name: {service}, port: 80}}]\n"
+              + (middleware is null ? "" : $"      middlewares: [{{name: {middleware}}}]\n")
+            : $"    - services: [{{name: {service}, port: 80}}]\n";
+        return header + route;
+    }
 }
