@@ -146,7 +146,7 @@ internal static class RuleV2
             {
                 if (++level == 1)
                 {
-                    QuoteMeta(sb, template.AsSpan(literalStart, i - literalStart));
+                    GoQuoting.QuoteMeta(sb, template.AsSpan(literalStart, i - literalStart));
                     variableStart = i;
                 }
             }
@@ -177,24 +177,11 @@ internal static class RuleV2
             throw error($"unbalanced braces in '{template}'");
         }
 
-        QuoteMeta(sb, template.AsSpan(literalStart));
+        GoQuoting.QuoteMeta(sb, template.AsSpan(literalStart));
         if (anchorEnd)
         {
             sb.Append('$');
         }
         return (sb.ToString(), variables > 0);
-    }
-
-    // Go's regexp.QuoteMeta.
-    private static void QuoteMeta(StringBuilder sb, ReadOnlySpan<char> literal)
-    {
-        foreach (var c in literal)
-        {
-            if (@"\.+*?()|[]{}^$".Contains(c))
-            {
-                sb.Append('\\');
-            }
-            sb.Append(c);
-        }
     }
 }

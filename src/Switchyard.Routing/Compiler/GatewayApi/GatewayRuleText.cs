@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using Switchyard.Model.GatewayApi;
+using static Switchyard.Routing.Rules.GoQuoting;
 
 namespace Switchyard.Routing.Compiler.GatewayApi;
 
@@ -120,51 +119,4 @@ internal static class GatewayRuleText
     }
 
     private static bool IsRegex(string? type) => type == "RegularExpression";
-
-    /// <summary>Go's %q: a double-quoted string with Go escapes (the rule lexer reads them back).</summary>
-    public static string Quote(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
-
-    /// <summary>Go's regexp.QuoteMeta: a backslash before every regex metacharacter.</summary>
-    public static string QuoteMeta(string value)
-    {
-        var sb = new StringBuilder(value.Length * 2);
-        foreach (var c in value)
-        {
-            if (@"\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal))
-            {
-                sb.Append('\\');
-            }
-
-            sb.Append(c);
-        }
-
-        return sb.ToString();
-    }
 }

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using Switchyard.Model.Diagnostics;
+using static Switchyard.Routing.Rules.GoQuoting;
 
 namespace Switchyard.Routing.Compiler.Ingresses;
 
@@ -70,35 +69,5 @@ internal static class IngressRules
 
         var trimmed = path.EndsWith('/') ? path[..^1] : path;
         return $"(Path({Quote(trimmed)}) || PathPrefix({Quote(trimmed + "/")}))";
-    }
-
-    /// <summary>Go's %q for the characters a host or path can hold: backslash, quote and control characters escaped.</summary>
-    public static string Quote(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
     }
 }
