@@ -15,34 +15,14 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// </summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class ForwardAuthFieldsTests
+public sealed class ForwardAuthFieldsTests : ForwardAuthFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-    private AuthServer _auth = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-        _auth = await AuthServer.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _auth.DisposeAsync();
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
-    private ForwardAuthConfig Config() => new(_auth.Address.ToString(), false, [], null, [], false, -1, false, null);
+    private ForwardAuthConfig Config() => new(Auth.Address.ToString(), false, [], null, [], false, -1, false, null);
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string verdict)
     {
         using var http = Clients.Http();
-        using var request = new HttpRequestMessage(method, new Uri(_gateway.Http1Address, "/x"));
+        using var request = new HttpRequestMessage(method, new Uri(Gateway.Http1Address, "/x"));
         request.Headers.Add("x-verdict", verdict);
         if (method == HttpMethod.Post)
         {
@@ -57,27 +37,27 @@ public sealed class ForwardAuthFieldsTests
     [Test]
     public async Task PreserveRequestMethodAsksTheAuthServerWithTheCallersMethod()
     {
-        _gateway.Use(Build.Middleware(Config()));
-        _auth.Requests.Clear();
+        Gateway.Use(Build.Middleware(Config()));
+        Auth.Requests.Clear();
         using (await SendAsync(HttpMethod.Post, "allow"))
         {
         }
 
-        _gateway.Use(Build.Middleware(Config() with { PreserveRequestMethod = true }));
+        Gateway.Use(Build.Middleware(Config() with { PreserveRequestMethod = true }));
         using (await SendAsync(HttpMethod.Post, "allow"))
         {
         }
 
-        Assert.That(_auth.Requests.Select(r => r.Method), Is.EqualTo(new[] { "GET", "POST" }), "GET by default, the caller's POST when preserved");
+        Assert.That(Auth.Requests.Select(r => r.Method), Is.EqualTo(new[] { "GET", "POST" }), "GET by default, the caller's POST when preserved");
     }
 
     [Test]
     public async Task AuthSigninUrlRedirectsA401ToTheSignInPage()
     {
-        _gateway.Use(Build.Middleware(Config() with { AuthSigninUrl = "https://login.example.com/signin" }));
+        Gateway.Use(Build.Middleware(Config() with { AuthSigninUrl = "https://login.example.com/signin" }));
         using var denied = await SendAsync(HttpMethod.Get, "deny");
         using var forbidden = await SendAsync(HttpMethod.Get, "forbid");
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
         var grpc = (await Assert.ThrowsAsync<RpcException>(async () =>
             await client.UnaryAsync(new EchoRequest { Message = "m" }, new Metadata { { "x-verdict", "deny" } })))!;
@@ -95,9 +75,9 @@ public sealed class ForwardAuthFieldsTests
     public async Task MaxResponseBodySizeRefusesAnAuthAnswerThatIsTooLarge()
     {
         // The deny answer's body is "<html>please log in</html>" (26 bytes).
-        _gateway.Use(Build.Middleware(Config() with { MaxResponseBodySize = 10 }));
+        Gateway.Use(Build.Middleware(Config() with { MaxResponseBodySize = 10 }));
         using var tooLarge = await SendAsync(HttpMethod.Get, "deny");
-        _gateway.Use(Build.Middleware(Config() with { MaxResponseBodySize = 1000 }));
+        Gateway.Use(Build.Middleware(Config() with { MaxResponseBodySize = 1000 }));
         using var within = await SendAsync(HttpMethod.Get, "deny");
         using var allowed = await SendAsync(HttpMethod.Get, "allow");
 

@@ -14,30 +14,10 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>forwardAuth through the wire: a real auth server, a real backend, real gRPC and HTTP callers.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class ForwardAuthTests
+public sealed class ForwardAuthTests : ForwardAuthFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-    private AuthServer _auth = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-        _auth = await AuthServer.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _auth.DisposeAsync();
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private ForwardAuthConfig Config(Uri? address = null) =>
-        new((address ?? _auth.Address).ToString(), false, ["X-User"], RegexPattern.Parse("^X-Auth-"), [], false, -1, false, null);
+        new((address ?? Auth.Address).ToString(), false, ["X-User"], RegexPattern.Parse("^X-Auth-"), [], false, -1, false, null);
 
     private static async Task<StatusCode> CallAsync(Echo.EchoClient client, string verdict)
     {
@@ -55,15 +35,15 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task AnAllowedGrpcCallReachesTheBackendWithTheAuthServersHeaders()
     {
-        _gateway.Use(Build.Middleware(Config()));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
-        _auth.Requests.Clear();
+        Auth.Requests.Clear();
 
         var reply = await client.UnaryAsync(new EchoRequest { Message = "hello" },
             new Metadata { { "x-verdict", "allow" }, { "x-auth-spoof", "evil" }, { "x-user", "mallory" } });
 
-        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
+        Assert.That(Auth.Requests.TryDequeue(out var seen), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(reply.Message, Is.EqualTo("hello"));
@@ -78,7 +58,7 @@ public sealed class ForwardAuthTests
             Assert.That(seen.Headers["x-verdict"], Is.EqualTo("allow"), "the caller's headers go to the auth server");
             Assert.That(seen.Headers["x-forwarded-method"], Is.EqualTo("POST"));
             Assert.That(seen.Headers["x-forwarded-proto"], Is.EqualTo("http"));
-            Assert.That(seen.Headers["x-forwarded-host"], Is.EqualTo(_gateway.H2cAddress.Authority));
+            Assert.That(seen.Headers["x-forwarded-host"], Is.EqualTo(Gateway.H2cAddress.Authority));
             Assert.That(seen.Headers["x-forwarded-uri"], Is.EqualTo("/switchyard.test.Echo/Unary"));
             Assert.That(seen.Headers["x-forwarded-for"], Is.EqualTo("127.0.0.1"));
             Assert.That(seen.Headers.ContainsKey("te"), Is.False, "hop-by-hop headers stay behind");
@@ -88,10 +68,10 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task DeniedGrpcCallsGetAGrpcStatusAndNeverReachTheBackend()
     {
-        _gateway.Use(Build.Middleware(Config()));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
-        var before = _backend.Calls;
+        var before = Backend.Calls;
 
         var deny = await CallAsync(client, "deny");
         var forbid = await CallAsync(client, "forbid");
@@ -106,7 +86,7 @@ public sealed class ForwardAuthTests
             Assert.That(fail, Is.EqualTo(StatusCode.Unavailable));
             Assert.That(teapot, Is.EqualTo(StatusCode.Internal));
             Assert.That(redirect, Is.EqualTo(StatusCode.Internal), "a gRPC client cannot follow a login redirect");
-            Assert.That(_backend.Calls, Is.EqualTo(before));
+            Assert.That(Backend.Calls, Is.EqualTo(before));
         });
     }
 
@@ -118,13 +98,13 @@ public sealed class ForwardAuthTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        _gateway.Use(Build.Middleware(Config(new Uri($"http://127.0.0.1:{port}/auth"))));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config(new Uri($"http://127.0.0.1:{port}/auth"))));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
         using var http = Clients.Http();
 
         var grpc = await CallAsync(client, "allow");
-        using var response = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
+        using var response = await http.GetAsync(new Uri(Gateway.Http1Address, "/x"));
 
         Assert.Multiple(() =>
         {
@@ -136,8 +116,8 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task AGrpcWebCallerGetsTheStatusInATrailerFrame()
     {
-        _gateway.Use(Build.Middleware(Config()));
-        var (channel, client) = Clients.GrpcWeb(_gateway.Http1Address, GrpcWebMode.GrpcWeb, HttpVersion.Version11);
+        Gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.GrpcWeb(Gateway.Http1Address, GrpcWebMode.GrpcWeb, HttpVersion.Version11);
         using var _ = channel;
 
         Assert.That(await CallAsync(client, "deny"), Is.EqualTo(StatusCode.Unauthenticated));
@@ -146,7 +126,7 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task AnHttpCallerGetsTheAuthServersAnswerAsIs()
     {
-        _gateway.Use(Build.Middleware(Config()));
+        Gateway.Use(Build.Middleware(Config()));
         using var http = Clients.Http();
 
         using var denied = await SendAsync(http, "deny");
@@ -160,10 +140,10 @@ public sealed class ForwardAuthTests
             Assert.That(denied.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
             Assert.That(body, Is.EqualTo("<html>please log in</html>"));
             Assert.That(redirect.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-            Assert.That(redirect.Headers.Location, Is.EqualTo(new Uri(_auth.Address, "/login?from=x")), "relative Location resolved against the auth server");
+            Assert.That(redirect.Headers.Location, Is.EqualTo(new Uri(Auth.Address, "/login?from=x")), "relative Location resolved against the auth server");
         });
 
-        _gateway.Use(Build.Middleware(Config() with { PreserveLocationHeader = true }));
+        Gateway.Use(Build.Middleware(Config() with { PreserveLocationHeader = true }));
         using var preserved = await SendAsync(http, "redirect");
         Assert.That(preserved.Headers.Location?.OriginalString, Is.EqualTo("/login?from=x"));
     }
@@ -171,16 +151,16 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task AuthRequestHeadersTrustForwardHeaderAndAuthCookies()
     {
-        _gateway.Use(Build.Middleware(Config() with
+        Gateway.Use(Build.Middleware(Config() with
         {
             AuthRequestHeaders = ["X-Verdict"],
             TrustForwardHeader = true,
             AddAuthCookiesToResponse = ["session"],
         }));
         using var http = Clients.Http();
-        _auth.Requests.Clear();
+        Auth.Requests.Clear();
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/app/page?q=1"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/app/page?q=1"));
         request.Headers.Add("x-verdict", "allow");
         request.Headers.Add("x-secret", "not for the auth server");
         request.Headers.Add("X-Forwarded-For", "10.1.2.3");
@@ -188,7 +168,7 @@ public sealed class ForwardAuthTests
         using var response = await http.SendAsync(request);
         var echoed = HttpEchoBackend.Parse(await response.Content.ReadAsStringAsync());
 
-        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
+        Assert.That(Auth.Requests.TryDequeue(out var seen), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -201,13 +181,13 @@ public sealed class ForwardAuthTests
             Assert.That(seen.Headers["x-forwarded-uri"], Is.EqualTo("/app/page?q=1"));
         });
 
-        _gateway.Use(Build.Middleware(Config()));
-        using var untrusted = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/y"));
+        Gateway.Use(Build.Middleware(Config()));
+        using var untrusted = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/y"));
         untrusted.Headers.Add("x-verdict", "allow");
         untrusted.Headers.Add("X-Forwarded-Proto", "https");
         untrusted.Headers.Add("X-Forwarded-For", "10.1.2.3");
         using var second = await http.SendAsync(untrusted);
-        Assert.That(_auth.Requests.TryDequeue(out var plain), Is.True);
+        Assert.That(Auth.Requests.TryDequeue(out var plain), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(second.Headers.Contains("Set-Cookie"), Is.False, "no addAuthCookiesToResponse, no cookies");
@@ -219,14 +199,14 @@ public sealed class ForwardAuthTests
     [Test]
     public async Task ForwardBodySendsTheBodyToTheAuthServerAndStillToTheBackend()
     {
-        _gateway.Use(Build.Middleware(Config() with { ForwardBody = true, MaxBodySize = 4096 }));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config() with { ForwardBody = true, MaxBodySize = 4096 }));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
-        _auth.Requests.Clear();
+        Auth.Requests.Clear();
 
         var reply = await client.UnaryAsync(new EchoRequest { Message = "body-check" }, new Metadata { { "x-verdict", "allow" } });
-        Assert.That(_auth.Requests.TryDequeue(out var seen), Is.True);
-        var before = _auth.Requests.Count;
+        Assert.That(Auth.Requests.TryDequeue(out var seen), Is.True);
+        var before = Auth.Requests.Count;
         var tooLarge = await Assert.ThrowsAsync<RpcException>(async () =>
             await client.UnaryAsync(new EchoRequest { Message = new string('x', 5000) }, new Metadata { { "x-verdict", "allow" } }));
 
@@ -235,7 +215,7 @@ public sealed class ForwardAuthTests
             Assert.That(reply.Message, Is.EqualTo("body-check"), "the backend still gets the whole body");
             Assert.That(seen.Body, Does.Contain("body-check"));
             Assert.That(tooLarge!.StatusCode, Is.EqualTo(StatusCode.Unauthenticated), "Traefik answers 401 over maxBodySize");
-            Assert.That(_auth.Requests.Count, Is.EqualTo(before), "the auth server is not asked");
+            Assert.That(Auth.Requests.Count, Is.EqualTo(before), "the auth server is not asked");
         });
     }
 
@@ -255,15 +235,15 @@ public sealed class ForwardAuthTests
         var context = new MiddlewareBuildContext(new ServiceCollection().BuildServiceProvider(), new TestSwapState(), table);
         var config = Config(auth.Address) with { ServersTransport = "default-auth-forwardauth" };
         Assert.That(MiddlewareRegistry.TryCreate("default-auth", config, context, out var middleware, out var error), Is.True, error);
-        _gateway.Use(middleware!);
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(middleware!);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
 
         // Without the CA the auth server's certificate is not trusted: the call cannot be authorised.
         var untrusted = Build.Middleware(Config(auth.Address));
-        _gateway.Use(untrusted);
+        Gateway.Use(untrusted);
         Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.Unavailable));
     }
 
@@ -272,15 +252,15 @@ public sealed class ForwardAuthTests
     {
         await using var auth = await AuthServer.StartAsync();
         var state = new TestSwapState();
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
-        _gateway.Use(Build.Middleware(Config(auth.Address), state));
+        Gateway.Use(Build.Middleware(Config(auth.Address), state));
         Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
-        _gateway.Use(Build.Middleware(Config(auth.Address), state)); // a swap with the same config: same pool
+        Gateway.Use(Build.Middleware(Config(auth.Address), state)); // a swap with the same config: same pool
         Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
         var pooled = auth.Connections;
-        _gateway.Use(Build.Middleware(Config(auth.Address), new TestSwapState())); // fresh state: a new pool
+        Gateway.Use(Build.Middleware(Config(auth.Address), new TestSwapState())); // fresh state: a new pool
         Assert.That(await CallAsync(client, "allow"), Is.EqualTo(StatusCode.OK));
 
         Assert.Multiple(() =>
@@ -305,7 +285,7 @@ public sealed class ForwardAuthTests
 
     private Task<HttpResponseMessage> SendAsync(HttpClient http, string verdict)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/x"));
         request.Headers.Add("x-verdict", verdict);
         return http.SendAsync(request);
     }
