@@ -45,7 +45,8 @@ public sealed class ManifestSchemaTests
     public async Task The_same_files_validate_against_Traefiks_published_schemas_and_the_Kubernetes_OpenAPI_models(CancellationToken ct)
     {
         // Cross-check with independent schemas: @kubernetes-models/traefik (Traefik's own CRDs) for the
-        // Traefik kinds, kubernetes-models for Services, EndpointSlices, Secrets and ConfigMaps.
+        // Traefik kinds, @kubernetes-models/gateway-api for the Gateway API kinds, kubernetes-models for Services,
+        // EndpointSlices, Secrets, ConfigMaps and Ingresses.
         var files = ValidManifestFiles().Select(c => (string)c.Arguments[0]!).ToList();
         var report = await KubernetesModels.ValidateAsync(files, ct);
         Assert.That(report.Failures, Is.Empty, report.ToString());

@@ -1,6 +1,6 @@
 // Validates every object of one or more multi-document YAML files against the Kubernetes OpenAPI
 // schemas shipped by the npm package kubernetes-models (and @kubernetes-models/traefik for Traefik's
-// kinds). Usage: node validate-k8s.mjs TOOLS_DIR FILE...
+// kinds, @kubernetes-models/gateway-api for the Gateway API kinds). Usage: node validate-k8s.mjs TOOLS_DIR FILE...
 // Prints one JSON line per object {file, index, apiVersion, kind, name, errors[]} and exits 1 when any
 // object is invalid or has no model.
 import { readFileSync } from "node:fs";
@@ -22,6 +22,9 @@ function modelPath(apiVersion, kind) {
   if (group === "traefik.io" || group === "traefik.containo.us") {
     // The legacy group has the same shapes; the package only ships traefik.io.
     return `@kubernetes-models/traefik/traefik.io/${version}/${kind}.js`;
+  }
+  if (group === "gateway.networking.k8s.io") {
+    return `@kubernetes-models/gateway-api/${group}/${version}/${kind}.js`;
   }
   return `kubernetes-models/${group === "" ? "" : group + "/"}${version}/${kind}.js`;
 }
