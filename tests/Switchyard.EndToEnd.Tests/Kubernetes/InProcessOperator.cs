@@ -23,8 +23,11 @@ internal sealed class InProcessOperator : IAsyncDisposable
     private Task _controllerTask = Task.CompletedTask;
     private long _swaps;
 
-    private InProcessOperator(FakeApiServer server, DataPlaneHost host, string identity, KubernetesSourceOptions? options)
+    private readonly ProviderOptions _provider;
+
+    private InProcessOperator(FakeApiServer server, DataPlaneHost host, string identity, KubernetesSourceOptions? options, ProviderOptions provider)
     {
+        _provider = provider;
         _client = server.CreateClient();
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         Host = host;
@@ -48,14 +51,24 @@ internal sealed class InProcessOperator : IAsyncDisposable
     /// <summary>Tables swapped in so far.</summary>
     public long Swaps => Interlocked.Read(ref _swaps);
 
+    /// <summary>The snapshot of the table serving now (null before the first swap).</summary>
+    public Switchyard.Model.ClusterSnapshot? Serving => Volatile.Read(ref _serving);
+
+    private Switchyard.Model.ClusterSnapshot? _serving;
+
     public int WebPort => Host.Endpoint("web").Port;
 
-    public static async Task<InProcessOperator> StartAsync(FakeApiServer server, string identity = "replica-a", KubernetesSourceOptions? options = null)
+    /// <summary>
+    /// Starts a replica; <paramref name="entryPoints"/> (default: one cleartext "web") and <paramref name="provider"/>
+    /// (default: Traefik's provider defaults) are what `run` would take from the static configuration.
+    /// </summary>
+    public static async Task<InProcessOperator> StartAsync(FakeApiServer server, string identity = "replica-a", KubernetesSourceOptions? options = null,
+        IReadOnlyList<EntryPointOptions>? entryPoints = null, ProviderOptions? provider = null)
     {
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
-        var host = DataPlaneHost.Create([new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }], loggers);
+        var host = DataPlaneHost.Create(entryPoints ?? [new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }], loggers);
         await host.StartAsync();
-        var op = new InProcessOperator(server, host, identity, options);
+        var op = new InProcessOperator(server, host, identity, options, provider ?? ProviderOptions.Default);
         op._controllerTask = Task.Run(() => op.Controller.RunAsync(op._stop.Token));
         op._pipeline = Task.Run(op.PipelineAsync);
         return op;
@@ -69,8 +82,9 @@ internal sealed class InProcessOperator : IAsyncDisposable
         {
             await foreach (var snapshot in Controller.Source.WatchAsync(_stop.Token))
             {
-                var result = RoutingCompiler.Compile(snapshot, ProviderOptions.Default);
+                var result = RoutingCompiler.Compile(snapshot, _provider);
                 Host.Tables.Swap(result.Table);
+                Volatile.Write(ref _serving, snapshot);
                 Interlocked.Increment(ref _swaps);
                 Controller.OnCompiled(snapshot, result);
             }

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Switchyard.TestKit;
+
+namespace Switchyard.EndToEnd.Tests.Conformance;
+
+/// <summary>
+/// What the conformance echo backend saw, as upstream's echo-basic reports it: the request line, Host, headers, and
+/// which "pod" in which namespace answered.
+/// </summary>
+internal sealed record EchoedRequest(string Path, string Host, string Method, string Namespace, string Pod, Dictionary<string, string[]> Headers)
+{
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) is { Value: { } v } ? string.Join(",", v) : null;
+}
+
+/// <summary>
+/// One conformance backend "pod" (upstream's echo-basic Deployment): a real Kestrel HTTP/1.1 port answering every
+/// request with the JSON of what it saw, and a real h2c port serving the same echo plus the gRPC Echo service (whose
+/// replies name the backend). Requests are also logged, for the mirror tests.
+/// </summary>
+internal sealed class ConformanceBackend : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<EchoedRequest> _received = new();
+    private GrpcTestBackend _http = null!;
+    private GrpcTestBackend _h2c = null!;
+
+    private ConformanceBackend(string name, string ns)
+    {
+        Name = name;
+        Namespace = ns;
+    }
+
+    /// <summary>The Deployment's name (pods are named after it, as upstream's checks expect).</summary>
+    public string Name { get; }
+
+    public string Namespace { get; }
+
+    public int HttpPort => _http.Port;
+
+    public int H2cPort => _h2c.Port;
+
+    /// <summary>Every request either port answered, oldest first.</summary>
+    public IReadOnlyCollection<EchoedRequest> Received => _received;
+
+    public static async Task<ConformanceBackend> StartAsync(string name, string ns)
+    {
+        var backend = new ConformanceBackend(name, ns);
+        backend._http = await GrpcTestBackend.StartAsync(name, new GrpcTestBackendOptions { Http1Only = true, Configure = backend.MapEcho });
+        backend._h2c = await GrpcTestBackend.StartAsync(name, new GrpcTestBackendOptions { Configure = backend.MapEcho });
+        return backend;
+    }
+
+    private void MapEcho(WebApplication app) =>
+        app.MapFallback(async ctx =>
+        {
+            await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
+            var seen = new EchoedRequest(
+                ctx.Request.Path.Value + ctx.Request.QueryString.Value,
+                ctx.Request.Host.Value ?? "",
+                ctx.Request.Method,
+                Namespace,
+                Name + "-pod",
+                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase));
+            _received.Enqueue(seen);
+
+            // Upstream echo-basic's X-Echo-Set-Header "Name:value,Name2:value": response headers the backend sets, so
+            // the response-header filters have something to modify.
+            foreach (var entry in ctx.Request.Headers["X-Echo-Set-Header"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)))
+            {
+                var (name, value) = (entry.Split(':', 2)[0].Trim(), entry.Split(':', 2).ElementAtOrDefault(1)?.Trim() ?? "");
+                ctx.Response.Headers.Append(name, value);
+            }
+
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync(JsonSerializer.Serialize(seen, Json));
+        });
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _http.DisposeAsync();
+        await _h2c.DisposeAsync();
+    }
+}
