@@ -5,6 +5,7 @@ using Switchyard.DataPlane.Balancers;
 using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.HealthChecks;
 using Switchyard.DataPlane.Middlewares;
+using Switchyard.DataPlane.Middlewares.Errors;
 using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
 
@@ -88,7 +89,7 @@ public static class ServiceTreeBuilder
             WeightedService w => Weighted(id, w),
             HighestRandomWeightService h => HighestRandomWeight(id, h),
             MirroringService m => Mirroring(id, m),
-            FailoverService f => new FailoverHandler(Get(f.Service), Get(f.Fallback)),
+            FailoverService f => Failover(id, f),
             ErrorService e => new ErrorServiceHandler(e.StatusCode, e.Reason),
             _ => new ErrorServiceHandler(503, $"service {id}: type {config.GetType().Name} is not supported"),
         };
@@ -136,6 +137,26 @@ public static class ServiceTreeBuilder
             }
 
             return (children, ids, weights);
+        }
+
+        private IServiceHandler Failover(string id, FailoverService f)
+        {
+            var main = Get(f.Service);
+            var fallback = Get(f.Fallback);
+            if (f.Errors is not { } errors)
+            {
+                return new FailoverHandler(main, fallback);
+            }
+
+            try
+            {
+                return new FailoverHandler(main, fallback, StatusRanges.Parse(errors.Status, "failover: errors.status"), errors.MaxRequestBodyBytes);
+            }
+            catch (ArgumentException ex)
+            {
+                // The compiler refuses such a table; a hand-built one degrades this node only.
+                return new ErrorServiceHandler(503, $"service {id}: {ex.Message}");
+            }
         }
 
         private MirroringHandler Mirroring(string id, MirroringService m)

@@ -40,8 +40,6 @@ public static class ModelFieldUse
             "a failover always reports its health to parent services, whether healthCheck is set or not"),
         ["ClientTlsWithCaOptional.caOptional"] = (DiagnosticCodes.MiddlewareDeprecated,
             "deprecated and without effect in Traefik v3 (client certificate verification is a server-side setting)"),
-        ["Failover.errors"] = (DiagnosticCodes.TraefikServiceInvalid,
-            "failover on the main service's status codes is not implemented: the fallback is used while the main service has no healthy server"),
         ["Buffering.retryExpression"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -235,18 +235,14 @@ internal sealed class ServiceResolver
         {
             var main = Resolve(failover.Service, owner, "spec.failover.service");
             var fallback = Resolve(failover.Fallback, owner, "spec.failover.fallback");
-            if (failover.Errors is not null)
-            {
-                ModelFieldUse.Warn(_context, "Failover.errors", owner, "spec.failover.errors");
-            }
-
+            var errors = FailoverErrors(failover.Errors, owner, out var errorsOk);
             if (failover.HealthCheck is not null)
             {
                 ModelFieldUse.Warn(_context, "Failover.healthCheck", owner, "spec.failover.healthCheck");
             }
 
-            return main is not null && fallback is not null
-                ? _registry.Add(id, identity, new FailoverService(main, fallback))
+            return main is not null && fallback is not null && errorsOk
+                ? _registry.Add(id, identity, new FailoverService(main, fallback) { Errors = errors })
                 : null;
         }
 
@@ -288,5 +284,26 @@ internal sealed class ServiceResolver
         }
 
         return ok ? children.MoveToImmutable() : null;
+    }
+
+    /// <summary>
+    /// failover.errors (Traefik failover.New): each status must be a code or range, else the TraefikService is refused
+    /// (Traefik fails to build it). Without a status it does nothing (null); a negative maxRequestBodyBytes means no limit.
+    /// </summary>
+    private FailoverErrorsConfig? FailoverErrors(FailoverErrors? errors, ResourceRef owner, out bool ok)
+    {
+        ok = true;
+        var status = errors?.Status ?? [];
+        for (var i = 0; i < status.Count; i++)
+        {
+            if (!Middlewares.ResilienceMappers.IsStatusRange(status[i]))
+            {
+                _context.Error(DiagnosticCodes.TraefikServiceInvalid, "InvalidValue", owner, $"spec.failover.errors.status[{i}]",
+                    $"'{status[i]}' is not a status code or range (e.g. 404 or 500-599)");
+                ok = false;
+            }
+        }
+
+        return status.Count == 0 ? null : new FailoverErrorsConfig([.. status], Math.Max(-1, errors!.MaxRequestBodyBytes ?? -1));
     }
 }

@@ -84,8 +84,20 @@ public sealed record MirroringService(string Service, ImmutableArray<MirrorTarge
 
 public sealed record MirrorTarget(string Service, int Percent);
 
-/// <summary>TraefikService.failover: the fallback serves while the main service has no healthy server.</summary>
-public sealed record FailoverService(string Service, string Fallback) : ServiceConfig;
+/// <summary>TraefikService.failover: the fallback serves while the main service has no healthy server (or main answers one of <see cref="Errors"/>).</summary>
+public sealed record FailoverService(string Service, string Fallback) : ServiceConfig
+{
+    /// <summary>failover.errors with at least one status; null: only health decides.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FailoverErrorsConfig? Errors { get; init; }
+}
+
+/// <summary>
+/// failover.errors: main's answers with one of <paramref name="Status"/> (codes or inclusive ranges, "500-599") go to the
+/// fallback; the request body is kept to send it again, up to <paramref name="MaxRequestBodyBytes"/> (-1: no limit;
+/// larger bodies are answered 413).
+/// </summary>
+public sealed record FailoverErrorsConfig(ImmutableArray<string> Status, long MaxRequestBodyBytes);
 
 /// <summary>An explicit error answer (e.g. 503 for a Service with no endpoints under allowEmptyServices).</summary>
 public sealed record ErrorService(int StatusCode, string Reason) : ServiceConfig;

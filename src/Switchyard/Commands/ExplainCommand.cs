@@ -212,7 +212,9 @@ internal static class ExplainCommand
 
                 break;
             case FailoverService f:
-                Console.WriteLine($"{indent}{label}{id}: failover");
+                Console.WriteLine(f.Errors is { } errors
+                    ? $"{indent}{label}{id}: failover (also on main's status {string.Join(", ", errors.Status)})"
+                    : $"{indent}{label}{id}: failover");
                 PrintService(table, f.Service, indent + "  ", "main → ", seen);
                 PrintService(table, f.Fallback, indent + "  ", "fallback → ", seen);
                 break;

@@ -81,7 +81,8 @@ public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddlewa
         return true;
     }
 
-    private static Task TooLargeAsync(HttpContext context, int httpStatus, string message)
+    /// <summary>Answers "too large" on the proxy's behalf: <paramref name="httpStatus"/> and the message, gRPC: RESOURCE_EXHAUSTED.</summary>
+    internal static Task TooLargeAsync(HttpContext context, int httpStatus, string message)
     {
         if (ProxyErrors.IsGrpc(context.Request))
         {

@@ -45,7 +45,7 @@ public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
         bool MoreAttempts() => attempt < options.Attempts
             && (options.Timeout <= TimeSpan.Zero || TimeProvider.System.GetElapsedTime(started) < options.Timeout);
         bool Retryable() => !tracking.CannotReplay
-            && ((!options.DisableRetryOnNetworkError && AttemptFailed(context)) || (statuses is not null && HasStatus(context, statuses)));
+            && ((!options.DisableRetryOnNetworkError && AttemptFailed(context)) || (statuses is not null && statuses.Contains(GrpcHttpStatus.OfAnswer(context))));
         var gate = new RetryResponseGate(innerBody, () => MoreAttempts() && Retryable());
         features.Set<IHttpResponseBodyFeature>(gate);
         try
@@ -83,20 +83,6 @@ public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
 
     private static bool IsIdempotent(string method) =>
         !HttpMethods.IsPost(method) && !HttpMethods.IsPatch(method) && !string.Equals(method, "LOCK", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The answer's status is one to retry; a gRPC answer (HTTP 200) counts by the grpc-status of its headers.</summary>
-    private static bool HasStatus(HttpContext context, StatusRanges statuses)
-    {
-        var response = context.Response;
-        var status = response.StatusCode;
-        if (status == StatusCodes.Status200OK && ProxyErrors.IsGrpc(context.Request)
-            && int.TryParse(response.Headers["grpc-status"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var grpc))
-        {
-            status = GrpcHttpStatus.Of(grpc);
-        }
-
-        return statuses.Contains(status);
-    }
 
     /// <summary>
     /// The attempt failed on the network before the backend answered: connect or headers (Request), or the

@@ -128,7 +128,8 @@ internal static class ResilienceMappers
         };
     }
 
-    private static bool IsStatusRange(string s)
+    /// <summary>A status code or inclusive range as Traefik writes them ("404", "500-599").</summary>
+    internal static bool IsStatusRange(string s)
     {
         var parts = s.Split('-');
         return parts.Length is 1 or 2
