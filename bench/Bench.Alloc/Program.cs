@@ -8,7 +8,10 @@ using Switchyard.Model;
 using Switchyard.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
-// Usage: Bench.Alloc BACKEND_PORT [CALLS] [ROUNDS]   (METRICS=1 adds a data plane with Prometheus metrics on)
+// Usage: Bench.Alloc BACKEND_PORT [CALLS] [ROUNDS]   (METRICS=1 adds a data plane with Prometheus metrics on;
+// OBS=accesslog,tracing-1.0,tracing-0.1 adds data planes with the access log on (json, to a file) and tracing on at
+// sampleRate 1.0 / 0.1, OTLP/gRPC to the backend's OTLP receiver, as bench.py's accesslog scenario; tracer providers
+// listen process-wide, so measure one tracing variant per run)
 // Hosts bare YARP and a Switchyard data plane (greeter route + rateLimit/headers chain route, as in bench.py)
 // in this process, drives each with h2load (pinned to LOAD_CPU, default 0) and reports, per proxied call,
 // the bytes this process allocated (GC.GetTotalAllocatedBytes(precise: true) delta / calls) and its CPU µs.
@@ -119,6 +122,28 @@ if (metricsHost is not null)
     metricsHost.Tables.Swap(compiled.Table);
 }
 
+// OBS: the observability variants of bench.py's accesslog scenario, each its own data plane beside the first.
+var obsHosts = new List<(string Name, DataPlaneHost Host)>();
+var accessLogPath = Path.Combine(Path.GetTempPath(), $"bench-alloc-{Environment.ProcessId}.log");
+if (Environment.GetEnvironmentVariable("OBS") is { } obs)
+{
+    var otlp = new Uri($"http://127.0.0.1:{backendPort}");
+    (string, Switchyard.DataPlane.AccessLog.AccessLogOptions?, Switchyard.DataPlane.Tracing.TracingOptions?)[] variants =
+    [
+        ("switchyard-accesslog", new() { FilePath = accessLogPath, Format = Switchyard.DataPlane.AccessLog.AccessLogFormat.Json }, null),
+        ("switchyard-tracing-1.0", null, new() { SampleRate = 1.0, Endpoint = otlp }),
+        ("switchyard-tracing-0.1", null, new() { SampleRate = 0.1, Endpoint = otlp }),
+    ];
+    foreach (var (name, accessLog, tracing) in variants.Where(v => obs.Split(',').Contains(v.Item1["switchyard-".Length..])))
+    {
+        var h = DataPlaneHost.Create([new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }], loggerFactory,
+            accessLog: accessLog, tracing: tracing);
+        await h.StartAsync();
+        h.Tables.Swap(compiled.Table);
+        obsHosts.Add((name, h));
+    }
+}
+
 // The proxies run on this process's CPU(s); h2load and the backend on LOAD_CPU (set by the caller's taskset).
 var body = Path.Combine(Path.GetTempPath(), $"bench-alloc-{Environment.ProcessId}.bin");
 byte[] msg = [0x0a, 0x05, .. "world"u8];
@@ -135,6 +160,8 @@ if (metricsHost is not null)
     targets = [.. targets, ("switchyard-metrics", metricsHost.Endpoint("web").Port, [])];
 }
 
+targets = [.. targets, .. obsHosts.Select(o => (o.Name, o.Host.Endpoint("web").Port, Array.Empty<string>()))];
+
 // ONLY=switchyard (a name prefix) measures just that proxy, e.g. while a profiler is attached.
 var only = Environment.GetEnvironmentVariable("ONLY");
 if (only is not null)
@@ -142,7 +169,7 @@ if (only is not null)
     targets = [.. targets.Where(t => t.Name == "yarp" || t.Name.StartsWith(only, StringComparison.Ordinal))];
 }
 
-var results = targets.ToDictionary(t => t.Name, _ => (Bytes: new List<double>(), Cpu: new List<double>()));
+var results = targets.ToDictionary(t => t.Name, _ => (Bytes: new List<double>(), Cpu: new List<double>(), WorkItems: new List<double>()));
 foreach (var t in targets)
 {
     H2load(t.Port, Math.Max(2000, calls / 5), t.Extra); // warm-up: JIT tiers, pools, connections
@@ -159,10 +186,12 @@ for (var r = 0; r < rounds; r++)
         me.Refresh();
         var cpu0 = me.TotalProcessorTime;
         var a0 = GC.GetTotalAllocatedBytes(precise: true);
+        var w0 = ThreadPool.CompletedWorkItemCount;
         ticks?.Reset();
         var ok = H2load(t.Port, calls, t.Extra);
         ticks?.Print(t.Name, ok);
         var a1 = GC.GetTotalAllocatedBytes(precise: true);
+        var w1 = ThreadPool.CompletedWorkItemCount;
         me.Refresh();
         var cpu1 = me.TotalProcessorTime;
         if (ok < calls)
@@ -172,6 +201,7 @@ for (var r = 0; r < rounds; r++)
 
         results[t.Name].Bytes.Add((a1 - a0) / (double)Math.Max(ok, 1));
         results[t.Name].Cpu.Add((cpu1 - cpu0).TotalMicroseconds / Math.Max(ok, 1));
+        results[t.Name].WorkItems.Add((w1 - w0) / (double)Math.Max(ok, 1));
     }
 }
 
@@ -184,13 +214,21 @@ static double Median(List<double> xs)
 
 var yarpBytes = Median(results["yarp"].Bytes);
 var yarpCpu = Median(results["yarp"].Cpu);
-Console.WriteLine($"| proxy | bytes/call | × yarp | CPU µs/call | × yarp |   ({rounds} rounds × {calls} calls, c={conns} m={streams})");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+Console.WriteLine($"| proxy | bytes/call | × yarp | CPU µs/call | × yarp | thread-pool items/call |   ({rounds} rounds × {calls} calls, c={conns} m={streams})");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
 foreach (var t in targets)
 {
     var b = Median(results[t.Name].Bytes);
     var c = Median(results[t.Name].Cpu);
-    Console.WriteLine(string.Create(inv, $"| {t.Name} | {b:F0} | {b / yarpBytes:F2} | {c:F1} | {c / yarpCpu:F2} |"));
+    Console.WriteLine(string.Create(inv, $"| {t.Name} | {b:F0} | {b / yarpBytes:F2} | {c:F1} | {c / yarpCpu:F2} | {Median(results[t.Name].WorkItems):F2} |"));
+}
+
+foreach (var (name, h) in obsHosts)
+{
+    if (h.AccessLog is { } log)
+    {
+        Console.WriteLine(string.Create(inv, $"{name}: {log.Written} lines in {log.Batches} writes ({log.Written / (double)Math.Max(log.Batches, 1):F1} lines/write), {log.Dropped} dropped"));
+    }
 }
 
 await host.DisposeAsync();
@@ -198,6 +236,13 @@ if (metricsHost is not null)
 {
     await metricsHost.DisposeAsync();
 }
+
+foreach (var (_, h) in obsHosts)
+{
+    await h.DisposeAsync();
+}
+
+File.Delete(accessLogPath);
 
 await yarp.StopAsync();
 return 0;
@@ -235,7 +280,7 @@ internal sealed class AllocationTicks : System.Diagnostics.Tracing.EventListener
     public void Print(string name, int calls)
     {
         Console.WriteLine($"-- {name}: sampled bytes/call by type");
-        foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(12))
+        foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(int.TryParse(Environment.GetEnvironmentVariable("ALLOC_TOP"), out var top) ? top : 12))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {bytes / (double)Math.Max(calls, 1),9:F0}  {type}"));
         }

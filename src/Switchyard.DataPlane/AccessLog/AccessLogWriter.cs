@@ -16,6 +16,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 {
     private const int SigUsr1 = 10; // Linux
 
+    /// <summary>How long the loop rests after writing a batch (lines wait at most this long longer).</summary>
+    private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(5);
+
     private readonly AccessLogOptions _options;
     private readonly Channel<AccessLogEntry> _queue;
     private readonly ObjectPool<AccessLogEntry> _pool;
@@ -28,6 +31,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private long _requests;
     private long _dropped;
     private long _written;
+    private long _batches;
     private volatile bool _reopen;
 
     public AccessLogWriter(AccessLogOptions options, ILogger logger)
@@ -65,6 +69,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 
     /// <summary>Lines written so far.</summary>
     public long Written => Volatile.Read(ref _written);
+
+    /// <summary>Writes to the file so far (one per batch of lines).</summary>
+    public long Batches => Volatile.Read(ref _batches);
 
     internal bool CopyHeaders { get; }
 
@@ -123,6 +130,13 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
             }
 
             Flush(lines);
+            if (lines < _options.QueueLength / 2)
+            {
+                // Under load the lines keep coming: pausing lets the next batch gather many calls' lines, so a call
+                // costs neither a wake-up of this loop nor a write of its own. A batch that filled half the queue
+                // goes on at once, so a small bufferingSize does not drop lines because of the pause.
+                await Task.Delay(BatchPause).ConfigureAwait(false);
+            }
         }
     }
 
@@ -141,6 +155,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
             _output.Write(_buffer.WrittenSpan);
             _output.Flush();
             Interlocked.Add(ref _written, lines);
+            Interlocked.Increment(ref _batches);
         }
         catch (IOException ex)
         {

@@ -3,15 +3,21 @@ using System.Security.Authentication;
 
 namespace Switchyard.DataPlane.AccessLog;
 
-/// <summary>Field values derived from a captured entry, shared by the line formats (writer thread only).</summary>
+/// <summary>
+/// Field values derived from a captured entry, shared by the line formats (writer thread only). Text is appended
+/// to a <see cref="LineText"/> or returned as a slice of the captured strings: a line allocates no strings.
+/// </summary>
 internal static class LineValues
 {
-    public static string ClientAddr(AccessLogEntry e) => e.ClientAddress is { } ip
-        ? ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]:{e.ClientPort}" : $"{ip}:{e.ClientPort}"
-        : "-";
+    public static LineText ClientAddr(AccessLogEntry e, LineText t) => e.ClientAddress is { } ip
+        ? ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? t.Append('[').Append(ip).Append("]:").Append(e.ClientPort)
+            : t.Append(ip).Append(':').Append(e.ClientPort)
+        : t.Append('-');
 
     /// <summary>Traefik: the X-Forwarded-For header when the client sent one, else the remote address.</summary>
-    public static string ClientHost(AccessLogEntry e) => e.ForwardedFor ?? e.ClientAddress?.ToString() ?? "-";
+    public static LineText ClientHost(AccessLogEntry e, LineText t) =>
+        e.ForwardedFor is { } forwarded ? t.Append(forwarded) : e.ClientAddress is { } ip ? t.Append(ip) : t.Append('-');
 
     public static long Nanoseconds(TimeSpan t) => t.Ticks * 100;
 
@@ -19,29 +25,29 @@ internal static class LineValues
 
     public static int Retries(AccessLogEntry e) => Math.Max(0, e.Attempts - 1);
 
-    public static string RequestPath(AccessLogEntry e, AccessLogOptions options) =>
-        options.KeepQueryParameters && e.Query.Length > 0 ? e.Path + e.Query : e.Path;
+    public static LineText RequestPath(AccessLogEntry e, AccessLogOptions options, LineText t) =>
+        options.KeepQueryParameters && e.Query.Length > 0 ? t.Append(e.Path).Append(e.Query) : t.Append(e.Path);
 
-    /// <summary>Go's net.SplitHostPort, with Traefik's fallback: the whole value and "-" when there is no port.</summary>
-    public static (string Host, string Port) SplitHostPort(string value)
+    /// <summary>The host of Go's net.SplitHostPort, with Traefik's fallback: the whole value when there is no port.</summary>
+    public static ReadOnlySpan<char> HostOf(string value)
     {
-        var colon = value.LastIndexOf(':');
-        if (colon < 0 || (value.StartsWith('[') && value.IndexOf(']', StringComparison.Ordinal) > colon))
+        if (PortColon(value) is not { } colon)
         {
-            return (value, "-");
+            return value;
         }
 
-        var host = value[..colon];
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-
-        return (host, value[(colon + 1)..]);
+        var host = value.AsSpan(0, colon);
+        return host is ['[', .. var inner, ']'] ? inner : host;
     }
 
-    public static string? ServiceAddr(AccessLogEntry e) =>
-        e.ServiceUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : null;
+    /// <summary>The port of Go's net.SplitHostPort, with Traefik's fallback: "-" when there is none.</summary>
+    public static ReadOnlySpan<char> PortOf(string value) => PortColon(value) is { } colon ? value.AsSpan(colon + 1) : "-";
+
+    private static int? PortColon(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon < 0 || (value.StartsWith('[') && value.IndexOf(']', StringComparison.Ordinal) > colon) ? null : colon;
+    }
 
     public static string TlsVersion(SslProtocols protocol) => protocol switch
     {
@@ -56,25 +62,43 @@ internal static class LineValues
 
     public static bool HasGrpcStatus(AccessLogEntry e) => e.GrpcProtocol != 0 && e.GrpcStatus is >= 0 and <= 16;
 
-    /// <summary>"/package.Service/Method" → "package.Service" (gRPC and gRPC-Web share the path shape).</summary>
-    public static string? GrpcService(AccessLogEntry e) => GrpcPath(e) is var (service, _) ? service : null;
-
-    public static string? GrpcMethod(AccessLogEntry e) => GrpcPath(e) is var (_, method) ? method : null;
-
-    private static (string Service, string Method)? GrpcPath(AccessLogEntry e)
+    /// <summary>"/package.Service/Method" → "package.Service" and "Method" (gRPC and gRPC-Web share the path shape).</summary>
+    public static bool GrpcPath(AccessLogEntry e, out ReadOnlySpan<char> service, out ReadOnlySpan<char> method)
     {
-        if (e.GrpcProtocol == 0 || e.Path.Length < 4 || e.Path[0] != '/')
+        service = method = default;
+        var path = e.Path;
+        if (e.GrpcProtocol == 0 || path.Length < 4 || path[0] != '/')
         {
-            return null;
+            return false;
         }
 
-        var slash = e.Path.IndexOf('/', 1);
-        return slash > 1 && slash < e.Path.Length - 1 && e.Path.IndexOf('/', slash + 1) < 0
-            ? (e.Path[1..slash], e.Path[(slash + 1)..])
-            : null;
+        var slash = path.IndexOf('/', 1);
+        if (slash <= 1 || slash >= path.Length - 1 || path.IndexOf('/', slash + 1) >= 0)
+        {
+            return false;
+        }
+
+        service = path.AsSpan(1, slash - 1);
+        method = path.AsSpan(slash + 1);
+        return true;
     }
 
     /// <summary>Traefik's toLogEntry with quotes: "value" (inner quotes escaped), or "-" quoted when empty.</summary>
-    public static string Quoted(string? value) =>
-        string.IsNullOrEmpty(value) ? "\"-\"" : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    public static LineText Quoted(string? value, LineText t)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return t.Append("\"-\"");
+        }
+
+        t.Append('"');
+        var rest = value.AsSpan();
+        for (var quote = rest.IndexOf('"'); quote >= 0; quote = rest.IndexOf('"'))
+        {
+            t.Append(rest[..quote]).Append("\\\"");
+            rest = rest[(quote + 1)..];
+        }
+
+        return t.Append(rest).Append('"');
+    }
 }

@@ -48,7 +48,7 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     internal Tracing.GatewayTracing? Tracing { get; init; }
 
     private ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server, ForwardTarget target) =>
-        Tracing is null ? ForwardUntracedAsync(context, server, target) : ForwardTracedAsync(context, server, target, Tracing);
+        Tracing is { IsRecording: true } ? ForwardTracedAsync(context, server, target, Tracing) : ForwardUntracedAsync(context, server, target);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ForwardOutcome> ForwardTracedAsync(HttpContext context, BackendServer server, ForwardTarget target, Tracing.GatewayTracing tracing)

@@ -44,16 +44,19 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
     }
 
     /// <summary>
-    /// The router is known: start the entry point span when the call is traced (Traefik builds the entry point's
-    /// observability chain per router, behind the match; an unmatched call is traced like the entry point's default).
+    /// The router is known: whether the call is traced and sampled (Traefik builds the entry point's observability
+    /// chain per router, behind the match; an unmatched call is traced like the entry point's default). A traced call
+    /// that is not sampled only gets its not-sampled traceparent here: no span, no async path.
     /// </summary>
-    public void Trace(HttpContext context, string entryPointName)
+    public readonly bool Sampled(HttpContext context, out System.Diagnostics.ActivityContext parent)
     {
-        if (tracing is not null && (Route?.Traced ?? true))
-        {
-            _span = tracing.StartEntryPoint(context, entryPointName);
-        }
+        parent = default;
+        return tracing is not null && (Route?.Traced ?? true) && tracing.Sample(context, out parent);
     }
+
+    /// <summary>Starts the entry point span of a sampled call; it becomes Activity.Current, so the caller must be async.</summary>
+    public void StartSpan(HttpContext context, string entryPointName, System.Diagnostics.ActivityContext parent) =>
+        _span = tracing!.StartEntryPoint(context, entryPointName, parent);
 
     public readonly void End(HttpContext context, bool failed)
     {

@@ -31,12 +31,7 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
             return challengeAnswer;
         }
 
-        if (tracing is not null)
-        {
-            return InvokeTraced(context);
-        }
-
-        if (metrics is not null || accessLog is not null)
+        if (metrics is not null || accessLog is not null || tracing is not null)
         {
             return InvokeObserved(context);
         }
@@ -78,12 +73,6 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         }
     }
 
-    /// <summary>
-    /// An async method on purpose: StartActivity makes the span Activity.Current and the
-    /// caller's Activity.Current is restored when it returns, so no span leaks to the next call on the connection.
-    /// </summary>
-    private async Task InvokeTraced(HttpContext context) => await InvokeObserved(context);
-
     private Task InvokeObserved(HttpContext context)
     {
         var call = new ObservedCall(metrics, accessLog, entryPointIndex, tracing);
@@ -93,7 +82,11 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         try
         {
             call.Route = Match(table, context);
-            call.Trace(context, entryPointName);
+            if (call.Sampled(context, out var parent))
+            {
+                return InvokeSampled(context, table, call, parent);
+            }
+
             task = call.Route is null
                 ? ProxyErrors.WriteAsync(context, ProxyErrorKind.NoRoute, "no route matches this request")
                 : call.Route.Handler(context);
@@ -113,6 +106,29 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         }
 
         return AwaitObserved(task, table, context, call);
+    }
+
+    /// <summary>
+    /// A sampled call, in an async method on purpose: StartActivity makes the span Activity.Current and the caller's
+    /// Activity.Current is restored when this returns, so no span leaks to the next call on the connection. Only
+    /// sampled calls come here (<see cref="ObservedCall.Sampled"/>).
+    /// </summary>
+    private async Task InvokeSampled(HttpContext context, CompiledTable table, ObservedCall call, System.Diagnostics.ActivityContext parent)
+    {
+        var failed = true;
+        try
+        {
+            call.StartSpan(context, entryPointName, parent);
+            await (call.Route is null
+                ? ProxyErrors.WriteAsync(context, ProxyErrorKind.NoRoute, "no route matches this request")
+                : call.Route.Handler(context));
+            failed = false;
+        }
+        finally
+        {
+            TableHolder.Release(table);
+            call.End(context, failed);
+        }
     }
 
     private static async Task AwaitAndRelease(Task task, CompiledTable table)

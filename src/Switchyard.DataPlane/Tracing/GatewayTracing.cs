@@ -34,7 +34,9 @@ public sealed class GatewayTracing : IDisposable
         _provider = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(SourceName)
-            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.SampleRate)))
+            // Only sampled calls start an entry point span (TraceSampling decides sampleRate first), so the SDK records
+            // every span it sees: with its TraceIdRatioBased sampler each unsampled call would still cost an Activity.
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
             .AddOtlpExporter(o =>
             {
                 o.Protocol = options.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
@@ -49,16 +51,20 @@ public sealed class GatewayTracing : IDisposable
     public TracingOptions Options { get; }
 
     /// <summary>
-    /// Starts the call's entry point span (Traefik's TracingEntryPoint: named after the method, kind server),
-    /// continuing the caller's W3C trace context when it sent one. Called once the router is known, as in Traefik,
-    /// where the entry point's observability chain sits behind the router match.
+    /// The call's sampling decision (<see cref="TraceSampling"/>), before any span: a call that is not sampled gets no
+    /// Activity, only the not-sampled traceparent for its backend.
     /// </summary>
-    internal Activity? StartEntryPoint(HttpContext context, string entryPointName)
+    internal bool Sample(HttpContext context, out ActivityContext parent) => TraceSampling.Sample(context.Request, Options.SampleRate, out parent);
+
+    /// <summary>
+    /// Starts the entry point span of a sampled call (Traefik's TracingEntryPoint: named after the method, kind
+    /// server) under the caller's context, or a new trace when <paramref name="parent"/> is default. Called once the
+    /// router is known, as in Traefik, where the entry point's observability chain sits behind the router match.
+    /// </summary>
+    internal Activity? StartEntryPoint(HttpContext context, string entryPointName, ActivityContext parent)
     {
         var headers = context.Request.Headers;
-        ActivityContext parent = default;
-        if (!headers.TryGetValue("traceparent", out var traceparent)
-            || !ActivityContext.TryParse(traceparent.ToString(), headers["tracestate"].ToString(), isRemote: true, out parent))
+        if (parent == default && Activity.Current is not null)
         {
             // A new trace: no activity of the host (ASP.NET Core's own request activity) may become its parent.
             Activity.Current = null;
@@ -72,8 +78,8 @@ public sealed class GatewayTracing : IDisposable
 
         // The forwarder copies the request's headers (its HTTP client has no propagator: ServersTransportHandlerFactory
         // turns it off so untraced calls pay nothing). This span's traceparent replaces the caller's, so the backend
-        // continues the trace even when no ReverseProxy span is recorded (an unsampled call); baggage is forwarded as
-        // received, which is what Traefik's baggage propagator does.
+        // continues the trace even when no ReverseProxy span is recorded; baggage is forwarded as received, which is
+        // what Traefik's baggage propagator does.
         headers.TraceParent = activity.Id;
         if (activity.TraceStateString is { } traceState)
         {
@@ -116,11 +122,13 @@ public sealed class GatewayTracing : IDisposable
     /// </summary>
     internal Activity? StartInternal(string name) => StartChild(name, ActivityKind.Internal);
 
-    private Activity? StartChild(string name, ActivityKind kind)
-    {
-        var parent = Activity.Current;
-        return parent is { Recorded: true } && ReferenceEquals(parent.Source, _source) ? _source.StartActivity(name, kind) : null;
-    }
+    /// <summary>
+    /// The current call is recorded (its entry point span is Activity.Current): only then do the span wrappers and
+    /// the forwarder take their traced (async) path; every other call goes the untraced one.
+    /// </summary>
+    internal bool IsRecording => Activity.Current is { Recorded: true } parent && ReferenceEquals(parent.Source, _source);
+
+    private Activity? StartChild(string name, ActivityKind kind) => IsRecording ? _source.StartActivity(name, kind) : null;
 
     /// <summary>
     /// Traefik's ReverseProxy span (kind client, in minimal and detailed verbosity) of one attempt to

@@ -8,8 +8,8 @@ namespace Switchyard.DataPlane.Tracing;
 /// <summary>
 /// Which routers are traced and, for traceVerbosity detailed, the span wrappers composed into the router's delegate
 /// at table build (Traefik's pkg/server/middleware/observability.go shouldTrace, pkg/middlewares/observability
-/// router.go, middleware.go, service.go). A router that is not detailed gets no wrapper: its calls pay nothing for
-/// the spans they do not record.
+/// router.go, middleware.go, service.go). A router that is not detailed gets no wrapper, and a call that is not
+/// recorded passes each wrapper with one check (no span, no async state machine).
 /// </summary>
 internal static class TracedRoute
 {
@@ -23,38 +23,50 @@ internal static class TracedRoute
         IsTraced(tracing, router) && router.Observability?.TraceVerbosity == "detailed" ? tracing : null;
 
     /// <summary>The Router span: traefik.router.name, traefik.service.name and http.route (the rule).</summary>
-    public static RequestDelegate Router(GatewayTracing tracing, Router router, RequestDelegate next) => async context =>
+    public static RequestDelegate Router(GatewayTracing tracing, Router router, RequestDelegate next)
     {
-        using var span = tracing.StartInternal("Router");
-        if (span is { IsAllDataRequested: true })
-        {
-            span.SetTag("traefik.service.name", router.Service);
-            span.SetTag("traefik.router.name", router.Name);
-            span.SetTag("http.route", router.Rule);
-        }
+        return context => tracing.IsRecording ? Traced(context) : next(context);
 
-        await next(context);
-    };
+        async Task Traced(HttpContext context)
+        {
+            using var span = tracing.StartInternal("Router");
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag("traefik.service.name", router.Service);
+                span.SetTag("traefik.router.name", router.Name);
+                span.SetTag("http.route", router.Rule);
+            }
+
+            await next(context);
+        }
+    }
 
     /// <summary>A middleware's span, named after its type as Traefik names it, with traefik.middleware.name.</summary>
     public static RequestDelegate Middleware(GatewayTracing tracing, string name, MiddlewareConfig? config, IRouteMiddleware middleware, RequestDelegate next)
     {
         var typeName = TypeName(config);
-        return async context =>
+        return context => tracing.IsRecording ? Traced(context) : middleware.InvokeAsync(context, next);
+
+        async Task Traced(HttpContext context)
         {
             using var span = tracing.StartInternal(typeName);
             span?.SetTag("traefik.middleware.name", name);
             await middleware.InvokeAsync(context, next);
-        };
+        }
     }
 
     /// <summary>The Service span with traefik.service.name (the router's service).</summary>
-    public static RequestDelegate Service(GatewayTracing tracing, string service, RequestDelegate next) => async context =>
+    public static RequestDelegate Service(GatewayTracing tracing, string service, RequestDelegate next)
     {
-        using var span = tracing.StartInternal("Service");
-        span?.SetTag("traefik.service.name", service);
-        await next(context);
-    };
+        return context => tracing.IsRecording ? Traced(context) : next(context);
+
+        async Task Traced(HttpContext context)
+        {
+            using var span = tracing.StartInternal("Service");
+            span?.SetTag("traefik.service.name", service);
+            await next(context);
+        }
+    }
 
     /// <summary>Traefik's typeName of each middleware (the constants of pkg/middlewares/*); others: the config name.</summary>
     internal static string TypeName(MiddlewareConfig? config)

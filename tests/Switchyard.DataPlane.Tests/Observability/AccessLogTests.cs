@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
@@ -63,6 +64,13 @@ public class AccessLogTests
             Assert.That(ok.GetProperty("GrpcService").GetString(), Is.EqualTo("switchyard.test.Echo"));
             Assert.That(ok.GetProperty("GrpcMethod").GetString(), Is.EqualTo("Unary"));
             Assert.That(ok.GetProperty("level").GetString(), Is.EqualTo("info"));
+            Assert.That(ok.GetProperty("ClientAddr").GetString(), Is.EqualTo($"127.0.0.1:{ok.GetProperty("ClientPort").GetString()}"));
+            Assert.That(ok.GetProperty("RequestHost").GetString(), Is.EqualTo(gw.Web.Address.ToString()));
+            Assert.That(ok.GetProperty("RequestPort").GetString(), Is.EqualTo(gw.Web.Port.ToString(CultureInfo.InvariantCulture)));
+            var startUtc = DateTimeOffset.Parse(ok.GetProperty("StartUTC").GetString()!, CultureInfo.InvariantCulture);
+            Assert.That(ok.GetProperty("StartUTC").GetString(), Does.EndWith("Z"));
+            Assert.That(DateTimeOffset.Parse(ok.GetProperty("StartLocal").GetString()!, CultureInfo.InvariantCulture), Is.EqualTo(startUtc), "the same instant in local time");
+            Assert.That(ok.GetProperty("time").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$"));
             Assert.That(ok.TryGetProperty("request_User-Agent", out _), Is.False, "headers are dropped by default, as in Traefik");
             Assert.That(notFound.GetProperty("GrpcStatus").GetInt32(), Is.EqualTo((int)StatusCode.NotFound));
             Assert.That(notFound.GetProperty("GrpcMessage").GetString(), Is.EqualTo("no such user"));

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http;
 using Switchyard.Routing.Table;
 using Switchyard.TestKit.Observability;
@@ -103,16 +105,41 @@ public class TracingSpanTreeTests
     }
 
     [Test]
-    public async Task UnsampledCall_ExportsNothing_AndTellsTheBackendItIsNotSampled()
+    public async Task UnsampledCalls_CreateNoSpan_AndTellTheBackendTheyAreNotSampled()
     {
         await using var setup = await TracedEcho.StartAsync(
             backend => Table([Router("default-api", "default-api-80")], new Dictionary<string, ServiceConfig> { ["default-api-80"] = Lb("h2c", [backend]) }),
             o => o with { SampleRate = 0 });
+        var started = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Switchyard",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStarted = a => started.Enqueue(a.DisplayName),
+        };
+        ActivitySource.AddActivityListener(listener);
         using var client = new HttpClient();
 
+        // A new trace under sampleRate 0, then a caller's trace it did not sample.
         (await client.GetAsync($"http://127.0.0.1:{setup.Gateway.Web.Port}/plain/a")).Dispose();
+        const string callerTrace = "8bf92f3577b34da6a3ce929d0e0e4736";
+        using (var unsampledCaller = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{setup.Gateway.Web.Port}/plain/c"))
+        {
+            unsampledCaller.Headers.Add("traceparent", $"00-{callerTrace}-00f067aa0ba902b7-00");
+            (await client.SendAsync(unsampledCaller)).Dispose();
+        }
 
-        // A caller's sampled parent is followed (parent-based sampling): its spans arrive after the unsampled call's would.
+        // A traceparent W3C calls invalid (version ff) starts a new trace, as if there were none.
+        const string invalidTrace = "9bf92f3577b34da6a3ce929d0e0e4736";
+        using (var invalid = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{setup.Gateway.Web.Port}/plain/d"))
+        {
+            invalid.Headers.TryAddWithoutValidation("traceparent", $"ff-{invalidTrace}-00f067aa0ba902b7-01");
+            (await client.SendAsync(invalid)).Dispose();
+        }
+
+        var spansOfUnsampledCalls = started.ToArray();
+
+        // A caller's sampled parent is followed (parent-based sampling): its spans arrive after the unsampled calls' would.
         const string sampledTrace = "7bf92f3577b34da6a3ce929d0e0e4736";
         using (var sampled = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{setup.Gateway.Web.Port}/plain/b"))
         {
@@ -121,11 +148,17 @@ public class TracingSpanTreeTests
         }
 
         await setup.Receiver.CollectAsync(s => s.TraceId == sampledTrace, 2, ExportWait);
-        var unsampled = setup.Traceparents.First();
+        var (newTrace, continued, instead) = (setup.Traceparents.ElementAt(0), setup.Traceparents.ElementAt(1), setup.Traceparents.ElementAt(2));
         Assert.Multiple(() =>
         {
-            Assert.That(unsampled, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[02]$"), "a new trace, flagged not sampled");
-            Assert.That(setup.Receiver.Received.Where(s => unsampled.Contains(s.TraceId, StringComparison.Ordinal)), Is.Empty);
+            Assert.That(spansOfUnsampledCalls, Is.Empty, "a call that is not sampled creates no Activity");
+            Assert.That(started, Is.EquivalentTo(new[] { "GET", "ReverseProxy" }), "the sampled call's spans");
+            Assert.That(newTrace, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$"), "a new trace, flagged not sampled");
+            Assert.That(newTrace, Does.Not.Contain("-0000000000000000-").And.Not.Contain("-00000000000000000000000000000000-"));
+            Assert.That(continued, Does.Match($"^00-{callerTrace}-[0-9a-f]{{16}}-00$"), "the caller's trace, not sampled");
+            Assert.That(continued, Does.Not.Contain("00f067aa0ba902b7"), "the gateway's own span id replaces the caller's, as in Traefik");
+            Assert.That(instead, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$").And.Not.Contain(invalidTrace));
+            Assert.That(setup.Receiver.Received.Where(s => s.TraceId == callerTrace || newTrace.Contains(s.TraceId, StringComparison.Ordinal)), Is.Empty);
         });
     }
 }
