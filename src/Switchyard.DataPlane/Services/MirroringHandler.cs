@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Switchyard.DataPlane.Services;
@@ -72,7 +73,9 @@ public sealed class MirroringHandler : IServiceHandler
             return _main.HandleAsync(context);
         }
 
-        if (!_mirrorBody)
+        // No body to copy (a GET, or HTTP/2 headers ending the stream): the main call never reads the body, so waiting
+        // for it to be read to its end would never mirror the call (Traefik mirrors it, body empty).
+        if (!_mirrorBody || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
         {
             Launch(context, ReadOnlyMemory<byte>.Empty, selected);
             return _main.HandleAsync(context);

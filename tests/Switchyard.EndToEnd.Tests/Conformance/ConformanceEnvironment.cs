@@ -13,7 +13,7 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 /// The shared set-up of every conformance test (upstream's conformance/base/manifests.yaml, written for us): the fake
 /// API server with the vendored Gateway API CRDs, the three namespaces, our GatewayClass, the base Gateways, one real
 /// echo backend per upstream Deployment behind its Service and EndpointSlice, and one operator replica whose "web"
-/// (port 80) and "websecure" (port 443, TLS) entry points stand for the Gateways' listeners. Started once for the
+/// (port 80), "websecure" (port 443, TLS) and "web8080" (port 8080) entry points stand for the Gateways' listeners. Started once for the
 /// whole namespace by <see cref="ConformanceSetUp"/>; each test adds and removes only its own objects.
 /// </summary>
 internal sealed class ConformanceEnvironment : IAsyncDisposable
@@ -55,6 +55,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
 
     public int HttpsPort => Operator.Host.Endpoint("websecure").Port;
 
+    /// <summary>The real port of the entry point standing for listener port 8080.</summary>
+    public int Http8080Port => Operator.Host.Endpoint("web8080").Port;
+
     public static async Task StartAsync()
     {
         var server = await FakeApiServer.StartAsync(new FakeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
@@ -74,8 +77,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
             [
                 new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
                 new EntryPointOptions { Name = "websecure", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = true },
+                new EntryPointOptions { Name = "web8080", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
             ],
-            provider: ProviderOptions.Default with { EntryPointPorts = [new("web", 80, false), new("websecure", 443, true)] });
+            provider: ProviderOptions.Default with { EntryPointPorts = [new("web", 80, false), new("websecure", 443, true), new("web8080", 8080, false)] });
         await Wait.UntilAsync(() => env.Operator.Serving?.Gateways.Length >= 4, Timeout, "the base Gateways compiled");
     }
 

@@ -17,8 +17,11 @@ internal sealed record SeenRequest(string? Path = null, string? Host = null, str
 /// </summary>
 internal sealed record Case(Req Request, int Status = 200, string? Backend = null, string? Namespace = null, SeenRequest? Seen = null,
     IReadOnlyDictionary<string, string>? ResponseHeaders = null, IReadOnlyList<string>? AbsentResponseHeaders = null,
-    IReadOnlyDictionary<string, string>? BackendSetsHeaders = null)
+    IReadOnlyDictionary<string, string>? BackendSetsHeaders = null, Redirect? RedirectTo = null, IReadOnlyList<string>? MirroredTo = null)
 {
+    /// <summary>A redirect answer (upstream's RedirectRequest with UnfollowRedirect).</summary>
+    public static Case Redirected(string path, int status, Redirect to, string? host = null) => new(new Req(path, host), status, RedirectTo: to);
+
     /// <summary>A 200 from <paramref name="backend"/> in the infra namespace.</summary>
     public static Case To(string path, string backend, string? host = null, IReadOnlyDictionary<string, string>? headers = null, string method = "GET") =>
         new(new Req(path, host, method, headers), 200, backend, backend switch
@@ -34,6 +37,9 @@ internal sealed record Case(Req Request, int Status = 200, string? Backend = nul
     public override string ToString() =>
         $"{Request.Method} {Request.Host}{Request.Path}{(Request.Headers is { } h ? " " + string.Join(",", h.Select(p => p.Key + "=" + p.Value)) : "")}";
 }
+
+/// <summary>Where a redirect must point; null parts are not checked the way upstream defaults them (host: any; scheme and path: the request's).</summary>
+internal sealed record Redirect(string? Scheme = null, string? Host = null, string? Port = null, string? Path = null);
 
 /// <summary>The answer to one case: status, response headers, and the backend's echo when it answered.</summary>
 internal sealed record Answer(int Status, HttpResponseHeaders Headers, HttpContentHeaders? ContentHeaders, EchoedRequest? Echo, string Body)
@@ -104,11 +110,16 @@ internal static class ConformanceClient
         }) { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Why <paramref name="answer"/> does not meet <paramref name="expected"/>; null when it does (upstream's CompareRoundTrip).</summary>
-    public static string? Mismatch(Case expected, Answer answer)
+    public static string? Mismatch(Case expected, Answer answer, string scheme = "http")
     {
         if (answer.Status != expected.Status)
         {
             return $"status {answer.Status}, expected {expected.Status} ({Trim(answer.Body)})";
+        }
+
+        if (expected.RedirectTo is { } redirect)
+        {
+            return RedirectMismatch(redirect, answer.Headers.Location, expected.Request.Path, scheme);
         }
 
         if (expected.Backend is { } backend)
@@ -150,7 +161,7 @@ internal static class ConformanceClient
 
             foreach (var (name, value) in seen.Headers ?? new Dictionary<string, string>())
             {
-                if (echo.Header(name) != value)
+                if (ListValue(echo.Header(name)) != value)
                 {
                     return $"backend saw {name}: {echo.Header(name) ?? "(absent)"}, expected {value}";
                 }
@@ -183,6 +194,32 @@ internal static class ConformanceClient
 
         return null;
     }
+
+    /// <summary>Upstream's redirect comparison (CompareRoundTrip): a missing expected port allows none or the scheme's own.</summary>
+    private static string? RedirectMismatch(Redirect expected, Uri? location, string requestPath, string requestScheme)
+    {
+        if (location is not { IsAbsoluteUri: true })
+        {
+            return $"Location {location?.OriginalString ?? "(absent)"} is not absolute";
+        }
+
+        var port = location.IsDefaultPort ? "" : location.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var wanted = (Scheme: expected.Scheme ?? requestScheme, Host: expected.Host ?? location.Host, Path: expected.Path ?? requestPath.Split('?')[0]);
+        if (location.Host != wanted.Host || location.Scheme != wanted.Scheme || location.AbsolutePath != wanted.Path ||
+            (expected.Port is { } p ? port != p : port is not "" and not "80" and not "443"))
+        {
+            return $"redirected to {location}, expected {wanted.Scheme}://{wanted.Host}{(expected.Port is null ? "" : ":" + expected.Port)}{wanted.Path}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A header's values as upstream joins them (","): .NET's HttpClient, which forwards the call, writes a header's
+    /// values on one line joined by ", " where Go writes one line each; both mean the same list (RFC 9110 §5.3).
+    /// </summary>
+    private static string? ListValue(string? value) =>
+        value is null ? null : string.Join(",", value.Split(',').Select(v => v.Trim()));
 
     private static string Trim(string body) => body.Length > 200 ? body[..200] : body;
 }

@@ -107,13 +107,14 @@ public abstract class ConformanceTest
         foreach (var c in cases)
         {
             string? last = null;
+            var mirrored = (c.MirroredTo ?? []).ToDictionary(m => m, m => Env.Backends[m].Received.Count(r => r.Path == c.Request.Path));
             try
             {
                 await Wait.UntilAsync(async () =>
                 {
                     try
                     {
-                        last = ConformanceClient.Mismatch(c, await ConformanceClient.SendAsync(port ?? Env.HttpPort, c.Request, c.BackendSetsHeaders, scheme, client));
+                        last = ConformanceClient.Mismatch(c, await ConformanceClient.SendAsync(port ?? Env.HttpPort, c.Request, c.BackendSetsHeaders, scheme, client), scheme);
                     }
                     catch (HttpRequestException e)
                     {
@@ -122,6 +123,11 @@ public abstract class ConformanceTest
 
                     return last is null;
                 }, TimeSpan.FromSeconds(5), c.ToString());
+                foreach (var (mirror, before) in mirrored)
+                {
+                    last = $"no copy reached the mirror {mirror}";
+                    await Wait.UntilAsync(() => Env.Backends[mirror].Received.Count(r => r.Path == c.Request.Path) > before, TimeSpan.FromSeconds(5), last);
+                }
             }
             catch (TimeoutException)
             {
