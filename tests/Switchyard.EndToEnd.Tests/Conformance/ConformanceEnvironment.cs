@@ -13,7 +13,7 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 /// The shared set-up of every conformance test (upstream's conformance/base/manifests.yaml, written for us): the fake
 /// API server with the vendored Gateway API CRDs, the three namespaces, our GatewayClass, the base Gateways, one real
 /// echo backend per upstream Deployment behind its Service and EndpointSlice, and one operator replica whose "web"
-/// (port 80), "websecure" (port 443, TLS) and "web8080" (port 8080) entry points stand for the Gateways' listeners. Started once for the
+/// (port 80), "websecure" (port 443, TLS) and "web8080"/"web8090" (ports 8080/8090) entry points stand for the Gateways' listeners. Started once for the
 /// whole namespace by <see cref="ConformanceSetUp"/>; each test adds and removes only its own objects.
 /// </summary>
 internal sealed class ConformanceEnvironment : IAsyncDisposable
@@ -58,6 +58,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
     /// <summary>The real port of the entry point standing for listener port 8080.</summary>
     public int Http8080Port => Operator.Host.Endpoint("web8080").Port;
 
+    /// <summary>The real port of the entry point standing for listener port 8090.</summary>
+    public int Http8090Port => Operator.Host.Endpoint("web8090").Port;
+
     public static async Task StartAsync()
     {
         var server = await FakeApiServer.StartAsync(new FakeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
@@ -78,8 +81,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
                 new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
                 new EntryPointOptions { Name = "websecure", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = true },
                 new EntryPointOptions { Name = "web8080", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
+                new EntryPointOptions { Name = "web8090", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) },
             ],
-            provider: ProviderOptions.Default with { EntryPointPorts = [new("web", 80, false), new("websecure", 443, true), new("web8080", 8080, false)] });
+            provider: ProviderOptions.Default with { EntryPointPorts = [new("web", 80, false), new("websecure", 443, true), new("web8080", 8080, false), new("web8090", 8090, false)] });
         await Wait.UntilAsync(() => env.Operator.Serving?.Gateways.Length >= 4, Timeout, "the base Gateways compiled");
     }
 
@@ -97,7 +101,12 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
         Wait.UntilAsync(() => Operator.Serving is { } s && condition(s), Timeout, what);
 
     public JsonObject? Get(string kind, string ns, string name) =>
-        Server.Get(kind is "Service" or "Secret" ? "v1" : "gateway.networking.k8s.io/v1", kind, ns, name);
+        Server.Get(kind switch
+        {
+            "Service" or "Secret" => "v1",
+            "ReferenceGrant" => "gateway.networking.k8s.io/v1beta1",
+            _ => "gateway.networking.k8s.io/v1",
+        }, kind, ns, name);
 
     public async ValueTask DisposeAsync()
     {

@@ -100,6 +100,20 @@ public abstract class ConformanceTest
         }
     }
 
+    /// <summary>Upstream's HTTPRouteMustHaveNoAcceptedParents: no parents[] entry of the route says Accepted True.</summary>
+    protected static void NoAcceptedParents(string kind, string ns, string name)
+    {
+        var parents = Env.Server.Get("gateway.networking.k8s.io/v1", kind, ns, name)?["status"]?["parents"]?.AsArray() ?? [];
+        Assert.That(parents.Select(p => Condition(p, "Accepted")), Has.None.StartsWith("True"), $"{kind} {ns}/{name} has an accepted parent");
+    }
+
+    /// <summary>Upstream's GatewayMustHaveZeroRoutes: every listener of the Gateway reports attachedRoutes 0.</summary>
+    protected static void ZeroRoutes(string gateway, string ns = Infra)
+    {
+        var listeners = Env.Get("Gateway", ns, gateway)?["status"]?["listeners"]?.AsArray() ?? [];
+        Assert.That(listeners.Select(l => (int?)l?["attachedRoutes"] ?? 0), Has.All.Zero, $"Gateway {ns}/{gateway}: {listeners.ToJsonString()}");
+    }
+
     /// <summary>Sends every case (retrying each until it matches, as upstream's eventually-consistent check) and reports all mismatches.</summary>
     internal static async Task ExpectAsync(IEnumerable<Case> cases, int? port = null, string scheme = "http", HttpClient? client = null)
     {
