@@ -10,7 +10,7 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 /// What the conformance echo backend saw, as upstream's echo-basic reports it: the request line, Host, headers, and
 /// which "pod" in which namespace answered.
 /// </summary>
-internal sealed record EchoedRequest(string Path, string Host, string Method, string Namespace, string Pod, Dictionary<string, string[]> Headers)
+internal sealed record EchoedRequest(string Path, string Host, string Method, string Namespace, string Pod, Dictionary<string, string[]> Headers, string Protocol = "")
 {
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) is { Value: { } v } ? string.Join(",", v) : null;
@@ -53,17 +53,34 @@ internal sealed class ConformanceBackend : IAsyncDisposable
         return backend;
     }
 
-    private void MapEcho(WebApplication app) =>
+    private void MapEcho(WebApplication app)
+    {
+        app.UseWebSockets();
         app.MapFallback(async ctx =>
         {
+            if (ctx.WebSockets.IsWebSocketRequest)
+            {
+                await EchoWebSocketAsync(ctx);
+                return;
+            }
+
             await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
+
+            // Upstream echo-basic's ?delay=1s: answer late (the timeout tests).
+            if (ctx.Request.Query["delay"].FirstOrDefault() is { Length: > 1 } delay && delay.EndsWith('s') &&
+                double.TryParse(delay[..^1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds), ctx.RequestAborted);
+            }
+
             var seen = new EchoedRequest(
                 ctx.Request.Path.Value + ctx.Request.QueryString.Value,
                 ctx.Request.Host.Value ?? "",
                 ctx.Request.Method,
                 Namespace,
                 Name + "-pod",
-                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase));
+                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
+                ctx.Request.Protocol);
             _received.Enqueue(seen);
 
             // Upstream echo-basic's X-Echo-Set-Header "Name:value,Name2:value": response headers the backend sets, so
@@ -77,6 +94,25 @@ internal sealed class ConformanceBackend : IAsyncDisposable
             ctx.Response.ContentType = "application/json";
             await ctx.Response.WriteAsync(JsonSerializer.Serialize(seen, Json));
         });
+    }
+
+    /// <summary>Sends every text or binary message back as it came (upstream echo-basic's /ws).</summary>
+    private static async Task EchoWebSocketAsync(HttpContext ctx)
+    {
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, ctx.RequestAborted);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, ctx.RequestAborted);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, ctx.RequestAborted);
+        }
+    }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -91,12 +91,15 @@ public abstract class ConformanceTest
             $"{Parent(kind, ns, name, gateway, gatewayNamespace, sectionName)?.ToJsonString() ?? "no parent entry"})");
 
     /// <summary>Upstream's GatewayAndHTTPRoutesMustBeAccepted + HTTPRouteMustHaveResolvedRefsConditionsTrue, for HTTPRoutes.</summary>
-    protected static async Task AcceptedAsync(string gateway, params string[] routes)
+    protected static Task AcceptedAsync(string gateway, params string[] routes) => RoutesAcceptedAsync("HTTPRoute", gateway, routes);
+
+    /// <summary>The same for routes of <paramref name="kind"/> (GatewayAndRoutesMustBeAccepted).</summary>
+    protected static async Task RoutesAcceptedAsync(string kind, string gateway, params string[] routes)
     {
         foreach (var route in routes)
         {
-            await RouteConditionAsync("HTTPRoute", Infra, route, gateway, "Accepted", "True/Accepted");
-            await RouteConditionAsync("HTTPRoute", Infra, route, gateway, "ResolvedRefs", "True/ResolvedRefs");
+            await RouteConditionAsync(kind, Infra, route, gateway, "Accepted", "True/Accepted");
+            await RouteConditionAsync(kind, Infra, route, gateway, "ResolvedRefs", "True/ResolvedRefs");
         }
     }
 
