@@ -40,7 +40,6 @@ public static class ModelFieldUse
             "a failover always reports its health to parent services, whether healthCheck is set or not"),
         ["ClientTlsWithCaOptional.caOptional"] = (DiagnosticCodes.MiddlewareDeprecated,
             "deprecated and without effect in Traefik v3 (client certificate verification is a server-side setting)"),
-        ["Buffering.retryExpression"] = (DiagnosticCodes.MiddlewareUnsupported, "not implemented yet (issue 15 item 4)"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Warns that <paramref name="key"/> (an entry of <see cref="NotApplied"/>) is set on <paramref name="owner"/> and not applied.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.Errors;
 using Switchyard.Routing.Table;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.Middlewares.Buffering;
 
@@ -11,6 +12,9 @@ namespace Switchyard.DataPlane.Middlewares.Buffering;
 /// 413 (gRPC: RESOURCE_EXHAUSTED) without reaching the service; an answer over maxResponseBodyBytes is replaced
 /// by 500 (gRPC: RESOURCE_EXHAUSTED). 0 means no limit. Buffering holds a whole gRPC stream, so a
 /// streaming call that needs replies before it ends cannot work behind it — as in Traefik.
+/// With retryExpression the request is sent again, from the buffered body, while the expression holds for the buffered
+/// answer (see <see cref="BufferingRetry"/>), at most <see cref="BufferingConfig.MaxRetryAttempts"/> times and without a
+/// pause, as oxy's buffer does; the answer of a retried attempt never leaves the gateway.
 /// </summary>
 public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddleware
 {
@@ -24,33 +28,55 @@ public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddlewa
         }
 
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var responseBuffer = new SpillBuffer(config.MemResponseBodyBytes, config.MaxResponseBodyBytes);
-        var buffered = new BufferedResponseBody(responseBuffer);
-        context.Features.Set<IHttpResponseBodyFeature>(buffered);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await next(context);
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
+            using var responseBuffer = new SpillBuffer(config.MemResponseBodyBytes, config.MaxResponseBodyBytes);
+            var buffered = new BufferedResponseBody(responseBuffer);
+            context.Features.Set<IHttpResponseBodyFeature>(buffered);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Features.Set(original);
+            }
 
-        if (buffered.Overflowed)
-        {
-            // Drop what the service answered (its trailers too) and answer on our own behalf.
-            context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
-            await TooLargeAsync(context, StatusCodes.Status500InternalServerError, "response body is larger than maxResponseBodyBytes");
+            if (buffered.Overflowed)
+            {
+                // Drop what the service answered (its trailers too) and answer on our own behalf.
+                context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
+                await TooLargeAsync(context, StatusCodes.Status500InternalServerError, "response body is larger than maxResponseBodyBytes");
+                return;
+            }
+
+            if (RetryAgain(context, attempt))
+            {
+                // Nothing of this answer left the gateway: forget it and send the buffered request again.
+                context.Features.Set<IForwarderErrorFeature>(null);
+                context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
+                context.Response.Clear();
+                context.Request.Body = requestBuffer.Rewind();
+                continue;
+            }
+
+            if (context.Response.Headers.ContentLength is null && !ProxyErrors.IsGrpc(context.Request))
+            {
+                context.Response.ContentLength = responseBuffer.Length; // like Traefik: the buffered answer has a known length
+            }
+
+            await responseBuffer.Rewind().CopyToAsync(context.Response.Body, context.RequestAborted);
             return;
         }
-
-        if (context.Response.Headers.ContentLength is null && !ProxyErrors.IsGrpc(context.Request))
-        {
-            context.Response.ContentLength = responseBuffer.Length; // like Traefik: the buffered answer has a known length
-        }
-
-        await responseBuffer.Rewind().CopyToAsync(context.Response.Body, context.RequestAborted);
     }
+
+    /// <summary>oxy's loop: retryExpression holds for this answer and no more than MaxRetryAttempts attempts were made.</summary>
+    private bool RetryAgain(HttpContext context, int attempt) =>
+        config.RetryExpression is { } expression
+        && attempt <= BufferingConfig.MaxRetryAttempts
+        && !context.Response.HasStarted
+        && !context.RequestAborted.IsCancellationRequested
+        && BufferingRetry.Holds(expression.Condition, context, attempt, BufferingRetry.ResponseCode(context));
 
     private async Task<bool> BufferRequestAsync(HttpContext context, SpillBuffer buffer)
     {
@@ -102,7 +128,7 @@ public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddlewa
     }
 }
 
-/// <summary>Builds buffering. retryExpression is not run (the compiler warns); the limits are checked here.</summary>
+/// <summary>Builds buffering; the limits are checked here (retryExpression arrives parsed).</summary>
 public sealed class BufferingFactory : IMiddlewareFactory
 {
     public Type ConfigType => typeof(BufferingConfig);

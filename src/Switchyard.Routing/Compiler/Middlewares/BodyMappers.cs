@@ -21,9 +21,19 @@ internal static class BodyMappers
             }
         }
 
-        m.WarnIgnored([("retryExpression", !string.IsNullOrEmpty(b.RetryExpression))], "retryExpression is not supported and is ignored (use a retry middleware)");
+        RetryExpression? retry = null;
+        if (!string.IsNullOrEmpty(b.RetryExpression))
+        {
+            // Traefik refuses the middleware when oxy cannot parse it (buffering.New fails).
+            retry = RetryExpression.TryParse(b.RetryExpression, out var error);
+            if (retry is null)
+            {
+                m.Invalid(DiagnosticCodes.MiddlewareInvalidValue, "InvalidExpression", m.Field + ".retryExpression", error!);
+            }
+        }
+
         return new BufferingConfig(b.MaxRequestBodyBytes ?? 0, b.MemRequestBodyBytes ?? DefaultMemBytes, b.MaxResponseBodyBytes ?? 0,
-            b.MemResponseBodyBytes ?? DefaultMemBytes);
+            b.MemResponseBodyBytes ?? DefaultMemBytes) { RetryExpression = retry };
     }
 
     public static CompressConfig Compress(MiddlewareMapping m, Compress c)

@@ -78,7 +78,15 @@ public sealed record BufferingConfig(
     long MaxRequestBodyBytes,
     long MemRequestBodyBytes,
     long MaxResponseBodyBytes,
-    long MemResponseBodyBytes) : MiddlewareConfig;
+    long MemResponseBodyBytes) : MiddlewareConfig
+{
+    /// <summary>retryExpression: the buffered request is sent again while this holds for the buffered answer. Null: no retry.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RetryExpression? RetryExpression { get; init; }
+
+    /// <summary>oxy's DefaultMaxRetryAttempts: no retry once this many attempts were made and retried (11 calls at most).</summary>
+    public const int MaxRetryAttempts = 10;
+}
 
 /// <summary>Compression. application/grpc is never compressed, whatever the lists say.</summary>
 public sealed record CompressConfig(
