@@ -55,6 +55,10 @@ public static class ServersTransportHandlerFactory
         if (!http2Only)
         {
             handler.SslOptions = CreateSslOptions(config);
+            if (!string.IsNullOrEmpty(config.ServerName))
+            {
+                handler.ConnectCallback = ServerNameConnector.Create(handler.SslOptions, config.ServerName);
+            }
         }
 
         return handler;
@@ -74,8 +78,8 @@ public static class ServersTransportHandlerFactory
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
 
-        // serverName: SocketsHttpHandler takes the SNI from the request's host (the Host header with passHostHeader,
-        // else the server address) and ignores TargetHost, so serverName is the name verified below, not the SNI sent.
+        // serverName: the SNI (sent by ServerNameConnector, as SocketsHttpHandler overwrites TargetHost) and the name
+        // verified below. Without it SocketsHttpHandler sends the request's host (Host header with passHostHeader).
         var serverName = string.IsNullOrEmpty(config.ServerName) ? null : config.ServerName;
 
         if (config.ClientCertificates.Length > 0)
