@@ -25,16 +25,21 @@ public static class RoutingCompiler
         // 2. ServersTransports: Kubernetes service load balancers reference them.
         var transports = new ServersTransportProcessor(context);
         // 3. Services: Kubernetes Service ports on demand, every TraefikService eagerly (cycle detection).
+        // 4. Middlewares (errors.service needs services; forwardAuth.tls adds transports).
+        // The two need each other (an errors page service, service entries' own middlewares): both are wired first,
+        // then TraefikServices are built and middlewares mapped, each resolving the other on first use.
         var registry = new ServiceRegistry();
         var kubernetes = new KubernetesServiceBuilder(context, transports, registry);
         var services = new ServiceResolver(context, kubernetes, registry);
-        // 4. Middlewares (errors.service needs services; forwardAuth.tls adds transports).
         var middlewares = new MiddlewareProcessor(context, services, transports);
+        kubernetes.Middlewares = middlewares;
+        services.ProcessAll();
+        middlewares.MapAll();
         // 5. Routers: rules, middleware references, service references, TLS references.
         var routers = new RouterProcessor(context, tls, services, middlewares).Process();
         // 5b. Kubernetes Ingresses: a translation stage of their own onto the same services, middlewares and TLS,
         // with the kubernetesIngress provider's service options.
-        var ingresses = new IngressProcessor(context, tls, new KubernetesServiceBuilder(context, transports, registry, context.Options.Ingress), middlewares).Process();
+        var ingresses = new IngressProcessor(context, tls, new KubernetesServiceBuilder(context, transports, registry, context.Options.Ingress) { Middlewares = middlewares }, middlewares).Process();
         if (!ingresses.IsEmpty)
         {
             routers = [.. routers.Concat(ingresses).Order(Comparer<Router>.Create(RouterOrder.Compare))];

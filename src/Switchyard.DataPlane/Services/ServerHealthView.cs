@@ -15,7 +15,7 @@ public sealed record ServerHealthView(string Service, string Url, bool Up, bool?
         var now = time.GetTimestamp();
         foreach (var (id, handler) in table.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            if (handler is not LoadBalancerHandler lb)
+            if ((handler is ServiceMiddlewareHandler wrapped ? wrapped.Inner : handler) is not LoadBalancerHandler lb)
             {
                 continue;
             }

@@ -78,6 +78,12 @@ public static class ServiceTreeBuilder
             }
 
             var handler = Create(id, config);
+            if (!config.Middlewares.IsDefaultOrEmpty)
+            {
+                // Its chain is composed by the table builder once every handler exists (MiddlewareChain).
+                handler = new ServiceMiddlewareHandler(id, config.Middlewares, handler);
+            }
+
             _building.Remove(id);
             Handlers[id] = handler;
             return handler;

@@ -56,17 +56,19 @@ public sealed class TableBuilder(
         };
         var serviceHandlers = ServiceTreeBuilder.Build(table, forwarder, generation, services);
         var middlewareContext = new MiddlewareBuildContext(services, generation, table) { ServiceHandlers = serviceHandlers };
-        var middlewares = new Dictionary<string, (IRouteMiddleware? Middleware, string? Error)>(StringComparer.Ordinal);
+        var middlewares = new MiddlewareInstances(table, middlewareContext);
 
         // Metric series are resolved here, once per router, so the request path only indexes them.
         var metrics = services.GetService(typeof(GatewayMetrics)) as GatewayMetrics;
         var tracing = services.GetService(typeof(GatewayTracing)) as GatewayTracing;
+        // Service nodes' own middlewares (Traefik v3.7), once every handler exists (errors pages use them).
+        MiddlewareChain.AttachToServices(table, serviceHandlers, middlewares, tracing, diagnostics);
         var handlers = new Dictionary<Router, CompiledRoute>(ReferenceEqualityComparer.Instance);
         foreach (var router in table.Routers)
         {
             handlers[router] = new CompiledRoute(
                 router,
-                ComposeRouter(router, table, serviceHandlers, middlewares, middlewareContext, diagnostics, TracedRoute.Detailed(tracing, router)),
+                ComposeRouter(router, serviceHandlers, middlewares, diagnostics, TracedRoute.Detailed(tracing, router)),
                 metrics?.ForRouter(router))
             {
                 Traced = TracedRoute.IsTraced(tracing, router),
@@ -98,10 +100,8 @@ public sealed class TableBuilder(
 
     private static RequestDelegate ComposeRouter(
         Router router,
-        RoutingTable table,
         IReadOnlyDictionary<string, IServiceHandler> serviceHandlers,
-        Dictionary<string, (IRouteMiddleware? Middleware, string? Error)> middlewares,
-        MiddlewareBuildContext context,
+        MiddlewareInstances middlewares,
         ImmutableArray<Diagnostic>.Builder diagnostics,
         GatewayTracing? detailed)
     {
@@ -117,42 +117,23 @@ public sealed class TableBuilder(
         var configs = new MiddlewareConfig?[built.Length];
         for (var i = 0; i < built.Length; i++)
         {
-            var id = router.Middlewares[i];
-            table.Middlewares.TryGetValue(id, out var config);
+            var (middleware, config, error) = middlewares.Get(router.Middlewares[i], router.Name);
             configs[i] = config;
-
-            // Stateless middlewares are built once per table and shared; stateful ones (rateLimit, inFlightReq,
-            // circuitBreaker, digestAuth) once per router, as in Traefik, with an id of their own.
-            var instanceId = config is not null && MiddlewareRegistry.IsPerRouter(config) ? id + "@" + router.Name : id;
-            if (!middlewares.TryGetValue(instanceId, out var entry))
-            {
-                if (config is null)
-                {
-                    entry = (null, $"middleware {id}: not found in the table");
-                }
-                else
-                {
-                    entry = MiddlewareRegistry.TryCreate(instanceId, config, context, out var mw, out var error) ? (mw, null) : (null, error);
-                }
-
-                middlewares[instanceId] = entry;
-            }
-
             if (config is UnsupportedMiddlewareConfig unsupported)
             {
                 // The compiler reported it on the route and the Middleware (SY111/SY303): answer, don't report twice.
                 return ErrorAnswer(ProxyErrorKind.Unavailable, $"middleware type {unsupported.TypeName} is not supported");
             }
 
-            if (entry.Middleware is null)
+            if (middleware is null)
             {
-                var message = $"router {router.Name} is disabled: {entry.Error}";
+                var message = $"router {router.Name} is disabled: {error}";
                 diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneMiddlewareUnavailable, "MiddlewareUnavailable",
                     router.Source, $"spec.routes[{router.RouteIndex}].middlewares[{i}]", message));
                 return ErrorAnswer(ProxyErrorKind.Unavailable, RouteUnavailable);
             }
 
-            built[i] = entry.Middleware;
+            built[i] = middleware;
         }
 
         RequestDelegate next = service.HandleAsync;
@@ -161,15 +142,7 @@ public sealed class TableBuilder(
             next = TracedRoute.Service(detailed, router.Service, next);
         }
 
-        for (var i = built.Length - 1; i >= 0; i--)
-        {
-            var middleware = built[i];
-            var inner = next;
-            next = detailed is null
-                ? ctx => middleware.InvokeAsync(ctx, inner)
-                : TracedRoute.Middleware(detailed, router.Middlewares[i], configs[i], middleware, inner);
-        }
-
+        next = MiddlewareChain.Compose(built, router.Middlewares, configs, next, detailed);
         return detailed is null ? next : TracedRoute.Router(detailed, router, next);
     }
 

@@ -30,6 +30,8 @@ internal static class TracedRoute
         async Task Traced(HttpContext context)
         {
             using var span = tracing.StartInternal("Router");
+            // Shared service nodes compose their middleware spans only for calls of detailed routers (ServiceMiddlewareHandler).
+            context.Features.Set(Services.DetailedTracingMark.Instance);
             if (span is { IsAllDataRequested: true })
             {
                 span.SetTag("traefik.service.name", router.Service);

@@ -28,6 +28,9 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
 
     private readonly Dictionary<string, (string? Id, ImmutableArray<Problem> Problems)> _memo = new(StringComparer.Ordinal);
 
+    /// <summary>Resolves the entries' <c>middlewares</c>; set by RoutingCompiler once the middleware processor exists.</summary>
+    public MiddlewareProcessor? Middlewares { get; set; }
+
     /// <summary>The service id, or null when an error prevents it; problems are for the referencing object.</summary>
     public (string? Id, ImmutableArray<Problem> Problems) Build(LoadBalancerSpec spec, string serviceNamespace)
     {
@@ -97,12 +100,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
         var flush = LoadBalancerOptions.FlushInterval(spec.ResponseForwarding, problems);
         var healthCheck = LoadBalancerOptions.HealthCheck(spec.HealthCheck, problems);
         var passive = LoadBalancerOptions.PassiveHealthCheck(spec.PassiveHealthCheck, problems);
-        if (spec.Middlewares is { Count: > 0 })
-        {
-            // Dropping them silently could drop an auth check; refusing the route is the safe answer.
-            problems.Add(Problem.Error(DiagnosticCodes.InvalidServiceValue, "ServiceMiddlewaresUnsupported",
-                "middlewares on a service entry are not supported; put them on the route", ".middlewares"));
-        }
+        var middlewares = ServiceMiddlewares(spec, ns, problems);
 
         var id = Naming.ServicePortId(ns, spec.Name, portText);
         var servers = Servers(spec, service, port, key, isExternalName, problems);
@@ -123,7 +121,7 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
 
             problems.Add(Problem.Warning(DiagnosticCodes.ServiceEmptyServedAsError, "ServiceEmptyServedAsError",
                 message + "; calls get 503 until one is ready (allowEmptyServices)", ".name"));
-            return registry.Add(id, identity, new ErrorService(503, message));
+            return registry.Add(id, identity, new ErrorService(503, message) { Middlewares = middlewares });
         }
 
         var lb = new LoadBalancerService(
@@ -135,8 +133,29 @@ internal sealed class KubernetesServiceBuilder(CompileContext context, ServersTr
             flush,
             LoadBalancerOptions.Sticky(spec.Sticky, id),
             healthCheck,
-            passive);
+            passive) { Middlewares = middlewares };
         return registry.Add(id, identity, lb);
+    }
+
+    /// <summary>
+    /// The entry's middlewares (Traefik v3.7 buildServersLB → dynamic.Service.Middlewares): resolved in the Service's
+    /// namespace like a route's, chains flattened; they run on the calls this node gets, after the router's. Default
+    /// (none) when the entry has none; a broken reference is an error for whoever uses the entry.
+    /// </summary>
+    private ImmutableArray<string> ServiceMiddlewares(LoadBalancerSpec spec, string ns, List<Problem> problems)
+    {
+        if (spec.Middlewares is not { Count: > 0 } references)
+        {
+            return default;
+        }
+
+        if (Middlewares is null)
+        {
+            throw new InvalidOperationException("service middlewares are resolved before the middleware processor is set");
+        }
+
+        var ids = new List<string>();
+        return Middlewares.ResolveForService(references, ns, ids, problems) ? [.. ids] : default;
     }
 
     /// <summary>Traefik's getServicePort: by number or by name; an ExternalName Service accepts any number.</summary>

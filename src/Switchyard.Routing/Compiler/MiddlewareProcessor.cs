@@ -11,20 +11,28 @@ namespace Switchyard.Routing.Compiler;
 /// Step 4: every Middleware is checked and mapped once (reported on itself); chains are flattened with
 /// cycle detection. Routes then resolve their references through <see cref="ResolveForRoute"/>: a missing,
 /// cross-namespace or broken middleware is an error on that route only (Traefik drops such a router silently).
+/// Service entries resolve theirs through <see cref="ResolveForService"/> (Traefik v3.7 service middlewares).
+/// Mapping is on first use: an errors middleware's page service may itself carry service middlewares, which are
+/// mapped while it is (a middleware reached again through its own page service is a cycle, refused).
 /// </summary>
 internal sealed class MiddlewareProcessor
 {
     private readonly CompileContext _context;
+    private readonly ServiceResolver _services;
+    private readonly ServersTransportProcessor _transports;
     private readonly Dictionary<string, MiddlewareConfig> _configs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _invalid = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, Chain> _chains = [];
     private readonly Dictionary<ObjectKey, ImmutableArray<string>?> _flattened = [];
     private readonly List<ObjectKey> _visiting = [];
+    private readonly Dictionary<ObjectKey, MiddlewareKind> _pending = [];
+    private readonly HashSet<ObjectKey> _mapping = [];
 
     public MiddlewareProcessor(CompileContext context, ServiceResolver services, ServersTransportProcessor transports)
     {
         _context = context;
-        var mapping = new MiddlewareMapping(context, services, transports);
+        _services = services;
+        _transports = transports;
         foreach (var middleware in CompileContext.Sorted(context.Middlewares))
         {
             var owner = CompileContext.RefOf(middleware);
@@ -56,27 +64,57 @@ internal sealed class MiddlewareProcessor
                     continue;
             }
 
-            if (kind.DeprecatedFor is { } current)
-            {
-                context.Warning(DiagnosticCodes.MiddlewareDeprecated, "DeprecatedMiddleware", owner, "spec." + kind.Name,
-                    $"{kind.Name} is deprecated; use {current} (same fields)");
-            }
+            _pending[key] = kind;
+        }
+    }
 
-            mapping.Start(owner, kind.Name);
-            var config = kind.Map!(mapping, middleware.Spec);
-            if (mapping.Ok)
-            {
-                _configs[id] = config;
-            }
-            else
-            {
-                _invalid.Add(id);
-            }
+    /// <summary>
+    /// Maps every Middleware not mapped yet and flattens every chain, in namespace/name order. Runs once the
+    /// service resolver can resolve service middlewares through this processor (RoutingCompiler wires both first).
+    /// </summary>
+    public void MapAll()
+    {
+        foreach (var key in _pending.Keys.Order(Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)).ToList())
+        {
+            Map(key);
         }
 
         foreach (var chain in _chains.Keys.Order(Comparer<ObjectKey>.Create(ObjectKey.CompareOrdinal)).ToList())
         {
             Flatten(chain);
+        }
+    }
+
+    /// <summary>Maps the Middleware <paramref name="key"/> (a typed one, not a chain) if it is still pending.</summary>
+    private void Map(ObjectKey key)
+    {
+        if (!_pending.Remove(key, out var kind))
+        {
+            return;
+        }
+
+        var middleware = _context.Middlewares[key];
+        var owner = CompileContext.RefOf(middleware);
+        var id = Naming.ObjectId(owner.Namespace, owner.Name);
+        if (kind.DeprecatedFor is { } current)
+        {
+            _context.Warning(DiagnosticCodes.MiddlewareDeprecated, "DeprecatedMiddleware", owner, "spec." + kind.Name,
+                $"{kind.Name} is deprecated; use {current} (same fields)");
+        }
+
+        // A mapping of its own: mapping this one may map others (errors.service → service middlewares).
+        var mapping = new MiddlewareMapping(_context, _services, _transports);
+        mapping.Start(owner, kind.Name);
+        _mapping.Add(key);
+        var config = kind.Map!(mapping, middleware.Spec);
+        _mapping.Remove(key);
+        if (mapping.Ok)
+        {
+            _configs[id] = config;
+        }
+        else
+        {
+            _invalid.Add(id);
         }
     }
 
@@ -96,26 +134,62 @@ internal sealed class MiddlewareProcessor
     /// </param>
     public bool ResolveForRoute(MiddlewareRef reference, ResourceRef route, string field, List<string> ids, bool crossProvider = false)
     {
-        var key = Reference(reference, route.Namespace, out var problem, crossProvider);
+        var problems = new List<Problem>();
+        Resolve(reference, route.Namespace, ids, problems, "route", crossProvider);
+        return _context.ReportAll(problems, route, field);
+    }
+
+    /// <summary>
+    /// A service entry's <c>middlewares</c> (Traefik's makeMiddlewareKeys on the service's namespace, as in its
+    /// buildServersLB): appends the ids in order; problems carry their field (<c>.middlewares[i]</c>) for whoever
+    /// references the service. False when the service cannot be served.
+    /// </summary>
+    public bool ResolveForService(IReadOnlyList<MiddlewareRef> references, string serviceNamespace, List<string> ids, List<Problem> problems)
+    {
+        var ok = true;
+        for (var i = 0; i < references.Count; i++)
+        {
+            var found = new List<Problem>();
+            ok &= Resolve(references[i], serviceNamespace, ids, found, "service");
+            problems.AddRange(found.Select(p => p with { SubField = $".middlewares[{i}]" }));
+        }
+
+        return ok;
+    }
+
+    /// <summary>The ids <paramref name="reference"/> stands for, appended to <paramref name="ids"/>; false with problems when unusable.</summary>
+    /// <param name="user">"route" or "service": whose calls are not served, in the messages.</param>
+    private bool Resolve(MiddlewareRef reference, string parentNs, List<string> ids, List<Problem> problems, string user, bool crossProvider = false)
+    {
+        var key = Reference(reference, parentNs, out var problem, crossProvider);
         if (key is null)
         {
-            _context.Error(problem!.Code, problem.Reason, route, field, problem.Message);
+            problems.Add(problem!);
             return false;
         }
 
         var k = key.Value;
         if (!_context.Middlewares.ContainsKey(k))
         {
-            _context.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound", route, field,
-                $"Middleware {k} not found; this route is not served (the other routes are)");
+            problems.Add(Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",
+                user == "route"
+                    ? $"Middleware {k} not found; this route is not served (the other routes are)"
+                    : $"Middleware {k} not found; this service is not served (nor what uses it)"));
+            return false;
+        }
+
+        if (_mapping.Contains(k))
+        {
+            problems.Add(Problem.Error(DiagnosticCodes.MiddlewareChainCycle, "MiddlewareCycle",
+                $"Middleware {k} is reached again through its own errors service; this {user} is not served"));
             return false;
         }
 
         var expanded = Expand(k);
         if (expanded is null)
         {
-            _context.Error(DiagnosticCodes.RouteMiddlewareInvalid, "MiddlewareInvalid", route, field,
-                $"Middleware {k} has errors (see its diagnostics); this route is not served");
+            problems.Add(Problem.Error(DiagnosticCodes.RouteMiddlewareInvalid, "MiddlewareInvalid",
+                $"Middleware {k} has errors (see its diagnostics); this {user} is not served"));
             return false;
         }
 
@@ -123,8 +197,8 @@ internal sealed class MiddlewareProcessor
         {
             if (_configs[id] is UnsupportedMiddlewareConfig unsupported)
             {
-                _context.Warning(DiagnosticCodes.RouteMiddlewareUnsupported, "MiddlewareUnsupported", route, field,
-                    $"Middleware {id} ({unsupported.TypeName}) is not supported; calls on this route get an error answer");
+                problems.Add(Problem.Warning(DiagnosticCodes.RouteMiddlewareUnsupported, "MiddlewareUnsupported",
+                    $"Middleware {id} ({unsupported.TypeName}) is not supported; calls on this {user} get an error answer"));
             }
         }
 
@@ -171,6 +245,7 @@ internal sealed class MiddlewareProcessor
     /// <summary>The leaf middleware ids of <paramref name="key"/>: itself, or its chain flattened; null when broken.</summary>
     private ImmutableArray<string>? Expand(ObjectKey key)
     {
+        Map(key);
         var id = Naming.ObjectId(key.Namespace, key.Name);
         if (_configs.ContainsKey(id))
         {

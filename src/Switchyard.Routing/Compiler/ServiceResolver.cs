@@ -23,7 +23,15 @@ internal sealed class ServiceResolver
         _context = context;
         _kubernetes = kubernetes;
         _registry = registry;
-        foreach (var ts in CompileContext.Sorted(context.TraefikServices))
+    }
+
+    /// <summary>
+    /// Builds every TraefikService (each reported on itself), in namespace/name order. Runs once middlewares can be
+    /// resolved (service entries may carry middlewares; RoutingCompiler wires the processors first).
+    /// </summary>
+    public void ProcessAll()
+    {
+        foreach (var ts in CompileContext.Sorted(_context.TraefikServices))
         {
             Process(CompileContext.KeyOf(ts.Metadata));
         }
@@ -39,6 +47,15 @@ internal sealed class ServiceResolver
     {
         var parentNs = owner.Namespace;
         var name = spec.Name;
+        if (spec.Kind is "TraefikService" && spec.Middlewares is { Count: > 0 })
+        {
+            // Traefik builds service middlewares for Kubernetes Service entries only (buildServersLB) and drops them
+            // here without a word; dropping an auth check silently is worse than refusing the entry.
+            _context.Error(DiagnosticCodes.InvalidServiceValue, "ServiceMiddlewaresOnTraefikService", owner, field + ".middlewares",
+                "middlewares apply to a Kubernetes Service entry only (as in Traefik, which ignores them here): put them on the TraefikService's own service entries or on the route");
+            return null;
+        }
+
         if (ProviderReference.TrySplit(name, out var fullId, out var provider))
         {
             return ResolveProviderReference(spec, fullId, provider, owner, field);

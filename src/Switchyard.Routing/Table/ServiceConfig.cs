@@ -11,7 +11,16 @@ namespace Switchyard.Routing.Table;
 [JsonDerivedType(typeof(FailoverService), "failover")]
 [JsonDerivedType(typeof(HighestRandomWeightService), "highestRandomWeight")]
 [JsonDerivedType(typeof(ErrorService), "error")]
-public abstract record ServiceConfig;
+public abstract record ServiceConfig
+{
+    /// <summary>
+    /// Middleware ids (chains flattened) that run on the calls this node gets, before its own work (Traefik v3.7
+    /// <c>dynamic.Service.Middlewares</c>, from <c>services[].middlewares</c> of a Kubernetes Service entry): after the
+    /// router's middlewares and the parents' picks, only for the calls sent to this node. Omitted from JSON when none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> Middlewares { get; init; }
+}
 
 /// <summary>Balancing strategy over the servers of one Kubernetes Service.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BalancerStrategy>))]
