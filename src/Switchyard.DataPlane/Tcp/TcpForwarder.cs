@@ -57,7 +57,12 @@ internal static class TcpForwarder
         {
             TargetHost = tls?.ServerName ?? backend.Host,
         };
-        if (tls?.InsecureSkipVerify == true)
+        if (tls?.PeerCertSans is { Length: > 0 } sans)
+        {
+            options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                Forwarding.PeerCertSans.Validate(certificate, errors, tls.RootCAs, tls.InsecureSkipVerify, sans);
+        }
+        else if (tls?.InsecureSkipVerify == true)
         {
             options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }

@@ -18,7 +18,6 @@ public static class ModelFieldUse
     {
         ["ServersTransportSpec.spiffe"] = (DiagnosticCodes.ServersTransportSpiffeUnsupported, "no SPIFFE Workload API client"),
         ["TlsClientConfig.spiffe"] = (DiagnosticCodes.ServersTransportInvalid, "no SPIFFE Workload API client"),
-        ["TlsClientConfig.peerCertSANs"] = (DiagnosticCodes.ServersTransportInvalid, "peer SAN checks are not implemented on TCP transports"),
         ["MiddlewareSpec.tap"] = (DiagnosticCodes.MiddlewareUnsupported, "the tap middleware is not implemented"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

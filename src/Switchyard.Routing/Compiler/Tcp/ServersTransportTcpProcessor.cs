@@ -103,16 +103,47 @@ internal sealed class ServersTransportTcpProcessor
             TransportCertificates.RootRefs(tls.RootCAs?.Select(r => (r.Secret, r.ConfigMap)), tls.RootCAsSecrets, "spec.tls."), ref ok);
         var certificates = TransportCertificates.ClientCertificates(_context, owner, tls.CertificatesSecrets, "spec.tls.");
 
-        if (tls.Spiffe is not null || tls.PeerCertSans is { Count: > 0 } || !string.IsNullOrEmpty(tls.PeerCertUri))
+        if (tls.Spiffe is not null)
         {
             // Verifying less than asked would be a silent downgrade: refuse instead.
-            _context.Error(DiagnosticCodes.ServersTransportInvalid, "PeerVerificationUnsupported", owner, "spec.tls",
-                "spiffe, peerCertSANs and peerCertURI are not supported on TCP transports; use rootCAs and serverName");
+            _context.Error(DiagnosticCodes.ServersTransportInvalid, "PeerVerificationUnsupported", owner, "spec.tls.spiffe",
+                "spiffe is not supported on TCP transports (no SPIFFE Workload API client); use rootCAs, serverName and peerCertSANs");
             ok = false;
         }
 
         return new TcpTlsClientConfig(string.IsNullOrEmpty(tls.ServerName) ? null : tls.ServerName, tls.InsecureSkipVerify ?? false,
-            roots, certificates);
+            roots, certificates) { PeerCertSans = PeerCertSans(tls, owner, ref ok) };
+    }
+
+    /// <summary>
+    /// peerCertSANs plus the deprecated peerCertURI as a URI entry (Traefik pkg/tcp/dialer.go); each entry needs a type
+    /// (DNSName or URI) and a value.
+    /// </summary>
+    private ImmutableArray<PeerCertSanConfig>? PeerCertSans(TlsClientConfig tls, ResourceRef owner, ref bool ok)
+    {
+        var sans = ImmutableArray.CreateBuilder<PeerCertSanConfig>();
+        for (var i = 0; i < (tls.PeerCertSans?.Count ?? 0); i++)
+        {
+            var san = tls.PeerCertSans![i];
+            if (san.Type is not ("DNSName" or "URI") || string.IsNullOrEmpty(san.Value))
+            {
+                _context.Error(DiagnosticCodes.ServersTransportInvalid, "InvalidValue", owner, $"spec.tls.peerCertSANs[{i}]",
+                    $"a peer SAN needs type DNSName or URI and a value (got type '{san.Type}', value '{san.Value}')");
+                ok = false;
+                continue;
+            }
+
+            sans.Add(new PeerCertSanConfig(san.Type == "URI", san.Value));
+        }
+
+        if (!string.IsNullOrEmpty(tls.PeerCertUri))
+        {
+            _context.Warning(DiagnosticCodes.ServersTransportInvalid, "Deprecated", owner, "spec.tls.peerCertURI",
+                "peerCertURI is deprecated; use peerCertSANs with type URI (it is applied as one)");
+            sans.Add(new PeerCertSanConfig(true, tls.PeerCertUri));
+        }
+
+        return sans.Count == 0 ? null : sans.ToImmutable();
     }
 
     private bool Duration(IntOrString? value, TimeSpan fallback, string field, ResourceRef owner, bool allowNegative, out TimeSpan result)

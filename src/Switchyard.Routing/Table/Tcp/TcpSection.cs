@@ -146,9 +146,21 @@ public sealed record TcpTlsClientConfig(
     ImmutableArray<PemCertificate> RootCAs,
     ImmutableArray<PemCertificate> Certificates)
 {
+    /// <summary>
+    /// peerCertSANs (and the deprecated peerCertURI as a URI entry): the server certificate's chain is verified, even with
+    /// insecureSkipVerify, and it must carry one of these. Null: no such check.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<PeerCertSanConfig>? PeerCertSans { get; init; }
+
     public bool Equals(TcpTlsClientConfig? other) =>
         other is not null && ServerName == other.ServerName && InsecureSkipVerify == other.InsecureSkipVerify &&
-        RootCAs.SequenceEqual(other.RootCAs) && Certificates.SequenceEqual(other.Certificates);
+        RootCAs.SequenceEqual(other.RootCAs) && Certificates.SequenceEqual(other.Certificates) &&
+        (PeerCertSans ?? []).SequenceEqual(other.PeerCertSans ?? []);
 
     public override int GetHashCode() => HashCode.Combine(ServerName, InsecureSkipVerify);
 }
+
+/// <summary>A subject alternative name a TCP server's certificate may carry to be accepted (Traefik's tls.SAN).</summary>
+/// <param name="Uri">True: a URI SAN compared case-insensitively; false: a DNS name matched as a hostname (wildcards included).</param>
+public sealed record PeerCertSanConfig(bool Uri, string Value);
