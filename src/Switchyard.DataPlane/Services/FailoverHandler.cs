@@ -53,6 +53,8 @@ public sealed class FailoverHandler(IServiceHandler main, IServiceHandler fallba
         var features = context.Features;
         var innerBody = features.Get<IHttpResponseBodyFeature>()!;
         var gate = new ErrorResponseGate(context.Response, innerBody, errorStatuses, grpcAware: true);
+        // The fallback gets the request as it came, not as main's service middlewares left it (Traefik clones it).
+        using var replay = new Pipeline.RequestReplay(context);
         try
         {
             if (hasBody)
@@ -80,6 +82,7 @@ public sealed class FailoverHandler(IServiceHandler main, IServiceHandler fallba
             features.Set<IForwarderErrorFeature>(null);
             features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
             context.Response.Clear();
+            replay.Restore();
             if (hasBody)
             {
                 request.Body = body.Rewind();

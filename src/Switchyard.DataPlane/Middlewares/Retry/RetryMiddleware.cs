@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Forwarding;
 using Switchyard.DataPlane.Middlewares.Errors;
+using Switchyard.DataPlane.Pipeline;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.Middlewares.Retry;
@@ -25,7 +26,9 @@ public sealed record RetryOptions(int Attempts, TimeSpan InitialInterval, Status
 /// body: the bytes read from the caller are kept up to maxRequestBodyBytes, past that the call is not retried.
 /// The pause starts at initialInterval and grows by 2^(1/(attempts−1)) per attempt (Traefik's backoff, without its
 /// random jitter), so it never exceeds twice initialInterval; no attempt starts after <c>timeout</c>.
-/// The balancer picks again per attempt.
+/// The balancer picks again per attempt, and each attempt starts from the request as it reached this middleware
+/// (<see cref="RequestReplay"/>, Traefik's per-attempt clone): a service middleware of the first child does not
+/// shape the second child's attempt.
 /// </summary>
 public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
 {
@@ -47,6 +50,7 @@ public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
         bool Retryable() => !tracking.CannotReplay
             && ((!options.DisableRetryOnNetworkError && AttemptFailed(context)) || (statuses is not null && statuses.Contains(GrpcHttpStatus.OfAnswer(context))));
         var gate = new RetryResponseGate(innerBody, () => MoreAttempts() && Retryable());
+        using var replay = new RequestReplay(context);
         features.Set<IHttpResponseBodyFeature>(gate);
         try
         {
@@ -66,6 +70,7 @@ public sealed class RetryMiddleware(RetryOptions options) : IRouteMiddleware
                 // sends the body from its start.
                 features.Set<IForwarderErrorFeature>(null);
                 context.Response.Clear();
+                replay.Restore();
                 tracking.Rewind();
                 if (delay > TimeSpan.Zero)
                 {
