@@ -55,8 +55,7 @@ public class ServiceMiddlewaresReplayTests
         var busy = new RequestCounter();
         await using var a = await GrpcTestBackend.StartAsync("a", AlwaysUnavailable(busy));
         await using var b = await GrpcTestBackend.StartAsync("b", ServiceMiddlewaresTests.Tagged("b"));
-        await using var gw = await Gateway.StartAsync();
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(
+        await using var gw = await ServiceMiddlewaresTests.ServeAsync(
             ServiceMiddlewaresTests.Backends(("svc-a", a.Port, "http"), ("svc-b", b.Port, "http")) + Middlewares + """
             apiVersion: traefik.io/v1alpha1
             kind: Middleware
@@ -64,28 +63,12 @@ public class ServiceMiddlewaresReplayTests
             spec:
               retry: {attempts: 2, status: ["503"]}
             ---
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRoute
-            metadata: {name: app, namespace: default}
-            spec:
-              entryPoints: [web]
-              routes:
-                - kind: Rule
-                  match: PathPrefix(`/`)
-                  middlewares: [{name: again}]
-                  services: [{name: split, kind: TraefikService}]
-            ---
-            apiVersion: traefik.io/v1alpha1
-            kind: TraefikService
-            metadata: {name: split, namespace: default}
-            spec:
-              weighted:
-                services:
-                  - {name: svc-a, port: http, scheme: h2c, middlewares: [{name: shape-a}]}
-                  - {name: svc-b, port: http, scheme: h2c, middlewares: [{name: tag-b}]}
-            """, "retry.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error), Is.Empty);
-        gw.Apply(result.Table);
+            """ + ServiceMiddlewaresTests.AppRoutes("""
+            - kind: Rule
+              match: PathPrefix(`/`)
+              middlewares: [{name: again}]
+              services: [{name: split, kind: TraefikService}]
+            """) + ServiceMiddlewaresTests.Split("shape-a", "tag-b"), "retry.yaml");
         using var http = new HttpClient();
 
         for (var i = 0; i < 4; i++)
@@ -102,18 +85,12 @@ public class ServiceMiddlewaresReplayTests
         var busy = new RequestCounter();
         await using var a = await GrpcTestBackend.StartAsync("a", AlwaysUnavailable(busy));
         await using var b = await GrpcTestBackend.StartAsync("b", ServiceMiddlewaresTests.Tagged("b"));
-        await using var gw = await Gateway.StartAsync();
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(
-            ServiceMiddlewaresTests.Backends(("svc-a", a.Port, "http"), ("svc-b", b.Port, "http")) + Middlewares + """
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRoute
-            metadata: {name: app, namespace: default}
-            spec:
-              entryPoints: [web]
-              routes:
-                - kind: Rule
-                  match: PathPrefix(`/`)
-                  services: [{name: main-or-b, kind: TraefikService}]
+        await using var gw = await ServiceMiddlewaresTests.ServeAsync(
+            ServiceMiddlewaresTests.Backends(("svc-a", a.Port, "http"), ("svc-b", b.Port, "http")) + Middlewares + ServiceMiddlewaresTests.AppRoutes("""
+            - kind: Rule
+              match: PathPrefix(`/`)
+              services: [{name: main-or-b, kind: TraefikService}]
+            """) + """
             ---
             apiVersion: traefik.io/v1alpha1
             kind: TraefikService
@@ -123,9 +100,7 @@ public class ServiceMiddlewaresReplayTests
                 service: {name: svc-a, port: http, scheme: h2c, middlewares: [{name: shape-a}]}
                 fallback: {name: svc-b, port: http, scheme: h2c, middlewares: [{name: tag-b}]}
                 errors: {status: ["503"]}
-            """, "failover.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error), Is.Empty);
-        gw.Apply(result.Table);
+            """, "failover.yaml");
         using var http = new HttpClient();
 
         await AssertAnsweredByBAsync(http, gw);

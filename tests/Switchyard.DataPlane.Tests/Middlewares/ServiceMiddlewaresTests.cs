@@ -24,27 +24,12 @@ public class ServiceMiddlewaresTests
     {
         await using var a = await GrpcTestBackend.StartAsync("a", Tagged("a"));
         await using var b = await GrpcTestBackend.StartAsync("b", Tagged("b"));
-        await using var gw = await Gateway.StartAsync();
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Backends(("svc-a", a.Port, "http"), ("svc-b", b.Port, "http")) + """
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRoute
-            metadata: {name: app, namespace: default}
-            spec:
-              entryPoints: [web]
-              routes:
-                - kind: Rule
-                  match: PathPrefix(`/`)
-                  middlewares: [{name: add-v2}]
-                  services: [{name: split, kind: TraefikService}]
-            ---
-            apiVersion: traefik.io/v1alpha1
-            kind: TraefikService
-            metadata: {name: split, namespace: default}
-            spec:
-              weighted:
-                services:
-                  - {name: svc-a, port: http, scheme: h2c, middlewares: [{name: tag-a}]}
-                  - {name: svc-b, port: http, scheme: h2c, middlewares: [{name: strip-v2}]}
+        await using var gw = await ServeAsync(Backends(("svc-a", a.Port, "http"), ("svc-b", b.Port, "http")) + AppRoutes("""
+            - kind: Rule
+              match: PathPrefix(`/`)
+              middlewares: [{name: add-v2}]
+              services: [{name: split, kind: TraefikService}]
+            """) + Split("tag-a", "strip-v2") + """
             ---
             apiVersion: traefik.io/v1alpha1
             kind: Middleware
@@ -64,9 +49,7 @@ public class ServiceMiddlewaresTests
             metadata: {name: strip-v2, namespace: default}
             spec:
               stripPrefix: {prefixes: [/v2]}
-            """, "weighted.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error), Is.Empty);
-        gw.Apply(result.Table);
+            """, "weighted.yaml");
         using var http = new HttpClient();
 
         var seen = new Dictionary<string, int>();
@@ -104,22 +87,16 @@ public class ServiceMiddlewaresTests
     public async Task AGrpcCallRunsItsServicesMiddlewares_AndAnAnswerOfOneEndsTheCallWithItsGrpcStatus()
     {
         await using var a = await GrpcTestBackend.StartAsync("a");
-        await using var gw = await Gateway.StartAsync();
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Backends(("grpc-a", a.Port, "grpc")) + """
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRoute
-            metadata: {name: app, namespace: default}
-            spec:
-              entryPoints: [web]
-              routes:
-                - kind: Rule
-                  match: Header(`x-deny`, `no`)
-                  services:
-                    - {name: grpc-a, port: grpc, scheme: h2c, middlewares: [{name: grpc-tag}]}
-                - kind: Rule
-                  match: Header(`x-deny`, `yes`)
-                  services:
-                    - {name: grpc-a, port: grpc, scheme: h2c, middlewares: [{name: nobody}]}
+        await using var gw = await ServeAsync(Backends(("grpc-a", a.Port, "grpc")) + AppRoutes("""
+            - kind: Rule
+              match: Header(`x-deny`, `no`)
+              services:
+                - {name: grpc-a, port: grpc, scheme: h2c, middlewares: [{name: grpc-tag}]}
+            - kind: Rule
+              match: Header(`x-deny`, `yes`)
+              services:
+                - {name: grpc-a, port: grpc, scheme: h2c, middlewares: [{name: nobody}]}
+            """) + """
             ---
             apiVersion: traefik.io/v1alpha1
             kind: Middleware
@@ -134,9 +111,7 @@ public class ServiceMiddlewaresTests
             metadata: {name: nobody, namespace: default}
             spec:
               ipAllowList: {sourceRange: [192.0.2.1/32]}
-            """, "grpc.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error), Is.Empty);
-        gw.Apply(result.Table);
+            """, "grpc.yaml");
         var client = gw.Client();
 
         var call = client.UnaryAsync(new EchoRequest { Message = "hi" }, new Metadata { { "x-deny", "no" } });
@@ -163,22 +138,16 @@ public class ServiceMiddlewaresTests
     {
         await using var a = await GrpcTestBackend.StartAsync("a", Tagged("a"));
         await using var gw = await Gateway.StartAsync();
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Backends(("svc-a", a.Port, "http")) + """
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRoute
-            metadata: {name: app, namespace: default}
-            spec:
-              entryPoints: [web]
-              routes:
-                - kind: Rule
-                  match: PathPrefix(`/broken`)
-                  services:
-                    - {name: svc-a, port: http, scheme: h2c, middlewares: [{name: no-such-middleware}]}
-                - kind: Rule
-                  match: PathPrefix(`/fine`)
-                  services:
-                    - {name: svc-a, port: http, scheme: h2c}
-            """, "broken.yaml"));
+        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Backends(("svc-a", a.Port, "http")) + AppRoutes("""
+            - kind: Rule
+              match: PathPrefix(`/broken`)
+              services:
+                - {name: svc-a, port: http, scheme: h2c, middlewares: [{name: no-such-middleware}]}
+            - kind: Rule
+              match: PathPrefix(`/fine`)
+              services:
+                - {name: svc-a, port: http, scheme: h2c}
+            """), "broken.yaml"));
         var errors = result.Diagnostics.Where(d => d.Severity == Severity.Error).ToList();
         Assert.That(errors.Select(d => (d.Code, d.Reason, d.Field)), Is.EqualTo(new[]
         {
@@ -196,6 +165,42 @@ public class ServiceMiddlewaresTests
             Assert.That(broken.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the route is not served without its service's middleware");
         });
     }
+
+    /// <summary>A gateway serving the table compiled from <paramref name="manifests"/>, which must compile without an error.</summary>
+    internal static async Task<Gateway> ServeAsync(string manifests, string file)
+    {
+        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(manifests, file));
+        Assert.That(result.Diagnostics.Where(d => d.Severity == Severity.Error), Is.Empty);
+        var gw = await Gateway.StartAsync();
+        gw.Apply(result.Table);
+        return gw;
+    }
+
+    /// <summary>IngressRoute default/app on web with <paramref name="routes"/> (YAML list items at column 0).</summary>
+    internal static string AppRoutes(string routes) => """
+
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: app, namespace: default}
+        spec:
+          entryPoints: [web]
+          routes:
+
+        """ + string.Concat(routes.Split('\n').Select(line => "    " + line + "\n"));
+
+    /// <summary>TraefikService default/split: svc-a and svc-b (port http, h2c), weight 1 each, with one service middleware each.</summary>
+    internal static string Split(string middlewareA, string middlewareB) => $$"""
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: TraefikService
+        metadata: {name: split, namespace: default}
+        spec:
+          weighted:
+            services:
+              - {name: svc-a, port: http, scheme: h2c, middlewares: [{name: {{middlewareA}}}]}
+              - {name: svc-b, port: http, scheme: h2c, middlewares: [{name: {{middlewareB}}}]}
+
+        """;
 
     /// <summary>The plain-HTTP echo, with every answer saying which backend gave it (X-Backend).</summary>
     internal static GrpcTestBackendOptions Tagged(string name)
