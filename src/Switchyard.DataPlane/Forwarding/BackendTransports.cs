@@ -21,8 +21,12 @@ public static class BackendTransports
     {
         var h2c = scheme == ServerScheme.H2c;
         return state.GetOrAdd(Key(transportId, config, scheme),
-            () => new HttpMessageInvoker(ServersTransportHandlerFactory.Create(config, h2c), disposeHandler: true));
+            () => new HttpMessageInvoker(WithIdleCap(ServersTransportHandlerFactory.Create(config, h2c), config, h2c), disposeHandler: true));
     }
+
+    /// <summary>A positive maxIdleConnsPerHost bounds idle HTTP/1.1 connections (see <see cref="IdleConnectionCap"/>).</summary>
+    private static HttpMessageHandler WithIdleCap(SocketsHttpHandler handler, ServersTransportConfig config, bool h2c) =>
+        config.MaxIdleConnsPerHost > 0 && !h2c ? new IdleConnectionCap(handler, config.MaxIdleConnsPerHost, config.DisableHttp2) : handler;
 
     /// <summary>Resolve a transport id of a table, falling back to "default" and then to Traefik's defaults.</summary>
     public static ServersTransportConfig Resolve(RoutingTable table, string transportId) =>
