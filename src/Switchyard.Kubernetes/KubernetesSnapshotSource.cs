@@ -177,6 +177,7 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
                 list.Add(Gateway<HttpRoute>("httproutes", GatewayApiKinds.HttpRoute, ns, selector, changed));
                 list.Add(Gateway<GrpcRoute>("grpcroutes", GatewayApiKinds.GrpcRoute, ns, selector, changed));
                 list.Add(Gateway<ReferenceGrant>("referencegrants", GatewayApiKinds.ReferenceGrant, ns, selector, changed));
+                list.Add(Gateway<BackendTlsPolicy>("backendtlspolicies", GatewayApiKinds.BackendTlsPolicy, ns, selector, changed));
             }
         }
 
@@ -241,6 +242,7 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             HttpRoutes = Traefik<HttpRoute>(values),
             GrpcRoutes = Traefik<GrpcRoute>(values),
             ReferenceGrants = Traefik<ReferenceGrant>(values),
+            BackendTlsPolicies = Traefik<BackendTlsPolicy>(values),
             Services = Core<V1Service>(values),
             EndpointSlices = Core<V1EndpointSlice>(values),
             Secrets = Core<V1Secret>(values),

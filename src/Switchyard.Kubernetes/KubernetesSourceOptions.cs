@@ -50,7 +50,7 @@ public sealed record KubernetesSourceOptions
     public TimeSpan AbsentKindRecheck { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>What the Gateway API provider watches: GatewayClasses (cluster-scoped) and, per namespace, Gateways, HTTPRoutes, GRPCRoutes and ReferenceGrants.</summary>
+/// <summary>What the Gateway API provider watches: GatewayClasses (cluster-scoped) and, per namespace, Gateways, HTTPRoutes, GRPCRoutes, ReferenceGrants and BackendTLSPolicies.</summary>
 public sealed record GatewayApiSourceOptions
 {
     /// <summary>Namespaces to watch; empty ⇒ all namespaces.</summary>

@@ -61,6 +61,9 @@ public sealed record ClusterSnapshot
     /// <summary>Gateway API ReferenceGrants.</summary>
     public ImmutableArray<ReferenceGrant> ReferenceGrants { get; init; } = [];
 
+    /// <summary>Gateway API BackendTLSPolicies.</summary>
+    public ImmutableArray<BackendTlsPolicy> BackendTlsPolicies { get; init; } = [];
+
     /// <summary>Core v1 Services.</summary>
     public ImmutableArray<V1Service> Services { get; init; } = [];
 
@@ -97,6 +100,6 @@ public sealed record ClusterSnapshot
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
         TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
         ServersTransportTcps.Length + GatewayClasses.Length + Gateways.Length + HttpRoutes.Length + GrpcRoutes.Length +
-        ReferenceGrants.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
+        ReferenceGrants.Length + BackendTlsPolicies.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
         Ingresses.Length + IngressClasses.Length;
 }

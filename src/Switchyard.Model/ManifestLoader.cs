@@ -205,6 +205,7 @@ public static class ManifestLoader
             HttpRoutes = Of<Switchyard.Model.GatewayApi.HttpRoute>(kept),
             GrpcRoutes = Of<Switchyard.Model.GatewayApi.GrpcRoute>(kept),
             ReferenceGrants = Of<Switchyard.Model.GatewayApi.ReferenceGrant>(kept),
+            BackendTlsPolicies = Of<Switchyard.Model.GatewayApi.BackendTlsPolicy>(kept),
             Services = Of<V1Service>(kept),
             EndpointSlices = Of<V1EndpointSlice>(kept),
             Secrets = Of<V1Secret>(kept),

@@ -46,7 +46,7 @@ public static class RoutingCompiler
         }
 
         // 5c. Gateway API (GatewayClass → Gateway listeners → HTTPRoute/GRPCRoute routers); its filters add middlewares.
-        var gatewayApi = new GatewayApiProcessor(context, tls, kubernetes, services.Registry, middlewares);
+        var gatewayApi = new GatewayApiProcessor(context, tls, kubernetes, services.Registry, middlewares, transports);
         var gatewayReport = gatewayApi.Process();
         if (gatewayApi.Routers.Count > 0)
         {

@@ -15,7 +15,9 @@ internal static class BackendCertificateValidation
     private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
 
     /// <param name="serverName">The transport's serverName: the name verified when set (SocketsHttpHandler sends the request's host as SNI and checks that).</param>
-    public static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots, bool checkName, string? serverName, string? peerUri)
+    /// <param name="sans">A BackendTLSPolicy's subjectAltNames (<c>DNS:</c>/<c>URI:</c>): one must be on the certificate, and the serverName is then not checked (the spec).</param>
+    public static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots, bool checkName, string? serverName, string? peerUri,
+        IReadOnlyList<string>? sans = null)
     {
         if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
@@ -23,7 +25,14 @@ internal static class BackendCertificateValidation
         }
 
         using var leaf = new X509Certificate2(certificate);
-        if (checkName && (serverName is not null
+        if (sans is not null)
+        {
+            if (!sans.Any(san => CarriesSan(leaf, san)))
+            {
+                return false;
+            }
+        }
+        else if (checkName && (serverName is not null
                 ? !leaf.MatchesHostname(serverName, allowWildcards: true, allowCommonName: false)
                 : (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0))
         {
@@ -47,6 +56,19 @@ internal static class BackendCertificateValidation
         }
 
         return peerUri is null || UriSans(leaf).Any(u => string.Equals(u, peerUri, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool CarriesSan(X509Certificate2 leaf, string san)
+    {
+        if (san.StartsWith("URI:", StringComparison.Ordinal))
+        {
+            return UriSans(leaf).Any(u => string.Equals(u, san[4..], StringComparison.OrdinalIgnoreCase));
+        }
+
+        var name = san.StartsWith("DNS:", StringComparison.Ordinal) ? san[4..] : san;
+        var dnsNames = leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames());
+        return dnsNames.Any(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase)) ||
+            (!name.StartsWith('*') && leaf.MatchesHostname(name, allowWildcards: true, allowCommonName: false));
     }
 
     /// <summary>The uniformResourceIdentifier entries ([6] IA5String) of the subjectAltName extension.</summary>

@@ -104,14 +104,15 @@ public static class ServersTransportHandlerFactory
 
         var insecure = config.InsecureSkipVerify;
         var peerUri = config.PeerCertUri;
-        if (insecure && peerUri is null)
+        IReadOnlyList<string>? sans = config.PeerCertSans.IsDefaultOrEmpty ? null : config.PeerCertSans;
+        if (insecure && peerUri is null && sans is null)
         {
             ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
-        else if (roots.Count > 0 || peerUri is not null || serverName is not null)
+        else if (roots.Count > 0 || peerUri is not null || serverName is not null || sans is not null)
         {
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                BackendCertificateValidation.Validate(certificate, errors, roots, checkName: !insecure, serverName, peerUri);
+                BackendCertificateValidation.Validate(certificate, errors, roots, checkName: !insecure, serverName, peerUri, sans);
         }
 
         return ssl;

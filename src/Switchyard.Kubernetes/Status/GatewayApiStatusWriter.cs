@@ -89,6 +89,38 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, ILogger logger)
             ok &= await PatchAsync(plural, item.Route.Namespace, item.Route.Name, desired, status, isLeader, ct);
         }
 
+        ok &= await ReconcilePoliciesAsync(snapshot, report, now, isLeader, ct);
+        return ok;
+    }
+
+    /// <summary>
+    /// BackendTLSPolicy ancestors: ours replaced by the report's, other controllers' kept; a policy no route of ours
+    /// uses any more loses our entries.
+    /// </summary>
+    private async Task<bool> ReconcilePoliciesAsync(ClusterSnapshot snapshot, GatewayApiReport report, DateTimeOffset now, Func<bool> isLeader, CancellationToken ct)
+    {
+        var ok = true;
+        var controller = report.ControllerName;
+        foreach (var policy in snapshot.BackendTlsPolicies)
+        {
+            var reference = new ResourceRef(GatewayApiKinds.BackendTlsPolicy, policy.Metadata.NamespaceProperty ?? ResourceRefs.DefaultNamespace, policy.Metadata.Name ?? "");
+            var ours = report.Policies.FirstOrDefault(p => p.Policy == reference)?.Status.Ancestors ?? [];
+            var current = policy.Status?.Ancestors ?? [];
+            if (ours.Count == 0 && current.All(a => a.ControllerName != controller))
+            {
+                continue;
+            }
+
+            var desired = new PolicyStatus
+            {
+                Ancestors = [.. current.Where(a => a.ControllerName != controller), .. ours.Select(a => a with
+                {
+                    Conditions = Timed(a.Conditions, current.FirstOrDefault(c => c.ControllerName == controller && SameRef(c.AncestorRef, a.AncestorRef))?.Conditions, now),
+                })],
+            };
+            ok &= await PatchAsync("backendtlspolicies", reference.Namespace, reference.Name, desired, policy.Status, isLeader, ct);
+        }
+
         return ok;
     }
 

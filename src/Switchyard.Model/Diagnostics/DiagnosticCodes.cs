@@ -168,6 +168,8 @@ public static class DiagnosticCodes
     public const string GatewayBackendRefInvalid = "SY803";
     /// <summary>A route filter is unsupported or its ExtensionRef unresolved; the rule answers 500.</summary>
     public const string GatewayFilterInvalid = "SY804";
+    /// <summary>A BackendTLSPolicy cannot be applied (CA reference, kind, well-known CAs) or lost to an older one; the Service's share answers 500.</summary>
+    public const string GatewayBackendTlsPolicyInvalid = "SY805";
 
     // Kubernetes source
     /// <summary>An object read from the API server could not be turned into its model record (wrong shape).</summary>

@@ -20,6 +20,7 @@ public static class GatewayApiKinds
     public const string HttpRoute = "HTTPRoute";
     public const string GrpcRoute = "GRPCRoute";
     public const string ReferenceGrant = "ReferenceGrant";
+    public const string BackendTlsPolicy = "BackendTLSPolicy";
 
     /// <summary>Traefik's controller name (pkg/provider/kubernetes/gateway/kubernetes.go), so Traefik users' classes work.</summary>
     public const string DefaultControllerName = "traefik.io/gateway-controller";
@@ -30,7 +31,7 @@ public static class GatewayApiKinds
     /// <summary>True for an apiVersion of this group whose version serves the kind (v1beta1 of GatewayClass, Gateway and HTTPRoute too).</summary>
     public static bool Serves(string apiVersion, string kind) => apiVersion switch
     {
-        V1 => kind is GatewayClass or Gateway or HttpRoute or GrpcRoute,
+        V1 => kind is GatewayClass or Gateway or HttpRoute or GrpcRoute or BackendTlsPolicy,
         V1Beta1 => kind is GatewayClass or Gateway or HttpRoute or ReferenceGrant,
         _ => false,
     };

@@ -33,6 +33,7 @@ internal static class ObjectDecoder
         [GatewayApiKinds.HttpRoute] = typeof(HttpRoute),
         [GatewayApiKinds.GrpcRoute] = typeof(GrpcRoute),
         [GatewayApiKinds.ReferenceGrant] = typeof(ReferenceGrant),
+        [GatewayApiKinds.BackendTlsPolicy] = typeof(BackendTlsPolicy),
     };
 
     private static readonly Dictionary<(string ApiVersion, string Kind), Type> CoreKinds = new()
@@ -247,6 +248,7 @@ internal static class ObjectDecoder
             : type == typeof(HttpRoute) ? KubernetesJson.Deserialize<HttpRoute>(text, options)
             : type == typeof(GrpcRoute) ? KubernetesJson.Deserialize<GrpcRoute>(text, options)
             : type == typeof(ReferenceGrant) ? KubernetesJson.Deserialize<ReferenceGrant>(text, options)
+            : type == typeof(BackendTlsPolicy) ? KubernetesJson.Deserialize<BackendTlsPolicy>(text, options)
             : type == typeof(V1Service) ? KubernetesJson.Deserialize<V1Service>(text, options)
             : type == typeof(V1Secret) ? KubernetesJson.Deserialize<V1Secret>(text, options)
             : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text, options)

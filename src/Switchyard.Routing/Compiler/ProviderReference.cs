@@ -12,6 +12,9 @@ internal static class ProviderReference
 
     public const string Internal = "internal";
 
+    /// <summary>The Gateway API provider: its transports (one per BackendTLSPolicy) are <c>&lt;namespace&gt;-&lt;name&gt;@kubernetesgateway</c>.</summary>
+    public const string KubernetesGateway = "kubernetesgateway";
+
     /// <summary>True when <paramref name="name"/> carries a provider: <paramref name="id"/> is what precedes the last '@'.</summary>
     public static bool TrySplit(string name, out string id, out string provider)
     {

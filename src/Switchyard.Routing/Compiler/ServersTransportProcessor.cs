@@ -62,6 +62,11 @@ internal sealed class ServersTransportProcessor
                 return "default";
             }
 
+            if (provider == ProviderReference.KubernetesGateway && _valid.ContainsKey(name))
+            {
+                return name; // a BackendTLSPolicy's transport (AddGatewayTransport)
+            }
+
             if (provider != ProviderReference.KubernetesCrd)
             {
                 problems.Add(Problem.Error(DiagnosticCodes.ServersTransportNotFound, "ServersTransportNotFound",
@@ -162,6 +167,9 @@ internal sealed class ServersTransportProcessor
         };
         return id;
     }
+
+    /// <summary>A transport the Gateway API provider derived (a BackendTLSPolicy's), under its full <c>…@kubernetesgateway</c> id.</summary>
+    public void AddGatewayTransport(string id, ServersTransportConfig config) => _valid[id] = config;
 
     private ServersTransportConfig? Build(ServersTransport transport)
     {

@@ -31,6 +31,13 @@ public sealed record ServersTransportConfig(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ImmutableArray<string> CipherSuites { get; init; }
 
+    /// <summary>
+    /// Names one of which the backend's certificate must carry instead of the serverName (a BackendTLSPolicy's
+    /// subjectAltNames): <c>DNS:name</c> or <c>URI:uri</c>; default (unset) = none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> PeerCertSans { get; init; }
+
     public static ServersTransportConfig Default { get; } = new(
         null, false, ImmutableArray<PemCertificate>.Empty, ImmutableArray<PemCertificate>.Empty, 200,
         ForwardingTimeouts.Default, false, null);

@@ -27,13 +27,10 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
         """;
 
     /// <summary>Status is right; the call answers 503 instead of the spec's 500 until gwx's fix (a rule whose only backendRef is invalid answers 500) lands.</summary>
-    private const string AwaitsOnlyInvalidBackend500 = "answers 503 (weighted node skips the error child) until the 'only backendRef invalid answers 500' fix of issue 19 lands";
-
     private const string SameNamespace = "[{name: same-namespace}]";
     private const string ToWebBackend = "[{backendRefs: [{name: web-backend, namespace: gateway-conformance-web-backend, port: 8080}]}]";
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRouteInvalidBackendRefUnknownKind()
     {
         Apply(Route("invalid-backend-ref-unknown-kind", Infra, SameNamespace,
@@ -44,7 +41,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRouteInvalidCrossNamespaceBackendRef()
     {
         Apply(Route("invalid-cross-namespace-backend-ref", Infra, SameNamespace, ToWebBackend));
@@ -65,7 +61,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRouteInvalidNonExistentBackendRef()
     {
         Apply(Route("invalid-nonexistent-backend-ref", Infra, SameNamespace, $"[{{backendRefs: [{{name: nonexistent, namespace: {Infra}, port: 8080}}]}}]"));
@@ -115,7 +110,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRouteInvalidReferenceGrant()
     {
         const string web = ConformanceEnvironment.WebBackend;
@@ -135,7 +129,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRouteReferenceGrant()
     {
         Apply(Grant("reference-grant", ConformanceEnvironment.WebBackend, "gateway.networking.k8s.io", "HTTPRoute", Infra, "", "Service", "web-backend") + "\n---\n" +
@@ -147,7 +140,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(AwaitsOnlyInvalidBackend500)]
     public async Task HTTPRoutePartiallyInvalidViaInvalidReferenceGrant()
     {
         const string app = ConformanceEnvironment.AppBackend;

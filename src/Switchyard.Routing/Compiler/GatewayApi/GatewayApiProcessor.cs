@@ -22,16 +22,19 @@ internal sealed class GatewayApiProcessor
     private readonly GatewayListeners _listeners;
     private readonly GatewayBackends _backends;
     private readonly GatewayFilters _filters;
+    private readonly BackendTlsPolicies _policies;
     private readonly List<Router> _routers = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly List<RouteReport> _routes = [];
 
-    public GatewayApiProcessor(CompileContext context, TlsProcessor tls, KubernetesServiceBuilder kubernetes, ServiceRegistry registry, MiddlewareProcessor middlewares)
+    public GatewayApiProcessor(CompileContext context, TlsProcessor tls, KubernetesServiceBuilder kubernetes, ServiceRegistry registry, MiddlewareProcessor middlewares,
+        ServersTransportProcessor transports)
     {
         _context = context;
         var grants = new ReferenceGrants(context.Snapshot.ReferenceGrants);
         _listeners = new GatewayListeners(context, tls, grants);
-        _backends = new GatewayBackends(context, kubernetes, registry, grants);
+        _policies = new BackendTlsPolicies(context, transports);
+        _backends = new GatewayBackends(context, kubernetes, registry, grants, _policies);
         _filters = new GatewayFilters(context, middlewares);
     }
 
@@ -42,7 +45,7 @@ internal sealed class GatewayApiProcessor
     public GatewayApiReport Process()
     {
         var snapshot = _context.Snapshot;
-        if (snapshot.GatewayClasses.IsEmpty && snapshot.Gateways.IsEmpty && snapshot.HttpRoutes.IsEmpty && snapshot.GrpcRoutes.IsEmpty)
+        if (snapshot.GatewayClasses.IsEmpty && snapshot.Gateways.IsEmpty && snapshot.HttpRoutes.IsEmpty && snapshot.GrpcRoutes.IsEmpty && snapshot.BackendTlsPolicies.IsEmpty)
         {
             return GatewayApiReport.Empty;
         }
@@ -97,7 +100,7 @@ internal sealed class GatewayApiProcessor
         }
 
         var gatewayReports = gateways.Select(g => new GatewayReport(g.Ref, GatewayListeners.Status(g))).ToImmutableArray();
-        return new GatewayApiReport(classes, gatewayReports, [.. _routes]);
+        return new GatewayApiReport(classes, gatewayReports, [.. _routes]) { Policies = _policies.Reports(), ControllerName = controller };
     }
 
     private static IEnumerable<T> Sorted<T>(ImmutableArray<T> items) where T : ITraefikObject =>
@@ -220,14 +223,14 @@ internal sealed class GatewayApiProcessor
         }
         else
         {
-            service = _backends.Rule(owner.Kind, owner, backendRefs, field + ".backendRefs", routeKey + "-wrr", ref problem);
+            service = _backends.Rule(owner.Kind, owner, gateway.Ref, backendRefs, field + ".backendRefs", routeKey + "-wrr", ref problem);
             if (mirrors.Count > 0)
             {
                 var targets = ImmutableArray.CreateBuilder<MirrorTarget>();
                 for (var i = 0; i < mirrors.Count; i++)
                 {
                     var target = mirrors[i].BackendRef;
-                    if (_backends.Resolve(owner.Kind, owner, target.Group, target.Kind, target.Name, target.Namespace, target.Port,
+                    if (_backends.Resolve(owner.Kind, owner, gateway.Ref, target.Group, target.Kind, target.Name, target.Namespace, target.Port,
                         field + ".filters.requestMirror.backendRef", out var mirrorProblem) is { } mirrorId)
                     {
                         targets.Add(new MirrorTarget(mirrorId, Math.Clamp(GatewayBackends.MirrorPercent(mirrors[i]), 0, 100)));

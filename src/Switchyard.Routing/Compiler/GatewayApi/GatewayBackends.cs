@@ -18,16 +18,17 @@ internal sealed record BackendProblem(string Reason, string Message);
 /// an unusable backendRef answers 500 and the route reports ResolvedRefs False; a rule with no usable weight answers 500.
 /// Load balancers are the same nodes IngressRoutes get (KubernetesServiceBuilder), shared and memoized.
 /// </summary>
-internal sealed class GatewayBackends(CompileContext context, KubernetesServiceBuilder kubernetes, ServiceRegistry registry, ReferenceGrants grants)
+internal sealed class GatewayBackends(CompileContext context, KubernetesServiceBuilder kubernetes, ServiceRegistry registry, ReferenceGrants grants,
+    BackendTlsPolicies policies)
 {
     /// <summary>The id of the 500 answer for invalid backends (one node shared by every route).</summary>
     public string ErrorId => registry.Add("gateway-invalid-backend", "GatewayApi\ninvalid-backend", new ErrorService(500, "invalid backendRef"));
 
     /// <summary>The root service of a rule; <paramref name="problem"/> gets the first unusable backend's reason.</summary>
-    public string Rule(string routeKind, ResourceRef owner, IReadOnlyList<RouteBackendRef>? refs, string field, string weightedId, ref BackendProblem? problem)
+    /// <param name="gateway">The Gateway the rule is served through: the ancestor of the BackendTLSPolicies that apply.</param>
+    public string Rule(string routeKind, ResourceRef owner, ResourceRef gateway, IReadOnlyList<RouteBackendRef>? refs, string field, string weightedId, ref BackendProblem? problem)
     {
         var children = new List<WeightedChild>();
-        var allGood = true;
         for (var i = 0; i < (refs?.Count ?? 0); i++)
         {
             var backend = refs![i];
@@ -36,15 +37,13 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
             {
                 problem ??= Report(owner, $"{field}[{i}].filters", new BackendProblem("UnsupportedValue", "filters on a backendRef are not supported; put them on the rule"));
                 children.Add(new WeightedChild(ErrorId, weight));
-                allGood = false;
                 continue;
             }
 
-            var id = Resolve(routeKind, owner, backend.Group, backend.Kind, backend.Name, backend.Namespace, backend.Port, $"{field}[{i}]", out var p);
+            var id = Resolve(routeKind, owner, gateway, backend.Group, backend.Kind, backend.Name, backend.Namespace, backend.Port, $"{field}[{i}]", out var p);
             if (id is null)
             {
                 problem ??= p;
-                allGood = false;
             }
 
             if (weight > 0)
@@ -58,8 +57,10 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
             return ErrorId;
         }
 
-        if (children.Count == 1 && allGood)
+        if (children.Count == 1)
         {
+            // Alone, an invalid backend's 500 node is the rule's answer (spec); inside a weighted node the data plane
+            // would skip it as unavailable and answer 503.
             return children[0].Service;
         }
 
@@ -68,7 +69,7 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
     }
 
     /// <summary>One backend (a rule's backendRef or a RequestMirror's): its service id, or null after reporting.</summary>
-    public string? Resolve(string routeKind, ResourceRef owner, string? group, string? kind, string name, string? refNamespace, int? port, string field, out BackendProblem? problem)
+    public string? Resolve(string routeKind, ResourceRef owner, ResourceRef gateway, string? group, string? kind, string name, string? refNamespace, int? port, string field, out BackendProblem? problem)
     {
         problem = null;
         var ns = string.IsNullOrEmpty(refNamespace) ? owner.Namespace : refNamespace;
@@ -103,14 +104,29 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
             return null;
         }
 
-        var scheme = Scheme(routeKind, servicePort, out var protocolError);
+        var transport = policies.For(ns, name, servicePort, gateway, out var tlsProblem);
+        if (transport is null)
+        {
+            problem = Report(owner, field, tlsProblem!);
+            return null;
+        }
+
+        // With a BackendTLSPolicy the backend speaks TLS whatever its appProtocol says (Traefik: "https").
+        string? protocolError = null;
+        var scheme = transport.Length > 0 ? "https" : Scheme(routeKind, servicePort, out protocolError);
         if (scheme is null)
         {
             problem = Report(owner, field, new BackendProblem("UnsupportedProtocol", $"Service {ns}/{name} port {number}: {protocolError}"));
             return null;
         }
 
-        var spec = new LoadBalancerSpec { Name = name, Port = number.ToString(CultureInfo.InvariantCulture), Scheme = scheme };
+        var spec = new LoadBalancerSpec
+        {
+            Name = name,
+            Port = number.ToString(CultureInfo.InvariantCulture),
+            Scheme = scheme,
+            ServersTransport = transport.Length > 0 ? transport : null,
+        };
         var (id, problems) = kubernetes.Build(spec, ns);
         if (id is not null)
         {
