@@ -26,7 +26,6 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
           to: [{group: "{{toGroup}}", kind: {{toKind}}, name: {{toName}}}]
         """;
 
-    /// <summary>Status is right; the call answers 503 instead of the spec's 500 until gwx's fix (a rule whose only backendRef is invalid answers 500) lands.</summary>
     private const string SameNamespace = "[{name: same-namespace}]";
     private const string ToWebBackend = "[{backendRefs: [{name: web-backend, namespace: gateway-conformance-web-backend, port: 8080}]}]";
 
