@@ -494,12 +494,14 @@ def scenario_memory(manifests):
     so no setting buys memory with CPU. All variants run at once (idle ones cost nothing) and are measured in
     interleaved rounds."""
     names = [n for n in os.environ.get("MEMORY_VARIANTS", "as-shipped").split(",") if n]
+    # COMPARE_DLL: each setting also with the other build, as "<setting>-b" (an A/B of two commits in one run).
+    builds = [(n, DLL["switchyard"], n) for n in names] + ([(f"{n}-b", COMPARE_DLL, n) for n in names] if COMPARE_DLL else [])
     running = {}
-    for i, name in enumerate(names):
+    for i, (name, dll, setting) in enumerate(builds):
         web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
         cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
-        p = start(f"memory-{name}", ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
-                  env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[name]})
+        p = start(f"memory-{name}", ["dotnet", dll, "run", "--config", cfg], PROXY_CPU,
+                  env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting]})
         ready_seconds(admin, time.time())
         running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
     time.sleep(float(os.environ.get("SETTLE", "6")))  # past the memory trim after the first table
@@ -726,7 +728,7 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off",
+        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:

@@ -21,7 +21,7 @@ public static class BackendTransports
     {
         var h2c = scheme == ServerScheme.H2c;
         return state.GetOrAdd(Key(transportId, config, scheme),
-            () => new HttpMessageInvoker(WithIdleCap(ServersTransportHandlerFactory.Create(config, h2c), config, h2c), disposeHandler: true));
+            () => new WriteBehindInvoker(WithIdleCap(ServersTransportHandlerFactory.Create(config, h2c), config, h2c)));
     }
 
     /// <summary>A positive maxIdleConnsPerHost bounds idle HTTP/1.1 connections (see <see cref="IdleConnectionCap"/>).</summary>

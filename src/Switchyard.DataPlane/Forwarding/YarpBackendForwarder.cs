@@ -104,8 +104,22 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         // Access log: the server of this attempt (ServiceURL), then the origin's status and duration.
         var logEntry = context.Features.Get<AccessLog.AccessLogEntry>();
         var attemptStart = logEntry?.OnForward(server.Url) ?? 0;
-        var error = await _forwarder.SendAsync(context, server.Prefix, target.Invoker, target.RequestConfig, target.Transformer,
-            deadline?.Token ?? CancellationToken.None);
+        // YARP's body copy writes through a write-behind body (WriteBehindResponseBody: no 64 KB buffer held per call).
+        var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+        var writeBehind = new WriteBehindResponseBody(body);
+        context.Features.Set<IHttpResponseBodyFeature>(writeBehind);
+        ForwarderError error;
+        try
+        {
+            error = await _forwarder.SendAsync(context, server.Prefix, target.Invoker, target.RequestConfig, target.Transformer,
+                deadline?.Token ?? CancellationToken.None);
+        }
+        finally
+        {
+            await writeBehind.DrainAsync();
+            context.Features.Set(body);
+        }
+
         logEntry?.OnOrigin(error == ForwarderError.None ? context.Response.StatusCode : 0, attemptStart);
 
         if (error == ForwarderError.None)
