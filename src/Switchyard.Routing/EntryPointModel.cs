@@ -21,8 +21,14 @@ public sealed record EntryPointModel
     /// <summary>http.redirections.entryPoint: a catch-all router redirecting every request of this entry point.</summary>
     public EntryPointRedirection? Redirection { get; init; }
 
+    /// <summary>
+    /// entryPoints.NAME.observability: what a router on this entry point leaves unset of its own observability
+    /// (accessLogs, metrics, tracing, traceVerbosity) it takes from here; null = no section.
+    /// </summary>
+    public ObservabilitySwitches? Observability { get; init; }
+
     /// <summary>Traefik builds a model (and renames routers per entry point) only when there is something to apply.</summary>
-    public bool HasRouterDefaults => !Middlewares.IsDefaultOrEmpty || Tls is not null;
+    public bool HasRouterDefaults => !Middlewares.IsDefaultOrEmpty || Tls is not null || Observability is not null;
 }
 
 /// <summary>entryPoints.NAME.http.tls: Traefik's RouterTLSConfig defaults.</summary>

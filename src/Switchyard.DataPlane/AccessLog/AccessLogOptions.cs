@@ -59,6 +59,9 @@ public sealed record AccessLogOptions
     /// <summary>fields.queryParameters.defaultMode: keep (default) or drop the query string of RequestPath.</summary>
     public bool KeepQueryParameters { get; init; } = true;
 
+    /// <summary>addInternals: log the routers of internal services (api@internal) too (Traefik's default: no).</summary>
+    public bool AddInternals { get; init; }
+
     /// <summary>Reopen the file on SIGUSR1 (logrotate's postrotate); set by `switchyard run`, not by in-process hosts.</summary>
     public bool ReopenOnSignal { get; init; }
 

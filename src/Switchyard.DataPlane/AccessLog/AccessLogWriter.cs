@@ -75,6 +75,13 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 
     internal bool CopyHeaders { get; }
 
+    /// <summary>
+    /// Traefik's shouldAccessLog (pkg/server/middleware/observability.go): observability.accessLogs (default true),
+    /// and internal routers (api@internal) only with accessLog.addInternals.
+    /// </summary>
+    internal static bool Logs(AccessLogWriter? log, Switchyard.Routing.Table.Router router) =>
+        log is not null && router.Observability?.AccessLogs != false && (log._options.AddInternals || router.Service != Api.ApiHandler.ServiceName);
+
     /// <summary>Ask for the file to be reopened before the next write (what SIGUSR1 does).</summary>
     public void Reopen() => _reopen = true;
 

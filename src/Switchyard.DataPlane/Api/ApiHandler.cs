@@ -21,11 +21,26 @@ public sealed class ApiHandler(Func<CompiledTable> current, ApiState state, Time
 
     public ApiState State => state;
 
-    /// <summary>Answers /api/..., /dashboard/... and (api.debug) /debug/vars; false when the path is none of those.</summary>
+    /// <summary>
+    /// Answers /api/..., /dashboard/... and (api.debug) /debug/vars under api.basePath; false when the path is none
+    /// of those.
+    /// </summary>
     public async Task<bool> TryHandleAsync(HttpContext context)
     {
+        var basePath = state.Options.BasePath.TrimEnd('/');
         var path = context.Request.Path.Value ?? "";
-        if (state.Options.Dashboard && Dashboard.DashboardAssets.TryServe(context, path) is { } dashboard)
+        if (basePath.Length > 0)
+        {
+            // Traefik's PathPrefix(basePath) subrouter: the API's own paths follow the base path.
+            if (!path.StartsWith(basePath, StringComparison.Ordinal) || (path.Length > basePath.Length && path[basePath.Length] != '/'))
+            {
+                return false;
+            }
+
+            path = path[basePath.Length..];
+        }
+
+        if (state.Options.Dashboard && Dashboard.DashboardAssets.TryServe(context, path, basePath) is { } dashboard)
         {
             await dashboard;
             return true;

@@ -13,6 +13,12 @@ public sealed record ApiOptions
     /// <summary>Serve /api and /dashboard on the admin entry point (Traefik: on the "traefik" entry point).</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>
+    /// basePath: the path the API, the dashboard and /debug/vars sit under (Traefik's default "/"): with "/traefik",
+    /// /traefik/api/..., /traefik/dashboard/ and /traefik (redirected to the dashboard).
+    /// </summary>
+    public string BasePath { get; init; } = "/";
+
     /// <summary>Serve /debug/vars (runtime counters as JSON).</summary>
     public bool Debug { get; init; }
 

@@ -59,8 +59,8 @@ internal sealed class CompiledRoute(Router router, RequestDelegate handler, Swit
 {
     public Router Router { get; } = router;
 
-    /// <summary>observability.accessLogs: false turns this router's lines off.</summary>
-    public bool AccessLogs { get; } = router.Observability?.AccessLogs != false;
+    /// <summary>observability.accessLogs: false turns this router's lines off, as does an internal service without accessLog.addInternals.</summary>
+    public bool AccessLogs { get; init; } = router.Observability?.AccessLogs != false;
 
     public RequestDelegate Handler { get; } = handler;
 

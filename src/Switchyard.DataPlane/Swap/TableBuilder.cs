@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Switchyard.DataPlane.AccessLog;
 using Switchyard.DataPlane.EntryPoints;
 using Switchyard.DataPlane.Errors;
 using Switchyard.DataPlane.Forwarding;
@@ -63,6 +64,7 @@ public sealed class TableBuilder(
         var tracing = services.GetService(typeof(GatewayTracing)) as GatewayTracing;
         // Service nodes' own middlewares (Traefik v3.7), once every handler exists (errors pages use them).
         MiddlewareChain.AttachToServices(table, serviceHandlers, middlewares, tracing, diagnostics);
+        var accessLog = services.GetService(typeof(AccessLogWriter)) as AccessLogWriter;
         var handlers = new Dictionary<Router, CompiledRoute>(ReferenceEqualityComparer.Instance);
         foreach (var router in table.Routers)
         {
@@ -72,6 +74,7 @@ public sealed class TableBuilder(
                 metrics?.ForRouter(router))
             {
                 Traced = TracedRoute.IsTraced(tracing, router),
+                AccessLogs = AccessLogWriter.Logs(accessLog, router),
             };
         }
 

@@ -10,7 +10,7 @@ namespace Switchyard.Routing.Compiler;
 /// catch-all router per entry point with a redirectScheme middleware and the noop service
 /// (pkg/provider/traefik/internal.go, redirection); http.middlewares and http.tls form the entry point's model,
 /// applied to every router on it (pkg/server/aggregator.go, applyModel): the model's middlewares run first, its TLS
-/// is the router's when it has none, and a router on several entry points is split, the copy for an entry point
+/// is the router's when it has none, its observability fills the switches the router leaves unset, and a router on several entry points is split, the copy for an entry point
 /// with a model named <c>&lt;entry point&gt;-&lt;router&gt;</c>.
 /// </summary>
 internal sealed class EntryPointModelProcessor(CompileContext context, TlsProcessor tls, MiddlewareProcessor middlewares, ServiceRegistry registry)
@@ -104,8 +104,16 @@ internal sealed class EntryPointModelProcessor(CompileContext context, TlsProces
             EntryPoints = [entryPoint],
             Middlewares = [.. model.Middlewares, .. router.Middlewares],
             Tls = router.Tls ?? model.Tls,
+            Observability = Observability(router.Observability, context.Options.EntryPointModels[entryPoint].Observability),
         };
     }
+
+    /// <summary>Each switch the router leaves unset comes from the entry point's observability section (applyModel).</summary>
+    private static ObservabilitySwitches? Observability(ObservabilitySwitches? own, ObservabilitySwitches? entryPoint) =>
+        entryPoint is null ? own
+        : own is null ? entryPoint
+        : new ObservabilitySwitches(own.AccessLogs ?? entryPoint.AccessLogs, own.Metrics ?? entryPoint.Metrics, own.Tracing ?? entryPoint.Tracing,
+            string.IsNullOrEmpty(own.TraceVerbosity) ? entryPoint.TraceVerbosity : own.TraceVerbosity);
 
     /// <summary>An entry point's model, resolved (and, when broken, reported once against the static config).</summary>
     private Resolved Resolve(string entryPoint)

@@ -18,6 +18,9 @@ public sealed class AccessLogConfig
     public AccessLogFiltersConfig? Filters { get; set; }
 
     public AccessLogFieldsConfig? Fields { get; set; }
+
+    /// <summary>Log the calls of internal services' routers (api@internal) too (Traefik's default: no).</summary>
+    public bool AddInternals { get; set; }
 }
 
 public sealed class AccessLogFiltersConfig

@@ -45,6 +45,7 @@ internal static class AccessLogConfigReader
             HeadersDefault = Header(headers.DefaultMode, $"{where}.fields.headers.defaultMode"),
             HeaderModes = headers.Names.ToDictionary(n => n.Key, n => Header(n.Value, $"{where}.fields.headers.names.{n.Key}"), StringComparer.OrdinalIgnoreCase),
             KeepQueryParameters = Keep(fields.QueryParameters?.DefaultMode ?? "keep", $"{where}.fields.queryParameters.defaultMode"),
+            AddInternals = config.AddInternals,
             ReopenOnSignal = true,
         };
     }

@@ -37,15 +37,16 @@ internal static partial class EntryPointHttpReader
         var models = ImmutableSortedDictionary.CreateBuilder<string, EntryPointModel>(StringComparer.Ordinal);
         foreach (var (name, ep) in raw.EntryPoints)
         {
-            if (ep.Http is not { } http)
+            if (ep.Http is null && ep.Observability is null)
             {
                 continue;
             }
 
-            var where = $"{fileName}: entryPoints.{name}.http";
+            var http = ep.Http ?? new EntryPointHttpConfig();
+            var where = $"{fileName}: entryPoints.{name}.{(ep.Http is null ? "observability" : "http")}";
             if (ep.Admin)
             {
-                throw new StaticConfigException($"{where}: the admin entry point serves no routes (http options are not supported there)");
+                throw new StaticConfigException($"{where}: the admin entry point serves no routes (router defaults are not supported there)");
             }
 
             if (http.MaxHeaderBytes is <= 0)
@@ -66,6 +67,7 @@ internal static partial class EntryPointHttpReader
                 Middlewares = [.. http.Middlewares],
                 Tls = http.Tls is { } tls ? Tls(tls, raw, $"{where}.tls") : null,
                 Redirection = http.Redirections is { } redirections ? Redirection(redirections, raw, name, $"{where}.redirections") : null,
+                Observability = ep.Observability is { } o ? Observability(o, $"{fileName}: entryPoints.{name}.observability") : null,
             };
             if (model.HasRouterDefaults || model.Redirection is not null)
             {
@@ -75,6 +77,11 @@ internal static partial class EntryPointHttpReader
 
         return models.ToImmutable();
     }
+
+    private static ObservabilitySwitches Observability(EntryPointObservabilityConfig o, string where) =>
+        o.TraceVerbosity is "minimal" or "detailed"
+            ? new ObservabilitySwitches(o.AccessLogs, o.Metrics, o.Tracing, o.TraceVerbosity)
+            : throw new StaticConfigException($"{where}.traceVerbosity: '{o.TraceVerbosity}' is not minimal or detailed");
 
     private static EntryPointTls Tls(EntryPointHttpTlsConfig tls, StaticConfig raw, string where)
     {

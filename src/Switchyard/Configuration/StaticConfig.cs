@@ -42,6 +42,9 @@ public sealed class ApiConfig
     /// <summary>Serve /debug/vars (runtime counters).</summary>
     public bool Debug { get; set; }
 
+    /// <summary>The path the API and dashboard sit under (Traefik's default "/").</summary>
+    public string BasePath { get; set; } = "/";
+
     /// <summary>Accepted for compatibility: Switchyard's dashboard has no advertisement.</summary>
     public bool DisableDashboardAd { get; set; }
 }
@@ -130,6 +133,25 @@ public sealed class EntryPointConfig
 
     /// <summary>HTTP defaults of the routers on this entry point: redirections, middlewares, tls (Traefik's keys).</summary>
     public EntryPointHttpConfig? Http { get; set; }
+
+    /// <summary>Observability defaults of the routers on this entry point (what a router leaves unset it takes from here).</summary>
+    public EntryPointObservabilityConfig? Observability { get; set; }
+}
+
+/// <summary>
+/// entryPoints.NAME.observability: Traefik's ObservabilityConfig (pkg/config/static/entrypoints.go), whose
+/// SetDefaults turns everything on once the section is present.
+/// </summary>
+public sealed class EntryPointObservabilityConfig
+{
+    public bool AccessLogs { get; set; } = true;
+
+    public bool Metrics { get; set; } = true;
+
+    public bool Tracing { get; set; } = true;
+
+    /// <summary>minimal (default) or detailed.</summary>
+    public string TraceVerbosity { get; set; } = "minimal";
 }
 
 /// <summary>entryPoints.NAME.proxyProtocol (Traefik's ProxyProtocol): whose header addresses are believed.</summary>

@@ -183,7 +183,7 @@ public static class StaticConfigLoader
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
             Metrics = MetricsConfigReader.Read(raw.Metrics, fileName, entryPoints),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
-            Api = Api(raw, fileName, entryPoints),
+            Api = ApiConfigReader.Read(raw, fileName, entryPoints),
             Tracing = TracingConfigReader.Read(raw.Tracing, fileName),
         };
     }
@@ -247,29 +247,6 @@ public static class StaticConfigLoader
     }
 
     /// <summary>api: Traefik serves it on its own "traefik" entry point when insecure; here that is an admin entry point.</summary>
-    private static Switchyard.DataPlane.Api.ApiOptions? Api(StaticConfig raw, string fileName, IReadOnlyList<EntryPointOptions> entryPoints)
-    {
-        if (raw.Api is not { } api)
-        {
-            return null;
-        }
-
-        if (api.Insecure && !entryPoints.Any(e => e.Admin))
-        {
-            throw new StaticConfigException($"{fileName}: api.insecure: there is no admin entry point (admin: true) to serve /api and /dashboard/ on");
-        }
-
-        return new Switchyard.DataPlane.Api.ApiOptions
-        {
-            Insecure = api.Insecure,
-            Dashboard = api.Dashboard,
-            Debug = api.Debug,
-            Providers = raw.Providers.KubernetesCRD is { Enabled: true } || raw.Providers.KubernetesIngress is { Enabled: true }
-                ? [.. new[] { raw.Providers.KubernetesCRD is { Enabled: true } ? "KubernetesCRD" : null, raw.Providers.KubernetesIngress is { Enabled: true } ? "KubernetesIngress" : null }.OfType<string>()]
-                : ["File"],
-        };
-    }
-
     private static ImmutableArray<Switchyard.DataPlane.Acme.AcmeResolverOptions> Resolvers(
         StaticConfig raw, string baseDirectory, string fileName, IEnumerable<EntryPointOptions> entryPoints)
     {

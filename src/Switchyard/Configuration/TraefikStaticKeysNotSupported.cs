@@ -38,7 +38,6 @@ public static class TraefikStaticKeysNotSupported
         "entryPoints.*.http2.maxDecoderHeaderTableSize",
         "entryPoints.*.http2.maxEncoderHeaderTableSize",
         "entryPoints.*.http3",
-        "entryPoints.*.observability",
 
         "providers.providersThrottleDuration",
         "providers.precedence",
@@ -77,7 +76,6 @@ public static class TraefikStaticKeysNotSupported
         "providers.http",
         "providers.plugin",
 
-        "api.basePath",
         "metrics.prometheus.manualRouting",
         "metrics.prometheus.headerLabels",
         "metrics.datadog",
@@ -95,7 +93,6 @@ public static class TraefikStaticKeysNotSupported
         "log.maxBackups",
         "log.compress",
         "log.otlp",
-        "accessLog.addInternals",
         "accessLog.otlp",
         "tracing.otlp.grpc.tls",
         "tracing.otlp.http.tls",

@@ -106,6 +106,27 @@ public class AccessLogTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task InternalRouters_AreLoggedOnlyWithAddInternals(bool addInternals)
+    {
+        await using var gw = await Gateway.StartAsync(api: new Api.ApiOptions(),
+            accessLog: new AccessLogOptions { FilePath = LogFile, Format = AccessLogFormat.Json, AddInternals = addInternals });
+        gw.Apply(Table([Router("dashboard", Api.ApiHandler.ServiceName, PathPrefix("/api"), priority: 10), Router("app", "svc", PathPrefix("/"))],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("http", []) }));
+        using var http = Clients.Http();
+        using (var api = await http.GetAsync($"http://127.0.0.1:{gw.Web.Port}/api/version"))
+        {
+            Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        (await http.GetAsync($"http://127.0.0.1:{gw.Web.Port}/app")).Dispose(); // 503: no server
+        var expected = addInternals ? new[] { "dashboard", "app" } : ["app"];
+        var lines = await ReadLinesAsync(gw, expected.Length);
+        Assert.That(lines.Select(l => l.RootElement.GetProperty("RouterName").GetString()), Is.EqualTo(expected),
+            "Traefik's shouldAccessLog: internal routers only with accessLog.addInternals");
+    }
+
     [Test]
     public async Task CommonFormat_FiltersAndFields_AndARouterWithAccessLogsOff()
     {

@@ -181,6 +181,29 @@ public class ApiTests
     }
 
     [Test]
+    public async Task BasePath_PutsTheApiAndDashboardUnderIt()
+    {
+        await using var gw = await Gateway.StartAsync(api: Insecure with { BasePath = "/traefik/", Debug = true });
+        using var admin = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{gw.Admin.Port}") };
+        var (version, _) = await GetAsync(admin, "/traefik/api/version");
+        using var outside = await admin.GetAsync("/api/version");
+        using var lookalike = await admin.GetAsync("/traefikx/api/version");
+        using var root = await admin.GetAsync("/traefik");
+        using var page = await admin.GetAsync("/traefik/dashboard/");
+        using var vars = await admin.GetAsync("/traefik/debug/vars");
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)version["Version"], Is.Not.Null.And.Not.Empty);
+            Assert.That(outside.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the API is only under the base path");
+            Assert.That(lookalike.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a prefix of a segment is not the base path");
+            Assert.That(root.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That(root.Headers.Location?.ToString(), Is.EqualTo("/traefik/dashboard/"));
+            Assert.That(page.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(vars.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
     public async Task ApiInternal_WithTheApiOff_AnswersNotFound()
     {
         await using var gw = await Gateway.StartAsync();

@@ -38,6 +38,7 @@ public class StaticConfigAccessLogTests
               filePath: logs/access.log
               format: json
               bufferingSize: 50
+              addInternals: true
               filters:
                 statusCodes: ["200", "500-599"]
                 retryAttempts: true
@@ -59,6 +60,7 @@ public class StaticConfigAccessLogTests
             Assert.That(options.FilePath, Is.EqualTo(Path.Combine(dir, "logs", "access.log")));
             Assert.That(options.Format, Is.EqualTo(AccessLogFormat.Json));
             Assert.That(options.BufferingSize, Is.EqualTo(50));
+            Assert.That(options.AddInternals, Is.True);
             Assert.That(options.StatusCodes, Is.EqualTo(new[] { (200, 200), (500, 599) }));
             Assert.That(options.RetryAttempts, Is.True);
             Assert.That(options.MinDuration, Is.EqualTo(TimeSpan.FromMilliseconds(10)));

@@ -55,10 +55,16 @@ public class StaticConfigApiTests
     }
 
     [Test]
-    public void BasePath_IsRefusedAsNotSupported()
+    public void BasePath_IsRead_AndAPathThatIsNotAbsoluteIsAnError()
     {
-        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + "api:\n  basePath: /traefik\n"));
-        Assert.That(ex!.Message, Does.Contain("api.basePath").And.Contain("not supported"));
+        var api = Load(EntryPoints + "api:\n  basePath: /traefik\n").Api!;
+        var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + "api:\n  basePath: traefik\n"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.BasePath, Is.EqualTo("/traefik"));
+            Assert.That(Load(EntryPoints + "api: {}\n").Api!.BasePath, Is.EqualTo("/"), "Traefik's default");
+            Assert.That(ex!.Message, Does.Contain("api.basePath: 'traefik' is not an absolute URL path"));
+        });
     }
 
     private static LoadedStaticConfig Load(string yaml) => StaticConfigMetricsTests.Load(yaml);

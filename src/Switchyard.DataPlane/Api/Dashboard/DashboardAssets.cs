@@ -12,12 +12,15 @@ internal static class DashboardAssets
 {
     private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Load();
 
-    /// <summary>The answer for a dashboard path, or null when the path is not the dashboard's.</summary>
-    public static Task? TryServe(HttpContext context, string path)
+    /// <summary>
+    /// The answer for a dashboard path (below api.basePath, which <paramref name="basePath"/> names without its
+    /// trailing slash), or null when the path is not the dashboard's.
+    /// </summary>
+    public static Task? TryServe(HttpContext context, string path, string basePath = "")
     {
         if (path is "" or "/" or "/dashboard")
         {
-            context.Response.Redirect(context.Request.PathBase + "/dashboard/");
+            context.Response.Redirect(context.Request.PathBase + basePath + "/dashboard/");
             return Task.CompletedTask;
         }
 
