@@ -189,6 +189,33 @@ public sealed class CircuitBreakerTests
     }
 
     [Test]
+    public void AHostileExpressionIsRefusedBeforeItCanExhaustTheStack()
+    {
+        // Parsing and evaluating are recursive: without bounds, deep nesting is a StackOverflowException, which .NET
+        // cannot catch (the whole gateway would die on one manifest). Traefik bounds nothing; we refuse with a reason.
+        const string Leaf = "NetworkErrorRatio()>1";
+        var cases = new (string Expression, string Reason)[]
+        {
+            (new string('(', 200_000) + Leaf + new string(')', 200_000), "more than the gateway's bound of 1024"),
+            (new string('(', 33) + Leaf + new string(')', 33), "parentheses are nested deeper than the gateway's bound of 32"),
+            (string.Join("&&", Enumerable.Repeat(Leaf, 40)), "nests deeper than the gateway's bound of 32"),
+            (string.Join("||", Enumerable.Repeat(Leaf, 40)), "nests deeper than the gateway's bound of 32"),
+        };
+        foreach (var (expression, reason) in cases)
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(BreakerExpression.TryParse(expression, out var error), Is.Null);
+                Assert.That(error, Does.Contain(reason));
+            });
+        }
+
+        // The bounds leave room for real expressions: 32 levels of either kind still parse.
+        Assert.That(BreakerExpression.TryParse(new string('(', 32) + Leaf + new string(')', 32), out _), Is.Not.Null);
+        Assert.That(BreakerExpression.TryParse(string.Join("||", Enumerable.Repeat(Leaf, 32)), out _), Is.Not.Null);
+    }
+
+    [Test]
     public void TheExpressionLanguageEvaluatesAndOrAndParentheses()
     {
         var metrics = new BreakerMetrics();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
@@ -9,19 +8,18 @@ namespace Switchyard.Routing.Table;
 /// data plane never parses it: <c>NetworkErrorRatio()</c>, <c>ResponseCodeRatio(from, to, dividedByFrom,
 /// dividedByTo)</c> (ranges are [from, to)), <c>LatencyAtQuantileMS(q)</c>, compared with
 /// <c>&gt; &lt; &gt;= &lt;= == !=</c> to a number, combined with <c>&amp;&amp;</c>, <c>||</c> and parentheses
-/// (&amp;&amp; binds tighter). A bad expression is a compiler diagnostic naming the position. Compared and written
-/// as its text.
+/// (&amp;&amp; binds tighter). Bounded as <see cref="ExpressionCursor"/> says (Traefik has no bound). A bad expression
+/// is a compiler diagnostic naming the position. Compared and written as its text.
 /// </summary>
-[JsonConverter(typeof(TextConverter))]
-public sealed class BreakerExpression : IEquatable<BreakerExpression>
+[JsonConverter(typeof(ExpressionTextConverter<BreakerExpression>))]
+public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedExpression<BreakerExpression>
 {
-    private readonly string _text;
-    private int _pos;
+    private readonly ExpressionCursor _cursor;
 
-    private BreakerExpression(string text) => _text = text;
+    private BreakerExpression(ExpressionCursor cursor) => _cursor = cursor;
 
     /// <summary>The expression as written.</summary>
-    public string Text => _text;
+    public string Text => _cursor.Text;
 
     /// <summary>The parsed expression.</summary>
     public BreakerCondition Condition { get; private set; } = null!;
@@ -44,37 +42,27 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>
     /// <summary>Parses <paramref name="expression"/> or throws <see cref="ArgumentException"/> naming the position.</summary>
     public static BreakerExpression Parse(string expression)
     {
-        if (string.IsNullOrWhiteSpace(expression))
-        {
-            throw new ArgumentException("the expression is empty");
-        }
-
-        var parser = new BreakerExpression(expression);
+        var parser = new BreakerExpression(ExpressionCursor.Start(expression, "expression"));
         var condition = parser.ParseOr();
-        parser.SkipSpaces();
-        if (parser._pos < expression.Length)
-        {
-            throw parser.Error($"unexpected '{expression[parser._pos..]}'");
-        }
-
+        parser._cursor.ExpectEnd();
         parser.Condition = condition;
         return parser;
     }
 
-    public bool Equals(BreakerExpression? other) => other is not null && string.Equals(_text, other._text, StringComparison.Ordinal);
+    public bool Equals(BreakerExpression? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
 
     public override bool Equals(object? obj) => Equals(obj as BreakerExpression);
 
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_text);
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
 
-    public override string ToString() => _text;
+    public override string ToString() => Text;
 
     private BreakerCondition ParseOr()
     {
         var left = ParseAnd();
-        while (Accept("||"))
+        while (_cursor.Accept("||"))
         {
-            left = new BreakerCondition.Or(left, ParseAnd());
+            left = Nest(new BreakerCondition.Or(left, ParseAnd()));
         }
 
         return left;
@@ -83,59 +71,71 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>
     private BreakerCondition ParseAnd()
     {
         var left = ParsePrimary();
-        while (Accept("&&"))
+        while (_cursor.Accept("&&"))
         {
-            left = new BreakerCondition.And(left, ParsePrimary());
+            left = Nest(new BreakerCondition.And(left, ParsePrimary()));
         }
 
         return left;
     }
 
+    private BreakerCondition Nest(BreakerCondition condition)
+    {
+        _cursor.CheckDepth(condition.Depth);
+        return condition;
+    }
+
     private BreakerCondition ParsePrimary()
     {
-        if (Accept("("))
+        var at = _cursor.Skip();
+        if (_cursor.Accept("("))
         {
+            _cursor.Enter(at);
             var inner = ParseOr();
-            Expect(")");
+            _cursor.Expect(")");
+            _cursor.Leave();
             return inner;
         }
 
         var metric = ParseMetric();
-        var op = ParseOperator();
+        if (!_cursor.TryAcceptOperator(out _, out var op))
+        {
+            throw _cursor.Error("expected a comparison (>, <, >=, <=, ==, !=)");
+        }
+
         var value = ParseNumber();
         return new BreakerCondition.Comparison(metric, op, value);
     }
 
     private BreakerMetric ParseMetric()
     {
-        SkipSpaces();
-        var start = _pos;
-        while (_pos < _text.Length && char.IsAsciiLetter(_text[_pos]))
+        var start = _cursor.Skip();
+        while (!_cursor.AtEnd && char.IsAsciiLetter(_cursor.Current))
         {
-            _pos++;
+            _cursor.Pos++;
         }
 
-        var name = _text[start.._pos];
+        var name = Text[start.._cursor.Pos];
         switch (name)
         {
             case "NetworkErrorRatio":
-                Expect("(");
-                Expect(")");
+                _cursor.Expect("(");
+                _cursor.Expect(")");
                 return new BreakerMetric.NetworkErrorRatio();
             case "ResponseCodeRatio":
             {
-                Expect("(");
+                _cursor.Expect("(");
                 var from = ParseInt();
-                Expect(",");
+                _cursor.Expect(",");
                 var to = ParseInt();
-                Expect(",");
+                _cursor.Expect(",");
                 var dividedFrom = ParseInt();
-                Expect(",");
+                _cursor.Expect(",");
                 var dividedTo = ParseInt();
-                Expect(")");
+                _cursor.Expect(")");
                 if (from >= to || dividedFrom >= dividedTo)
                 {
-                    throw Error("ResponseCodeRatio needs ranges with from < to");
+                    throw _cursor.Error("ResponseCodeRatio needs ranges with from < to");
                 }
 
                 return new BreakerMetric.ResponseCodeRatio(from, to, dividedFrom, dividedTo);
@@ -143,51 +143,35 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>
 
             case "LatencyAtQuantileMS":
             {
-                Expect("(");
+                _cursor.Expect("(");
                 var quantile = ParseNumber();
-                Expect(")");
+                _cursor.Expect(")");
                 if (quantile is <= 0 or > 100)
                 {
-                    throw Error("LatencyAtQuantileMS takes a quantile in (0, 100]");
+                    throw _cursor.Error("LatencyAtQuantileMS takes a quantile in (0, 100]");
                 }
 
                 return new BreakerMetric.LatencyAtQuantileMs(quantile);
             }
 
             default:
-                _pos = start;
-                throw Error(name.Length == 0
+                throw _cursor.Error(name.Length == 0
                     ? "expected NetworkErrorRatio(), ResponseCodeRatio(a, b, c, d) or LatencyAtQuantileMS(q)"
-                    : $"unknown function '{name}' (known: NetworkErrorRatio, ResponseCodeRatio, LatencyAtQuantileMS)");
+                    : $"unknown function '{name}' (known: NetworkErrorRatio, ResponseCodeRatio, LatencyAtQuantileMS)", start);
         }
-    }
-
-    private BreakerOperator ParseOperator()
-    {
-        foreach (var (token, op) in Operators)
-        {
-            if (Accept(token))
-            {
-                return op;
-            }
-        }
-
-        throw Error("expected a comparison (>, <, >=, <=, ==, !=)");
     }
 
     private double ParseNumber()
     {
-        SkipSpaces();
-        var start = _pos;
-        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '.' or '-' or '+' or 'e' or 'E'))
+        var start = _cursor.Skip();
+        while (!_cursor.AtEnd && (char.IsAsciiDigit(_cursor.Current) || _cursor.Current is '.' or '-' or '+' or 'e' or 'E'))
         {
-            _pos++;
+            _cursor.Pos++;
         }
 
-        if (!double.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (!double.TryParse(Text.AsSpan(start, _cursor.Pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            _pos = start;
-            throw Error("expected a number");
+            throw _cursor.Error("expected a number", start);
         }
 
         return value;
@@ -198,65 +182,28 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>
         var value = ParseNumber();
         if (value != Math.Floor(value) || value is < 0 or > 1000)
         {
-            throw Error($"'{value.ToString(CultureInfo.InvariantCulture)}' is not a status code");
+            throw _cursor.Error($"'{value.ToString(CultureInfo.InvariantCulture)}' is not a status code");
         }
 
         return (int)value;
-    }
-
-    private bool Accept(string token)
-    {
-        SkipSpaces();
-        if (string.CompareOrdinal(_text, _pos, token, 0, token.Length) == 0)
-        {
-            _pos += token.Length;
-            return true;
-        }
-
-        return false;
-    }
-
-    private void Expect(string token)
-    {
-        if (!Accept(token))
-        {
-            throw Error($"expected '{token}'");
-        }
-    }
-
-    private void SkipSpaces()
-    {
-        while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
-        {
-            _pos++;
-        }
-    }
-
-    private static readonly (string Token, BreakerOperator Op)[] Operators =
-    [
-        (">=", BreakerOperator.GreaterOrEqual), ("<=", BreakerOperator.LessOrEqual), ("==", BreakerOperator.Equal),
-        ("!=", BreakerOperator.NotEqual), (">", BreakerOperator.Greater), ("<", BreakerOperator.Less),
-    ];
-
-    private ArgumentException Error(string what) =>
-        new($"expression '{_text}': {what} at position {_pos + 1}");
-
-    private sealed class TextConverter : JsonConverter<BreakerExpression>
-    {
-        public override BreakerExpression Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            Parse(reader.GetString() ?? throw new JsonException("an expression is a string"));
-
-        public override void Write(Utf8JsonWriter writer, BreakerExpression value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Text);
     }
 }
 
 /// <summary>A parsed circuitBreaker condition.</summary>
 public abstract record BreakerCondition
 {
-    public sealed record Or(BreakerCondition Left, BreakerCondition Right) : BreakerCondition;
+    /// <summary>Levels of this tree (a leaf is 1).</summary>
+    public virtual int Depth => 1;
 
-    public sealed record And(BreakerCondition Left, BreakerCondition Right) : BreakerCondition;
+    public sealed record Or(BreakerCondition Left, BreakerCondition Right) : BreakerCondition
+    {
+        public override int Depth { get; } = 1 + Math.Max(Left.Depth, Right.Depth);
+    }
+
+    public sealed record And(BreakerCondition Left, BreakerCondition Right) : BreakerCondition
+    {
+        public override int Depth { get; } = 1 + Math.Max(Left.Depth, Right.Depth);
+    }
 
     public sealed record Comparison(BreakerMetric Metric, BreakerOperator Operator, double Value) : BreakerCondition;
 }

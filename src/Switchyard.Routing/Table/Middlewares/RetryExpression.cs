@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Switchyard.Routing.Table;
@@ -12,27 +11,30 @@ namespace Switchyard.Routing.Table;
 /// <c>ResponseCode()</c> compared with <c>== != &lt; &lt;= &gt; &gt;=</c> to a decimal integer, <c>RequestMethod()</c>
 /// compared with <c>==</c> or <c>!=</c> to a Go string literal, combined with <c>&amp;&amp;</c>, <c>||</c> and
 /// parentheses (Go precedence: comparisons, then &amp;&amp;, then ||). As in oxy, a function is on the left of its
-/// comparison and <c>!</c> is not an operator. Bounded against hostile input (Traefik has no bound):
-/// <see cref="MaxLength"/> characters and <see cref="MaxDepth"/> levels of nesting. A bad expression is a compiler
-/// diagnostic naming the position. Compared and written as its text.
+/// comparison and <c>!</c> is not an operator. Bounded as <see cref="ExpressionCursor"/> says (Traefik has no bound).
+/// A bad expression is a compiler diagnostic naming the position. Compared and written as its text.
 /// </summary>
-[JsonConverter(typeof(TextConverter))]
-public sealed class RetryExpression : IEquatable<RetryExpression>
+[JsonConverter(typeof(ExpressionTextConverter<RetryExpression>))]
+public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpression<RetryExpression>
 {
     /// <summary>The longest expression accepted.</summary>
-    public const int MaxLength = 1024;
+    public const int MaxLength = ExpressionCursor.MaxLength;
 
     /// <summary>The deepest tree accepted (parentheses and chained &amp;&amp; / || each add a level).</summary>
-    public const int MaxDepth = 32;
+    public const int MaxDepth = ExpressionCursor.MaxDepth;
 
-    private readonly string _text;
-    private int _pos;
-    private int _depth;
+    private readonly ExpressionCursor _cursor;
 
-    private RetryExpression(string text) => _text = text;
+    private RetryExpression(ExpressionCursor cursor) => _cursor = cursor;
 
     /// <summary>The expression as written.</summary>
-    public string Text => _text;
+    public string Text => _cursor.Text;
+
+    private int Pos
+    {
+        get => _cursor.Pos;
+        set => _cursor.Pos = value;
+    }
 
     /// <summary>The parsed expression.</summary>
     public RetryCondition Condition { get; private set; } = null!;
@@ -55,36 +57,22 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
     /// <summary>Parses <paramref name="expression"/> or throws <see cref="ArgumentException"/> naming the position.</summary>
     public static RetryExpression Parse(string expression)
     {
-        if (string.IsNullOrWhiteSpace(expression))
-        {
-            throw new ArgumentException("the expression is empty");
-        }
-
-        if (expression.Length > MaxLength)
-        {
-            throw new ArgumentException($"the expression is {expression.Length} characters long, more than the gateway's bound of {MaxLength}");
-        }
-
-        var parser = new RetryExpression(expression);
+        var parser = new RetryExpression(ExpressionCursor.Start(expression, "retryExpression"));
         var start = parser.Skip();
         var term = parser.ParseOr();
-        parser.Skip();
-        if (parser._pos < expression.Length)
-        {
-            throw parser.Error($"unexpected '{expression[parser._pos..]}'");
-        }
+        parser._cursor.ExpectEnd();
 
         parser.Condition = term.Condition ?? throw parser.Error("the expression is not a condition (compare it, e.g. Attempts() < 3)", start);
         return parser;
     }
 
-    public bool Equals(RetryExpression? other) => other is not null && string.Equals(_text, other._text, StringComparison.Ordinal);
+    public bool Equals(RetryExpression? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
 
     public override bool Equals(object? obj) => Equals(obj as RetryExpression);
 
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_text);
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
 
-    public override string ToString() => _text;
+    public override string ToString() => Text;
 
     /// <summary>A parsed operand: a condition, a function's value (int or string) or a literal.</summary>
     private readonly record struct Term(int At, RetryCondition? Condition = null, RetryValue? IntFunction = null, bool MethodFunction = false,
@@ -124,15 +112,13 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
         while (true)
         {
             var at = Skip();
-            var op = Operators.FirstOrDefault(o => string.CompareOrdinal(_text, _pos, o.Token, 0, o.Token.Length) == 0);
-            if (op.Token is null)
+            if (!_cursor.TryAcceptOperator(out var token, out var op))
             {
                 return left;
             }
 
-            _pos += op.Token.Length;
             var right = ParseUnary();
-            left = new Term(left.At, Condition: Compare(left, op.Token, op.Operator, right, at));
+            left = new Term(left.At, Condition: Compare(left, token, op, right, at));
         }
     }
 
@@ -169,30 +155,26 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
     private Term ParseUnary()
     {
         var at = Skip();
-        if (_pos < _text.Length && _text[_pos] is '!' or '-' or '+' or '^')
+        if (Pos < Text.Length && Text[Pos] is '!' or '-' or '+' or '^')
         {
-            throw Error($"the unary operator {_text[_pos]} is not supported", at);
+            throw Error($"the unary operator {Text[Pos]} is not supported", at);
         }
 
         if (Accept("("))
         {
-            if (++_depth > MaxDepth)
-            {
-                throw Error($"parentheses are nested deeper than the gateway's bound of {MaxDepth}", at);
-            }
-
+            _cursor.Enter(at);
             var inner = ParseOr();
             Expect(")");
-            _depth--;
+            _cursor.Leave();
             return inner with { At = at };
         }
 
-        if (_pos < _text.Length && char.IsAsciiDigit(_text[_pos]))
+        if (Pos < Text.Length && char.IsAsciiDigit(Text[Pos]))
         {
             return new Term(at, Int: ParseInt(at));
         }
 
-        if (_pos < _text.Length && _text[_pos] is '"' or '`')
+        if (Pos < Text.Length && Text[Pos] is '"' or '`')
         {
             return new Term(at, String: ParseString(at));
         }
@@ -202,15 +184,15 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
 
     private Term ParseCall(int at)
     {
-        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_'))
+        while (Pos < Text.Length && (char.IsAsciiLetterOrDigit(Text[Pos]) || Text[Pos] == '_'))
         {
-            _pos++;
+            Pos++;
         }
 
-        var name = _text[at.._pos];
+        var name = Text[at..Pos];
         if (name.Length == 0)
         {
-            throw Error(_pos < _text.Length ? $"unexpected '{_text[_pos]}'" : "the expression ends too early", at);
+            throw Error(Pos < Text.Length ? $"unexpected '{Text[Pos]}'" : "the expression ends too early", at);
         }
 
         if (!Accept("("))
@@ -235,13 +217,13 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
 
     private int ParseInt(int at)
     {
-        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] is '_' or '.'))
+        while (Pos < Text.Length && (char.IsAsciiLetterOrDigit(Text[Pos]) || Text[Pos] is '_' or '.'))
         {
-            _pos++;
+            Pos++;
         }
 
         // Go's Atoi: decimal digits only (0x.., 1_000, 1.5 and 1e3 are refused by oxy too).
-        var literal = _text[at.._pos];
+        var literal = Text[at..Pos];
         if (!int.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             throw Error($"'{literal}' is not a decimal integer", at);
@@ -252,32 +234,32 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
 
     private string ParseString(int at)
     {
-        var quote = _text[_pos++];
+        var quote = Text[Pos++];
         var value = new StringBuilder();
-        while (_pos < _text.Length && _text[_pos] != quote)
+        while (Pos < Text.Length && Text[Pos] != quote)
         {
-            var c = _text[_pos++];
+            var c = Text[Pos++];
             if (quote == '"' && c == '\\')
             {
-                c = _pos < _text.Length ? _text[_pos++] switch
+                c = Pos < Text.Length ? Text[Pos++] switch
                 {
                     '\\' => '\\',
                     '"' => '"',
                     'n' => '\n',
                     't' => '\t',
-                    var other => throw Error($"the escape \\{other} is not supported in a string", _pos - 2),
+                    var other => throw Error($"the escape \\{other} is not supported in a string", Pos - 2),
                 } : '\\';
             }
 
             value.Append(c);
         }
 
-        if (_pos >= _text.Length)
+        if (Pos >= Text.Length)
         {
             throw Error("the string is not closed", at);
         }
 
-        _pos++;
+        Pos++;
         return value.ToString();
     }
 
@@ -286,61 +268,17 @@ public sealed class RetryExpression : IEquatable<RetryExpression>
 
     private RetryCondition Nest(RetryCondition condition)
     {
-        if (condition.Depth > MaxDepth)
-        {
-            throw Error($"the expression nests deeper than the gateway's bound of {MaxDepth} (too many && / || terms)");
-        }
-
+        _cursor.CheckDepth(condition.Depth);
         return condition;
     }
 
-    private bool Accept(string token)
-    {
-        Skip();
-        if (string.CompareOrdinal(_text, _pos, token, 0, token.Length) == 0)
-        {
-            _pos += token.Length;
-            return true;
-        }
+    private bool Accept(string token) => _cursor.Accept(token);
 
-        return false;
-    }
+    private void Expect(string token) => _cursor.Expect(token);
 
-    private void Expect(string token)
-    {
-        if (!Accept(token))
-        {
-            throw Error($"expected '{token}'");
-        }
-    }
+    private int Skip() => _cursor.Skip();
 
-    private int Skip()
-    {
-        while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
-        {
-            _pos++;
-        }
-
-        return _pos;
-    }
-
-    private static readonly (string Token, BreakerOperator Operator)[] Operators =
-    [
-        (">=", BreakerOperator.GreaterOrEqual), ("<=", BreakerOperator.LessOrEqual), ("==", BreakerOperator.Equal),
-        ("!=", BreakerOperator.NotEqual), (">", BreakerOperator.Greater), ("<", BreakerOperator.Less),
-    ];
-
-    private ArgumentException Error(string what, int? at = null) =>
-        new($"retryExpression '{_text}': {what} at position {(at ?? _pos) + 1}");
-
-    private sealed class TextConverter : JsonConverter<RetryExpression>
-    {
-        public override RetryExpression Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            Parse(reader.GetString() ?? throw new JsonException("an expression is a string"));
-
-        public override void Write(Utf8JsonWriter writer, RetryExpression value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Text);
-    }
+    private ArgumentException Error(string what, int? at = null) => _cursor.Error(what, at);
 }
 
 /// <summary>A value of the buffering retry language, read after each attempt.</summary>
