@@ -79,6 +79,14 @@ internal static class ConformanceManifests
             data:
               tls.crt: {{Base64(TestCertificates.CertificatePem(certificate))}}
               tls.key: {{Base64(TestCertificates.PrivateKeyPem(certificate))}}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: certificate, namespace: {{ConformanceEnvironment.WebBackend}}}
+            type: kubernetes.io/tls
+            data:
+              tls.crt: {{Base64(TestCertificates.CertificatePem(certificate))}}
+              tls.key: {{Base64(TestCertificates.PrivateKeyPem(certificate))}}
             """);
         foreach (var backend in env.Backends.Values)
         {

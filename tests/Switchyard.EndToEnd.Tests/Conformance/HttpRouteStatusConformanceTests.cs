@@ -17,7 +17,7 @@ public sealed class HttpRouteStatusConformanceTests : ConformanceTest
           rules: {{rules}}
         """;
 
-    private static string Grant(string name, string ns, string fromGroup, string fromKind, string fromNamespace, string toGroup, string toKind, string toName) => $$"""
+    internal static string Grant(string name, string ns, string fromGroup, string fromKind, string fromNamespace, string toGroup, string toKind, string toName) => $$"""
         apiVersion: gateway.networking.k8s.io/v1beta1
         kind: ReferenceGrant
         metadata: {name: {{name}}, namespace: {{ns}}}
