@@ -45,7 +45,7 @@ public class RunCommandTests
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
 
                 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
                 var client = new Echo.EchoClient(channel);

@@ -56,7 +56,7 @@ internal static class SwitchyardProcess
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-            await TestKit.Wait.UntilAsync(async () => await IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+            await TestKit.Wait.UntilAsync(async () => await IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
             return new RunningSwitchyard(process, output, web);
         }
         catch

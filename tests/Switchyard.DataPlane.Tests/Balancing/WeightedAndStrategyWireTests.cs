@@ -114,7 +114,7 @@ public sealed class WeightedAndStrategyWireTests
         var client = gateway.Client();
 
         var calls = Enumerable.Range(0, 20).Select(_ => client.UnaryAsync(new EchoRequest()).ResponseAsync).ToList();
-        await Wait.UntilAsync(() => gate.Waiting == 10 && calls.Count(c => c.IsCompleted) == 10, TimeSpan.FromSeconds(5), "10 held, 10 answered");
+        await Wait.UntilAsync(() => gate.Waiting == 10 && calls.Count(c => c.IsCompleted) == 10, TimeSpan.FromSeconds(5), () => $"10 held, 10 answered (held {gate.Waiting}, answered {calls.Count(c => c.IsCompleted)})");
         gate.Open();
         await Task.WhenAll(calls);
     }

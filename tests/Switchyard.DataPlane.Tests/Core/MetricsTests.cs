@@ -39,7 +39,7 @@ public class MetricsTests
             text = await ScrapeAsync(gw);
             return Value(text, "traefik_service_requests_total", "code=\"0\",method=\"POST\",protocol=\"grpc\",service=\"default-echo-80\"") == 3
                 && Value(text, "traefik_service_requests_total", "code=\"5\",method=\"POST\",protocol=\"grpc\",service=\"default-echo-80\"") == 1;
-        }, TimeSpan.FromSeconds(10), "service counters: 3 OK, 1 NOT_FOUND (Traefik v3 labels gRPC calls with their grpc-status)");
+        }, TimeSpan.FromSeconds(10), () => $"service counters: 3 OK, 1 NOT_FOUND (Traefik v3 labels gRPC calls with their grpc-status); last scrape:\n{text}");
 
         Assert.Multiple(() =>
         {

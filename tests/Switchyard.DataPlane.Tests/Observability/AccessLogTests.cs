@@ -251,7 +251,7 @@ public class AccessLogTests
 
     private async Task<List<JsonDocument>> ReadLinesAsync(Gateway gw, int count)
     {
-        await Wait.UntilAsync(() => Task.FromResult(gw.Host.AccessLog!.Written >= count), TimeSpan.FromSeconds(10), $"{count} access log lines");
+        await Wait.UntilAsync(() => Task.FromResult(gw.Host.AccessLog!.Written >= count), TimeSpan.FromSeconds(10), () => $"{count} access log lines (written: {gw.Host.AccessLog!.Written})");
         var lines = await File.ReadAllLinesAsync(LogFile);
         Assert.That(lines, Has.Length.EqualTo(count), string.Join("\n", lines));
         return [.. lines.Select(l => JsonDocument.Parse(l))];

@@ -78,7 +78,7 @@ public class AcmeRunTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-            await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+            await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
             X509Certificate2? served = null;
             await Wait.UntilAsync(async () =>
             {
@@ -92,7 +92,7 @@ public class AcmeRunTests
                 {
                     return false; // still the default certificate: the chain does not lead to pebble's root yet
                 }
-            }, TimeSpan.FromSeconds(90), $"a gRPC call over the ACME certificate; output:\n{output}");
+            }, TimeSpan.FromSeconds(90), () => $"a gRPC call over the ACME certificate; output:\n{output}");
             return served!;
         }
         finally

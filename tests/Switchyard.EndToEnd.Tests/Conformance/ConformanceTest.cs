@@ -87,7 +87,7 @@ public abstract class ConformanceTest
             var generation = (long?)Env.Server.Get("gateway.networking.k8s.io/v1", kind, ns, name)?["metadata"]?["generation"];
             var actual = Condition(Parent(kind, ns, name, gateway, gatewayNamespace, sectionName), type, generation);
             return actual is not null && (actual == expected || actual.StartsWith(expected + "/", StringComparison.Ordinal));
-        }, ConformanceEnvironment.Timeout, $"{kind} {ns}/{name} parent {gateway}: {type} {expected} (now: " +
+        }, ConformanceEnvironment.Timeout, () => $"{kind} {ns}/{name} parent {gateway}: {type} {expected} (now: " +
             $"{Parent(kind, ns, name, gateway, gatewayNamespace, sectionName)?.ToJsonString() ?? "no parent entry"})");
 
     /// <summary>Upstream's GatewayAndHTTPRoutesMustBeAccepted + HTTPRouteMustHaveResolvedRefsConditionsTrue, for HTTPRoutes.</summary>

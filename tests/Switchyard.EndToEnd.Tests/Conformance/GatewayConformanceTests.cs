@@ -27,19 +27,9 @@ public sealed class GatewayConformanceTests : ConformanceTest
     /// Upstream's GatewayStatusMustHaveListeners for one listener: its conditions ("Type" → "True", "False" or
     /// "False/Reason"), supportedKinds and attachedRoutes, for the Gateway's current generation.
     /// </summary>
-    private static async Task ListenerAsync(string gateway, string listener, string[] kinds, int attachedRoutes, params (string Type, string Expected)[] conditions)
-    {
-        try
-        {
-            await Wait.UntilAsync(() => ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions) is null, ConformanceEnvironment.Timeout,
-                $"Gateway {gateway} listener {listener}");
-        }
-        catch (TimeoutException e)
-        {
-            // The mismatch as it is at the end of the wait, not as it was before the operator saw the objects.
-            throw new TimeoutException($"{e.Message}: {ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions)}", e);
-        }
-    }
+    private static Task ListenerAsync(string gateway, string listener, string[] kinds, int attachedRoutes, params (string Type, string Expected)[] conditions) =>
+        Wait.UntilAsync(() => ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions) is null, ConformanceEnvironment.Timeout,
+            () => $"Gateway {gateway} listener {listener}: {ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions)}");
 
     private static string? ListenerMismatch(string gateway, string listener, string[] kinds, int attachedRoutes, (string Type, string Expected)[] conditions)
     {
@@ -80,7 +70,8 @@ public sealed class GatewayConformanceTests : ConformanceTest
             var generation = (long?)obj?["metadata"]?["generation"];
             var conditions = obj?["status"]?["conditions"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
             return conditions.Count > 0 && conditions.All(c => (long?)c["observedGeneration"] == generation);
-        }, ConformanceEnvironment.Timeout, $"Gateway {gateway} conditions for its latest generation");
+        }, ConformanceEnvironment.Timeout,
+            () => $"Gateway {gateway} conditions for its latest generation (now: {Env.Get("Gateway", Infra, gateway)?["status"]?.ToJsonString() ?? "no status"})");
 
     [Test]
     public async Task GatewayInvalidRouteKind()

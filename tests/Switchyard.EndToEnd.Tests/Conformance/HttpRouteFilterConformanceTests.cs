@@ -288,7 +288,7 @@ public sealed class HttpRouteFilterConformanceTests : ConformanceTest
             // Mirrored copies are sent alongside the call: wait until the main backend saw all calls, then compare counts.
             await TestKit.Wait.UntilAsync(() => Served() - servedBefore >= Requests, ConformanceEnvironment.Timeout, "every call served");
             var expected = Requests * percent / 100.0;
-            await TestKit.Wait.UntilAsync(() => Mirrored() - mirroredBefore >= expected * 0.85, ConformanceEnvironment.Timeout, $"{path}: at least 85% of {expected} mirrored");
+            await TestKit.Wait.UntilAsync(() => Mirrored() - mirroredBefore >= expected * 0.85, ConformanceEnvironment.Timeout, () => $"{path}: at least 85% of {expected} mirrored (now {Mirrored() - mirroredBefore})");
             Assert.That(Mirrored() - mirroredBefore, Is.InRange(expected * 0.85, expected * 1.15), $"{path}: {percent}% of {Requests} mirrored (upstream's 15% tolerance)");
         }
     }

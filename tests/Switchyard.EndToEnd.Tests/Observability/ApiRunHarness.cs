@@ -70,7 +70,7 @@ internal sealed class ApiRunHarness : IAsyncDisposable
         try
         {
             await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(harness.Admin), TimeSpan.FromSeconds(60),
-                $"switchyard to be ready; output:\n{harness.Output}");
+                () => $"switchyard to be ready; output:\n{harness.Output}");
         }
         catch
         {

@@ -17,7 +17,7 @@ public class ApiRunTests
 
         JsonArray routers = [];
         await Wait.UntilAsync(async () => (routers = await GetAsync(run.Admin, "/api/http/routers") as JsonArray ?? []).Count == 3,
-            TimeSpan.FromSeconds(20), $"three routers; output:\n{run.Output}");
+            TimeSpan.FromSeconds(20), () => $"three routers; output:\n{run.Output}");
         var echo = routers.Single(r => ((string?)r!["name"])!.StartsWith("default-echo-", StringComparison.Ordinal))!;
         var broken = routers.Single(r => (string?)r!["name"] == "default-broken@kubernetescrd")!;
         var overview = await GetAsync(run.Admin, "/api/overview");

@@ -38,7 +38,7 @@ public class ClientCancelLogTests
                 var ex = await Assert.ThrowsAsync<RpcException>(async () => await call);
                 Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Cancelled));
                 await Wait.UntilAsync(() => backend.Cancellations == 1, TimeSpan.FromSeconds(30), "the gateway to cancel the backend call");
-                await Wait.UntilAsync(() => Lines(output).Any(IsForwardEvent), TimeSpan.FromSeconds(30), $"the forward event; output:\n{output}");
+                await Wait.UntilAsync(() => Lines(output).Any(IsForwardEvent), TimeSpan.FromSeconds(30), () => $"the forward event; output:\n{output}");
 
                 // Stop gracefully so the console logger flushes every line it was given.
                 using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))

@@ -81,7 +81,7 @@ public class EntryPointOptionsTests
             try
             {
                 using var adminClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(adminClient), TimeSpan.FromSeconds(60), $"switchyard to be ready; output:\n{output}");
+                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(adminClient), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
                 using var handler = new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,

@@ -48,13 +48,13 @@ public class RunFolderLifecycleTests
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), $"ready; output:\n{output}");
+                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"ready; output:\n{output}");
                 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
                 var client = new Echo.EchoClient(channel);
                 Assert.That((await client.UnaryAsync(new EchoRequest())).Server, Is.EqualTo("b1"));
 
                 Directory.Delete(manifests, recursive: true);
-                await Wait.UntilAsync(() => Log(output).Contains("SY012", StringComparison.Ordinal), Timeout, $"the missing-folder warning; output:\n{output}");
+                await Wait.UntilAsync(() => Log(output).Contains("SY012", StringComparison.Ordinal), Timeout, () => $"the missing-folder warning; output:\n{output}");
                 Assert.Multiple(async () =>
                 {
                     Assert.That(await http.GetStringAsync("/metrics"), Does.Contain("switchyard_config_source_missing 1\n"));
@@ -64,12 +64,12 @@ public class RunFolderLifecycleTests
 
                 Directory.CreateDirectory(manifests);
                 await File.WriteAllTextAsync(Path.Combine(manifests, "echo.yaml"), EchoManifest.For(b2.Port));
-                await Wait.UntilAsync(async () => (await client.UnaryAsync(new EchoRequest())).Server == "b2", Timeout, $"the recreated folder served; output:\n{output}");
+                await Wait.UntilAsync(async () => (await client.UnaryAsync(new EchoRequest())).Server == "b2", Timeout, () => $"the recreated folder served; output:\n{output}");
                 Assert.That(await http.GetStringAsync("/metrics"), Does.Contain("switchyard_config_source_missing 0\n"));
 
                 // A syntax error: the file's last good objects keep serving, the table does not change, the error is logged.
                 await File.WriteAllTextAsync(Path.Combine(manifests, "echo.yaml"), EchoManifest.For(b2.Port) + "\n  bad: [unclosed\n");
-                await Wait.UntilAsync(() => Log(output).Contains("SY001", StringComparison.Ordinal), Timeout, $"the syntax error logged; output:\n{output}");
+                await Wait.UntilAsync(() => Log(output).Contains("SY001", StringComparison.Ordinal), Timeout, () => $"the syntax error logged; output:\n{output}");
                 Assert.That((await client.UnaryAsync(new EchoRequest())).Server, Is.EqualTo("b2"));
             }
             finally
