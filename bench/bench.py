@@ -39,7 +39,8 @@ LOAD_CPU = os.environ.get("LOAD_CPU", "0")
 PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchyard": 9105,
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
          "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
-         "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118}
+         "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118,
+         "h2up": 9119}
 # PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
 PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
 PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
@@ -50,9 +51,13 @@ COMPARE_DLL = os.environ.get("COMPARE_DLL")
 COMPARE_ENV = dict(kv.split("=", 1) for kv in os.environ.get("COMPARE_ENV", "").split(",") if kv)
 # PEERS=switchyard,switchyard-b: measure only these proxies in the basic scenario (default: all).
 PEERS = [p for p in os.environ.get("PEERS", "").split(",") if p]
+# H2UP_ENV="NAME=value,...": environment of the h2up proxy (Bench.H2Proxy), e.g. DOTNET_PerfMapEnabled=1 for perf.
+H2UP_ENV = dict(kv.split("=", 1) for kv in os.environ.get("H2UP_ENV", "").split(",") if kv)
 DLL = {
     "backend": f"{BENCH}/Bench.Backend/bin/Release/net10.0/Bench.Backend.dll",
     "yarp": f"{BENCH}/Bench.BareYarp/bin/Release/net10.0/Bench.BareYarp.dll",
+    # Issue 21's alternative: the same Kestrel front as bare YARP, a purpose-built multiplexed h2c client behind.
+    "h2up": f"{BENCH}/Bench.H2Proxy/bin/Release/net10.0/Bench.H2Proxy.dll",
     "client": f"{BENCH}/Bench.Client/bin/Release/net10.0/Bench.Client.dll",
     "switchyard": f"{ROOT}/src/Switchyard/bin/Release/net10.0/switchyard.dll",
 }
@@ -335,7 +340,7 @@ def integrity(proxy, url):
 
 def scenario_basic(sw):
     peers = {"switchyard": sw, "yarp": procs["yarp"], "nginx": procs["nginx"], "haproxy": procs["haproxy"]}
-    for extra in ("shipped", "switchyard-b"):
+    for extra in ("shipped", "switchyard-b", "h2up"):
         if extra in procs:
             peers[extra] = procs[extra]
     if PEERS:
@@ -353,7 +358,7 @@ def scenario_basic(sw):
 def scenario_latency():
     targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
                "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
-    for extra in ("shipped", "switchyard-b"):
+    for extra in ("shipped", "switchyard-b", "h2up"):
         if extra in procs:
             targets[extra] = PORTS[extra]
     for r in range(ROUNDS):
@@ -728,13 +733,13 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy", "accesslog-off",
+        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
                              f"{fmt(table[(scen, proxy, 'rss_mb')], 0)} |")
-    base = {p: med(table.get(("basic", p, "cpu_us_per_call"), [])) for p in ("shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy")}
+    base = {p: med(table.get(("basic", p, "cpu_us_per_call"), [])) for p in ("shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy")}
     if base["switchyard"] == base["switchyard"]:
         lines += ["", "Ratios of CPU per call (medians): "
                   + ", ".join(f"{s}/{p} = {base[s] / base[p]:.2f}" for s in ("switchyard", "shipped")
@@ -743,6 +748,7 @@ def report():
         # Paired per round (the peers of one round ran back to back): robust to load that drifts between rounds.
         paired = []
         for s_, p_ in (("switchyard", "switchyard-b"), ("switchyard", "yarp"), ("switchyard", "nginx"), ("switchyard", "haproxy"),
+                       ("h2up", "yarp"), ("h2up", "haproxy"), ("yarp", "haproxy"),
                        ("shipped", "switchyard"), ("shipped", "nginx"), ("shipped", "haproxy")):
             a, b = table.get(("basic", s_, "cpu_us_per_call"), []), table.get(("basic", p_, "cpu_us_per_call"), [])
             if a and len(a) == len(b):
@@ -773,7 +779,7 @@ def report():
                       + ", ".join(f"{x:.2f}" for x in per_round)
                       + (f"; spans exported per call {med(spans):.2f}" if spans else "")]
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
-           for p in ("direct", "shipped", "switchyard", "switchyard-b", "yarp", "nginx", "haproxy")]
+           for p in ("direct", "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median of rounds; 'added' = minus direct):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
@@ -811,6 +817,8 @@ def main():
         tls_manifest(manifests)
         sw = start_switchyard(manifests)
         warm = [("switchyard", sw), ("yarp", procs["yarp"])]
+        if "h2up" in procs:
+            warm.append(("h2up", procs["h2up"]))
         if "shipped" in SCENARIOS:
             warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
         if COMPARE_DLL or COMPARE_ENV:
@@ -818,6 +826,8 @@ def main():
         # Scenarios with processes of their own (memory, start, routes10k, ...) need no warm shared proxies.
         shared = {"basic", "tls", "latency", "stream", "swaps", "propagation"} & set(SCENARIOS)
         for name, proc in warm if shared else ():
+            if PEERS and name not in PEERS and "basic" in SCENARIOS and len(SCENARIOS) == 1:
+                continue  # only the basic rounds run, and they skip this proxy
             warm_process(proc, f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello", name)
         if "basic" in SCENARIOS:
             scenario_basic(sw)
@@ -856,6 +866,9 @@ def main():
 
 def start_peers_tls(pem):
     start("yarp", ["dotnet", DLL["yarp"], str(PORTS["yarp"]), f"http://127.0.0.1:{PORTS['backend']}"], PROXY_CPU)
+    if not PEERS or "h2up" in PEERS:
+        start("h2up", ["dotnet", DLL["h2up"], str(PORTS["h2up"]), str(PORTS["backend"])], PROXY_CPU, H2UP_ENV)
+        wait_port(PORTS["h2up"])
     os.makedirs(os.path.join(WORK, "nginx-body"), exist_ok=True)
     start("nginx", ["nginx", "-c", os.path.join(WORK, "nginx.conf"), "-p", WORK], PROXY_CPU)
     hcfg = render("haproxy.cfg.in", "haproxy.cfg", PORT=PORTS["haproxy"], BACKEND=PORTS["backend"],

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 apt_install nginx haproxy nghttp2-client openssl python3 util-linux procps
 # Debian's nginx package may start a system instance on port 80; ours runs with its own config and ports.
-for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.Client src/Switchyard; do
+for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.H2Proxy bench/Bench.Client src/Switchyard; do
   dotnet build "$p" -c Release --nologo -v q -clp:ErrorsOnly
 done
 # The start scenario compares the plain build with the ReadyToRun publish the container image ships (Dockerfile).

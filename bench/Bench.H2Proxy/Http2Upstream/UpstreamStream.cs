@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Bench.H2Proxy.Http2Upstream;
+
+/// <summary>
+/// One call on a backend connection. Pooled: its body pipe, header lists and signals are reused call after call.
+/// Every field the read loop touches is guarded by the connection's lock.
+/// </summary>
+internal sealed class UpstreamStream : IHeaderSink
+{
+    private static readonly PipeOptions BodyOptions = new(MemoryPool<byte>.Shared, PipeScheduler.ThreadPool,
+        PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 4096,
+        useSynchronizationContext: false);
+
+    public readonly Pipe Body = new(BodyOptions);
+    public readonly List<KeyValuePair<string, string>> Headers = new(8);
+    public readonly List<KeyValuePair<string, string>> Trailers = new(4);
+    public readonly Signal HeadersArrived = new();
+    public readonly Signal WindowOpened = new();
+
+    public UpstreamConnection? Connection;
+    public int Id;
+    public int Status;
+    public bool HeadersReceived;
+    public bool RemoteEnded;
+    public bool Closed; // reset, ended by the backend, or the connection died: no more frames either way
+    public bool WaitingForWindow;
+    public long SendWindow;
+    public int ReceivedUnacked;
+
+    public void Prepare(UpstreamConnection connection)
+    {
+        Connection = connection;
+        Id = 0;
+        Status = 0;
+        HeadersReceived = RemoteEnded = Closed = WaitingForWindow = false;
+        ReceivedUnacked = 0;
+        Headers.Clear();
+        Trailers.Clear();
+        HeadersArrived.Reset();
+    }
+
+    public void OnHeader(string name, string value)
+    {
+        if (!HeadersReceived)
+        {
+            if (name == ":status")
+            {
+                Status = int.TryParse(value, out var s) ? s : 0;
+                return;
+            }
+
+            Headers.Add(new(name, value));
+        }
+        else if (name[0] != ':')
+        {
+            Trailers.Add(new(name, value));
+        }
+    }
+
+    /// <summary>Recycles the pipe once both its ends are complete (the caller has completed the reader).</summary>
+    public void Recycle()
+    {
+        Body.Reset();
+        Connection = null;
+    }
+}
+
+/// <summary>Why a call failed before or while the backend answered.</summary>
+internal sealed class UpstreamException(string message, bool beforeProcessing = false) : IOException(message)
+{
+    /// <summary>The backend never saw the call (refused, GOAWAY above it): safe to retry elsewhere.</summary>
+    public bool BeforeProcessing { get; } = beforeProcessing;
+}
