@@ -18,19 +18,18 @@ public class RunCommandTests
         var dir = Directory.CreateTempSubdirectory("switchyard-run-");
         try
         {
-            var (web, websecure, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
             Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
                 log:
                   level: INFO
                 entryPoints:
                   web:
-                    address: "127.0.0.1:{web}"
+                    address: "127.0.0.1:0"
                   websecure:
-                    address: "127.0.0.1:{websecure}"
+                    address: "127.0.0.1:0"
                     tls: {"{}"}
                   admin:
-                    address: "127.0.0.1:{admin}"
+                    address: "127.0.0.1:0"
                     admin: true
                 metrics:
                   prometheus: {"{}"}
@@ -41,11 +40,12 @@ public class RunCommandTests
             var manifest = Path.Combine(dir.FullName, "manifests", "echo.yaml");
             await File.WriteAllTextAsync(manifest, Manifest(b1.Port));
 
-            using var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            var run = await SwitchyardProcess.StartAsync(Path.Combine(dir.FullName, "switchyard.yaml"), ["web", "websecure", "admin"]);
+            using var process = run.Process;
+            var web = run.WebPort;
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{run.Ports["admin"]}") };
 
                 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
                 var client = new Echo.EchoClient(channel);

@@ -78,9 +78,10 @@ public class AcmeRunTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-            await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
+            // Fixed ports (pebble validates the challenges there): a port taken meanwhile fails at once, with the output.
+            await SwitchyardProcess.UntilAsync(process, output, () => SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), "switchyard to be ready");
             X509Certificate2? served = null;
-            await Wait.UntilAsync(async () =>
+            await SwitchyardProcess.UntilAsync(process, output, async () =>
             {
                 try
                 {
@@ -92,7 +93,7 @@ public class AcmeRunTests
                 {
                     return false; // still the default certificate: the chain does not lead to pebble's root yet
                 }
-            }, TimeSpan.FromSeconds(90), () => $"a gRPC call over the ACME certificate; output:\n{output}");
+            }, TimeSpan.FromSeconds(90), "a gRPC call over the ACME certificate");
             return served!;
         }
         finally

@@ -145,14 +145,13 @@ public sealed class IngressProviderEndToEndTests
         try
         {
             var kubectl = Kubectl.For(server, dir.FullName);
-            var (web, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
             var config = Path.Combine(dir.FullName, "switchyard.yaml");
             await File.WriteAllTextAsync(config, $"""
                 entryPoints:
                   web:
-                    address: "127.0.0.1:{web}"
+                    address: "127.0.0.1:0"
                   admin:
-                    address: "127.0.0.1:{admin}"
+                    address: "127.0.0.1:0"
                     admin: true
                 providers:
                   kubernetesCRD:
@@ -182,6 +181,7 @@ public sealed class IngressProviderEndToEndTests
                 current-context: fake
                 """, ct);
             process = SwitchyardProcess.StartRun(config, out output, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
+            var web = (await SwitchyardProcess.WaitListeningAsync(process, output, ["web", "admin"], readyAt: null))["web"];
 
             var applied = await kubectl.RunAsync(Manifests(backend.Port), "apply", "--validate=false", "-f", "-");
             Assert.That(applied.ExitCode, Is.Zero, applied.ToString());

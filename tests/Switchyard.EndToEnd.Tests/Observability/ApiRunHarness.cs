@@ -31,14 +31,13 @@ internal sealed class ApiRunHarness : IAsyncDisposable
     public static async Task<ApiRunHarness> StartAsync(int backendPort)
     {
         var dir = Directory.CreateTempSubdirectory("switchyard-api-run-");
-        var (web, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
         Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
             entryPoints:
               web:
-                address: "127.0.0.1:{web}"
+                address: "127.0.0.1:0"
               admin:
-                address: "127.0.0.1:{admin}"
+                address: "127.0.0.1:0"
                 admin: true
             api:
               insecure: true
@@ -65,20 +64,16 @@ internal sealed class ApiRunHarness : IAsyncDisposable
                     - name: missing
                       port: 80
             """);
-        var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
-        var harness = new ApiRunHarness(dir, process, output, admin);
         try
         {
-            await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(harness.Admin), TimeSpan.FromSeconds(60),
-                () => $"switchyard to be ready; output:\n{harness.Output}");
+            var run = await SwitchyardProcess.StartAsync(Path.Combine(dir.FullName, "switchyard.yaml"), ["web", "admin"]);
+            return new ApiRunHarness(dir, run.Process, run.Output, run.Ports["admin"]);
         }
         catch
         {
-            await harness.DisposeAsync();
+            dir.Delete(recursive: true);
             throw;
         }
-
-        return harness;
     }
 
     /// <summary>A Service, its EndpointSlice on 127.0.0.1:<paramref name="port"/> and an IngressRoute to it for Host(name.test).</summary>

@@ -43,45 +43,49 @@ public class EntryPointOptionsTests
         var dir = Directory.CreateTempSubdirectory("switchyard-entrypoints-");
         try
         {
-            var (web, temp, plain, websecure, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(),
-                SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
             Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "manifests", "app.yaml"), Manifest);
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
-                entryPoints:
-                  web:
-                    address: "127.0.0.1:{web}"
-                    http:
-                      redirections:
-                        entryPoint:
-                          to: websecure
-                  temp:
-                    address: "127.0.0.1:{temp}"
-                    http:
-                      redirections:
-                        entryPoint:
-                          to: ":9443"
-                          permanent: false
-                  plain:
-                    address: "127.0.0.1:{plain}"
-                  websecure:
-                    address: "127.0.0.1:{websecure}"
-                    asDefault: true
-                    http:
-                      middlewares: [default-tag@kubernetescrd]
-                      tls: {"{}"}
-                  admin:
-                    address: "127.0.0.1:{admin}"
-                    admin: true
-                providers:
-                  file:
-                    directory: manifests
-                """);
-            using var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            // Fixed ports: the redirection to websecure names its port.
+            var (run, ports) = await SwitchyardProcess.StartOnFreePortsAsync(5, async p =>
+            {
+                var (webPort, tempPort, plainPort, websecurePort, adminPort) = (p[0], p[1], p[2], p[3], p[4]);
+                await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $"""
+                    entryPoints:
+                      web:
+                        address: "127.0.0.1:{webPort}"
+                        http:
+                          redirections:
+                            entryPoint:
+                              to: websecure
+                      temp:
+                        address: "127.0.0.1:{tempPort}"
+                        http:
+                          redirections:
+                            entryPoint:
+                              to: ":9443"
+                              permanent: false
+                      plain:
+                        address: "127.0.0.1:{plainPort}"
+                      websecure:
+                        address: "127.0.0.1:{websecurePort}"
+                        asDefault: true
+                        http:
+                          middlewares: [default-tag@kubernetescrd]
+                          tls: {"{}"}
+                      admin:
+                        address: "127.0.0.1:{adminPort}"
+                        admin: true
+                    providers:
+                      file:
+                        directory: manifests
+                    """);
+                return Path.Combine(dir.FullName, "switchyard.yaml");
+            }, ["web", "temp", "plain", "websecure", "admin"]);
+            var (web, temp, plain, websecure) = (ports[0], ports[1], ports[2], ports[3]);
+            using var process = run.Process;
+            var output = run.Output;
             try
             {
-                using var adminClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(adminClient), TimeSpan.FromSeconds(60), () => $"switchyard to be ready; output:\n{output}");
                 using var handler = new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,

@@ -24,18 +24,17 @@ public class RunFolderLifecycleTests
         var dir = Directory.CreateTempSubdirectory("switchyard-lifecycle-");
         try
         {
-            var (web, websecure, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
             var manifests = Path.Combine(dir.FullName, "manifests");
             Directory.CreateDirectory(manifests);
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "switchyard.yaml"), $$"""
                 entryPoints:
                   web:
-                    address: "127.0.0.1:{{web}}"
+                    address: "127.0.0.1:0"
                   websecure:
-                    address: "127.0.0.1:{{websecure}}"
+                    address: "127.0.0.1:0"
                     tls: {}
                   admin:
-                    address: "127.0.0.1:{{admin}}"
+                    address: "127.0.0.1:0"
                     admin: true
                 metrics:
                   prometheus: {}
@@ -44,12 +43,13 @@ public class RunFolderLifecycleTests
                 """);
             await File.WriteAllTextAsync(Path.Combine(manifests, "echo.yaml"), EchoManifest.For(b1.Port));
 
-            using var process = SwitchyardProcess.StartRun(Path.Combine(dir.FullName, "switchyard.yaml"), out var output);
+            var run = await SwitchyardProcess.StartAsync(Path.Combine(dir.FullName, "switchyard.yaml"), ["web", "websecure", "admin"]);
+            using var process = run.Process;
+            var output = run.Output;
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-                await Wait.UntilAsync(async () => await SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), () => $"ready; output:\n{output}");
-                using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{web}");
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{run.Ports["admin"]}") };
+                using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{run.WebPort}");
                 var client = new Echo.EchoClient(channel);
                 Assert.That((await client.UnaryAsync(new EchoRequest())).Server, Is.EqualTo("b1"));
 
