@@ -1,6 +1,9 @@
 namespace Switchyard.Model.Diagnostics;
 
-/// <summary>How bad a diagnostic is. Errors disable what they belong to; warnings never do.</summary>
+/// <summary>
+/// How bad a diagnostic is. Errors disable what they belong to; warnings never do. Most severe first (Error is 0):
+/// select problems with <c>is Severity.Error or Severity.Warning</c>, not with <c>&gt;=</c>.
+/// </summary>
 public enum Severity
 {
     Error,

@@ -50,7 +50,7 @@ public class BackendTlsPolicyTests
             Policy("san-wrong", "san-wrong", "caCertificateRefs: [{group: \"\", kind: ConfigMap, name: right-ca}]\n    subjectAltNames: [{type: URI, uri: \"spiffe://cluster.local/ns/default/sa/other\"}]", Hostname),
             HttpRoute("good"), HttpRoute("wrong-ca"), HttpRoute("wrong-host"), HttpRoute("missing-ca"), HttpRoute("plain"), HttpRoute("san-ok"), HttpRoute("san-wrong"));
         var result = RoutingCompiler.Compile(ManifestLoader.LoadText(manifests, "backendtls.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity <= Severity.Warning).Select(d => d.Code).Distinct(),
+        Assert.That(result.Diagnostics.Where(d => d.Severity is Severity.Error or Severity.Warning).Select(d => d.Code).Distinct(),
             Is.EquivalentTo(new[] { DiagnosticCodes.GatewayBackendTlsPolicyInvalid, DiagnosticCodes.GatewayBackendRefInvalid }),
             string.Join("\n", result.Diagnostics.Select(d => d.Format())));
         gw.Apply(result.Table);
@@ -109,7 +109,7 @@ public class BackendTlsPolicyTests
                 - backendRefs: [{name: echo, port: 443}]
             """);
         var result = RoutingCompiler.Compile(ManifestLoader.LoadText(manifests, "grpc-backendtls.yaml"));
-        Assert.That(result.Diagnostics.Where(d => d.Severity <= Severity.Warning).Select(d => d.Format()), Is.Empty);
+        Assert.That(result.Diagnostics.Where(d => d.Severity is Severity.Error or Severity.Warning).Select(d => d.Format()), Is.Empty);
         gw.Apply(result.Table);
         var client = gw.Client();
         var reply = await client.UnaryAsync(new EchoRequest { Message = "over tls" });
