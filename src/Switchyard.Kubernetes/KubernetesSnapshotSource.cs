@@ -16,7 +16,7 @@ namespace Switchyard.Kubernetes;
 
 /// <summary>
 /// The Kubernetes source: list + watch of the Traefik CRDs (both API groups), Services, EndpointSlices, Secrets
-/// and ConfigMaps (and cluster-scoped Nodes, for nodePortLB) into a cache, and a <see cref="ClusterSnapshot"/> after every (coalesced) burst of changes.
+/// and ConfigMaps (and cluster-scoped Nodes, for nodePortLB, and Namespaces with the Gateway API provider) into a cache, and a <see cref="ClusterSnapshot"/> after every (coalesced) burst of changes.
 /// Nothing is published until every watch has synced once; while the API server is unreachable the last
 /// snapshot simply stays current (the data plane keeps serving the last table).
 /// </summary>
@@ -179,6 +179,10 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
                 list.Add(Gateway<ReferenceGrant>("referencegrants", GatewayApiKinds.ReferenceGrant, ns, selector, changed));
                 list.Add(Gateway<BackendTlsPolicy>("backendtlspolicies", GatewayApiKinds.BackendTlsPolicy, ns, selector, changed));
             }
+
+            // Namespaces (cluster-scoped, as Traefik's gateway client watches them): allowedRoutes.namespaces.from Selector
+            // admits routes by their namespace's labels, so a label change re-evaluates attachment.
+            list.Add(new KindWatcher<V1Namespace>(KindApis.Namespaces(_client), ObjectConverters.Core, changed, _options, _logger));
         }
 
         // Cluster-scoped, read once whatever the namespaces: nodePortLB servers are the Nodes' InternalIPs.
@@ -248,6 +252,7 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
             Secrets = Core<V1Secret>(values),
             ConfigMaps = Core<V1ConfigMap>(values),
             Nodes = Core<V1Node>(values),
+            Namespaces = Core<V1Namespace>(values),
             Ingresses = Core<V1Ingress>(values),
             IngressClasses = Core<V1IngressClass>(values),
             LoadDiagnostics = [.. entries.Where(e => e.Error is not null).Select(e => e.Error!)

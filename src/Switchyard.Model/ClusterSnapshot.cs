@@ -79,6 +79,12 @@ public sealed record ClusterSnapshot
     /// <summary>Core v1 Nodes (cluster-scoped): their InternalIP addresses serve nodePortLB services.</summary>
     public ImmutableArray<V1Node> Nodes { get; init; } = [];
 
+    /// <summary>
+    /// Core v1 Namespaces (cluster-scoped), read with the Gateway API provider: a listener's
+    /// <c>allowedRoutes.namespaces.from: Selector</c> admits routes from the namespaces whose labels match.
+    /// </summary>
+    public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
+
     /// <summary>networking.k8s.io/v1 Ingresses (Traefik's kubernetesIngress provider).</summary>
     public ImmutableArray<V1Ingress> Ingresses { get; init; } = [];
 
@@ -100,6 +106,6 @@ public sealed record ClusterSnapshot
         IngressRoutes.Length + Middlewares.Length + ServersTransports.Length + TlsOptions.Length + TlsStores.Length +
         TraefikServices.Length + IngressRouteTcps.Length + IngressRouteUdps.Length + MiddlewareTcps.Length +
         ServersTransportTcps.Length + GatewayClasses.Length + Gateways.Length + HttpRoutes.Length + GrpcRoutes.Length +
-        ReferenceGrants.Length + BackendTlsPolicies.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length +
+        ReferenceGrants.Length + BackendTlsPolicies.Length + Services.Length + EndpointSlices.Length + Secrets.Length + ConfigMaps.Length + Nodes.Length + Namespaces.Length +
         Ingresses.Length + IngressClasses.Length;
 }

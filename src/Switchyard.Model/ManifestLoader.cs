@@ -211,6 +211,7 @@ public static class ManifestLoader
             Secrets = Of<V1Secret>(kept),
             ConfigMaps = Of<V1ConfigMap>(kept),
             Nodes = Of<V1Node>(kept),
+            Namespaces = Of<V1Namespace>(kept),
             Ingresses = Of<V1Ingress>(kept),
             IngressClasses = Of<V1IngressClass>(kept),
             LoadDiagnostics = [.. diagnostics],

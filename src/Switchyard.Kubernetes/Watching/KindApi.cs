@@ -110,6 +110,18 @@ internal static class KindApis
         MetaKey,
         Optional: true);
 
+    /// <summary>
+    /// Namespaces (cluster-scoped), for the Gateway API provider's namespace selectors; optional: without RBAC for them
+    /// the source still runs, and a selector then admits no namespace.
+    /// </summary>
+    public static KindApi<V1Namespace> Namespaces(IKubernetes client) => new(
+        "v1 Namespace",
+        false,
+        async ct => Items(await client.CoreV1.ListNamespaceAsync(cancellationToken: ct)),
+        (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+        MetaKey,
+        Optional: true);
+
     /// <summary>networking.k8s.io/v1 Ingresses (the kubernetesIngress provider), with its label selector.</summary>
     public static KindApi<V1Ingress> Ingresses(IKubernetes client, string? ns, string? labelSelector) => new(
         $"networking.k8s.io/v1 Ingress{Where(ns)}",

@@ -43,6 +43,7 @@ internal static class ObjectDecoder
         [("v1", V1ConfigMap.KubeKind)] = typeof(V1ConfigMap),
         [("discovery.k8s.io/v1", V1EndpointSlice.KubeKind)] = typeof(V1EndpointSlice),
         [("v1", V1Node.KubeKind)] = typeof(V1Node),
+        [("v1", V1Namespace.KubeKind)] = typeof(V1Namespace),
         [("networking.k8s.io/v1", V1Ingress.KubeKind)] = typeof(V1Ingress),
         [("networking.k8s.io/v1", V1IngressClass.KubeKind)] = typeof(V1IngressClass),
     };
@@ -254,6 +255,7 @@ internal static class ObjectDecoder
             : type == typeof(V1ConfigMap) ? KubernetesJson.Deserialize<V1ConfigMap>(text, options)
             : type == typeof(V1EndpointSlice) ? KubernetesJson.Deserialize<V1EndpointSlice>(text, options)
             : type == typeof(V1Node) ? KubernetesJson.Deserialize<V1Node>(text, options)
+            : type == typeof(V1Namespace) ? KubernetesJson.Deserialize<V1Namespace>(text, options)
             : type == typeof(V1Ingress) ? KubernetesJson.Deserialize<V1Ingress>(text, options)
             : type == typeof(V1IngressClass) ? KubernetesJson.Deserialize<V1IngressClass>(text, options)
             : throw new InvalidOperationException($"no decoder for {type}");

@@ -11,7 +11,7 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 public sealed class GatewayConformanceTests : ConformanceTest
 {
     /// <summary>A Gateway of our class with one listener (YAML flow mapping content) admitting routes from all namespaces.</summary>
-    private static string Gateway(string name, string listener) => $$"""
+    internal static string Gateway(string name, string listener) => $$"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata: {name: {{name}}, namespace: {{Infra}}}
@@ -27,7 +27,7 @@ public sealed class GatewayConformanceTests : ConformanceTest
     /// Upstream's GatewayStatusMustHaveListeners for one listener: its conditions ("Type" → "True", "False" or
     /// "False/Reason"), supportedKinds and attachedRoutes, for the Gateway's current generation.
     /// </summary>
-    private static Task ListenerAsync(string gateway, string listener, string[] kinds, int attachedRoutes, params (string Type, string Expected)[] conditions) =>
+    internal static Task ListenerAsync(string gateway, string listener, string[] kinds, int attachedRoutes, params (string Type, string Expected)[] conditions) =>
         Wait.UntilAsync(() => ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions) is null, ConformanceEnvironment.Timeout,
             () => $"Gateway {gateway} listener {listener}: {ListenerMismatch(gateway, listener, kinds, attachedRoutes, conditions)}");
 

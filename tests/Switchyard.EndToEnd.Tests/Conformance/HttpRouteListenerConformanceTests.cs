@@ -124,7 +124,6 @@ public sealed class HttpRouteListenerConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore("the base Gateway backend-namespaces admits routes by allowedRoutes.namespaces.from: Selector, not supported until issue 19's selector work lands")]
     public async Task HTTPRouteCrossNamespace()
     {
         const string ns = ConformanceEnvironment.WebBackend;

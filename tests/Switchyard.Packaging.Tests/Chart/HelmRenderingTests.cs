@@ -265,6 +265,7 @@ public sealed class HelmRenderingTests
         var off = await HelmChart.RenderAsync(null, ct);
         Assert.That(Triples(off.All("ClusterRole").SelectMany(Rules)).Where(t => t.StartsWith("gateway.networking.k8s.io|", StringComparison.Ordinal)), Is.Empty);
         Assert.That(off.All("CustomResourceDefinition").Where(c => (string?)c["spec"]!["group"] == "gateway.networking.k8s.io"), Is.Empty);
+        Assert.That(Triples(off.All("ClusterRole").SelectMany(Rules)), Has.None.StartsWith("|namespaces|"), "Namespaces are read only for the Gateway API provider");
 
         var on = await HelmChart.RenderAsync(HelmChart.ValuesFile("gateway-api.yaml"), ct);
         var plain = new[] { "rbac.yaml", "rbac-gateway-api.yaml" }
@@ -272,6 +273,7 @@ public sealed class HelmRenderingTests
             .Where(o => (string?)o["kind"] == "ClusterRole");
         Assert.That(Triples(plain.SelectMany(Rules)), Is.SupersetOf(Triples(on.All("ClusterRole").SelectMany(Rules))));
         Assert.That(Triples(on.All("ClusterRole").SelectMany(Rules)), Does.Contain("gateway.networking.k8s.io|grpcroutes/status|patch"));
+        Assert.That(Triples(on.All("ClusterRole").SelectMany(Rules)), Does.Contain("|namespaces|watch"), "allowedRoutes namespace selectors read Namespaces");
         Assert.That(on.All("CustomResourceDefinition").Count(c => (string?)c["spec"]!["group"] == "gateway.networking.k8s.io"), Is.EqualTo(6));
         var config = Infrastructure.YamlJson.ParseObjects((string)on.Single("ConfigMap")["data"]!["switchyard.yaml"]!).Single();
         Assert.That((bool?)config["providers"]!["kubernetesGateway"]!["enabled"], Is.True);

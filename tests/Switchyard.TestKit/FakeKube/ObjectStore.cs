@@ -387,6 +387,18 @@ public sealed class ObjectStore
     {
         obj["apiVersion"] = type.ApiVersion;
         obj["kind"] = type.Kind;
+        if (type.Group == "" && type.Kind == "Namespace" && Metadata(obj) is { } meta && (string?)meta["name"] is { } name)
+        {
+            // kube-apiserver (1.22+) labels every Namespace with its own name, and keeps the label on every write.
+            if (meta["labels"] is not JsonObject labels)
+            {
+                labels = new JsonObject();
+                meta["labels"] = labels;
+            }
+
+            labels["kubernetes.io/metadata.name"] = name;
+        }
+
         return obj;
     }
 

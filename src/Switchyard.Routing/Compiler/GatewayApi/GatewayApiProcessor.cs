@@ -77,7 +77,7 @@ internal sealed class GatewayApiProcessor
                         AddRouter(owner, gateway, listener, ri, text, priority + rules.Count - ri, rule.Filters, match.Path, rule.BackendRefs, problems);
                     }
                 }
-            });
+            }, problems => CheckRefs(owner, rules.Select(r => r.BackendRefs).ToList(), problems));
         }
 
         foreach (var route in Sorted(snapshot.GrpcRoutes))
@@ -96,7 +96,7 @@ internal sealed class GatewayApiProcessor
                         AddRouter(owner, gateway, listener, ri, text, priority, rule.Filters, null, rule.BackendRefs, problems);
                     }
                 }
-            });
+            }, problems => CheckRefs(owner, rules.Select(r => r.BackendRefs).ToList(), problems));
         }
 
         var gatewayReports = gateways.Select(g => new GatewayReport(g.Ref, GatewayListeners.Status(g))).ToImmutableArray();
@@ -111,7 +111,8 @@ internal sealed class GatewayApiProcessor
     /// one naming one of our Gateways gets a parents[] entry, Accepted when at least one listener takes the route.
     /// </summary>
     private void Attach(ResourceRef owner, long generation, IReadOnlyList<ParentReference>? parentRefs, IReadOnlyList<string>? routeHostnames,
-        List<ResolvedGateway> gateways, Action<ResolvedListener, IReadOnlyList<string>, ResolvedGateway, List<BackendProblem>> build)
+        List<ResolvedGateway> gateways, Action<ResolvedListener, IReadOnlyList<string>, ResolvedGateway, List<BackendProblem>> build,
+        Action<List<BackendProblem>> checkRefs)
     {
         var parents = new List<RouteParentStatus>();
         for (var pi = 0; pi < (parentRefs?.Count ?? 0); pi++)
@@ -131,6 +132,7 @@ internal sealed class GatewayApiProcessor
 
             var accepted = False(Accepted, "NoMatchingParent", "no listener matches the parentRef's sectionName/port", generation);
             var problems = new List<BackendProblem>();
+            var (counted, served) = (false, false);
             foreach (var listener in gateway.Listeners)
             {
                 if ((!string.IsNullOrEmpty(parentRef.SectionName) && parentRef.SectionName != listener.Spec.Name) ||
@@ -160,11 +162,18 @@ internal sealed class GatewayApiProcessor
                 }
 
                 listener.AttachedRoutes++;
+                counted = true;
                 if (listener.Attached)
                 {
                     build(listener, hostnames, gateway, problems);
+                    served = true;
                     accepted = True(Accepted, "Accepted", "the route is attached", generation);
                 }
+            }
+
+            if (counted && !served)
+            {
+                checkRefs(problems); // attached only to listeners that are not programmed: its references are still reported.
             }
 
             if (accepted.Status == "False")
@@ -187,6 +196,19 @@ internal sealed class GatewayApiProcessor
         if (parents.Count > 0)
         {
             _routes.Add(new RouteReport(owner, new RouteStatus { Parents = parents }));
+        }
+    }
+
+    /// <summary>The first unusable backendRef of the rules, for a route that is attached but not served.</summary>
+    private void CheckRefs(ResourceRef owner, List<IReadOnlyList<RouteBackendRef>?> rules, List<BackendProblem> problems)
+    {
+        for (var ri = 0; ri < rules.Count; ri++)
+        {
+            if (_backends.Check(owner.Kind, owner, rules[ri], $"spec.rules[{ri}].backendRefs") is { } problem)
+            {
+                problems.Add(problem);
+                return;
+            }
         }
     }
 

@@ -68,8 +68,28 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
         return registry.Add(weightedId, identity, new WeightedService([.. children], null));
     }
 
-    /// <summary>One backend (a rule's backendRef or a RequestMirror's): its service id, or null after reporting.</summary>
-    public string? Resolve(string routeKind, ResourceRef owner, ResourceRef gateway, string? group, string? kind, string name, string? refNamespace, int? port, string field, out BackendProblem? problem)
+    /// <summary>
+    /// The first unusable backendRef of <paramref name="refs"/> without serving them: the ResolvedRefs of a route whose
+    /// only listener is not programmed (it still counts in attachedRoutes and reports its references, as the spec's
+    /// GatewayWithAttachedRoutes expects).
+    /// </summary>
+    public BackendProblem? Check(string routeKind, ResourceRef owner, IReadOnlyList<RouteBackendRef>? refs, string field)
+    {
+        for (var i = 0; i < (refs?.Count ?? 0); i++)
+        {
+            var backend = refs![i];
+            if (Lookup(routeKind, owner, backend.Group, backend.Kind, backend.Name, backend.Namespace, backend.Port, $"{field}[{i}]", out var problem) is null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The Service and port a backendRef names, when its kind, ReferenceGrant, Service and port are right; null after reporting.</summary>
+    private (string Namespace, V1ServicePort Port)? Lookup(string routeKind, ResourceRef owner, string? group, string? kind, string name, string? refNamespace,
+        int? port, string field, out BackendProblem? problem)
     {
         problem = null;
         var ns = string.IsNullOrEmpty(refNamespace) ? owner.Namespace : refNamespace;
@@ -104,6 +124,18 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
             return null;
         }
 
+        return (ns, servicePort);
+    }
+
+    /// <summary>One backend (a rule's backendRef or a RequestMirror's): its service id, or null after reporting.</summary>
+    public string? Resolve(string routeKind, ResourceRef owner, ResourceRef gateway, string? group, string? kind, string name, string? refNamespace, int? port, string field, out BackendProblem? problem)
+    {
+        if (Lookup(routeKind, owner, group, kind, name, refNamespace, port, field, out problem) is not var (ns, servicePort))
+        {
+            return null;
+        }
+
+        var number = servicePort.Port;
         var transport = policies.For(ns, name, servicePort, gateway, out var tlsProblem);
         if (transport is null)
         {

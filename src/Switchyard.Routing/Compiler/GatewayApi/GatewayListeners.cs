@@ -19,15 +19,15 @@ internal sealed class ResolvedListener(Listener spec)
 
     public List<RouteGroupKind> SupportedKinds { get; } = [];
 
-    /// <summary>Route namespaces allowed; null ⇒ all.</summary>
-    public string? AllowedNamespace { get; set; }
+    /// <summary>Route namespaces allowed (Same: the Gateway's; Selector: those whose labels match); null ⇒ all.</summary>
+    public IReadOnlySet<string>? AllowedNamespaces { get; set; }
 
     public int AttachedRoutes { get; set; }
 
     public bool IsHttps => Spec.Protocol == "HTTPS";
 
     public bool Allows(string routeKind, string routeNamespace) =>
-        SupportedKinds.Any(k => k.Kind == routeKind) && (AllowedNamespace is null || AllowedNamespace == routeNamespace);
+        SupportedKinds.Any(k => k.Kind == routeKind) && (AllowedNamespaces is null || AllowedNamespaces.Contains(routeNamespace));
 }
 
 /// <summary>A Gateway of one of our GatewayClasses with its resolved listeners.</summary>
@@ -36,7 +36,7 @@ internal sealed record ResolvedGateway(Gateway Gateway, ResourceRef Ref, long Ge
 /// <summary>
 /// GatewayClasses and Gateways → listeners on entry points (Traefik's loadGatewayListeners,
 /// pkg/provider/kubernetes/gateway/kubernetes.go): the entry point by port (an HTTP listener skips TLS entry points),
-/// allowedRoutes (namespaces Same/All, kinds), one listener per protocol/port/hostname, HTTPS with Terminate and
+/// allowedRoutes (namespaces Same/All/Selector, kinds), one listener per protocol/port/hostname, HTTPS with Terminate and
 /// Secret certificateRefs (other namespaces through a ReferenceGrant). Each problem goes in the listener's conditions
 /// with the spec's reason, and in a diagnostic on the Gateway field.
 /// </summary>
@@ -102,13 +102,27 @@ internal sealed class GatewayListeners(CompileContext context, TlsProcessor tls,
         switch (from)
         {
             case "Same":
-                listener.AllowedNamespace = owner.Namespace;
+                listener.AllowedNamespaces = new HashSet<string>(StringComparer.Ordinal) { owner.Namespace };
                 break;
             case "All":
-                listener.AllowedNamespace = null;
+                listener.AllowedNamespaces = null;
+                break;
+            case "Selector":
+                // Traefik's allowedNamespaces: the (watched) Namespaces whose labels match; a Namespace relabelled is
+                // a new snapshot, so attachment follows its labels.
+                if (NamespaceSelector.Parse(spec.AllowedRoutes!.Namespaces!.Selector, out var invalid) is not { } selector)
+                {
+                    Fail(ResolvedRefs, "InvalidRouteNamespacesSelector", $"invalid allowedRoutes.namespaces.selector: {invalid}", ".allowedRoutes.namespaces.selector");
+                    return;
+                }
+
+                listener.AllowedNamespaces = context.Snapshot.Namespaces
+                    .Where(n => n.Metadata?.Name is not null && selector.Matches(n.Metadata.Labels))
+                    .Select(n => n.Metadata.Name)
+                    .ToHashSet(StringComparer.Ordinal);
                 break;
             default:
-                Fail(ResolvedRefs, "InvalidRouteNamespaces", $"allowedRoutes.namespaces.from {from} is not supported (Same and All are)", ".allowedRoutes.namespaces.from");
+                Fail(ResolvedRefs, "InvalidRouteNamespaces", $"allowedRoutes.namespaces.from {from} is not supported (Same, All and Selector are)", ".allowedRoutes.namespaces.from");
                 return;
         }
 

@@ -1,0 +1,64 @@
+using static Switchyard.EndToEnd.Tests.Conformance.GatewayConformanceTests;
+
+namespace Switchyard.EndToEnd.Tests.Conformance;
+
+/// <summary>
+/// Gateway API conformance (v1.4.1): what listeners report and admit — attached routes counted per listener (also on a
+/// listener whose references do not resolve), namespaces selected by labels. One test per upstream test, named by its
+/// ShortName.
+/// </summary>
+public sealed class GatewayListenerConformanceTests : ConformanceTest
+{
+    /// <summary>Listener content admitting HTTPRoutes of the infra namespace selected by its kubernetes.io/metadata.name label.</summary>
+    private const string InfraBySelector =
+        "allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: Selector, selector: {matchLabels: {kubernetes.io/metadata.name: " + Infra + "} } } }";
+
+    /// <summary>An HTTPRoute of the infra namespace on <paramref name="parentRef"/> (YAML flow mapping content) with one backendRef.</summary>
+    private static string Route(string name, string parentRef, string backend = "infra-backend-v1", string? hostnames = null) => $$"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: {{name}}, namespace: {{Infra}}}
+        spec:
+          parentRefs: [{kind: Gateway, namespace: {{Infra}}, {{parentRef}}}]
+          {{(hostnames is null ? "" : "hostnames: " + hostnames)}}
+          rules: [{backendRefs: [{name: {{backend}}, port: 8080}]}]
+        """;
+
+    [Test]
+    public async Task GatewayWithAttachedRoutes()
+    {
+        Apply(string.Join("\n---\n",
+            Gateway("gateway-with-one-attached-route", "name: http, port: 80, protocol: HTTP, " + InfraBySelector),
+            Route("http-route-1", "name: gateway-with-one-attached-route"),
+            Gateway("gateway-with-two-attached-routes", "name: http, port: 80, protocol: HTTP, hostname: foo.example.com, " + InfraBySelector),
+            Route("http-route-2", "name: gateway-with-two-attached-routes"),
+            Route("http-route-3", "name: gateway-with-two-attached-routes"),
+            Route("http-route-not-accepted", "name: gateway-with-two-attached-routes", hostnames: "[not-accepted.test.com]"),
+            Gateway("unresolved-gateway-with-one-attached-unresolved-route", "name: tls, port: 443, protocol: HTTPS, " + InfraBySelector +
+                ", tls: {mode: Terminate, certificateRefs: [{group: \"\", kind: Secret, name: does-not-exist}]}"),
+            Route("http-route-4", "name: unresolved-gateway-with-one-attached-unresolved-route, sectionName: tls", backend: "does-not-exist")));
+
+        // Gateway listener should have one valid http routes attached.
+        await ListenerAsync("gateway-with-one-attached-route", "http", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
+
+        // Gateway listener should have two valid http routes attached.
+        await ListenerAsync("gateway-with-two-attached-routes", "http", ["HTTPRoute"], 2, ("Accepted", "True"), ("ResolvedRefs", "True"));
+        await RouteConditionAsync("HTTPRoute", Infra, "http-route-not-accepted", "gateway-with-two-attached-routes", "Accepted", "False/NoMatchingListenerHostname");
+
+        // Gateway listener should have AttachedRoutes set even when Gateway has unresolved refs.
+        await ListenerAsync("unresolved-gateway-with-one-attached-unresolved-route", "tls", ["HTTPRoute"], 1, ("Programmed", "False"), ("ResolvedRefs", "False"));
+        await RouteConditionAsync("HTTPRoute", Infra, "http-route-4", "unresolved-gateway-with-one-attached-unresolved-route", "ResolvedRefs", "False");
+    }
+
+    [Test]
+    public async Task GatewayWithAttachedRoutesWithPort8080()
+    {
+        const string all = "allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: All} }";
+        Apply(Gateway("gateway-with-two-listeners-and-one-attached-route", $"name: http-unattached, port: 8080, protocol: HTTP, {all}}}, {{name: http, port: 80, protocol: HTTP, {all}") +
+            "\n---\n" + Route("http-route-4-port-8080", "name: gateway-with-two-listeners-and-one-attached-route, sectionName: http"));
+
+        // Gateway listener should have attached route by specifying the sectionName.
+        await ListenerAsync("gateway-with-two-listeners-and-one-attached-route", "http-unattached", ["HTTPRoute"], 0, ("Accepted", "True"), ("ResolvedRefs", "True"));
+        await ListenerAsync("gateway-with-two-listeners-and-one-attached-route", "http", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
+    }
+}
