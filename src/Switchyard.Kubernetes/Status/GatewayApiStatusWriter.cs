@@ -17,9 +17,10 @@ namespace Switchyard.Kubernetes.Status;
 /// Writes the Gateway API status the compiler derived (<see cref="CompileResult.GatewayApi"/>): GatewayClass, Gateway
 /// and route status by merge patch to <c>/status</c>, only when it differs from what the object carries (conditions
 /// compared without lastTransitionTime, which is kept while a condition's status stays). A route's parents[] entries
-/// of other controllers are kept as they are: only ours are replaced. Called by <see cref="StatusWriter"/> (leader only).
+/// of other controllers are kept as they are: only ours are replaced. Every finding on a Gateway, route or BackendTLSPolicy
+/// of ours is also an Event (<see cref="FindingsEvents"/>). Called by <see cref="StatusWriter"/> (leader only).
 /// </summary>
-internal sealed class GatewayApiStatusWriter(IKubernetes client, ILogger logger)
+internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder events, ILogger logger)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -30,6 +31,11 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, ILogger logger)
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
 
     public long Patches { get; private set; }
+
+    private readonly FindingsEvents _events = new(events, logger);
+
+    /// <summary>Events about Gateway API objects created so far.</summary>
+    public long Events => _events.Count;
 
     public async Task<bool> ReconcileAsync(ClusterSnapshot snapshot, CompileResult result, Func<bool> isLeader, CancellationToken ct)
     {
@@ -90,6 +96,8 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, ILogger logger)
         }
 
         ok &= await ReconcilePoliciesAsync(snapshot, report, now, isLeader, ct);
+        ok &= await _events.RecordAsync(GatewayApiEvents.Subjects(snapshot, report),
+            FindingsEvents.ByResource(result.Diagnostics.Concat(snapshot.LoadDiagnostics), GatewayApiEvents.IsEventKind), isLeader, ct);
         return ok;
     }
 

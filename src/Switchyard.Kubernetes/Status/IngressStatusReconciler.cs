@@ -20,15 +20,14 @@ internal sealed class IngressStatusReconciler(IKubernetes client, EventRecorder 
 {
     private const string ApiVersion = "networking.k8s.io/v1";
 
-    private readonly Dictionary<ResourceRef, string> _findings = [];
+    private readonly FindingsEvents _findings = new(events, logger);
     private readonly Dictionary<ResourceRef, (long Rv, string Body)> _written = [];
     private string? _endpointProblem;
     private long _patches;
-    private long _events;
 
     public long Patches => Interlocked.Read(ref _patches);
 
-    public long Events => Interlocked.Read(ref _events);
+    public long Events => _findings.Count;
 
     public async Task<bool> ReconcileAsync(ClusterSnapshot snapshot, CompileResult result, Func<bool> isLeader, CancellationToken ct)
     {
@@ -89,48 +88,12 @@ internal sealed class IngressStatusReconciler(IKubernetes client, EventRecorder 
     }
 
     /// <summary>One Event per change of an Ingress's errors and warnings: Warning with them, Normal when they are gone.</summary>
-    private async Task<bool> RecordFindingsAsync(ClusterSnapshot snapshot, CompileResult result, Func<bool> isLeader, CancellationToken ct)
-    {
-        var byIngress = result.Diagnostics.Concat(snapshot.LoadDiagnostics)
-            .Where(d => d.Resource is { Kind: V1Ingress.KubeKind } && d.Severity is Severity.Error or Severity.Warning)
-            .GroupBy(d => d.Resource!)
-            .ToDictionary(g => g.Key, g => g.ToList());
-        var ok = true;
-        foreach (var ingress in IngressClassFilter.Select(snapshot, options.Provider))
-        {
-            if (!isLeader() || ct.IsCancellationRequested)
-            {
-                return true;
-            }
-
-            var rr = ResourceRefs.Of(ingress);
-            var findings = byIngress.GetValueOrDefault(rr) ?? [];
-            var text = string.Join("; ", findings.Select(d => d.Field is null ? $"{d.Code} {d.Message}" : $"{d.Code} {d.Field}: {d.Message}"));
-            var before = _findings.GetValueOrDefault(rr, "");
-            if (text == before)
-            {
-                continue;
-            }
-
-            var change = findings.Count > 0
-                ? new StatusConditionChange("Accepted", findings[0].Reason, text, findings.Any(d => d.Severity == Severity.Error))
-                : new StatusConditionChange("Accepted", "Accepted", "The Ingress is served without errors", false);
-            try
-            {
-                var about = new DesiredStatus(rr, ApiVersion, ingress.Metadata?.Uid, ingress.Metadata?.ResourceVersion, [], null, null, null, null);
-                await events.RecordAsync(about, change, ct);
-                Interlocked.Increment(ref _events);
-                _findings[rr] = text;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                StatusLog.WriteFailed(logger, e, rr.ToString());
-                ok = false;
-            }
-        }
-
-        return ok;
-    }
+    private Task<bool> RecordFindingsAsync(ClusterSnapshot snapshot, CompileResult result, Func<bool> isLeader, CancellationToken ct) =>
+        _findings.RecordAsync(
+            IngressClassFilter.Select(snapshot, options.Provider)
+                .Select(i => new EventSubject(ResourceRefs.Of(i), ApiVersion, i.Metadata?.Uid, "The Ingress is served without errors")),
+            FindingsEvents.ByResource(result.Diagnostics.Concat(snapshot.LoadDiagnostics), k => k == V1Ingress.KubeKind),
+            isLeader, ct);
 }
 
 internal static partial class IngressStatusLog

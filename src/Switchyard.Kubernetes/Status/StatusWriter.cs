@@ -36,7 +36,7 @@ public sealed class StatusWriter
         _isLeader = isLeader;
         _events = new EventRecorder(client, identity);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _gatewayApi = new GatewayApiStatusWriter(client, _logger);
+        _gatewayApi = new GatewayApiStatusWriter(client, _events, _logger);
         _ingress = ingress is null ? null : new IngressStatusReconciler(client, _events, ingress, _logger);
     }
 
@@ -47,6 +47,9 @@ public sealed class StatusWriter
 
     /// <summary>Events about Ingresses created so far.</summary>
     public long IngressEvents => _ingress?.Events ?? 0;
+
+    /// <summary>Events about Gateway API objects (Gateway, HTTPRoute, GRPCRoute, BackendTLSPolicy) created so far.</summary>
+    public long GatewayApiEvents => _gatewayApi.Events;
 
     /// <summary>Status patches sent so far (Gateway API objects included).</summary>
     public long Patches => Interlocked.Read(ref _patches) + _gatewayApi.Patches;
