@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Switchyard.DataPlane.Forwarding;
 
 /// <summary>
-/// The deadlines of one forwarded call: the caller's <c>grpc-timeout</c> (whole call) and the transport's
-/// responseHeaderTimeout (until response headers arrive). Allocated only for calls that have one; YARP's own
-/// activity timeout is switched off because it would cut long idle gRPC streams.
+/// The deadlines of one forwarded call: the caller's <c>grpc-timeout</c> (whole call), an HTTPRoute's
+/// <c>timeouts.request</c> (whole call, <see cref="RouteTimeouts"/>) and <c>timeouts.backendRequest</c> (this attempt),
+/// and the transport's responseHeaderTimeout (until response headers arrive). Allocated only for calls that have one;
+/// YARP's own activity timeout is switched off because it would cut long idle gRPC streams.
 /// </summary>
 /// <remarks>
 /// While the call runs it also stands in for the stream's <see cref="IHttpResetFeature"/>: when the deadline
@@ -16,20 +17,38 @@ namespace Switchyard.DataPlane.Forwarding;
 /// </remarks>
 internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
 {
-    private readonly CancellationTokenSource _cts = new();
-    private readonly long _grpcDeadlineTicks; // Environment.TickCount64-based, in ms; 0 = none
-    private int _fired; // 0 none, 1 grpc deadline, 2 response header timeout
+    private const int None = 0, Grpc = 1, ResponseHeader = 2, Request = 3, BackendRequest = 4;
 
-    public ForwardDeadline(TimeSpan? grpcTimeout, TimeSpan responseHeaderTimeout)
+    private readonly CancellationTokenSource _cts = new();
+    private readonly long _deadlineTicks; // Environment.TickCount64-based, in ms: the earliest whole-call/attempt deadline; 0 = none
+    private readonly int _deadlineKind;
+    private readonly bool _grpc;
+    private int _fired;
+
+    public ForwardDeadline(TimeSpan? grpcTimeout, TimeSpan responseHeaderTimeout, RouteTimeouts? route = null)
     {
         var now = Environment.TickCount64;
-        var delay = Timeout.InfiniteTimeSpan;
+        long deadline = 0;
+        var kind = None;
         if (grpcTimeout is { } g)
         {
-            _grpcDeadlineTicks = now + (long)Math.Max(1, g.TotalMilliseconds);
-            delay = g;
+            _grpc = true;
+            Earliest(ref deadline, ref kind, now + (long)Math.Max(1, g.TotalMilliseconds), Grpc);
         }
 
+        if (route is { RequestDeadlineTicks: > 0 } r)
+        {
+            Earliest(ref deadline, ref kind, r.RequestDeadlineTicks, Request);
+        }
+
+        if (route is { BackendRequest: var b } && b > TimeSpan.Zero)
+        {
+            Earliest(ref deadline, ref kind, now + (long)Math.Max(1, Math.Ceiling(b.TotalMilliseconds)), BackendRequest);
+        }
+
+        _deadlineTicks = deadline;
+        _deadlineKind = kind;
+        var delay = _deadlineTicks == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(1, _deadlineTicks - now));
         if (responseHeaderTimeout > TimeSpan.Zero && (delay == Timeout.InfiniteTimeSpan || responseHeaderTimeout < delay))
         {
             delay = responseHeaderTimeout;
@@ -43,6 +62,15 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
         }
     }
 
+    private static void Earliest(ref long deadline, ref int kind, long ticks, int candidate)
+    {
+        if (deadline == 0 || ticks < deadline)
+        {
+            deadline = ticks;
+            kind = candidate;
+        }
+    }
+
     public CancellationToken Token => _cts.Token;
 
     private IHttpResetFeature? _reset;
@@ -53,7 +81,7 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
     /// <summary>Takes the place of the stream's reset feature for a call with a gRPC deadline that can carry trailers.</summary>
     public void Attach(HttpContext context)
     {
-        if (_grpcDeadlineTicks != 0 && context.Response.SupportsTrailers() && context.Features.Get<IHttpResetFeature>() is { } reset)
+        if (_grpc && context.Response.SupportsTrailers() && context.Features.Get<IHttpResetFeature>() is { } reset)
         {
             _reset = reset;
             context.Features.Set<IHttpResetFeature>(this);
@@ -82,12 +110,18 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
     private bool HeaderTimeoutArmed { get; set; }
 
     /// <summary>True when the grpc-timeout deadline passed.</summary>
-    public bool GrpcDeadlineExceeded => Volatile.Read(ref _fired) == 1;
+    public bool GrpcDeadlineExceeded => Volatile.Read(ref _fired) == Grpc;
 
     /// <summary>True when the backend did not send response headers in time.</summary>
-    public bool ResponseHeaderTimedOut => Volatile.Read(ref _fired) == 2;
+    public bool ResponseHeaderTimedOut => Volatile.Read(ref _fired) == ResponseHeader;
 
-    /// <summary>Response headers arrived: the header timeout no longer applies; the gRPC deadline still does.</summary>
+    /// <summary>True when the HTTPRoute's <c>timeouts.request</c> passed (the whole call).</summary>
+    public bool RequestTimedOut => Volatile.Read(ref _fired) == Request;
+
+    /// <summary>True when the HTTPRoute's <c>timeouts.backendRequest</c> passed (this attempt).</summary>
+    public bool BackendRequestTimedOut => Volatile.Read(ref _fired) == BackendRequest;
+
+    /// <summary>Response headers arrived: the header timeout no longer applies; the other deadlines still do.</summary>
     public void OnResponseHeaders()
     {
         if (!HeaderTimeoutArmed)
@@ -96,20 +130,20 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
         }
 
         HeaderTimeoutArmed = false;
-        if (_grpcDeadlineTicks == 0)
+        if (_deadlineTicks == 0)
         {
             _cts.CancelAfter(Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var remaining = _grpcDeadlineTicks - Environment.TickCount64;
+        var remaining = _deadlineTicks - Environment.TickCount64;
         _cts.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, remaining)));
     }
 
     private void OnFired()
     {
-        var kind = HeaderTimeoutArmed && (_grpcDeadlineTicks == 0 || Environment.TickCount64 < _grpcDeadlineTicks) ? 2 : 1;
-        Interlocked.CompareExchange(ref _fired, kind, 0);
+        var kind = HeaderTimeoutArmed && (_deadlineTicks == 0 || Environment.TickCount64 < _deadlineTicks) ? ResponseHeader : _deadlineKind;
+        Interlocked.CompareExchange(ref _fired, kind == None ? ResponseHeader : kind, None);
     }
 
     public void Dispose() => _cts.Dispose();

@@ -71,18 +71,21 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     private ValueTask<ForwardOutcome> ForwardUntracedAsync(HttpContext context, BackendServer server, ForwardTarget target)
     {
         var grpcTimeout = ReadGrpcTimeout(context.Request);
-        if (grpcTimeout is null && target.ResponseHeaderTimeout <= TimeSpan.Zero)
+        // An HTTPRoute rule's timeouts (only rules that set one have the feature: other calls, streams above all, get no deadline).
+        var route = context.Features.Get<RouteTimeouts>();
+        if (grpcTimeout is null && target.ResponseHeaderTimeout <= TimeSpan.Zero && route is null)
         {
             return ForwardCoreAsync(context, server, target, deadline: null);
         }
 
-        return ForwardWithDeadlineAsync(context, server, target, grpcTimeout);
+        return ForwardWithDeadlineAsync(context, server, target, grpcTimeout, route);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ForwardOutcome> ForwardWithDeadlineAsync(HttpContext context, BackendServer server, ForwardTarget target, TimeSpan? grpcTimeout)
+    private async ValueTask<ForwardOutcome> ForwardWithDeadlineAsync(HttpContext context, BackendServer server, ForwardTarget target, TimeSpan? grpcTimeout,
+        RouteTimeouts? route)
     {
-        using var deadline = new ForwardDeadline(grpcTimeout, target.ResponseHeaderTimeout);
+        using var deadline = new ForwardDeadline(grpcTimeout, target.ResponseHeaderTimeout, route);
         context.Features.Set(deadline);
         deadline.Attach(context);
         try
@@ -202,6 +205,20 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
             kind = ProxyErrorKind.DeadlineExceeded;
             message = "deadline exceeded (grpc-timeout enforced by the gateway)";
             return ForwardOutcome.Cancelled;
+        }
+
+        if (deadline is { RequestTimedOut: true })
+        {
+            kind = ProxyErrorKind.DeadlineExceeded;
+            message = "the route's request timeout passed (HTTPRoute timeouts.request)";
+            return ForwardOutcome.Cancelled;
+        }
+
+        if (deadline is { BackendRequestTimedOut: true })
+        {
+            kind = ProxyErrorKind.DeadlineExceeded;
+            message = "the backend did not answer within the route's backendRequest timeout (HTTPRoute timeouts.backendRequest)";
+            return ForwardOutcome.ServerError;
         }
 
         if (deadline is { ResponseHeaderTimedOut: true })

@@ -170,6 +170,8 @@ public static class DiagnosticCodes
     public const string GatewayFilterInvalid = "SY804";
     /// <summary>A BackendTLSPolicy cannot be applied (CA reference, kind, well-known CAs) or lost to an older one; the Service's share answers 500.</summary>
     public const string GatewayBackendTlsPolicyInvalid = "SY805";
+    /// <summary>An HTTPRoute rule's timeouts are not Gateway API durations, or backendRequest is longer than request; the rule answers 500.</summary>
+    public const string GatewayTimeoutsInvalid = "SY806";
 
     // Kubernetes source
     /// <summary>An object read from the API server could not be turned into its model record (wrong shape).</summary>

@@ -7,14 +7,11 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 
 /// <summary>
 /// Gateway API conformance (v1.4.1): named rules, backend protocols (h2c, WebSocket), and the extended features we
-/// do not support yet (rule timeouts, backendRef filters), kept as ignored tests that say why. One test per upstream
+/// do not support yet (backendRef filters), kept as ignored tests that say why. One test per upstream
 /// test, named by its ShortName.
 /// </summary>
 public sealed class HttpRouteBackendConformanceTests : ConformanceTest
 {
-    private const string TimeoutsNotSupported =
-        "not supported: rules[].timeouts is read but not applied (no per-route request/backend deadline in the compiled table yet)";
-
     private const string BackendFiltersNotSupported =
         "not supported: filters on a backendRef are refused (ResolvedRefs False/UnsupportedValue, the share answers 500); only rule filters are";
 
@@ -67,7 +64,6 @@ public sealed class HttpRouteBackendConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(TimeoutsNotSupported)]
     public async Task HTTPRouteTimeoutRequest()
     {
         Apply(Route("request-timeout",
@@ -79,7 +75,6 @@ public sealed class HttpRouteBackendConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(TimeoutsNotSupported)]
     public async Task HTTPRouteTimeoutBackendRequest()
     {
         Apply(Route("backend-request-timeout",

@@ -74,7 +74,7 @@ internal sealed class GatewayApiProcessor
                     foreach (var match in matches)
                     {
                         var (text, priority) = GatewayRuleText.Http(hostnames, match);
-                        AddRouter(owner, gateway, listener, ri, text, priority + rules.Count - ri, rule.Filters, match.Path, rule.BackendRefs, problems);
+                        AddRouter(owner, gateway, listener, ri, text, priority + rules.Count - ri, rule.Filters, match.Path, rule.BackendRefs, problems, rule.Timeouts);
                     }
                 }
             }, problems => CheckRefs(owner, rules.Select(r => r.BackendRefs).ToList(), problems));
@@ -213,7 +213,8 @@ internal sealed class GatewayApiProcessor
     }
 
     private void AddRouter(ResourceRef owner, ResolvedGateway gateway, ResolvedListener listener, int ruleIndex, string rule, int priority,
-        IReadOnlyList<RouteFilter>? filters, HttpPathMatch? path, IReadOnlyList<RouteBackendRef>? backendRefs, List<BackendProblem> problems)
+        IReadOnlyList<RouteFilter>? filters, HttpPathMatch? path, IReadOnlyList<RouteBackendRef>? backendRefs, List<BackendProblem> problems,
+        HttpRouteTimeouts? timeouts = null)
     {
         var routeKey = Naming.Normalize(string.Create(CultureInfo.InvariantCulture,
             $"{owner.Kind.ToLowerInvariant()}-{owner.Namespace}-{owner.Name}-gw-{gateway.Ref.Namespace}-{gateway.Ref.Name}-ep-{listener.EntryPoint}-{ruleIndex}"));
@@ -237,6 +238,7 @@ internal sealed class GatewayApiProcessor
         var ids = new List<string>();
         var mirrors = new List<RequestMirrorFilter>();
         var filtersOk = _filters.Resolve(owner, filters, path, listener.Spec.Port, name, field + ".filters", ids, mirrors, ref problem);
+        filtersOk &= _filters.Timeouts(owner, timeouts, name, field + ".timeouts", ids, ref problem);
         string service;
         if (!filtersOk)
         {

@@ -93,6 +93,31 @@ internal sealed class GatewayFilters(CompileContext context, MiddlewareProcessor
         return ok;
     }
 
+    /// <summary>
+    /// HTTPRoute <c>rules[].timeouts</c> (<see cref="GatewayTimeouts"/>): a middleware first in the rule's list, so the
+    /// request deadline counts from the start of the route's middlewares; nothing when no timeout applies; false
+    /// (reported) when invalid.
+    /// </summary>
+    public bool Timeouts(ResourceRef owner, HttpRouteTimeouts? timeouts, string routerName, string field, List<string> ids, ref BackendProblem? problem)
+    {
+        var config = GatewayTimeouts.Resolve(timeouts, out var error);
+        if (error is not null)
+        {
+            context.Error(DiagnosticCodes.GatewayTimeoutsInvalid, "UnsupportedValue", owner, field, error + "; the rule answers 500");
+            problem ??= new BackendProblem("UnsupportedValue", error);
+            return false;
+        }
+
+        if (config is not null)
+        {
+            var id = $"{routerName}-timeouts";
+            _configs[id] = config;
+            ids.Insert(0, id);
+        }
+
+        return true;
+    }
+
     private static HeaderModifierConfig Headers(HeaderModifier modifier) => new(
         Map(modifier.Set),
         Map(modifier.Add),

@@ -115,6 +115,7 @@ public static class MiddlewareCatalogue
         ("responseHeaderModifier", typeof(ResponseHeaderModifierConfig)),
         ("requestRedirect", typeof(RequestRedirectConfig)),
         ("urlRewrite", typeof(UrlRewriteConfig)),
+        ("httpRouteTimeouts", typeof(RouteTimeoutsConfig)),
     ];
 
     /// <summary>The types <paramref name="spec"/> sets, in spec order (exactly one is valid).</summary>

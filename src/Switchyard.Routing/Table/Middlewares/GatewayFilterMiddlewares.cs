@@ -30,3 +30,9 @@ public sealed record RequestRedirectConfig(string? Scheme, string? Hostname, int
 
 /// <summary>URLRewrite filter: the Host header and/or the path (whole, or the matched <see cref="PathPrefix"/>) sent to the backend.</summary>
 public sealed record UrlRewriteConfig(string? Hostname, string? Path, string? PathPrefix) : MiddlewareConfig;
+
+/// <summary>
+/// HTTPRoute <c>rules[].timeouts</c> (GEP-1742): <see cref="Request"/> bounds the whole call, <see cref="BackendRequest"/>
+/// each attempt at a backend; zero = none. Expiry answers 504 (gRPC DEADLINE_EXCEEDED), or cuts a response already started.
+/// </summary>
+public sealed record RouteTimeoutsConfig(TimeSpan Request, TimeSpan BackendRequest) : MiddlewareConfig;
