@@ -47,6 +47,34 @@ public sealed class IdleConnectionCapTests
         });
     }
 
+    [Test]
+    public async Task A_servers_counter_lives_only_while_calls_to_it_are_in_flight()
+    {
+        // The pool (and the cap in it) outlives table swaps: a counter per server ever called would grow with endpoint churn.
+        using var ca = TestCertificates.CreateCa();
+        using var certificate = TestCertificates.IssueServer(ca, "backend.test");
+        await using var backend = await TlsHttpBackend.StartAsync(certificate);
+        using var cap = new Switchyard.DataPlane.Forwarding.IdleConnectionCap(
+            new SocketsHttpHandler { UseProxy = false, SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } }, 1, http2Disabled: true);
+        using var invoker = new HttpMessageInvoker(cap);
+
+        var held = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, backend.Url + "/slow"), CancellationToken.None);
+        await Wait.UntilAsync(() => backend.Opened == 1, TimeSpan.FromSeconds(20), "the held call's connection");
+        Assert.That(cap.TrackedServers, Is.EqualTo(1), "a call in flight is counted");
+        backend.Release();
+        (await held).Dispose();
+        Assert.That(cap.TrackedServers, Is.Zero, "the server's last call ended: nothing is kept for it");
+
+        // Calls after that are counted anew (and the cap still applies: one in flight keeps its connection).
+        using var again = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, backend.Url + "/"), CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)again.StatusCode, Is.EqualTo(200));
+            Assert.That(again.RequestMessage!.Headers.ConnectionClose, Is.Not.True, "the only call in flight keeps its connection");
+            Assert.That(cap.TrackedServers, Is.Zero);
+        });
+    }
+
     private static async Task<int> SendAsync(HttpClient client, BalancingGateway gateway, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.Address, path))
