@@ -34,6 +34,7 @@ public sealed class BufferingRetryTests
             Configure = app => app.Use(async (ctx, next) =>
             {
                 Interlocked.Increment(ref _calls);
+                ctx.Response.Headers["X-Path"] = ctx.Request.Path.Value;
                 var fail = Interlocked.Decrement(ref _failuresLeft) >= 0;
                 var body = new MemoryStream();
                 await ctx.Request.Body.CopyToAsync(body);
@@ -105,6 +106,25 @@ public sealed class BufferingRetryTests
             Assert.That(exhausted.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "Attempts() < 3 stops after the third");
             Assert.That(exhaustedBody, Is.EqualTo("failed"), "the caller sees only the last answer");
             Assert.That(Volatile.Read(ref _calls), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task Each_attempt_is_sent_as_the_call_came_not_as_the_last_attempt_left_it()
+    {
+        // addPrefix after buffering changes the path of each attempt: the retry must not add it a second time.
+        _gateway.Use(
+            Build.Middleware(new BufferingConfig(0, 1024, 0, 1024) { RetryExpression = RetryExpression.Parse("ResponseCode() == 503 && Attempts() < 3") }),
+            Build.Middleware(new AddPrefixConfig("/api")));
+        using var http = Clients.Http();
+
+        FailNext(2);
+        using var response = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(Volatile.Read(ref _calls), Is.EqualTo(3));
+            Assert.That(response.Headers.GetValues("X-Path"), Is.EqualTo(new[] { "/api/x" }), "the third attempt's path");
         });
     }
 

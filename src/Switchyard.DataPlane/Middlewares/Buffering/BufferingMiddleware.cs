@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Pipeline;
 using Switchyard.Routing.Table;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -14,7 +15,9 @@ namespace Switchyard.DataPlane.Middlewares.Buffering;
 /// streaming call that needs replies before it ends cannot work behind it — as in Traefik.
 /// With retryExpression the request is sent again, from the buffered body, while the expression holds for the buffered
 /// answer (see <see cref="BufferingRetry"/>), at most <see cref="BufferingConfig.MaxRetryAttempts"/> times and without a
-/// pause, as oxy's buffer does; the answer of a retried attempt never leaves the gateway.
+/// pause, as oxy's buffer does; the answer of a retried attempt never leaves the gateway. Each attempt is sent as the
+/// call came (<see cref="RequestReplay"/>, as retry and failover do): what the middlewares after this one changed in
+/// the request or registered for the answer during a dropped attempt does not carry over to the next.
 /// </summary>
 public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddleware
 {
@@ -28,6 +31,8 @@ public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddlewa
         }
 
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        // Recorded after the request was buffered (its Content-Length set), only when attempts can repeat.
+        using var replay = config.RetryExpression is null ? null : new RequestReplay(context);
         for (var attempt = 1; ; attempt++)
         {
             using var responseBuffer = new SpillBuffer(config.MemResponseBodyBytes, config.MaxResponseBodyBytes);
@@ -56,6 +61,7 @@ public sealed class BufferingMiddleware(BufferingConfig config) : IRouteMiddlewa
                 context.Features.Set<IForwarderErrorFeature>(null);
                 context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers.Clear();
                 context.Response.Clear();
+                replay!.Restore();
                 context.Request.Body = requestBuffer.Rewind();
                 continue;
             }
