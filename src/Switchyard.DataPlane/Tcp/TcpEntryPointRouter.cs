@@ -201,10 +201,11 @@ public sealed partial class TcpEntryPointRouter
         var clientPipe = new DuplexPipeStream(connection.Transport);
         Stream client = clientPipe;
         Stream server = new NetworkStream(socket, ownsSocket: false);
-        // Kestrel closes both directions when its output pipe completes, so without TLS termination the backend's
-        // bytes go straight to the client's socket (nothing else writes there): its FIN becomes a half-close and the
-        // client can go on sending (pkg/tcp/proxy.go CloseWrite). Reads stay on the pipe, which holds the peeked bytes.
-        var clientSocket = route.Router.Tls is { Passthrough: false } ? null : connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        // Kestrel closes both directions when its output pipe completes, so the bytes for the client (the backend's, or
+        // TLS records of them when the route terminates TLS) go straight to the client's socket (nothing else writes
+        // there): the backend's FIN becomes close_notify and a half-close, and the client can go on sending
+        // (pkg/tcp/proxy.go CloseWrite, also under TLS termination). Reads stay on the pipe, which holds the peeked bytes.
+        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (clientSocket is not null)
         {
             clientPipe.WriteTo(clientSocket);

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using Switchyard.DataPlane.Tests.Core;
 using Switchyard.TestKit;
@@ -14,26 +16,8 @@ public sealed class TcpHalfCloseTests
     [Test]
     public async Task The_backend_ends_its_half_first_and_still_receives_what_the_client_sends_after(CancellationToken ct)
     {
-        // The backend greets, closes its writing half, then reads everything the client sends until the client's FIN.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var received = new StringBuilder();
-        var backend = Task.Run(async () =>
-        {
-            using var peer = await listener.AcceptSocketAsync(ct);
-            await peer.SendAsync("hello, then FIN"u8.ToArray(), ct);
-            peer.Shutdown(SocketShutdown.Send);
-            var buffer = new byte[256];
-            int read;
-            while ((read = await peer.ReceiveAsync(buffer, ct)) > 0)
-            {
-                lock (received)
-                {
-                    received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                }
-            }
-        }, ct);
-
+        var (listener, received, backend) = GreetThenRead(ct);
+        using var _ = listener;
         await using var gateway = await Gateway.StartAsync();
         gateway.Apply(TcpTestPeers.Compile("""
             apiVersion: traefik.io/v1alpha1
@@ -52,6 +36,48 @@ public sealed class TcpHalfCloseTests
         Assert.That(greeting, Is.EqualTo("hello, then FIN"), "the backend's FIN reached the client as the end of its stream");
 
         await client.SendAsync("sent after the backend's FIN"u8.ToArray(), ct);
+        client.Shutdown(SocketShutdown.Send);
+        await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
+        Assert.That(received.ToString(), Is.EqualTo("sent after the backend's FIN"));
+    }
+
+    [Test]
+    public async Task Under_tls_termination_the_backends_FIN_is_a_half_close_too(CancellationToken ct)
+    {
+        var (listener, received, backend) = GreetThenRead(ct);
+        using var _ = listener;
+        using var ca = TestCertificates.CreateCa();
+        using var certificate = TestCertificates.IssueServer(ca, "term.tcp.test");
+        await using var gateway = await Gateway.StartAsync();
+        gateway.Apply(TcpTestPeers.Compile(TcpTestPeers.TlsSecret("term-cert", certificate) + """
+
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: greet, namespace: default}
+            spec:
+              entryPoints: [websecure]
+              routes:
+                - match: HostSNI(`term.tcp.test`)
+                  services: [{name: greeter, port: tcp, terminationDelay: 30000}]
+              tls: {secretName: term-cert}
+            """, ("greeter", ((IPEndPoint)listener.LocalEndpoint).Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.WebSecure, ct);
+        await using var tls = new SslStream(new NetworkStream(client, ownsSocket: false));
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "term.tcp.test",
+            // TLS 1.3: close_notify ends one direction only (RFC 8446 6.1), as a FIN does.
+            EnabledSslProtocols = SslProtocols.Tls13,
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        }, ct);
+        var greeting = await ReadToEndAsync(tls, ct);
+        Assert.That(greeting, Is.EqualTo("hello, then FIN"), "the backend's FIN reached the client as close_notify");
+
+        await tls.WriteAsync("sent after the backend's FIN"u8.ToArray(), ct);
+        await tls.ShutdownAsync();
         client.Shutdown(SocketShutdown.Send);
         await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
         Assert.That(received.ToString(), Is.EqualTo("sent after the backend's FIN"));
@@ -94,12 +120,40 @@ public sealed class TcpHalfCloseTests
         await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
     }
 
-    private static async Task<string> ReadToEndAsync(Socket socket, CancellationToken ct)
+    /// <summary>A backend that greets, closes its writing half, then reads everything the client sends until the client's FIN.</summary>
+    private static (TcpListener Listener, StringBuilder Received, Task Backend) GreetThenRead(CancellationToken ct)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var received = new StringBuilder();
+        var backend = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptSocketAsync(ct);
+            await peer.SendAsync("hello, then FIN"u8.ToArray(), ct);
+            peer.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[256];
+            int read;
+            while ((read = await peer.ReceiveAsync(buffer, ct)) > 0)
+            {
+                lock (received)
+                {
+                    received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+            }
+        }, ct);
+        return (listener, received, backend);
+    }
+
+    private static Task<string> ReadToEndAsync(Socket socket, CancellationToken ct) => ReadToEndAsync(buffer => socket.ReceiveAsync(buffer, ct));
+
+    private static Task<string> ReadToEndAsync(Stream stream, CancellationToken ct) => ReadToEndAsync(buffer => stream.ReadAsync(buffer, ct));
+
+    private static async Task<string> ReadToEndAsync(Func<Memory<byte>, ValueTask<int>> receive)
     {
         var text = new StringBuilder();
         var buffer = new byte[256];
         int read;
-        while ((read = await socket.ReceiveAsync(buffer, ct)) > 0)
+        while ((read = await receive(buffer)) > 0)
         {
             text.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
