@@ -73,16 +73,7 @@ public sealed class TcpRoutingTests
         foreach (var (name, backend) in new[] { ("a.tcp.test", a), ("b.tcp.test", b) })
         {
             X509Certificate2? seen = null;
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, token) =>
-                {
-                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                    await socket.ConnectAsync(gateway.WebSecure, token);
-                    return new NetworkStream(socket, ownsSocket: true);
-                },
-                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => { seen = cert is null ? null : new X509Certificate2(cert); return true; } },
-            };
+            using var handler = TcpTestPeers.DialingTo(gateway.WebSecure, cert => seen = cert);
             using var client = new HttpClient(handler);
             var body = await client.GetStringAsync($"https://{name}/", ct);
             Assert.Multiple(() =>
@@ -100,14 +91,8 @@ public sealed class TcpRoutingTests
         var certificate = TestCertificates.IssueServer(ca, "term.tcp.test");
         await using var echo = new EchoServer();
         await using var gateway = await Gateway.StartAsync();
-        gateway.Apply(TcpTestPeers.Compile($$"""
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: term-cert, namespace: default}
-            type: kubernetes.io/tls
-            stringData:
-              tls.crt: "{{TestCertificates.CertificatePem(certificate).ReplaceLineEndings("\\n")}}"
-              tls.key: "{{TestCertificates.PrivateKeyPem(certificate).ReplaceLineEndings("\\n")}}"
+        gateway.Apply(TcpTestPeers.Compile(TcpTestPeers.TlsSecret("term-cert", certificate) + """
+
             ---
             apiVersion: traefik.io/v1alpha1
             kind: IngressRouteTCP
@@ -202,16 +187,7 @@ public sealed class TcpRoutingTests
             """, ("backend-a", a.Port)));
 
         // Another SNI is not claimed by TCP: the HTTPS side of websecure answers (404: no HTTP router).
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(gateway.WebSecure, token);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        };
+        using var handler = TcpTestPeers.DialingTo(gateway.WebSecure);
         using var client = new HttpClient(handler);
         using var response = await client.GetAsync("https://other.tcp.test/", ct);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));

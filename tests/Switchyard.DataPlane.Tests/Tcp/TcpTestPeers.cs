@@ -46,6 +46,32 @@ internal static class TcpTestPeers
         return result.Table;
     }
 
+    /// <summary>A kubernetes.io/tls Secret manifest (default namespace) holding the certificate and its key.</summary>
+    public static string TlsSecret(string name, X509Certificate2 certificate) => $$"""
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: {{name}}, namespace: default}
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: "{{TestCertificates.CertificatePem(certificate).ReplaceLineEndings("\\n")}}"
+          tls.key: "{{TestCertificates.PrivateKeyPem(certificate).ReplaceLineEndings("\\n")}}"
+        """;
+
+    /// <summary>
+    /// A handler that dials <paramref name="endpoint"/> whatever the https URL's host (which is then only the SNI and
+    /// the Host), trusting any certificate and handing the one the server showed to <paramref name="seen"/>.
+    /// </summary>
+    public static SocketsHttpHandler DialingTo(IPEndPoint endpoint, Action<X509Certificate2?>? seen = null) => new()
+    {
+        ConnectCallback = async (_, token) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(endpoint, token);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+        SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => { seen?.Invoke(cert is null ? null : new X509Certificate2(cert)); return true; } },
+    };
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

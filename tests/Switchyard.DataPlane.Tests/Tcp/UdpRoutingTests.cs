@@ -13,6 +13,16 @@ namespace Switchyard.DataPlane.Tests.Tcp;
 [CancelAfter(60_000)]
 public sealed class UdpRoutingTests
 {
+    private const string OneBackend = """
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRouteUDP
+        metadata: {name: dns, namespace: default}
+        spec:
+          entryPoints: [dns]
+          routes:
+            - services: [{name: a, port: tcp}]
+        """;
+
     private const string TwoBackends = """
         apiVersion: traefik.io/v1alpha1
         kind: IngressRouteUDP
@@ -28,15 +38,7 @@ public sealed class UdpRoutingTests
     {
         await using var echo = new UdpEchoServer("a");
         await using var gateway = await StartAsync(UdpEntryPointSettings.Default);
-        gateway.Apply(TcpTestPeers.Compile("""
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRouteUDP
-            metadata: {name: dns, namespace: default}
-            spec:
-              entryPoints: [dns]
-              routes:
-                - services: [{name: a, port: tcp}]
-            """, ("a", echo.Port)));
+        gateway.Apply(TcpTestPeers.Compile(OneBackend, ("a", echo.Port)));
 
         using var client = Client(gateway);
         foreach (var size in new[] { 0, 1, 1400, 65_000 })
@@ -110,15 +112,7 @@ public sealed class UdpRoutingTests
     {
         await using var echo = new UdpEchoServer("a");
         await using var gateway = await StartAsync(new UdpEntryPointSettings(TimeSpan.FromMilliseconds(300), 3));
-        gateway.Apply(TcpTestPeers.Compile("""
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRouteUDP
-            metadata: {name: dns, namespace: default}
-            spec:
-              entryPoints: [dns]
-              routes:
-                - services: [{name: a, port: tcp}]
-            """, ("a", echo.Port)));
+        gateway.Apply(TcpTestPeers.Compile(OneBackend, ("a", echo.Port)));
         var entryPoint = gateway.Host.UdpEntryPoints[0];
 
         var clients = Enumerable.Range(0, 10).Select(_ => Client(gateway)).ToList();
@@ -157,15 +151,7 @@ public sealed class UdpRoutingTests
         await client.SendAsync("nobody"u8.ToArray(), ct);
         await Wait.UntilAsync(() => entryPoint.DroppedDatagrams == 1, TimeSpan.FromSeconds(10), "the datagram dropped");
 
-        gateway.Apply(TcpTestPeers.Compile("""
-            apiVersion: traefik.io/v1alpha1
-            kind: IngressRouteUDP
-            metadata: {name: dns, namespace: default}
-            spec:
-              entryPoints: [dns]
-              routes:
-                - services: [{name: a, port: tcp}]
-            """, ("a", echo.Port)));
+        gateway.Apply(TcpTestPeers.Compile(OneBackend, ("a", echo.Port)));
         Assert.That(Encoding.ASCII.GetString(await ExchangeAsync(client, "hi"u8.ToArray(), ct)), Is.EqualTo("a:hi"));
     }
 
