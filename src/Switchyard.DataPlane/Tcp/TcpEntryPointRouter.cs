@@ -190,7 +190,10 @@ public sealed partial class TcpEntryPointRouter
     private async Task ForwardAsync(ConnectionContext connection, TcpRoute route, string? sni)
     {
         var backend = route.Balancer.Next();
-        var socket = backend is null ? null : await TcpForwarder.DialAsync(backend, connection.ConnectionClosed);
+        // Not cancelled by ConnectionClosed: Kestrel fires it at the client's FIN, and a client that sends its request
+        // then FIN at once (netcat -N) must still be forwarded (Traefik dials regardless of the client). The dial is
+        // bounded by dialTimeout; a client that went away ends the copies that follow.
+        var socket = backend is null ? null : await TcpForwarder.DialAsync(backend, CancellationToken.None);
         if (socket is null)
         {
             LogDialFailed(_logger, route.Router.Name, backend?.Address ?? "(no server)");
@@ -224,7 +227,7 @@ public sealed partial class TcpEntryPointRouter
             if (backend!.Transport.ProxyProtocolVersion is { } version)
             {
                 var header = ProxyProtocolHeader.Create(version, connection.RemoteEndPoint as IPEndPoint, connection.LocalEndPoint as IPEndPoint);
-                await server.WriteAsync(header, connection.ConnectionClosed);
+                await server.WriteAsync(header);
             }
 
             if (backend.Tls)
