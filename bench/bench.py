@@ -443,19 +443,30 @@ def scenario_accesslog(manifests):
     only = os.environ.get("OBS_VARIANTS")
     if only:
         variants = {k: v for k, v in variants.items() if k in only.split(",")}
+    # COMPARE_DLL / COMPARE_ENV: every variant also as "<variant>-b" with the other build / variables, in the same
+    # interleaved rounds (an A/B of two commits: each build's variant / its own off, and variant / variant-b).
+    # OBS_PERF=<variant>[,...]: `perf record -F 4000 -g` of the measured run of these variants (perf map on for all).
+    perf_of = [v for v in os.environ.get("OBS_PERF", "").split(",") if v]
+    base_env = {"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning",
+                **({"DOTNET_PerfMapEnabled": "1"} if perf_of else {})}
     running = {}
     for name, extra in variants.items():
         cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
                      TLS=PORTS["obs-tls"], MANIFESTS=manifests)
         with open(cfg, "a") as f:
-            f.write(extra)
-        running[name] = cfg
+            f.write(extra.replace("access.log", f"access-{name}.log"))
+        running[name] = (cfg, DLL["switchyard"], base_env)
+        if COMPARE_DLL or COMPARE_ENV:
+            cfg_b = render("switchyard.yaml.in", f"{name}-b.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
+                           TLS=PORTS["obs-tls"], MANIFESTS=manifests)
+            with open(cfg_b, "a") as f:
+                f.write(extra.replace("access.log", f"access-{name}-b.log"))
+            running[f"{name}-b"] = (cfg_b, COMPARE_DLL or DLL["switchyard"], {**base_env, **COMPARE_ENV})
     for r in range(ROUNDS):
         log(f"observability round {r + 1}/{ROUNDS}")
-        for name, cfg in running.items():
+        for name, (cfg, dll, env) in running.items():
             # One process at a time on the same ports and CPU; each round starts it afresh and warms it.
-            p = start(name, ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
-                      env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
+            p = start(name, ["dotnet", dll, "run", "--config", cfg], PROXY_CPU, env=env)
             wait_port(PORTS["obs"], 60)
             deadline = time.time() + 60
             while client("check", f"http://127.0.0.1:{PORTS['obs']}", "1", timeout=60)[0] != 0 and time.time() < deadline:
@@ -464,7 +475,15 @@ def scenario_accesslog(manifests):
             integrity(name, f"http://127.0.0.1:{PORTS['obs']}")
             warm_process(p, url, name)
             spans0 = exported_spans()
+            perf = None
+            if name in perf_of:
+                perf = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-p", str(p.pid),
+                                         "-o", f"{WORK}/perf-{name}-r{r + 1}.data"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             measure_cpu("observability", name, p, url)
+            if perf is not None:
+                perf.send_signal(signal.SIGINT)
+                perf.wait(60)
             os.killpg(p.pid, signal.SIGTERM)
             p.wait(20)  # the tracer flushes its last batch on the way out
             procs.pop(name, None)
@@ -474,7 +493,7 @@ def scenario_accesslog(manifests):
                 spans = exported_spans() - spans0
                 record("observability", name, "spans_per_call", spans / (CALLS + max(2000, CALLS // 20)))
                 log(f"  {name}: {spans} spans exported")
-    log_file = f"{WORK}/access.log"
+    log_file = f"{WORK}/access-accesslog-json.log"
     lines = sum(1 for _ in open(log_file)) if os.path.exists(log_file) else 0
     record("observability", "accesslog-json", "log_lines", lines)
 
@@ -734,7 +753,8 @@ def report():
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
         for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
-                      "accesslog-json", "tracing-1.0", "tracing-0.1"):
+                      "accesslog-json", "tracing-1.0", "tracing-0.1", "accesslog-off-b", "accesslog-json-b", "tracing-1.0-b",
+                      "tracing-0.1-b"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
@@ -765,19 +785,27 @@ def report():
         with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
         if with_metrics == with_metrics:
             lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
-    off_rounds = table.get(("observability", "accesslog-off", "cpu_us_per_call"), [])
-    off = med(off_rounds)
-    for variant in ("accesslog-json", "tracing-1.0", "tracing-0.1"):
-        on_rounds = table.get(("observability", variant, "cpu_us_per_call"), [])
-        on = med(on_rounds)
-        if on == on and off == off:
-            # Per-round ratios too (round r of the variant / round r of off): the spread the machine's noise leaves.
-            per_round = [a / b for a, b in zip(on_rounds, off_rounds)]
-            spans = table.get(("observability", variant, "spans_per_call"))
-            lines += ["",
-                      f"CPU per call {variant} / accesslog-off = {on / off:.2f} (medians); per round "
-                      + ", ".join(f"{x:.2f}" for x in per_round)
-                      + (f"; spans exported per call {med(spans):.2f}" if spans else "")]
+    for suffix in ("", "-b"):
+        off_rounds = table.get(("observability", f"accesslog-off{suffix}", "cpu_us_per_call"), [])
+        off = med(off_rounds)
+        for variant in ("accesslog-json", "tracing-1.0", "tracing-0.1"):
+            on_rounds = table.get(("observability", variant + suffix, "cpu_us_per_call"), [])
+            on = med(on_rounds)
+            if on == on and off == off:
+                # Per-round ratios too (round r of the variant / round r of off): the spread the machine's noise leaves.
+                per_round = [a / b for a, b in zip(on_rounds, off_rounds)]
+                spans = table.get(("observability", variant + suffix, "spans_per_call"))
+                lines += ["",
+                          f"CPU per call {variant}{suffix} / accesslog-off{suffix} = {on / off:.2f} (medians); per round "
+                          + ", ".join(f"{x:.2f}" for x in per_round)
+                          + (f" (paired median {med(per_round):.2f})" if per_round else "")
+                          + (f"; spans exported per call {med(spans):.2f}" if spans else "")]
+    for variant in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1"):
+        a, b = (table.get(("observability", v, "cpu_us_per_call"), []) for v in (variant, variant + "-b"))
+        if a and len(a) == len(b):
+            pairs = [x / y for x, y in zip(a, b)]
+            lines.append(f"CPU per call {variant} / {variant}-b, per round: " + ", ".join(f"{x:.2f}" for x in pairs)
+                         + f" (median {med(pairs):.2f})")
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
            for p in ("direct", "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
