@@ -42,6 +42,9 @@ public sealed record OtlpMetricsOptions
     public System.Collections.Immutable.ImmutableDictionary<string, string> Headers { get; init; } =
         System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>otlp.grpc.tls / otlp.http.tls; null = the system's roots, no client certificate.</summary>
+    public Tracing.OtlpClientTls? Tls { get; init; }
+
     /// <summary>pushInterval (Traefik's default 10 s).</summary>
     public TimeSpan PushInterval { get; init; } = TimeSpan.FromSeconds(10);
 

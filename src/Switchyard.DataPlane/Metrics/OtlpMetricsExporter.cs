@@ -53,6 +53,12 @@ public sealed class OtlpMetricsExporter : IDisposable
                 exporter.Protocol = options.Protocol == Tracing.OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
                 exporter.Endpoint = options.Endpoint;
                 exporter.Headers = string.Join(",", options.Headers.Select(h => $"{h.Key}={h.Value}"));
+                if (options.Tls is { } tls)
+                {
+                    var timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds);
+                    exporter.HttpClientFactory = () => tls.CreateHttpClient(timeout);
+                }
+
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.PushInterval.TotalMilliseconds;
                 reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
             })

@@ -44,6 +44,11 @@ public sealed class GatewayTracing : IDisposable
                 o.Headers = string.Join(",", options.Headers.Select(h => $"{h.Key}={h.Value}"));
                 o.ExportProcessorType = ExportProcessorType.Batch;
                 o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = (int)options.ExportDelay.TotalMilliseconds;
+                if (options.Tls is { } tls)
+                {
+                    var timeout = TimeSpan.FromMilliseconds(o.TimeoutMilliseconds);
+                    o.HttpClientFactory = () => tls.CreateHttpClient(timeout);
+                }
             })
             .Build();
     }

@@ -31,6 +31,9 @@ public sealed record TracingOptions
     /// <summary>Headers sent with each export (otlp.grpc.headers / otlp.http.headers).</summary>
     public ImmutableDictionary<string, string> Headers { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>otlp.grpc.tls / otlp.http.tls; null = the system's roots, no client certificate.</summary>
+    public OtlpClientTls? Tls { get; init; }
+
     /// <summary>capturedRequestHeaders: request headers recorded as <c>http.request.header.&lt;name&gt;</c> (lowercased).</summary>
     public ImmutableArray<string> CapturedRequestHeaders { get; init; } = [];
 

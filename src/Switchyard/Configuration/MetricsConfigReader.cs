@@ -13,9 +13,9 @@ namespace Switchyard.Configuration;
 /// </summary>
 internal static class MetricsConfigReader
 {
-    public static MetricsOptions? Read(MetricsConfig config, string fileName, IReadOnlyList<EntryPointOptions> entryPoints)
+    public static MetricsOptions? Read(MetricsConfig config, string fileName, IReadOnlyList<EntryPointOptions> entryPoints, string baseDirectory)
     {
-        var otlp = config.Otlp is { } o ? Otlp(o, $"{fileName}: metrics.otlp") : null;
+        var otlp = config.Otlp is { } o ? Otlp(o, $"{fileName}: metrics.otlp", baseDirectory) : null;
         var options = config.Prometheus is { } prometheus
             ? Prometheus(prometheus, fileName, entryPoints)
             : config.Otlp is { } only
@@ -31,9 +31,9 @@ internal static class MetricsConfigReader
         return options is null ? null : options with { Otlp = otlp, AddInternals = config.AddInternals };
     }
 
-    private static OtlpMetricsOptions Otlp(OtlpMetricsConfig config, string where)
+    private static OtlpMetricsOptions Otlp(OtlpMetricsConfig config, string where, string baseDirectory)
     {
-        var (protocol, endpoint, headers) = OtlpEndpoints.Read(config.Grpc, config.Http, where, "/v1/metrics");
+        var export = OtlpEndpoints.Read(config.Grpc, config.Http, where, "/v1/metrics", baseDirectory);
         if (!GoDuration.TryParse(config.PushInterval, out var interval) || interval < TimeSpan.FromMilliseconds(1))
         {
             throw new StaticConfigException($"{where}.pushInterval: '{config.PushInterval}' is not a positive duration like \"10s\"");
@@ -41,9 +41,10 @@ internal static class MetricsConfigReader
 
         return new OtlpMetricsOptions
         {
-            Protocol = protocol,
-            Endpoint = endpoint,
-            Headers = headers,
+            Protocol = export.Protocol,
+            Endpoint = export.Endpoint,
+            Headers = export.Headers,
+            Tls = export.Tls,
             PushInterval = interval,
             ServiceName = config.ServiceName,
             ResourceAttributes = config.ResourceAttributes.ToImmutableDictionary(),

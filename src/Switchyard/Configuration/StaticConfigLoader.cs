@@ -181,10 +181,10 @@ public static class StaticConfigLoader
             WatchManifests = raw.Providers.File?.Watch ?? true,
             FolderLimits = FolderLimitsOf(raw.Providers.File, fileName),
             Resolvers = Resolvers(raw, baseDirectory, fileName, entryPoints),
-            Metrics = MetricsConfigReader.Read(raw.Metrics, fileName, entryPoints),
+            Metrics = MetricsConfigReader.Read(raw.Metrics, fileName, entryPoints, baseDirectory),
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
             Api = ApiConfigReader.Read(raw, fileName, entryPoints),
-            Tracing = TracingConfigReader.Read(raw.Tracing, fileName),
+            Tracing = TracingConfigReader.Read(raw.Tracing, fileName, baseDirectory),
         };
     }
 

@@ -2,8 +2,7 @@ namespace Switchyard.Configuration;
 
 /// <summary>
 /// tracing: Traefik's keys (pkg/config/static/static_config.go Tracing, pkg/observability/types/otel.go). Present ⇒
-/// spans are exported over OTLP; absent ⇒ tracing is off and costs nothing per call. Not yet: otlp.*.tls
-/// (TraefikStaticKeysNotSupported).
+/// spans are exported over OTLP; absent ⇒ tracing is off and costs nothing per call.
 /// </summary>
 public sealed class TracingConfig
 {
@@ -47,10 +46,12 @@ public sealed class OtlpGrpcConfig
     /// <summary>host:port of the collector (Traefik's default localhost:4317).</summary>
     public string Endpoint { get; set; } = "localhost:4317";
 
-    /// <summary>Plain-text gRPC (h2c) instead of TLS.</summary>
+    /// <summary>Plain-text gRPC (h2c) instead of TLS (as in Traefik, a tls block wins: TLS is then used).</summary>
     public bool Insecure { get; set; }
 
     public Dictionary<string, string> Headers { get; set; } = [];
+
+    public OtlpTlsConfig? Tls { get; set; }
 }
 
 /// <summary>tracing.otlp.http.</summary>
@@ -60,4 +61,22 @@ public sealed class OtlpHttpConfig
     public string Endpoint { get; set; } = "https://localhost:4318";
 
     public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>Used with an https endpoint (an http one is plain text, as in Traefik).</summary>
+    public OtlpTlsConfig? Tls { get; set; }
+}
+
+/// <summary>
+/// otlp.grpc.tls / otlp.http.tls: Traefik's ClientTLS (pkg/types/tls.go). ca, cert and key are each a PEM file's path
+/// (relative to the config's folder) or the PEM text itself; cert and key go together.
+/// </summary>
+public sealed class OtlpTlsConfig
+{
+    public string? Ca { get; set; }
+
+    public string? Cert { get; set; }
+
+    public string? Key { get; set; }
+
+    public bool InsecureSkipVerify { get; set; }
 }

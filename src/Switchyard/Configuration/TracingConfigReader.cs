@@ -6,7 +6,7 @@ namespace Switchyard.Configuration;
 /// <summary>Checks static config <c>tracing</c> and turns it into <see cref="TracingOptions"/>; errors name the key.</summary>
 internal static class TracingConfigReader
 {
-    public static TracingOptions? Read(TracingConfig? config, string fileName)
+    public static TracingOptions? Read(TracingConfig? config, string fileName, string baseDirectory)
     {
         if (config is null)
         {
@@ -30,8 +30,8 @@ internal static class TracingConfigReader
             SafeQueryParams = [.. config.SafeQueryParams],
             AddInternals = config.AddInternals,
         };
-        var (protocol, endpoint, headers) = OtlpEndpoints.Read(config.Otlp?.Grpc, config.Otlp?.Http, $"{where}.otlp", "/v1/traces");
-        return options with { Protocol = protocol, Endpoint = endpoint, Headers = headers };
+        var export = OtlpEndpoints.Read(config.Otlp?.Grpc, config.Otlp?.Http, $"{where}.otlp", "/v1/traces", baseDirectory);
+        return options with { Protocol = export.Protocol, Endpoint = export.Endpoint, Headers = export.Headers, Tls = export.Tls };
     }
 
     /// <summary>Header names as given (matched case-insensitively); an empty or malformed name is refused.</summary>

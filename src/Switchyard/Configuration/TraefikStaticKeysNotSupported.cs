@@ -82,8 +82,6 @@ public static class TraefikStaticKeysNotSupported
         "metrics.statsD",
         "metrics.influxDB2",
         "metrics.otlp.explicitBoundaries",
-        "metrics.otlp.grpc.tls",
-        "metrics.otlp.http.tls",
         "ping",
         "log.format",
         "log.noColor",
@@ -94,8 +92,6 @@ public static class TraefikStaticKeysNotSupported
         "log.compress",
         "log.otlp",
         "accessLog.otlp",
-        "tracing.otlp.grpc.tls",
-        "tracing.otlp.http.tls",
         "hostResolver",
 
         "certificatesResolvers.*.acme.preferredChain",

@@ -83,7 +83,8 @@ public class StaticConfigTracingTests
     [TestCase("tracing:\n  otlp:\n    http:\n      endpoint: collector\n", "tracing.otlp.http.endpoint: 'collector'")]
     [TestCase("tracing:\n  otlp:\n    grpc: {}\n    http: {}\n", "tracing.otlp: give grpc or http, not both")]
     [TestCase("tracing:\n  capturedRequestHeaders: ['X Id']\n", "tracing.capturedRequestHeaders: 'X Id' is not a header name")]
-    [TestCase("tracing:\n  otlp:\n    grpc:\n      tls: {}\n", "not supported")]
+    [TestCase("tracing:\n  otlp:\n    grpc:\n      tls: {cert: c.pem}\n", "tracing.otlp.grpc.tls: cert and key go together")]
+    [TestCase("tracing:\n  otlp:\n    http:\n      tls: {ca: missing-ca.pem}\n", "tracing.otlp.http.tls.ca: 'missing-ca.pem' is neither PEM text nor a readable file")]
     public void BadOrUnsupportedValues_AreErrorsNamingTheKey(string yaml, string message)
     {
         var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + yaml));

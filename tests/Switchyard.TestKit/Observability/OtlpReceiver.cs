@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +39,8 @@ public sealed record ReceivedSpan(Span Span, Resource Resource)
 public sealed record ReceivedPoint(string Metric, long Value, IReadOnlyDictionary<string, string> Attributes);
 
 /// <summary>
-/// An OTLP/gRPC collector for tests: a real Grpc.AspNetCore TraceService/Export on Kestrel (h2c, 127.0.0.1, port 0).
+/// An OTLP/gRPC collector for tests: a real Grpc.AspNetCore TraceService/Export on Kestrel (h2c, or TLS with an
+/// optional client certificate requirement; 127.0.0.1, port 0).
 /// Every span and metric data point received is queued; tests read them with a bounded wait.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
@@ -57,14 +59,53 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>http://127.0.0.1:port (an OTLP/gRPC endpoint).</summary>
     public Uri Address { get; }
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <summary>Connections that ended (a refused TLS handshake ends one without any export).</summary>
+    public int ConnectionsEnded => Volatile.Read(ref _connectionsEnded);
+
+    /// <summary>The subject of each client certificate an export came with (mutual TLS).</summary>
+    public IReadOnlyCollection<string> ClientSubjects => _clientSubjects;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _clientSubjects = new();
+    private int _connectionsEnded;
+
+    /// <param name="certificate">Serve TLS (https://127.0.0.1:port) with this certificate instead of h2c.</param>
+    /// <param name="clientCa">With <paramref name="certificate"/>: require a client certificate issued by this CA.</param>
+    public static async Task<OtlpReceiver> StartAsync(X509Certificate2? certificate = null, X509Certificate2? clientCa = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddGrpc();
         OtlpReceiver? self = null;
         builder.Services.AddSingleton(_ => self!);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            if (certificate is null)
+            {
+                return;
+            }
+
+            l.Use(next => async connection =>
+            {
+                try
+                {
+                    await next(connection);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref self!._connectionsEnded);
+                }
+            });
+            l.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (clientCa is not null)
+                {
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (client, _, _) => IssuedBy(client, clientCa);
+                }
+            });
+        }));
         var app = builder.Build();
         app.MapGrpcService<TraceServiceImpl>();
         app.MapGrpcService<MetricsServiceImpl>();
@@ -143,6 +184,23 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
+    private static bool IssuedBy(X509Certificate2 client, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(client);
+    }
+
+    private void Exported(ServerCallContext context)
+    {
+        if (context.GetHttpContext().Connection.ClientCertificate is { } client)
+        {
+            _clientSubjects.Enqueue(client.Subject);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -153,6 +211,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
+            receiver.Exported(context);
             foreach (var resourceSpans in request.ResourceSpans)
             {
                 foreach (var span in resourceSpans.ScopeSpans.SelectMany(s => s.Spans))
@@ -171,6 +230,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         public override Task<Otlp.Metrics.ExportMetricsServiceResponse> Export(Otlp.Metrics.ExportMetricsServiceRequest request, ServerCallContext context)
         {
+            receiver.Exported(context);
             foreach (var metric in request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics))
             {
                 var points = metric.Sum?.DataPoints ?? metric.Gauge?.DataPoints;
