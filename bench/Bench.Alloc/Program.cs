@@ -55,6 +55,21 @@ yarp.Run(async ctx => await forwarder.SendAsync(ctx, backendUrl, invoker, yarpCo
 await yarp.StartAsync();
 var yarpPort = new Uri(yarp.Urls.First()).Port;
 
+// --- issue 21's alternative: the same Kestrel front, the purpose-built h2c upstream client (Forwarding/Http2Upstream).
+var h2upBuilder = WebApplication.CreateSlimBuilder();
+h2upBuilder.Logging.ClearProviders();
+h2upBuilder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.Http2.MaxStreamsPerConnection = 1000;
+    k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+});
+var h2up = h2upBuilder.Build();
+var h2upForwarder = new Switchyard.DataPlane.Forwarding.Http2Upstream.GrpcUpstreamForwarder(
+    new Switchyard.DataPlane.Forwarding.Http2Upstream.UpstreamPool(new IPEndPoint(IPAddress.Loopback, backendPort)));
+h2up.Run(h2upForwarder.ForwardAsync);
+await h2up.StartAsync();
+var h2upPort = new Uri(h2up.Urls.First()).Port;
+
 // --- Switchyard: the same manifests bench.py writes, compiled and swapped into a real data plane.
 var manifest = """
 apiVersion: v1
@@ -152,6 +167,7 @@ File.WriteAllBytes(body, [0, 0, 0, 0, (byte)msg.Length, .. msg]);
 var targets = new (string Name, int Port, string[] Extra)[]
 {
     ("yarp", yarpPort, []),
+    ("h2up", h2upPort, []),
     ("switchyard", swPort, []),
     ("switchyard-chain", swPort, [":authority: chain.bench"]),
 };
@@ -245,6 +261,7 @@ foreach (var (_, h) in obsHosts)
 File.Delete(accessLogPath);
 
 await yarp.StopAsync();
+await h2up.StopAsync();
 return 0;
 
 int H2load(int port, int n, string[] extra)

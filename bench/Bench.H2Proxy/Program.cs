@@ -1,15 +1,10 @@
 using System.Net;
-using Bench.H2Proxy.Http2Upstream;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 // Usage: Bench.H2Proxy LISTEN_PORT BACKEND_PORT — h2c in (Kestrel), h2c out through the purpose-built multiplexed
-// HTTP/2 upstream client (Http2Upstream/), every request to one backend on 127.0.0.1. The measurement of issue 21's
-// alternative to SocketsHttpHandler + YARP; compare with Bench.BareYarp, which has the same Kestrel front.
-if (args.Length > 0 && args[0] == "selfcheck")
-{
-    return SelfCheck.Run();
-}
-
+// HTTP/2 upstream client (src/Switchyard.DataPlane/Forwarding/Http2Upstream), every request to one backend on
+// 127.0.0.1. Issue 21's alternative to SocketsHttpHandler + YARP; Bench.BareYarp has the same Kestrel front.
 var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 var backendPort = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 var builder = WebApplication.CreateSlimBuilder();
@@ -20,7 +15,6 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2);
 });
 var app = builder.Build();
-var forwarder = new GrpcForwarder(new UpstreamPool(new IPEndPoint(IPAddress.Loopback, backendPort)));
+var forwarder = new GrpcUpstreamForwarder(new UpstreamPool(new IPEndPoint(IPAddress.Loopback, backendPort)));
 app.Run(forwarder.ForwardAsync);
 app.Run();
-return 0;

@@ -2,14 +2,14 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
 /// Forwards one h2c gRPC call from Kestrel to the backend over a pooled multiplexed connection: headers, the body
 /// streamed both ways within flow control, trailers. A backend that fails before answering becomes a gRPC status
 /// (UNAVAILABLE); one that resets mid-response resets the client's stream.
 /// </summary>
-internal sealed class GrpcForwarder(UpstreamPool pool)
+public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
 {
     private const int BlockBuffer = 8192;
 

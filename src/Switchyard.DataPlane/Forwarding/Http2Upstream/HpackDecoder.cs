@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>Receives the fields of one decoded header block.</summary>
 internal interface IHeaderSink

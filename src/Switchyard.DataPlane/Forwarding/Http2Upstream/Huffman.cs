@@ -1,4 +1,4 @@
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
 /// HPACK's Huffman code (RFC 7541 Appendix B, symbols 0–255 and EOS = 256). Decoding only: we send literals raw,

@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>A reusable one-waiter signal (no allocation per wait); continuations never run inline on the setter.</summary>
 internal sealed class Signal : IValueTaskSource

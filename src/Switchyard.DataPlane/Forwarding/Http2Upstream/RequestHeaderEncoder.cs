@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
 /// Encodes the downstream request's header block for the backend: indexed static entries for :method POST/GET and

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>HPACK's static table (RFC 7541 Appendix A), 1-based in the protocol, 0-based here.</summary>
 internal static class StaticTable

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
 /// One call on a backend connection. Pooled: its body pipe, header lists and signals are reused call after call.
@@ -59,9 +59,11 @@ internal sealed class UpstreamStream : IHeaderSink
         }
     }
 
-    /// <summary>Recycles the pipe once both its ends are complete (the caller has completed the reader).</summary>
+    /// <summary>Recycles the pipe; the stream is closed (or was never opened), so no one else touches it any more.</summary>
     public void Recycle()
     {
+        Body.Writer.Complete();
+        Body.Reader.Complete();
         Body.Reset();
         Connection = null;
     }

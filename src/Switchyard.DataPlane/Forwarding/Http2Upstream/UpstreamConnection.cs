@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
 /// One multiplexed h2c connection to a backend. Callers write frames into an output pipe under one lock (stream

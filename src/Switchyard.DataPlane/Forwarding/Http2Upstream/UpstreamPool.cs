@@ -1,18 +1,19 @@
 using System.Net;
 
-namespace Bench.H2Proxy.Http2Upstream;
+namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
+/// Prototype (issue 21), not wired into the data plane yet: measured by bench/Bench.H2Proxy and bench/Bench.Alloc.
 /// The connections to one backend and the pooled stream objects. A call takes the first connection with room for a
 /// stream; a new connection is dialled only when all are full (or gone).
 /// </summary>
-internal sealed class UpstreamPool(EndPoint backend)
+public sealed class UpstreamPool(EndPoint backend)
 {
     private readonly SemaphoreSlim _dial = new(1, 1);
     private readonly Stack<UpstreamStream> _free = new();
     private volatile UpstreamConnection[] _connections = [];
 
-    public UpstreamStream Rent()
+    internal UpstreamStream Rent()
     {
         lock (_free)
         {
@@ -25,7 +26,7 @@ internal sealed class UpstreamPool(EndPoint backend)
         return new UpstreamStream();
     }
 
-    public void Return(UpstreamStream s)
+    internal void Return(UpstreamStream s)
     {
         s.Recycle();
         lock (_free)
@@ -37,10 +38,10 @@ internal sealed class UpstreamPool(EndPoint backend)
         }
     }
 
-    public UpstreamConnection[] Connections => _connections;
+    internal UpstreamConnection[] Connections => _connections;
 
     /// <summary>A connection that may take more streams, dialling one when none can.</summary>
-    public async ValueTask<UpstreamConnection> DialAsync(UpstreamConnection? full, CancellationToken ct)
+    internal async ValueTask<UpstreamConnection> DialAsync(UpstreamConnection? full, CancellationToken ct)
     {
         await _dial.WaitAsync(ct);
         try
