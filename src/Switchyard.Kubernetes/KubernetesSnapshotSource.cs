@@ -178,6 +178,14 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
                 list.Add(Gateway<GrpcRoute>("grpcroutes", GatewayApiKinds.GrpcRoute, ns, selector, changed));
                 list.Add(Gateway<ReferenceGrant>("referencegrants", GatewayApiKinds.ReferenceGrant, ns, selector, changed));
                 list.Add(Gateway<BackendTlsPolicy>("backendtlspolicies", GatewayApiKinds.BackendTlsPolicy, ns, selector, changed));
+                if (!_options.TraefikCrds)
+                {
+                    // ExtensionRef filters name Traefik Middlewares: read them even with the CRD provider off (optional:
+                    // a cluster without the Traefik CRDs, or without the RBAC rule, reads none rather than stalling).
+                    list.Add(new KindWatcher<System.Text.Json.JsonElement>(
+                        KindApis.Custom(_client, TraefikApi.Group, TraefikApi.Version, "middlewares", TraefikApi.MiddlewareKind, ns, null, optional: true),
+                        obj => ObjectConverters.Custom<Middleware>(obj, TraefikApi.MiddlewareKind, null), changed, _options, _logger));
+                }
             }
 
             // Namespaces (cluster-scoped, as Traefik's gateway client watches them): allowedRoutes.namespaces.from Selector

@@ -6,15 +6,11 @@ using static Switchyard.EndToEnd.Tests.Conformance.HttpRouteMatchingConformanceT
 namespace Switchyard.EndToEnd.Tests.Conformance;
 
 /// <summary>
-/// Gateway API conformance (v1.4.1): named rules, backend protocols (h2c, WebSocket), and the extended features we
-/// do not support yet (backendRef filters), kept as ignored tests that say why. One test per upstream
-/// test, named by its ShortName.
+/// Gateway API conformance (v1.4.1): named rules, backend protocols (h2c, WebSocket), rule timeouts and backendRef
+/// filters. One test per upstream test, named by its ShortName.
 /// </summary>
 public sealed class HttpRouteBackendConformanceTests : ConformanceTest
 {
-    private const string BackendFiltersNotSupported =
-        "not supported: filters on a backendRef are refused (ResolvedRefs False/UnsupportedValue, the share answers 500); only rule filters are";
-
     [Test]
     public async Task HTTPRouteNamedRule()
     {
@@ -86,7 +82,6 @@ public sealed class HttpRouteBackendConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(BackendFiltersNotSupported)]
     public async Task HTTPRouteRequestHeaderModifierBackendWeights()
     {
         Apply(Route("request-header-modifier-backend-weights", "  - backendRefs:\n" +
@@ -101,7 +96,6 @@ public sealed class HttpRouteBackendConformanceTests : ConformanceTest
     }
 
     [Test]
-    [Ignore(BackendFiltersNotSupported)]
     public async Task HTTPRouteBackendRequestHeaderModifier()
     {
         Apply(Route("backend-request-header-modifier", "  - matches: [{path: {type: PathPrefix, value: /set} }]\n    backendRefs:\n" +

@@ -73,8 +73,9 @@ public sealed class GatewayApiKubernetesTests
             backendRefs: [{name: streams, port: 5000}, {name: missing, port: 5000, weight: 0}]
         """;
 
-    [Test]
-    public async Task KubectlApplied_GrpcRoute_RoutesByMethod_LimitsUnary_AndStatusIsReadBackWithKubectl()
+    [TestCase(true, TestName = "KubectlApplied_GrpcRoute_RoutesByMethod_LimitsUnary_AndStatusIsReadBackWithKubectl")]
+    [TestCase(false, TestName = "KubectlApplied_GrpcRoute_WithOnlyTheGatewayProvider_StillReadsTheExtensionRefMiddleware")]
+    public async Task KubectlApplied_GrpcRoute_RoutesByMethod_LimitsUnary_AndStatusIsReadBackWithKubectl(bool traefikCrdProvider)
     {
         await using var server = await FakeApiServer.StartAsync(new FakeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
         TraefikCrds.Install(server);
@@ -85,6 +86,7 @@ public sealed class GatewayApiKubernetesTests
         {
             InitialBackoff = TimeSpan.FromMilliseconds(20),
             GatewayApi = new GatewayApiSourceOptions(),
+            TraefikCrds = traefikCrdProvider, // off: the Middleware of the ExtensionRef must still be read
         });
         using var channel = op.Channel();
         var client = new Echo.EchoClient(channel);

@@ -247,7 +247,8 @@ internal sealed class GatewayApiProcessor
         }
         else
         {
-            service = _backends.Rule(owner.Kind, owner, gateway.Ref, backendRefs, field + ".backendRefs", routeKey + "-wrr", ref problem);
+            service = _backends.Rule(owner.Kind, owner, gateway.Ref, backendRefs, field + ".backendRefs", routeKey + "-wrr", ref problem,
+                (IReadOnlyList<RouteFilter> backendFilters, string at, string id, out BackendProblem? p) => _filters.ForBackend(owner, backendFilters, at, id, out p));
             if (mirrors.Count > 0)
             {
                 var targets = ImmutableArray.CreateBuilder<MirrorTarget>();

@@ -11,6 +11,9 @@ namespace Switchyard.Routing.Compiler.GatewayApi;
 /// <summary>A backendRef that cannot be used: the ResolvedRefs reason of the spec and why.</summary>
 internal sealed record BackendProblem(string Reason, string Message);
 
+/// <summary>A backendRef's filters → middleware ids (named from <paramref name="id"/>), or null with the problem reported.</summary>
+internal delegate ImmutableArray<string>? BackendFilterResolver(IReadOnlyList<RouteFilter> filters, string field, string id, out BackendProblem? problem);
+
 /// <summary>
 /// backendRefs → service ids (Traefik's loadWRRService/loadService and loadGRPCService, pkg/provider/kubernetes/gateway):
 /// a Service port by number, the scheme from the port's appProtocol (HTTPRoute: http, or https on 443/"https*" names;
@@ -26,24 +29,23 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
 
     /// <summary>The root service of a rule; <paramref name="problem"/> gets the first unusable backend's reason.</summary>
     /// <param name="gateway">The Gateway the rule is served through: the ancestor of the BackendTLSPolicies that apply.</param>
-    public string Rule(string routeKind, ResourceRef owner, ResourceRef gateway, IReadOnlyList<RouteBackendRef>? refs, string field, string weightedId, ref BackendProblem? problem)
+    /// <param name="backendFilters">Turns a backendRef's filters (field, id prefix) into middleware ids, or null after reporting why not.</param>
+    public string Rule(string routeKind, ResourceRef owner, ResourceRef gateway, IReadOnlyList<RouteBackendRef>? refs, string field, string weightedId, ref BackendProblem? problem,
+        BackendFilterResolver? backendFilters = null)
     {
         var children = new List<WeightedChild>();
         for (var i = 0; i < (refs?.Count ?? 0); i++)
         {
             var backend = refs![i];
             var weight = backend.Weight ?? 1;
-            if (backend.Filters is { Count: > 0 })
-            {
-                problem ??= Report(owner, $"{field}[{i}].filters", new BackendProblem("UnsupportedValue", "filters on a backendRef are not supported; put them on the rule"));
-                children.Add(new WeightedChild(ErrorId, weight));
-                continue;
-            }
-
             var id = Resolve(routeKind, owner, gateway, backend.Group, backend.Kind, backend.Name, backend.Namespace, backend.Port, $"{field}[{i}]", out var p);
             if (id is null)
             {
                 problem ??= p;
+            }
+            else if (backend.Filters is { Count: > 0 } filters)
+            {
+                id = Filtered(owner, id, filters, $"{field}[{i}].filters", $"{weightedId}-{i}", backendFilters, ref problem);
             }
 
             if (weight > 0)
@@ -125,6 +127,24 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
         }
 
         return (ns, servicePort);
+    }
+
+    /// <summary>
+    /// A backendRef with filters (Gateway API extended feature HTTPRouteBackendRequestHeaderModification; Traefik:
+    /// loadHTTPBackendRef's middlewares): a node of its own in front of the backend's service carrying the filters'
+    /// middlewares, so they run only on the calls that backend gets. Null (its share answers 500) when they cannot be honoured.
+    /// </summary>
+    private string? Filtered(ResourceRef owner, string service, IReadOnlyList<RouteFilter> filters, string field, string id, BackendFilterResolver? resolver, ref BackendProblem? problem)
+    {
+        BackendProblem? p = null;
+        if ((resolver is null ? null : resolver(filters, field, id, out p)) is not { } ids)
+        {
+            problem ??= p ?? Report(owner, field, new BackendProblem("UnsupportedValue", "filters on a backendRef are not supported here"));
+            return null;
+        }
+
+        var identity = "GatewayBackendFilters\n" + service + "\n" + string.Join('\n', ids);
+        return registry.Add(id + "-filtered", identity, new WeightedService([new WeightedChild(service, 1)], null) { Middlewares = ids });
     }
 
     /// <summary>One backend (a rule's backendRef or a RequestMirror's): its service id, or null after reporting.</summary>

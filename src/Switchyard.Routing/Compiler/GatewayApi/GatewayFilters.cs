@@ -94,6 +94,28 @@ internal sealed class GatewayFilters(CompileContext context, MiddlewareProcessor
     }
 
     /// <summary>
+    /// A backendRef's filters: the header modifiers (the spec's extended backendRef filters; the other types are refused
+    /// there, as their effect on one backend's share is not defined here), named from <paramref name="idPrefix"/>.
+    /// </summary>
+    public ImmutableArray<string>? ForBackend(ResourceRef owner, IReadOnlyList<RouteFilter> filters, string field, string idPrefix, out BackendProblem? problem)
+    {
+        problem = null;
+        for (var i = 0; i < filters.Count; i++)
+        {
+            if (filters[i].Type is not ("RequestHeaderModifier" or "ResponseHeaderModifier"))
+            {
+                var error = $"filter {filters[i].Type} is not supported on a backendRef (RequestHeaderModifier and ResponseHeaderModifier are); put it on the rule";
+                context.Error(DiagnosticCodes.GatewayFilterInvalid, "UnsupportedValue", owner, $"{field}[{i}]", error + "; its share of the calls gets 500");
+                problem = new BackendProblem("UnsupportedValue", error);
+                return null;
+            }
+        }
+
+        var ids = new List<string>();
+        return Resolve(owner, filters, null, 0, idPrefix, field, ids, [], ref problem) ? [.. ids] : null;
+    }
+
+    /// <summary>
     /// HTTPRoute <c>rules[].timeouts</c> (<see cref="GatewayTimeouts"/>): a middleware first in the rule's list, so the
     /// request deadline counts from the start of the route's middlewares; nothing when no timeout applies; false
     /// (reported) when invalid.
