@@ -63,7 +63,7 @@ public sealed class GatewayConformanceTests : ConformanceTest
     }
 
     /// <summary>Upstream's GatewayMustHaveLatestConditions: every Gateway condition is for the current generation.</summary>
-    private static Task LatestConditionsAsync(string gateway) =>
+    internal static Task LatestConditionsAsync(string gateway) =>
         Wait.UntilAsync(() =>
         {
             var obj = Env.Get("Gateway", Infra, gateway);

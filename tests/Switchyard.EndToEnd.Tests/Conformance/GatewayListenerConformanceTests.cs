@@ -61,4 +61,37 @@ public sealed class GatewayListenerConformanceTests : ConformanceTest
         await ListenerAsync("gateway-with-two-listeners-and-one-attached-route", "http-unattached", ["HTTPRoute"], 0, ("Accepted", "True"), ("ResolvedRefs", "True"));
         await ListenerAsync("gateway-with-two-listeners-and-one-attached-route", "http", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
     }
+
+    [Test]
+    public async Task GatewayModifyListeners()
+    {
+        const string https = "name: https, port: 443, protocol: HTTPS, hostname: secure.test.com, allowedRoutes: {namespaces: {from: All} }, " +
+            "tls: {certificateRefs: [{group: \"\", kind: Secret, name: tls-validity-checks-certificate, namespace: " + Infra + "}]}";
+        const string http = "name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All} }";
+        const string httpWithHostname = "name: http, port: 80, protocol: HTTP, hostname: data.test.com, allowedRoutes: {namespaces: {from: All} }";
+        Apply(string.Join("\n---\n",
+            Gateway("gateway-add-listener", https), Route("http-route-1", "name: gateway-add-listener"),
+            Gateway("gateway-remove-listener", https + "}, {" + http), Route("http-route-2", "name: gateway-remove-listener")));
+
+        // Should be able to add a listener that then becomes available for routing traffic.
+        await LatestConditionsAsync("gateway-add-listener");
+        var original = Generation("gateway-add-listener");
+        Apply(Gateway("gateway-add-listener", https + "}, {" + httpWithHostname));
+        await ListenerAsync("gateway-add-listener", "https", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
+        await ListenerAsync("gateway-add-listener", "http", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
+        await LatestConditionsAsync("gateway-add-listener");
+        Assert.That(Generation("gateway-add-listener"), Is.Not.EqualTo(original), "generation should change after an update");
+
+        // Should be able to remove listeners, which would then stop routing the relevant traffic.
+        await LatestConditionsAsync("gateway-remove-listener");
+        original = Generation("gateway-remove-listener");
+        Apply(Gateway("gateway-remove-listener", http));
+        await ListenerAsync("gateway-remove-listener", "http", ["HTTPRoute"], 1, ("Accepted", "True"), ("ResolvedRefs", "True"));
+        await Switchyard.TestKit.Wait.UntilAsync(() => Env.Get("Gateway", Infra, "gateway-remove-listener")?["status"]?["listeners"]?.AsArray().Count == 1,
+            ConformanceEnvironment.Timeout, () => $"only the http listener in the status: {Env.Get("Gateway", Infra, "gateway-remove-listener")?["status"]?.ToJsonString()}");
+        await LatestConditionsAsync("gateway-remove-listener");
+        Assert.That(Generation("gateway-remove-listener"), Is.Not.EqualTo(original), "generation should change after an update");
+    }
+
+    private static long Generation(string gateway) => (long)Env.Get("Gateway", Infra, gateway)!["metadata"]!["generation"]!;
 }
