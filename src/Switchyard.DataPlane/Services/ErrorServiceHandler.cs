@@ -6,11 +6,11 @@ namespace Switchyard.DataPlane.Services;
 /// <summary>
 /// An explicit error answer (ErrorService, e.g. 503 for a Service without endpoints under allowEmptyServices,
 /// or a broken reference in the tree). gRPC callers get the matching grpc-status (trailers-only), others
-/// the HTTP status.
+/// the HTTP status. Unavailable (a weighted parent skips it) unless <paramref name="available"/> (ErrorService.Available).
 /// </summary>
-public sealed class ErrorServiceHandler(int statusCode, string reason) : IServiceHandler
+public sealed class ErrorServiceHandler(int statusCode, string reason, bool available = false) : IServiceHandler
 {
-    public bool IsAvailable => false;
+    public bool IsAvailable => available;
 
     public Task HandleAsync(HttpContext context)
     {

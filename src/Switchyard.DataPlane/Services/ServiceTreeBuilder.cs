@@ -96,7 +96,7 @@ public static class ServiceTreeBuilder
             HighestRandomWeightService h => HighestRandomWeight(id, h),
             MirroringService m => Mirroring(id, m),
             FailoverService f => Failover(id, f),
-            ErrorService e => new ErrorServiceHandler(e.StatusCode, e.Reason),
+            ErrorService e => new ErrorServiceHandler(e.StatusCode, e.Reason, e.Available),
             _ => new ErrorServiceHandler(503, $"service {id}: type {config.GetType().Name} is not supported"),
         };
 

@@ -109,7 +109,15 @@ public sealed record FailoverService(string Service, string Fallback) : ServiceC
 public sealed record FailoverErrorsConfig(ImmutableArray<string> Status, long MaxRequestBodyBytes);
 
 /// <summary>An explicit error answer (e.g. 503 for a Service with no endpoints under allowEmptyServices).</summary>
-public sealed record ErrorService(int StatusCode, string Reason) : ServiceConfig;
+public sealed record ErrorService(int StatusCode, string Reason) : ServiceConfig
+{
+    /// <summary>
+    /// A weighted parent counts it as available, so it answers its share of the calls instead of being skipped (Traefik's
+    /// WRRService with a status: a Gateway API backendRef that cannot be used gets 500 for its share, as the spec says).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Available { get; init; }
+}
 
 public sealed record StickyCookie(string Name, bool Secure, bool HttpOnly, string SameSite, int MaxAge, string Path, string? Domain);
 

@@ -24,8 +24,12 @@ internal delegate ImmutableArray<string>? BackendFilterResolver(IReadOnlyList<Ro
 internal sealed class GatewayBackends(CompileContext context, KubernetesServiceBuilder kubernetes, ServiceRegistry registry, ReferenceGrants grants,
     BackendTlsPolicies policies)
 {
-    /// <summary>The id of the 500 answer for invalid backends (one node shared by every route).</summary>
-    public string ErrorId => registry.Add("gateway-invalid-backend", "GatewayApi\ninvalid-backend", new ErrorService(500, "invalid backendRef"));
+    /// <summary>
+    /// The id of the 500 answer for invalid backends (one node shared by every route). Available: in a weighted rule it
+    /// takes the invalid backendRef's share of the calls, which the spec says get 500 (Traefik's loadWRRService gives
+    /// such a WRRService a status of 500), rather than being skipped so the valid backends take them.
+    /// </summary>
+    public string ErrorId => registry.Add("gateway-invalid-backend", "GatewayApi\ninvalid-backend", new ErrorService(500, "invalid backendRef") { Available = true });
 
     /// <summary>The root service of a rule; <paramref name="problem"/> gets the first unusable backend's reason.</summary>
     /// <param name="gateway">The Gateway the rule is served through: the ancestor of the BackendTLSPolicies that apply.</param>
@@ -61,8 +65,7 @@ internal sealed class GatewayBackends(CompileContext context, KubernetesServiceB
 
         if (children.Count == 1)
         {
-            // Alone, an invalid backend's 500 node is the rule's answer (spec); inside a weighted node the data plane
-            // would skip it as unavailable and answer 503.
+            // Alone, a backend is the rule's answer; no weighted node in between.
             return children[0].Service;
         }
 
