@@ -125,6 +125,11 @@ def rss_mb(p):
     return total / 1024
 
 
+def threads(p):
+    with open(f"/proc/{p.pid}/status") as f:
+        return float(next(line.split()[1] for line in f if line.startswith("Threads:")))
+
+
 def hwm_mb(p):
     """Peak RSS (VmHWM) of the process since it started."""
     with open(f"/proc/{p.pid}/status") as f:
@@ -520,17 +525,27 @@ def scenario_memory(manifests):
     names = [n for n in os.environ.get("MEMORY_VARIANTS", "as-shipped").split(",") if n]
     # COMPARE_DLL: each setting also with the other build, as "<setting>-b" (an A/B of two commits in one run).
     builds = [(n, DLL["switchyard"], n) for n in names] + ([(f"{n}-b", COMPARE_DLL, n) for n in names] if COMPARE_DLL else [])
-    running = {}
-    for i, (name, dll, setting) in enumerate(builds):
-        web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
-        cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
-        p = start(f"memory-{name}", ["dotnet", dll, "run", "--config", cfg], PROXY_CPU,
-                  env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting]})
-        ready_seconds(admin, time.time())
-        running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
-    time.sleep(float(os.environ.get("SETTLE", "6")))  # past the memory trim after the first table
-    for name, (p, _) in running.items():
-        record("memory", name, "rss_mb_idle", rss_mb(p))
+    # Idle RSS once per round, each time from fresh processes (a spread, not one sample); the last round's
+    # processes stay up for the load rounds.
+    for r in range(ROUNDS):
+        running = {}
+        for i, (name, dll, setting) in enumerate(builds):
+            web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
+            cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
+            p = start(f"memory-{name}", ["dotnet", dll, "run", "--config", cfg], PROXY_CPU,
+                      env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting]})
+            ready_seconds(admin, time.time())
+            running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
+        time.sleep(float(os.environ.get("SETTLE", "6")))  # past the memory trim after the first table
+        for name, (p, _) in running.items():
+            record("memory", name, "rss_mb_idle", rss_mb(p))
+            record("memory", name, "threads_idle", threads(p))
+        log(f"  memory idle round {r + 1}: " + ", ".join(f"{n} {table[('memory', n, 'rss_mb_idle')][-1]:.0f} MB" for n in running))
+        if r < ROUNDS - 1:
+            for name, (p, _) in running.items():
+                os.killpg(p.pid, signal.SIGTERM)
+                p.wait(20)
+                procs.pop(f"memory-{name}", None)
     for name, (p, url) in running.items():
         warm_process(p, url, f"memory-{name}")
     for r in range(ROUNDS):
@@ -673,6 +688,8 @@ def scenario_start():
             ready = ready_seconds(PORTS["switchyard-admin"], t0)
             subject = f"{name}-1k-routes"
             record("start", subject, "ready_s", ready)
+            # CPU the process spent until ready: robust to a loaded machine, unlike the wall-clock ready_s.
+            record("start", subject, "cpu_s_to_ready", cpu_seconds(p))
             series = []
             while time.time() - t0 - ready < horizon:
                 c0 = cpu_seconds(p)
@@ -739,6 +756,47 @@ def scenario_tls(sw):
 
 
 # ---------------------------------------------------------------- report
+
+def added_latency(proxy, q):
+    """Per round: the proxy's quantile minus the direct (no proxy) one of the same round."""
+    mine, direct = table.get(("latency", proxy, q), []), table.get(("latency", "direct", q), [])
+    return [a - b for a, b in zip(mine, direct)] if len(mine) == len(direct) else []
+
+
+def paired(scenario, a, b, metric="cpu_us_per_call"):
+    """Ratios a/b paired per round (the peers of one round ran back to back)."""
+    xs, ys = table.get((scenario, a, metric), []), table.get((scenario, b, metric), [])
+    return [x / y for x, y in zip(xs, ys)] if xs and len(xs) == len(ys) else []
+
+
+def issue21_lines():
+    """Issue 21's four targets against what this run measured: median (min–max) over the rounds, so the spread
+    says whether a target is met or only touched. Rows whose scenario did not run are left out."""
+    rows = []
+
+    def row(item, what, target, values, digits=2):
+        if values:
+            rows.append(f"| {item} | {what} | {target} | {fmt(values, digits)} |")
+
+    row("1 CPU", "shipped / haproxy, µs per call paired per round", "≤ 1.00", paired("basic", "shipped", "haproxy"))
+    row("1 CPU", "quiet / haproxy, paired per round", "≤ 1.00", paired("basic", "switchyard", "haproxy"))
+    row("2 memory", "RSS MB under the 512-stream load (as shipped)", "≤ 128", table.get(("memory", "as-shipped", "rss_mb")), 0)
+    row("2 memory", "RSS MB idle, 1 route (as shipped, fresh process per round)", "≤ 80", table.get(("memory", "as-shipped", "rss_mb_idle")), 0)
+    for proxy in ("shipped", "switchyard"):
+        for q in ("p50", "p99"):
+            mine, nginx = added_latency(proxy, q), added_latency("nginx", q)
+            if mine and len(mine) == len(nginx):
+                row("3 latency", f"{proxy} added {q} − nginx added {q}, µs per round", "≤ 0", [a - b for a, b in zip(mine, nginx)], 0)
+    for variant in ("jit", "r2r"):
+        subject = f"{variant}-1k-routes"
+        row("4 start", f"{variant}: seconds to /readyz 200 (1k routes)", "< 1", table.get(("start", subject, "ready_s")))
+        row("4 start", f"{variant}: CPU seconds spent until ready", "", table.get(("start", subject, "cpu_s_to_ready")))
+        row("4 start", f"{variant}: seconds after ready to full speed", "≤ 10", table.get(("start", subject, "full_speed_after_s")), 1)
+    if not rows:
+        return []
+    return ["", "Issue 21 targets (median (min–max) over the rounds of this run):", "",
+            "| item | measure | target | this run |", "|---|---|---|---|", *rows]
+
 
 def report():
     os.makedirs(RESULTS, exist_ok=True)
@@ -809,18 +867,18 @@ def report():
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
            for p in ("direct", "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
-        lines += ["", "Latency at 1000 calls/s (µs, median of rounds; 'added' = minus direct):", "",
+        lines += ["", "Latency at 1000 calls/s (µs, median (min–max) of rounds; 'added' = minus direct of the same round):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
-        d50 = med(lat[0][1] or [])
-        d99 = med(lat[0][3] or [])
         for p, a, b, c in lat:
             if a:
-                lines.append(f"| {p} | {med(a):.0f} | {med(b):.0f} | {med(c):.0f} | {med(a) - d50:.0f} | {med(c) - d99:.0f} |")
+                lines.append(f"| {p} | {fmt(a, 0)} | {fmt(b, 0)} | {fmt(c, 0)} | {fmt(added_latency(p, 'p50'), 0)} | "
+                             f"{fmt(added_latency(p, 'p99'), 0)} |")
     other = [k for k in table if k[0] in ("stream", "swaps", "propagation", "compile", "start", "memory")]
     if other:
         lines += ["", "| scenario | subject | metric | median (min–max) |", "|---|---|---|---|"]
         for k in sorted(other):
             lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(table[k], 2)} |")
+    lines += issue21_lines()
     if "tcp" in SCENARIOS:
         import tcp_bench
         lines += tcp_bench.report_lines(sys.modules[__name__])

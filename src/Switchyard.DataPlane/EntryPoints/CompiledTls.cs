@@ -18,12 +18,13 @@ namespace Switchyard.DataPlane.EntryPoints;
 /// </summary>
 public sealed partial class CompiledTls
 {
+    // Generated at the first handshake that needs it, not while the first table is built (start-up time).
     private static readonly Lazy<SslStreamCertificateContext> Generated = new(() =>
         SslStreamCertificateContext.Create(SelfSignedCertificate.Create("switchyard.default"), null));
 
     private readonly Dictionary<string, SslStreamCertificateContext> _exact;
     private readonly Dictionary<string, SslStreamCertificateContext> _wildcard;
-    private readonly SslStreamCertificateContext _default;
+    private readonly SslStreamCertificateContext? _default; // null: the generated one
     private readonly string? _defaultGeneratedName;
     private readonly Dictionary<string, string> _optionsByHost;
     private readonly ImmutableSortedDictionary<string, TlsOptionsConfig> _options;
@@ -32,7 +33,7 @@ public sealed partial class CompiledTls
     private CompiledTls(
         Dictionary<string, SslStreamCertificateContext> exact,
         Dictionary<string, SslStreamCertificateContext> wildcard,
-        SslStreamCertificateContext @default,
+        SslStreamCertificateContext? @default,
         Dictionary<string, string> optionsByHost,
         ImmutableSortedDictionary<string, TlsOptionsConfig> options,
         string? defaultGeneratedName)
@@ -88,7 +89,7 @@ public sealed partial class CompiledTls
         }
 
         var @default = table.Tls.Stores.TryGetValue("default", out var store) && store.DefaultCertificate is { } defId
-            && byId.TryGetValue(defId, out var storeDefault) ? storeDefault : Generated.Value;
+            && byId.TryGetValue(defId, out var storeDefault) ? storeDefault : null;
 
         var optionsByHost = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var router in table.Routers)
@@ -130,7 +131,7 @@ public sealed partial class CompiledTls
                 throw new AuthenticationException($"sniStrict: no certificate for '{serverName}'");
             }
 
-            certificate = (_defaultGeneratedName is not null ? fallback?.Invoke(_defaultGeneratedName) : null) ?? _default;
+            certificate = (_defaultGeneratedName is not null ? fallback?.Invoke(_defaultGeneratedName) : null) ?? _default ?? Generated.Value;
         }
 
         return _cache.GetOrAdd((certificate, optionsId), static (key, opts) => TlsServerOptions.Create(key.Item1, opts), options);

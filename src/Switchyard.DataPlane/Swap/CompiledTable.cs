@@ -15,16 +15,17 @@ namespace Switchyard.DataPlane.Swap;
 public sealed class CompiledTable
 {
     private readonly EntryPointRoutes[] _entryPoints;
+    private readonly Lazy<string> _fingerprint;
 
     internal CompiledTable(RoutingTable table, SwapGeneration generation, EntryPointRoutes[] entryPoints,
-        CompiledTls tls, ImmutableArray<Diagnostic> diagnostics, string fingerprint)
+        CompiledTls tls, ImmutableArray<Diagnostic> diagnostics, Lazy<string> fingerprint)
     {
         Table = table;
         Generation = generation;
         _entryPoints = entryPoints;
         Tls = tls;
         Diagnostics = diagnostics;
-        Fingerprint = fingerprint;
+        _fingerprint = fingerprint;
     }
 
     public RoutingTable Table { get; }
@@ -40,8 +41,11 @@ public sealed class CompiledTable
     /// <summary>The service handlers by id (server health for metrics and the API; not used on the request path).</summary>
     public IReadOnlyDictionary<string, Services.IServiceHandler> Services { get; init; } = new Dictionary<string, Services.IServiceHandler>();
 
-    /// <summary>Structural identity of the source table (a swap to an equal table is skipped).</summary>
-    internal string Fingerprint { get; }
+    /// <summary>
+    /// Structural identity of the source table (a swap to an equal table is skipped). Computed when first asked: it
+    /// serializes the whole table, and the start-up path (the empty table, then the first one) never compares.
+    /// </summary>
+    internal string Fingerprint => _fingerprint.Value;
 
     /// <summary>Find the handler for a request on an entry point (index in the static config's order).</summary>
     public RequestDelegate? Match(int entryPoint, IRequestFacts request, bool tls) => MatchRoute(entryPoint, request, tls)?.Handler;

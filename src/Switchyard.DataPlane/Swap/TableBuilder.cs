@@ -34,7 +34,7 @@ public sealed class TableBuilder(
 
     public IReadOnlyList<string> EntryPoints { get; } = entryPoints;
 
-    public CompiledTable Build(RoutingTable table, string fingerprint)
+    public CompiledTable Build(RoutingTable table, Lazy<string> fingerprint)
     {
         var generation = state.BeginGeneration();
         try
@@ -48,7 +48,7 @@ public sealed class TableBuilder(
         }
     }
 
-    private CompiledTable BuildCore(RoutingTable table, string fingerprint, SwapGeneration generation)
+    private CompiledTable BuildCore(RoutingTable table, Lazy<string> fingerprint, SwapGeneration generation)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger)

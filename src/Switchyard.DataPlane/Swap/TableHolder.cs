@@ -30,7 +30,7 @@ public sealed partial class TableHolder : IDisposable
         _builder = builder;
         _state = state;
         _logger = logger;
-        _current = builder.Build(RoutingTable.Empty, Fingerprint(RoutingTable.Empty));
+        _current = builder.Build(RoutingTable.Empty, LazyFingerprint(RoutingTable.Empty));
     }
 
     /// <summary>True once a table from a source was applied (readiness).</summary>
@@ -69,12 +69,20 @@ public sealed partial class TableHolder : IDisposable
     /// <summary>Build <paramref name="table"/> and publish it, unless it equals the table now serving.</summary>
     public SwapResult Swap(RoutingTable table)
     {
-        var fingerprint = Fingerprint(table);
+        // The first table from a source is never compared (readiness waits for it), so its fingerprint — a
+        // serialization of the whole table — is left to a background thread once it serves.
+        var first = !_applied;
+        var fingerprint = LazyFingerprint(table);
+        if (!first)
+        {
+            _ = fingerprint.Value;
+        }
+
         CompiledTable published;
         lock (_swapGate)
         {
             var current = _current;
-            if (_applied && string.Equals(current.Fingerprint, fingerprint, StringComparison.Ordinal))
+            if (_applied && string.Equals(current.Fingerprint, fingerprint.Value, StringComparison.Ordinal))
             {
                 LogSwapSkipped(_logger, current.Generation.Number);
                 return new SwapResult(false, current.Generation.Number, ImmutableArray<Diagnostic>.Empty);
@@ -88,12 +96,19 @@ public sealed partial class TableHolder : IDisposable
         }
 
         LogSwapped(_logger, published.Generation.Number, table.Routers.Length, published.Diagnostics.Length);
+        if (first)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static f => _ = f.Value, fingerprint, preferLocal: false);
+        }
+
         TablePublished?.Invoke(published);
         return new SwapResult(true, published.Generation.Number, published.Diagnostics);
     }
 
     /// <summary>The table's value identity (<see cref="TableFingerprint"/>: secret material included).</summary>
     public static string Fingerprint(RoutingTable table) => TableFingerprint.Compute(table);
+
+    private static Lazy<string> LazyFingerprint(RoutingTable table) => new(() => Fingerprint(table), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 
 namespace Switchyard.Model.Loading;
@@ -74,7 +75,12 @@ public static class ManifestLimits
     private static JsonSerializerOptions CaptureKubernetesJson()
     {
         JsonSerializerOptions? copy = null;
-        KubernetesJson.AddJsonOptions(o => copy = new JsonSerializerOptions(o) { MaxDepth = WireMaxDepth });
+        // Reflection metadata only. KubernetesClient's own resolver asks its source-generated context first, whose
+        // lookup is one `type == typeof(...)` test per Kubernetes type (thousands); every type we decode (Traefik's
+        // CRDs, Gateway API) and each of their property types misses it all the way down, so the first decode
+        // compiled and ran that chain and loaded the types it names: ~1 s of CPU on a loaded machine and several
+        // MB of RSS at start. The few core types we decode (Service, Secret, ...) read the same either way.
+        KubernetesJson.AddJsonOptions(o => copy = new JsonSerializerOptions(o) { MaxDepth = WireMaxDepth, TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
         return copy!;
     }
 

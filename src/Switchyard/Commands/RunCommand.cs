@@ -70,6 +70,8 @@ internal static partial class RunCommand
         }
 
         using var source = CreateSource(config, crd, ingress, loggerFactory, logger);
+        // The first snapshot is read and compiled while the entry points are built and started (SnapshotPrefetch).
+        await using var snapshots = new SnapshotPrefetch(source, config.Provider, cancellationToken);
 
         // ACME resolvers run beside the data plane: the entry points answer their challenges and serve their
         // certificates by SNI; each new table tells them which domains to hold. In a cluster, certificates live in
@@ -103,9 +105,9 @@ internal static partial class RunCommand
             // After the initial load and after large reloads, give the load's peak back (see MemoryTrimmer).
             using var trimmer = new MemoryTrimmer(logger, TimeSpan.FromSeconds(2), growthThreshold: 32L << 20);
             var reported = new NewDiagnostics();
-            await foreach (var snapshot in source.WatchAsync(cancellationToken))
+            await foreach (var (snapshot, compile) in snapshots.ReadAsync(cancellationToken))
             {
-                if (Apply(host, snapshot, config.Provider, resolvers, logger, reported) is { } result)
+                if (Apply(host, snapshot, compile, resolvers, logger, reported) is { } result)
                 {
                     host.Api?.State.SetCompileDiagnostics(result.Diagnostics);
                     source.OnCompiled(snapshot, result);
@@ -221,7 +223,7 @@ internal static partial class RunCommand
     }
 
     /// <summary>Compile and swap; a failure keeps the previous table serving. Returns the compile result (null on failure).</summary>
-    private static CompileResult? Apply(DataPlaneHost host, ClusterSnapshot snapshot, ProviderOptions options, AcmeResolverHost? resolvers,
+    private static CompileResult? Apply(DataPlaneHost host, ClusterSnapshot snapshot, Func<CompileResult> compile, AcmeResolverHost? resolvers,
         ILogger logger, NewDiagnostics reported)
     {
         if (host.Metrics is { } metrics)
@@ -231,7 +233,7 @@ internal static partial class RunCommand
 
         try
         {
-            var result = RoutingCompiler.Compile(snapshot, options);
+            var result = compile();
             var swap = host.Tables.Swap(result.Table);
             // What the data plane refused in the table now serving (none when the compiler did its job) reaches
             // the resources' status and Events with the compiler's diagnostics.
