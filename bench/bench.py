@@ -661,6 +661,8 @@ START_VARIANTS = {
     "r2r": (R2R_DLL, {}),
     "jit-no-delay": (None, {"DOTNET_TC_CallCountingDelayMs": "0"}),
     "r2r-no-delay": (R2R_DLL, {"DOTNET_TC_CallCountingDelayMs": "0"}),
+    # Without dynamic PGO a hot ReadyToRun method goes straight to tier 1 (no instrumented tier in between).
+    "r2r-no-pgo": (R2R_DLL, {"DOTNET_TieredPGO": "0"}),
 }
 
 
@@ -787,7 +789,7 @@ def issue21_lines():
             mine, nginx = added_latency(proxy, q), added_latency("nginx", q)
             if mine and len(mine) == len(nginx):
                 row("3 latency", f"{proxy} added {q} − nginx added {q}, µs per round", "≤ 0", [a - b for a, b in zip(mine, nginx)], 0)
-    for variant in ("jit", "r2r"):
+    for variant in ("jit", "r2r", "r2r-no-pgo"):
         subject = f"{variant}-1k-routes"
         row("4 start", f"{variant}: seconds to /readyz 200 (1k routes)", "< 1", table.get(("start", subject, "ready_s")))
         row("4 start", f"{variant}: CPU seconds spent until ready", "", table.get(("start", subject, "cpu_s_to_ready")))
