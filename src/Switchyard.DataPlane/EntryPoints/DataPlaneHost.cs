@@ -243,7 +243,10 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     private (EntryPointOptions, WebApplication, List<ListenOptions>) CreateServer(EntryPointOptions options, int index, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The host's appsettings.json sources would watch the working directory, recursively, for changes: one
+        // inotify watch per sub-folder and entry point (1 800 started from a repository checkout) and their set-up
+        // before the entry point listens. Switchyard's configuration is its static config; nothing reloads here.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);

@@ -3,7 +3,7 @@ using Switchyard.Routing.Table;
 namespace Switchyard.DataPlane.Middlewares;
 
 /// <summary>
-/// Finds the factory of each table middleware record. A factory registers itself by existing: every concrete
+/// Finds the factory of each table middleware record. A factory registers itself by existing: every public concrete
 /// <see cref="IMiddlewareFactory"/> of this assembly is picked up, keyed by its config type, so adding a middleware
 /// needs no list here (MiddlewareListsAgreeTests checks that every type of the compiler's MiddlewareCatalogue has
 /// one). A config type with no factory is reported by the caller as a diagnostic on the routers that use it —
@@ -11,7 +11,9 @@ namespace Switchyard.DataPlane.Middlewares;
 /// </summary>
 public static class MiddlewareRegistry
 {
-    private static readonly Dictionary<Type, IMiddlewareFactory> Factories = typeof(MiddlewareRegistry).Assembly.GetTypes()
+    // Exported types only: GetTypes() also loads every private nested type (async state machines, closures), and
+    // laying those out loaded the assemblies of their struct fields (StackExchange.Redis) into every process.
+    private static readonly Dictionary<Type, IMiddlewareFactory> Factories = typeof(MiddlewareRegistry).Assembly.GetExportedTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IMiddlewareFactory).IsAssignableFrom(t))
         .Select(t => (IMiddlewareFactory)Activator.CreateInstance(t)!)
         .ToDictionary(f => f.ConfigType);
