@@ -110,16 +110,16 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
     private bool HeaderTimeoutArmed { get; set; }
 
     /// <summary>True when the grpc-timeout deadline passed.</summary>
-    public bool GrpcDeadlineExceeded => Volatile.Read(ref _fired) == Grpc;
+    public bool GrpcDeadlineExceeded => Fired() == Grpc;
 
     /// <summary>True when the backend did not send response headers in time.</summary>
-    public bool ResponseHeaderTimedOut => Volatile.Read(ref _fired) == ResponseHeader;
+    public bool ResponseHeaderTimedOut => Fired() == ResponseHeader;
 
     /// <summary>True when the HTTPRoute's <c>timeouts.request</c> passed (the whole call).</summary>
-    public bool RequestTimedOut => Volatile.Read(ref _fired) == Request;
+    public bool RequestTimedOut => Fired() == Request;
 
     /// <summary>True when the HTTPRoute's <c>timeouts.backendRequest</c> passed (this attempt).</summary>
-    public bool BackendRequestTimedOut => Volatile.Read(ref _fired) == BackendRequest;
+    public bool BackendRequestTimedOut => Fired() == BackendRequest;
 
     /// <summary>Response headers arrived: the header timeout no longer applies; the other deadlines still do.</summary>
     public void OnResponseHeaders()
@@ -138,6 +138,18 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
 
         var remaining = _deadlineTicks - Environment.TickCount64;
         _cts.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, remaining)));
+    }
+
+    // The token's callbacks run last-registered first, so YARP's (registered later) can abort the call and have it
+    // classified before OnFired ran: a cancelled token whose kind is not recorded yet records it now.
+    private int Fired()
+    {
+        if (Volatile.Read(ref _fired) == None && _cts.IsCancellationRequested)
+        {
+            OnFired();
+        }
+
+        return Volatile.Read(ref _fired);
     }
 
     private void OnFired()
