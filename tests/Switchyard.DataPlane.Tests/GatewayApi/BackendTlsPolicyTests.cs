@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using Switchyard.DataPlane.Tests.Core;
@@ -128,20 +127,9 @@ public class BackendTlsPolicyTests
         });
     }
 
-    private const string GatewayAndClass = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners:
-            - {name: web, port: 8000, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}
-        """;
+    /// <summary>Our GatewayClass and Gateway gw; its one listener admits routes of its own namespace only.</summary>
+    private static readonly string GatewayAndClass =
+        GatewayApiManifests.GatewayAndClass(GatewayApiManifests.WebListener + ", allowedRoutes: {namespaces: {from: Same}}");
 
     private static string Indented(string pem) => string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l));
 
@@ -164,24 +152,7 @@ public class BackendTlsPolicyTests
         """;
 
     /// <summary>A Service port 443 (named <paramref name="portName"/>) whose one endpoint is the backend on 127.0.0.1.</summary>
-    private static string Service(string name, int port, string portName) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: {{name}}, namespace: default}
-        spec:
-          ports: [{name: {{portName}}, port: 443}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: {{name}}-1
-          namespace: default
-          labels: {kubernetes.io/service-name: {{name}}}
-        addressType: IPv4
-        ports: [{name: {{portName}}, port: {{port.ToString(CultureInfo.InvariantCulture)}}}]
-        endpoints:
-          - addresses: ["127.0.0.1"]
-        """;
+    private static string Service(string name, int port, string portName) => GatewayApiManifests.Backend(name, port, portName, servicePort: 443);
 
     private static string Policy(string name, string service, string cas, string hostname) => $$"""
         apiVersion: gateway.networking.k8s.io/v1

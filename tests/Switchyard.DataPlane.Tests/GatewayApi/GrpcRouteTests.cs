@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grpc.Core;
 using Switchyard.DataPlane.Tests.Core;
 using Switchyard.Model;
@@ -85,18 +84,7 @@ public class GrpcRouteTests
     }
 
     private static string Manifests(int unaryPort, int streamsPort) => $$"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners:
-            - {name: web, port: 8000, protocol: HTTP}
+        {{GatewayApiManifests.GatewayAndClass()}}
         ---
         apiVersion: traefik.io/v1alpha1
         kind: Middleware
@@ -104,9 +92,9 @@ public class GrpcRouteTests
         spec:
           rateLimit: {average: 1, period: 1m, burst: 3}
         ---
-        {{Backend("unary", unaryPort)}}
+        {{GatewayApiManifests.Backend("unary", unaryPort)}}
         ---
-        {{Backend("streams", streamsPort)}}
+        {{GatewayApiManifests.Backend("streams", streamsPort)}}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: GRPCRoute
@@ -123,24 +111,5 @@ public class GrpcRouteTests
             - matches:
                 - method: {type: RegularExpression, service: "switchyard\\.test\\..*", method: "(Server|Bidi)Stream"}
               backendRefs: [{name: streams, port: 5000}]
-        """;
-
-    private static string Backend(string name, int port) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: {{name}}, namespace: default}
-        spec:
-          ports: [{name: grpc, port: 5000}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: {{name}}-1
-          namespace: default
-          labels: {kubernetes.io/service-name: {{name}}}
-        addressType: IPv4
-        ports: [{name: grpc, port: {{port.ToString(CultureInfo.InvariantCulture)}}}]
-        endpoints:
-          - addresses: ["127.0.0.1"]
         """;
 }

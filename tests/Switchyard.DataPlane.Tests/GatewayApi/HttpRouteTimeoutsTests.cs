@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +7,7 @@ using Switchyard.DataPlane.Tests.Core;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
 using Switchyard.Routing;
+using Switchyard.TestKit;
 
 namespace Switchyard.DataPlane.Tests.GatewayApi;
 
@@ -119,17 +119,7 @@ public sealed class HttpRouteTimeoutsTests
     }
 
     private static string Manifests(int port, string rules) => $$"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners: [{name: web, port: 8000, protocol: HTTP}]
+        {{GatewayApiManifests.GatewayAndClass()}}
         ---
         apiVersion: traefik.io/v1alpha1
         kind: Middleware
@@ -137,22 +127,7 @@ public sealed class HttpRouteTimeoutsTests
         spec:
           retry: {attempts: 2, initialInterval: 10ms, status: ["504"]}
         ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: backend, namespace: default}
-        spec:
-          ports: [{name: http, port: 80}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: backend-1
-          namespace: default
-          labels: {kubernetes.io/service-name: backend}
-        addressType: IPv4
-        ports: [{name: http, port: {{port.ToString(CultureInfo.InvariantCulture)}}}]
-        endpoints:
-          - addresses: ["127.0.0.1"]
+        {{GatewayApiManifests.Backend("backend", port, "http", servicePort: 80)}}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

@@ -126,36 +126,9 @@ public sealed class BackendTlsPolicyKubernetesTests
         """;
 
     private static string Objects(int port) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: echo, namespace: default}
-        spec:
-          ports: [{name: grpc, port: 5000, targetPort: {{port}}}]
+        {{GatewayApiManifests.Backend("echo", port)}}
         ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: echo-1
-          namespace: default
-          labels: {kubernetes.io/service-name: echo}
-        addressType: IPv4
-        ports: [{name: grpc, port: {{port}}, protocol: TCP}]
-        endpoints:
-        - addresses: ["127.0.0.1"]
-          conditions: {ready: true}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners:
-          - {name: web, port: 8000, protocol: HTTP}
+        {{GatewayApiManifests.GatewayAndClass()}}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: BackendTLSPolicy

@@ -16,41 +16,10 @@ public sealed class GatewayApiEventsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private const string Service = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web-svc, namespace: default}
-        spec:
-          ports: [{name: http, port: 8080, targetPort: 1}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: web-svc-1
-          namespace: default
-          labels: {kubernetes.io/service-name: web-svc}
-        addressType: IPv4
-        ports: [{name: http, port: 1, protocol: TCP}]
-        endpoints:
-        - addresses: ["127.0.0.1"]
-          conditions: {ready: true}
-        """;
+    /// <summary>The Service the HTTPRoute names (missing at first); <paramref name="port"/> only changes its endpoints, not the findings.</summary>
+    private static string Service(int port = 1) => GatewayApiManifests.Backend("web-svc", port, "http", servicePort: 8080);
 
-    private const string Objects = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners:
-          - {name: web, port: 8000, protocol: HTTP}
-          - {name: elsewhere, port: 9999, protocol: HTTP}
-        ---
+    private static readonly string Objects = GatewayApiManifests.GatewayAndClass(GatewayApiManifests.WebListener, "name: elsewhere, port: 9999, protocol: HTTP") + "\n---\n" + """
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: pages, namespace: default}
@@ -109,7 +78,7 @@ public sealed class GatewayApiEventsTests
         });
 
         // Creating the Service heals the HTTPRoute: one Normal Event; the others, unchanged, get none.
-        server.ApplyYaml(Service);
+        server.ApplyYaml(Service());
         await Wait.UntilAsync(async () => (await EventsAboutAsync("HTTPRoute", "pages")).Any(e => e.Type == "Normal"), Timeout, "a Normal Event on the healed HTTPRoute");
         var healed = (await EventsAboutAsync("HTTPRoute", "pages")).Single(e => e.Type == "Normal");
         Assert.That(healed.Note, Does.Contain("without errors"));
@@ -117,7 +86,7 @@ public sealed class GatewayApiEventsTests
         // A recompile of the same objects writes no Event.
         var written = op.Controller.Status.GatewayApiEvents;
         var swaps = op.Swaps;
-        server.ApplyYaml(Service.Replace("targetPort: 1", "targetPort: 2", StringComparison.Ordinal));
+        server.ApplyYaml(Service(port: 2));
         await Wait.UntilAsync(() => Task.FromResult(op.Swaps > swaps), Timeout, "a recompile");
         Assert.Multiple(async () =>
         {

@@ -17,41 +17,7 @@ public sealed class GatewayApiKubernetesTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static string Backend(string name, int port) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: {{name}}, namespace: default}
-        spec:
-          ports: [{name: grpc, port: 5000, targetPort: {{port}}}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: {{name}}-1
-          namespace: default
-          labels: {kubernetes.io/service-name: {{name}}}
-        addressType: IPv4
-        ports: [{name: grpc, port: {{port}}, protocol: TCP}]
-        endpoints:
-        - addresses: ["127.0.0.1"]
-          conditions: {ready: true}
-        """;
-
-    private const string GatewayApiObjects = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: switchyard}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: default}
-        spec:
-          gatewayClassName: switchyard
-          listeners:
-          - {name: web, port: 8000, protocol: HTTP}
-          - {name: elsewhere, port: 9999, protocol: HTTP}
-        ---
+    private static readonly string GatewayApiObjects = GatewayApiManifests.GatewayAndClass(GatewayApiManifests.WebListener, "name: elsewhere, port: 9999, protocol: HTTP") + "\n---\n" + """
         apiVersion: traefik.io/v1alpha1
         kind: Middleware
         metadata: {name: limit, namespace: default}
@@ -93,7 +59,7 @@ public sealed class GatewayApiKubernetesTests
         var workDir = Directory.CreateTempSubdirectory("e2e-gwapi-").FullName;
         try
         {
-            var manifests = string.Join("\n---\n", Backend("unary", unary.Port), Backend("streams", streams.Port), GatewayApiObjects);
+            var manifests = string.Join("\n---\n", GatewayApiManifests.Backend("unary", unary.Port), GatewayApiManifests.Backend("streams", streams.Port), GatewayApiObjects);
             Kubectl? kubectl = Kubectl.IsAvailable ? Kubectl.For(server, workDir) : null;
             if (kubectl is not null)
             {
@@ -182,7 +148,7 @@ public sealed class GatewayApiKubernetesTests
 
             // Written only when changed: a recompile of the same objects sends no patch.
             var patches = op.Controller.Status.Patches;
-            server.ApplyYaml(Backend("unary", unary.Port));
+            server.ApplyYaml(GatewayApiManifests.Backend("unary", unary.Port));
             var swaps = op.Swaps;
             await Wait.UntilAsync(() => Task.FromResult(op.Swaps > swaps), Timeout, "a recompile");
             Assert.That(op.Controller.Status.Patches, Is.EqualTo(patches), "unchanged status is not written again");
