@@ -26,7 +26,8 @@ public sealed class KubernetesController : IDisposable
             _leadership = new Leadership(client, leadership, loggers.CreateLogger<Leadership>());
         }
 
-        Status = new StatusWriter(client, leadership?.Identity ?? Environment.MachineName, () => _leadership?.IsLeader ?? true, loggers.CreateLogger<StatusWriter>(), sourceOptions?.Ingress);
+        Status = new StatusWriter(client, leadership?.Identity ?? Environment.MachineName, () => _leadership?.IsLeader ?? true, loggers.CreateLogger<StatusWriter>(), sourceOptions?.Ingress,
+            sourceOptions?.GatewayApi?.StatusAddress);
         if (_leadership is not null)
         {
             _leadership.Changed += leading =>

@@ -135,8 +135,12 @@ public sealed class KubernetesSnapshotSource : ISnapshotSource
     {
         var namespaces = NamespaceList(_options.Namespaces);
         var ingressNamespaces = _options.Ingress is { } ing ? NamespaceList(ing.Namespaces) : [];
-        // Services, EndpointSlices, Secrets and ConfigMaps where either provider reads routes.
-        List<string?> coreNamespaces = namespaces.Contains(null) || ingressNamespaces.Contains(null) ? [null] : [.. namespaces.Union(ingressNamespaces)];
+        var gatewayNamespaces = _options.GatewayApi is { } gw ? NamespaceList(gw.Namespaces) : [];
+        // Services, EndpointSlices, Secrets and ConfigMaps where any provider reads routes (the Gateway provider's
+        // statusAddress.service too, as Traefik reads it only from a watched namespace).
+        List<string?> coreNamespaces = namespaces.Contains(null) || ingressNamespaces.Contains(null) || gatewayNamespaces.Contains(null)
+            ? [null]
+            : [.. namespaces.Union(ingressNamespaces).Union(gatewayNamespaces)];
         var list = new List<IKindWatcher>();
         // Like Traefik, the ingress class selects routes only; what routes refer to is read whatever its class.
         var ic = _options.IngressClass ?? "";

@@ -58,4 +58,13 @@ public sealed record GatewayApiSourceOptions
 
     /// <summary>Label selector applied to the Gateway API objects.</summary>
     public string? LabelSelector { get; init; }
+
+    /// <summary><c>statusAddress</c>: what <c>status.addresses</c> of our Gateways says; null ⇒ not written (left as it is).</summary>
+    public GatewayStatusAddress? StatusAddress { get; init; }
 }
+
+/// <summary>
+/// Traefik's StatusAddress (providers.kubernetesGateway.statusAddress): a fixed IP, else a fixed hostname, else the
+/// Service (<see cref="ServiceNamespace"/>/<see cref="ServiceName"/>) whose <c>status.loadBalancer.ingress</c> is copied.
+/// </summary>
+public sealed record GatewayStatusAddress(string? Ip, string? Hostname, string? ServiceNamespace, string? ServiceName);

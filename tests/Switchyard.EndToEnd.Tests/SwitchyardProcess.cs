@@ -90,7 +90,8 @@ internal static partial class SwitchyardProcess
     /// path. When the child could not listen (another process took a port between the choice and the bind), it
     /// starts again on fresh ports, a few times.
     /// </summary>
-    public static async Task<(RunningSwitchyard Run, int[] Ports)> StartOnFreePortsAsync(int count, Func<int[], Task<string>> write, string[] entryPoints)
+    public static async Task<(RunningSwitchyard Run, int[] Ports)> StartOnFreePortsAsync(int count, Func<int[], Task<string>> write, string[] entryPoints,
+        bool ready = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -98,7 +99,7 @@ internal static partial class SwitchyardProcess
             var config = await write(ports);
             try
             {
-                return (await StartAsync(config, entryPoints), ports);
+                return (await StartAsync(config, entryPoints, ready, environment), ports);
             }
             catch (ChildExitedException e) when (attempt < 5 && e.Message.Contains("cannot listen", StringComparison.Ordinal))
             {

@@ -18,9 +18,11 @@ namespace Switchyard.Kubernetes.Status;
 /// and route status by merge patch to <c>/status</c>, only when it differs from what the object carries (conditions
 /// compared without lastTransitionTime, which is kept while a condition's status stays). A route's parents[] entries
 /// of other controllers are kept as they are: only ours are replaced. Every finding on a Gateway, route or BackendTLSPolicy
-/// of ours is also an Event (<see cref="FindingsEvents"/>). Called by <see cref="StatusWriter"/> (leader only).
+/// of ours is also an Event (<see cref="FindingsEvents"/>). A Gateway's <c>addresses</c> come from <c>statusAddress</c>
+/// (<see cref="GatewayStatusAddresses"/>), recomputed from every snapshot, so a change of the published Service's
+/// load-balancer status reaches the Gateways. Called by <see cref="StatusWriter"/> (leader only).
 /// </summary>
-internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder events, ILogger logger)
+internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder events, ILogger logger, GatewayStatusAddress? statusAddress = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -29,6 +31,7 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder e
     };
 
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
+    private string? _addressProblem;
 
     public long Patches { get; private set; }
 
@@ -42,6 +45,16 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder e
         var report = result.GatewayApi;
         var now = new DateTimeOffset(DateTime.UtcNow.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var ok = true;
+        var addresses = GatewayStatusAddresses.Desired(snapshot, statusAddress, out var addressProblem);
+        if (addressProblem != _addressProblem)
+        {
+            _addressProblem = addressProblem;
+            if (addressProblem is not null)
+            {
+                GatewayStatusLog.AddressUnusable(logger, addressProblem);
+            }
+        }
+
         foreach (var item in report.Classes)
         {
             var current = snapshot.GatewayClasses.FirstOrDefault(c => c.Metadata.Name == item.Name);
@@ -68,6 +81,7 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder e
 
             var desired = item.Status with
             {
+                Addresses = GatewayStatusAddresses.For(addresses, current.Status?.Addresses),
                 Conditions = Timed(item.Status.Conditions, current.Status?.Conditions, now),
                 Listeners = [.. (item.Status.Listeners ?? []).Select(l => l with
                 {
@@ -216,4 +230,10 @@ internal sealed class GatewayApiStatusWriter(IKubernetes client, EventRecorder e
             return false;
         }
     }
+}
+
+internal static partial class GatewayStatusLog
+{
+    [LoggerMessage(6120, LogLevel.Warning, "Gateway status.addresses are left as they are: {Problem}")]
+    public static partial void AddressUnusable(ILogger logger, string problem);
 }

@@ -67,10 +67,8 @@ public static class IngressStatusComputer
             return null;
         }
 
-        var service = snapshot.Services.FirstOrDefault(s => (s.Metadata?.NamespaceProperty ?? "default") == parts[0] && s.Metadata?.Name == parts[1]);
-        if (service is null)
+        if (PublishedService.Find(snapshot, "ingressEndpoint.publishedService", parts[0], parts[1], out problem) is not { } service)
         {
-            problem = $"ingressEndpoint.publishedService {endpoint.PublishedService} not found (is its namespace watched?)";
             return null;
         }
 

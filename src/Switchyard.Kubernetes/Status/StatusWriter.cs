@@ -30,13 +30,14 @@ public sealed class StatusWriter
     private long _patches;
     private long _eventsWritten;
 
-    public StatusWriter(IKubernetes client, string identity, Func<bool> isLeader, ILogger<StatusWriter>? logger = null, IngressSourceOptions? ingress = null)
+    public StatusWriter(IKubernetes client, string identity, Func<bool> isLeader, ILogger<StatusWriter>? logger = null, IngressSourceOptions? ingress = null,
+        GatewayStatusAddress? gatewayStatusAddress = null)
     {
         _client = client;
         _isLeader = isLeader;
         _events = new EventRecorder(client, identity);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _gatewayApi = new GatewayApiStatusWriter(client, _events, _logger);
+        _gatewayApi = new GatewayApiStatusWriter(client, _events, _logger, gatewayStatusAddress);
         _ingress = ingress is null ? null : new IngressStatusReconciler(client, _events, ingress, _logger);
     }
 

@@ -150,6 +150,7 @@ internal static partial class RunCommand
                 {
                     Namespaces = gateway.Namespaces,
                     LabelSelector = string.IsNullOrEmpty(gateway.LabelSelector) ? null : gateway.LabelSelector,
+                    StatusAddress = config.GatewayStatusAddress,
                 },
                 Ingress = ingress is { Enabled: true } ? IngressSource(ingress, config.Provider) : null,
             };

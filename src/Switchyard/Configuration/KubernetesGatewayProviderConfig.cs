@@ -17,4 +17,28 @@ public sealed class KubernetesGatewayProviderConfig
 
     /// <summary>Switchyard extension: GatewayClasses whose spec.controllerName is this are ours (Traefik's constant by default).</summary>
     public string ControllerName { get; set; } = Switchyard.Model.GatewayApi.GatewayApiKinds.DefaultControllerName;
+
+    /// <summary>What the leader writes into our Gateways' status.addresses (Traefik's StatusAddress); null ⇒ not written.</summary>
+    public GatewayStatusAddressConfig? StatusAddress { get; set; }
+}
+
+/// <summary>
+/// providers.kubernetesGateway.statusAddress (Traefik's StatusAddress): an IP, else a hostname, else the Service whose
+/// status.loadBalancer.ingress addresses are copied (Traefik's gatewayAddresses, in that order).
+/// </summary>
+public sealed class GatewayStatusAddressConfig
+{
+    public string Ip { get; set; } = "";
+
+    public string Hostname { get; set; } = "";
+
+    public GatewayStatusServiceConfig Service { get; set; } = new();
+}
+
+/// <summary>providers.kubernetesGateway.statusAddress.service: the published Service (both name and namespace are required, as in Traefik).</summary>
+public sealed class GatewayStatusServiceConfig
+{
+    public string Name { get; set; } = "";
+
+    public string Namespace { get; set; } = "";
 }

@@ -42,6 +42,9 @@ public sealed record LoadedStaticConfig(
 
     /// <summary>api; null when the API and dashboard are off.</summary>
     public Switchyard.DataPlane.Api.ApiOptions? Api { get; init; }
+
+    /// <summary>providers.kubernetesGateway.statusAddress, checked; null when not set (Gateway addresses are not written).</summary>
+    public Switchyard.Kubernetes.GatewayStatusAddress? GatewayStatusAddress { get; init; }
 }
 
 /// <summary>Reads switchyard.yaml strictly: unknown keys and bad values are errors, never ignored.</summary>
@@ -185,6 +188,7 @@ public static class StaticConfigLoader
             AccessLog = AccessLogConfigReader.Read(raw.AccessLog, baseDirectory, fileName),
             Api = ApiConfigReader.Read(raw, fileName, entryPoints),
             Tracing = TracingConfigReader.Read(raw.Tracing, fileName, baseDirectory),
+            GatewayStatusAddress = GatewayStatusAddressReader.Read(raw.Providers.KubernetesGateway, fileName),
         };
     }
 

@@ -62,7 +62,6 @@ public static class TraefikStaticKeysNotSupported
         "providers.kubernetesGateway.certAuthFilePath",
         "providers.kubernetesGateway.throttleDuration",
         "providers.kubernetesGateway.experimentalChannel",
-        "providers.kubernetesGateway.statusAddress",
         "providers.kubernetesGateway.nativeLBByDefault",
         "providers.knative",
         "providers.rest",

@@ -161,25 +161,7 @@ public sealed class IngressProviderEndToEndTests
                       ip: 203.0.113.10
                 """, ct);
             // KubernetesClient wants credentials in a kubeconfig (kubectl's has none); the fake accepts any token.
-            var kubeconfig = Path.Combine(dir.FullName, "switchyard.kubeconfig");
-            await File.WriteAllTextAsync(kubeconfig, $"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: fake
-                    cluster:
-                      server: "{server.Url.ToString().TrimEnd('/')}"
-                users:
-                  - name: fake
-                    user:
-                      token: test
-                contexts:
-                  - name: fake
-                    context:
-                      cluster: fake
-                      user: fake
-                current-context: fake
-                """, ct);
+            var kubeconfig = server.WriteKubeconfig(Path.Combine(dir.FullName, "switchyard.kubeconfig"), token: "test");
             process = SwitchyardProcess.StartRun(config, out output, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
             var web = (await SwitchyardProcess.WaitListeningAsync(process, output, ["web", "admin"], readyAt: null))["web"];
 

@@ -277,6 +277,10 @@ public sealed class HelmRenderingTests
         Assert.That(on.All("CustomResourceDefinition").Count(c => (string?)c["spec"]!["group"] == "gateway.networking.k8s.io"), Is.EqualTo(6));
         var config = Infrastructure.YamlJson.ParseObjects((string)on.Single("ConfigMap")["data"]!["switchyard.yaml"]!).Single();
         Assert.That((bool?)config["providers"]!["kubernetesGateway"]!["enabled"], Is.True);
+        // Default statusAddress: this release's own Service's load-balancer addresses go into the Gateways' status.
+        var service = on.Single("Service")["metadata"]!;
+        Assert.That(config["providers"]!["kubernetesGateway"]!["statusAddress"]!["service"]!.ToJsonString(),
+            Is.EqualTo(new System.Text.Json.Nodes.JsonObject { ["name"] = (string?)service["name"], ["namespace"] = (string?)service["namespace"] }.ToJsonString()));
     }
 
     [TestCase(null, false)]

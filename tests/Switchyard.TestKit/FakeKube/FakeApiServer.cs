@@ -101,8 +101,11 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>A real KubernetesClient pointed at this server.</summary>
     public Kubernetes CreateClient() => new(ClientConfiguration());
 
-    /// <summary>Writes a kubeconfig file (for kubectl and KUBECONFIG) and returns its path.</summary>
-    public string WriteKubeconfig(string path)
+    /// <summary>
+    /// Writes a kubeconfig file (for kubectl and KUBECONFIG) and returns its path; with <paramref name="token"/> its user
+    /// has that bearer token (a `switchyard run` process's KubernetesClient wants credentials; the fake accepts any).
+    /// </summary>
+    public string WriteKubeconfig(string path, string? token = null)
     {
         File.WriteAllText(path, $"""
             apiVersion: v1
@@ -113,7 +116,7 @@ public sealed class FakeApiServer : IAsyncDisposable
                 server: {Url.ToString().TrimEnd('/')}
             users:
             - name: fake
-              user: {"{}"}
+              user: {(token is null ? "{}" : "{token: " + token + "}")}
             contexts:
             - name: fake
               context:
