@@ -4,8 +4,8 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 
 /// <summary>
 /// Gateway API conformance (v1.4.1): what listeners report and admit — attached routes counted per listener (also on a
-/// listener whose references do not resolve), namespaces selected by labels. One test per upstream test, named by its
-/// ShortName.
+/// listener whose references do not resolve), namespaces selected by labels, requests isolated per listener hostname.
+/// One test per upstream test, named by its ShortName.
 /// </summary>
 public sealed class GatewayListenerConformanceTests : ConformanceTest
 {
@@ -14,14 +14,14 @@ public sealed class GatewayListenerConformanceTests : ConformanceTest
         "allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: Selector, selector: {matchLabels: {kubernetes.io/metadata.name: " + Infra + "} } } }";
 
     /// <summary>An HTTPRoute of the infra namespace on <paramref name="parentRef"/> (YAML flow mapping content) with one backendRef.</summary>
-    private static string Route(string name, string parentRef, string backend = "infra-backend-v1", string? hostnames = null) => $$"""
+    private static string Route(string name, string parentRef, string backend = "infra-backend-v1", string? hostnames = null, string? prefix = null) => $$"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: {{name}}, namespace: {{Infra}}}
         spec:
           parentRefs: [{kind: Gateway, namespace: {{Infra}}, {{parentRef}}}]
           {{(hostnames is null ? "" : "hostnames: " + hostnames)}}
-          rules: [{backendRefs: [{name: {{backend}}, port: 8080}]}]
+          rules: [{{{(prefix is null ? "" : $"matches: [{{path: {{type: PathPrefix, value: {prefix}}} }}], ")}}backendRefs: [{name: {{backend}}, port: 8080}]}]
         """;
 
     [Test]
@@ -91,6 +91,39 @@ public sealed class GatewayListenerConformanceTests : ConformanceTest
             ConformanceEnvironment.Timeout, () => $"only the http listener in the status: {Env.Get("Gateway", Infra, "gateway-remove-listener")?["status"]?.ToJsonString()}");
         await LatestConditionsAsync("gateway-remove-listener");
         Assert.That(Generation("gateway-remove-listener"), Is.Not.EqualTo(original), "generation should change after an update");
+    }
+
+    [Test]
+    public async Task GatewayHTTPListenerIsolation()
+    {
+        // Upstream's four listeners on port 80, from no hostname to an exact one, each with one route (PathPrefix /<listener>).
+        string[] listeners = ["empty-hostname", "wildcard-example-com", "wildcard-foo-example-com", "abc-foo-example-com"];
+        string?[] hostnames = [null, "\"*.example.com\"", "\"*.foo.example.com\"", "abc.foo.example.com"];
+        string Manifests(string gateway, string? routeHostnames, string suffix)
+        {
+            var all = string.Join("}, {", listeners.Select((l, i) =>
+                $"name: {l}, port: 80, protocol: HTTP, " + (hostnames[i] is { } h ? $"hostname: {h}, " : "") + "allowedRoutes: {namespaces: {from: All} }"));
+            return string.Join("\n---\n", new[] { Gateway(gateway, all) }.Concat(listeners.Select(l =>
+                Route("attaches-to-" + l + suffix, $"name: {gateway}, sectionName: {l}", hostnames: routeHostnames, prefix: "/" + l))));
+        }
+
+        // Each host reaches the routes of its most specific listener only (upstream's sixteen cases).
+        var hosts = new[] { "bar.com", "bar.example.com", "bar.foo.example.com", "abc.foo.example.com" };
+        var cases = hosts.SelectMany((host, hi) => listeners.Select((l, li) =>
+            hi == li ? Case.To("/" + l, "infra-backend-v1", host) : Case.NotFound("/" + l, host))).ToList();
+
+        // Hostnames configured only in listeners. Each Gateway is checked alone: here they share the port-80 entry point.
+        const string gw = "http-listener-isolation";
+        Apply(Manifests(gw, null, ""));
+        await AcceptedAsync(gw, [.. listeners.Select(l => "attaches-to-" + l)]);
+        await ExpectAsync(cases);
+        await RemoveAppliedAsync();
+
+        // Intersecting hostnames in listeners and HTTPRoutes: every route names all four hosts; isolation still holds.
+        const string intersecting = "http-listener-isolation-with-hostname-intersection";
+        Apply(Manifests(intersecting, "[bar.com, \"*.example.com\", \"*.foo.example.com\", abc.foo.example.com]", "-with-hostname-intersection"));
+        await AcceptedAsync(intersecting, [.. listeners.Select(l => "attaches-to-" + l + "-with-hostname-intersection")]);
+        await ExpectAsync(cases);
     }
 
     private static long Generation(string gateway) => (long)Env.Get("Gateway", Infra, gateway)!["metadata"]!["generation"]!;

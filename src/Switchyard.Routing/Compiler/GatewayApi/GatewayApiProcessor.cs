@@ -67,13 +67,14 @@ internal sealed class GatewayApiProcessor
             var rules = route.Spec.Rules ?? [];
             Attach(owner, route.Metadata.Generation ?? 0, route.Spec.ParentRefs, route.Spec.Hostnames, gateways, (listener, hostnames, gateway, problems) =>
             {
+                var excluded = ListenerIsolation.Excluded(gateway, listener, hostnames);
                 for (var ri = 0; ri < rules.Count; ri++)
                 {
                     var rule = rules[ri];
                     var matches = rule.Matches is { Count: > 0 } m ? m : [new HttpRouteMatch()];
                     foreach (var match in matches)
                     {
-                        var (text, priority) = GatewayRuleText.Http(hostnames, match);
+                        var (text, priority) = GatewayRuleText.Http(hostnames, match, excluded);
                         AddRouter(owner, gateway, listener, ri, text, priority + rules.Count - ri, rule.Filters, match.Path, rule.BackendRefs, problems, rule.Timeouts);
                     }
                 }
@@ -86,13 +87,14 @@ internal sealed class GatewayApiProcessor
             var rules = route.Spec.Rules ?? [];
             Attach(owner, route.Metadata.Generation ?? 0, route.Spec.ParentRefs, route.Spec.Hostnames, gateways, (listener, hostnames, gateway, problems) =>
             {
+                var excluded = ListenerIsolation.Excluded(gateway, listener, hostnames);
                 for (var ri = 0; ri < rules.Count; ri++)
                 {
                     var rule = rules[ri];
                     var matches = rule.Matches is { Count: > 0 } m ? m : [new GrpcRouteMatch()];
                     foreach (var match in matches)
                     {
-                        var (text, priority) = GatewayRuleText.Grpc(hostnames, match);
+                        var (text, priority) = GatewayRuleText.Grpc(hostnames, match, excluded);
                         AddRouter(owner, gateway, listener, ri, text, priority, rule.Filters, null, rule.BackendRefs, problems);
                     }
                 }

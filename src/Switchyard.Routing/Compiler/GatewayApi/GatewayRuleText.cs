@@ -8,12 +8,13 @@ namespace Switchyard.Routing.Compiler.GatewayApi;
 /// (pkg/provider/kubernetes/gateway/httproute.go buildMatchRule/buildHostRule/buildPathRule/buildHeaderRules/
 /// buildQueryParamRules, grpcroute.go buildGRPCMatchRule): values are Go-quoted (%q), regexes of exact values are
 /// Go's regexp.QuoteMeta. One departure: a GRPCRoute method regex is anchored (^…$), so an exact method match
-/// does not also take every method it is a prefix of (Traefik's PathRegexp is unanchored).
+/// does not also take every method it is a prefix of (Traefik's PathRegexp is unanchored). Another: the hostnames of more
+/// specific listeners are excluded (<c>&amp;&amp; !Host(...)</c>, <see cref="ListenerIsolation"/>).
 /// </summary>
 internal static class GatewayRuleText
 {
     /// <summary>HTTPRoute match → (rule, priority), Traefik's priorities: Exact path 100000, prefix 10000 + 100·len, method 1000, header 100, query 10, plus the host length.</summary>
-    public static (string Rule, int Priority) Http(IReadOnlyList<string> hostnames, HttpRouteMatch match)
+    public static (string Rule, int Priority) Http(IReadOnlyList<string> hostnames, HttpRouteMatch match, IReadOnlyList<string>? excluded = null)
     {
         var parts = new List<string>();
         var (pathRule, priority) = Path(match.Path);
@@ -36,13 +37,13 @@ internal static class GatewayRuleText
             priority += 10;
         }
 
-        var rule = string.Join(" && ", parts);
+        var rule = string.Join(" && ", parts) + Excluding(excluded);
         var (hostRule, hostPriority) = Hosts(hostnames);
         return hostRule.Length == 0 ? (rule, priority) : (hostRule + " && " + rule, priority + hostPriority);
     }
 
     /// <summary>GRPCRoute match → (rule, priority = length of the rule without host + the longest host), as Traefik.</summary>
-    public static (string Rule, int Priority) Grpc(IReadOnlyList<string> hostnames, GrpcRouteMatch match)
+    public static (string Rule, int Priority) Grpc(IReadOnlyList<string> hostnames, GrpcRouteMatch match, IReadOnlyList<string>? excluded = null)
     {
         var parts = new List<string> { Method(match.Method) };
         foreach (var header in match.Headers ?? [])
@@ -52,8 +53,14 @@ internal static class GatewayRuleText
 
         var rule = string.Join(" && ", parts);
         var (hostRule, hostPriority) = Hosts(hostnames);
-        return hostRule.Length == 0 ? (rule, rule.Length) : (hostRule + " && " + rule, hostPriority + rule.Length);
+        var priority = hostRule.Length == 0 ? rule.Length : hostPriority + rule.Length;
+        rule += Excluding(excluded);
+        return hostRule.Length == 0 ? (rule, priority) : (hostRule + " && " + rule, priority);
     }
+
+    /// <summary>The isolation clause: <c> &amp;&amp; !Host(...)</c> over the more specific listeners' hostnames; "" when none.</summary>
+    private static string Excluding(IReadOnlyList<string>? excluded) =>
+        excluded is { Count: > 0 } ? " && !" + Hosts(excluded).Rule : "";
 
     private static string Method(GrpcMethodMatch? method)
     {
