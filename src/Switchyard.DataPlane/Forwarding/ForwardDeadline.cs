@@ -23,11 +23,13 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
     private readonly long _deadlineTicks; // Environment.TickCount64-based, in ms: the earliest whole-call/attempt deadline; 0 = none
     private readonly int _deadlineKind;
     private readonly bool _grpc;
+    private readonly RouteTimeouts? _route;
     private int _fired;
 
     public ForwardDeadline(TimeSpan? grpcTimeout, TimeSpan responseHeaderTimeout, RouteTimeouts? route = null)
     {
         var now = Environment.TickCount64;
+        _route = route;
         long deadline = 0;
         var kind = None;
         if (grpcTimeout is { } g)
@@ -141,12 +143,20 @@ internal sealed class ForwardDeadline : IDisposable, IHttpResetFeature
     }
 
     // The token's callbacks run last-registered first, so YARP's (registered later) can abort the call and have it
-    // classified before OnFired ran: a cancelled token whose kind is not recorded yet records it now.
+    // classified before OnFired ran: a cancelled token whose kind is not recorded yet records it now. The route's
+    // request timer (RouteTimeoutsMiddleware, the call's RequestAborted) can beat this one to the same deadline.
     private int Fired()
     {
-        if (Volatile.Read(ref _fired) == None && _cts.IsCancellationRequested)
+        if (Volatile.Read(ref _fired) == None)
         {
-            OnFired();
+            if (_cts.IsCancellationRequested)
+            {
+                OnFired();
+            }
+            else if (_route is { RequestExpired: true })
+            {
+                Interlocked.CompareExchange(ref _fired, Request, None);
+            }
         }
 
         return Volatile.Read(ref _fired);

@@ -82,6 +82,73 @@ public sealed class HttpRouteTimeoutsTests
     }
 
     [Test]
+    public async Task The_request_timeout_bounds_a_forwardAuth_whose_server_never_answers_and_cancels_its_call(CancellationToken ct)
+    {
+        await using var backend = await StallingBackend.StartAsync();
+        using var auth = new SilentServer();
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Compile(backend.Port, """
+              - matches: [{path: {type: PathPrefix, value: /}}]
+                timeouts: {request: 300ms}
+                filters: [{type: ExtensionRef, extensionRef: {group: traefik.io, kind: Middleware, name: auth}}]
+                backendRefs: [{name: backend, port: 80}]
+            """, $$"""
+            apiVersion: traefik.io/v1alpha1
+            kind: Middleware
+            metadata: {name: auth, namespace: default}
+            spec:
+              forwardAuth: {address: "http://127.0.0.1:{{auth.Port}}/check"}
+            """));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        // HTTP: the auth server takes the call and never answers: 504 at the route's deadline...
+        using var answer = await client.GetAsync($"http://127.0.0.1:{gw.Web.Port}/guarded", ct);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.GatewayTimeout));
+            Assert.That(await answer.Content.ReadAsStringAsync(ct), Does.Contain("timeouts.request"));
+        });
+
+        // ...and the auth call was cancelled, not left hanging: its connection was closed by the gateway.
+        await auth.Closed(1).WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        // gRPC: the same bound answers DEADLINE_EXCEEDED, and that auth call is closed too.
+        var grpc = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+            await gw.Client().UnaryAsync(new Switchyard.TestKit.Grpc.EchoRequest { Message = "hi" }, cancellationToken: ct));
+        Assert.That(grpc!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.DeadlineExceeded), grpc.Status.Detail);
+        await auth.Closed(2).WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.That(backend.Calls("/guarded"), Is.Zero, "nothing reached the backend");
+    }
+
+    [Test]
+    public async Task The_request_timeout_bounds_a_buffering_middleware_reading_a_body_that_stops_coming(CancellationToken ct)
+    {
+        await using var backend = await StallingBackend.StartAsync();
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(Compile(backend.Port, """
+              - matches: [{path: {type: PathPrefix, value: /upload}}]
+                timeouts: {request: 300ms}
+                filters: [{type: ExtensionRef, extensionRef: {group: traefik.io, kind: Middleware, name: buffer}}]
+                backendRefs: [{name: backend, port: 80}]
+            """, """
+            apiVersion: traefik.io/v1alpha1
+            kind: Middleware
+            metadata: {name: buffer, namespace: default}
+            spec:
+              buffering: {maxRequestBodyBytes: 1048576}
+            """));
+
+        // 3 of the 10 announced bytes, then nothing: the buffering middleware waits for the rest until the deadline.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(gw.Web, ct);
+        await socket.SendAsync("POST /upload HTTP/1.1\r\nHost: upload.test\r\nContent-Length: 10\r\n\r\nabc"u8.ToArray(), ct);
+        var buffer = new byte[1024];
+        var read = await socket.ReceiveAsync(buffer, ct);
+        Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, read), Does.StartWith("HTTP/1.1 504"));
+        Assert.That(backend.Calls("/upload"), Is.Zero, "nothing reached the backend");
+    }
+
+    [Test]
     public void Invalid_timeouts_answer_500_and_say_why_on_the_route()
     {
         var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Manifests(1, """
@@ -111,9 +178,10 @@ public sealed class HttpRouteTimeoutsTests
         return System.Text.Encoding.ASCII.GetString(buffer, 0, read);
     }
 
-    private static Switchyard.Routing.Table.RoutingTable Compile(int port, string rules)
+    private static Switchyard.Routing.Table.RoutingTable Compile(int port, string rules, string? extra = null)
     {
-        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(Manifests(port, rules), "timeouts.yaml"));
+        var text = Manifests(port, rules) + (extra is null ? "" : "\n---\n" + extra);
+        var result = RoutingCompiler.Compile(ManifestLoader.LoadText(text, "timeouts.yaml"));
         Assert.That(result.Diagnostics.Where(d => d.Severity is Severity.Error or Severity.Warning).Select(d => d.Format()), Is.Empty);
         return result.Table;
     }
@@ -137,6 +205,98 @@ public sealed class HttpRouteTimeoutsTests
           rules:
         {{rules}}
         """;
+
+    /// <summary>
+    /// A TCP server on 127.0.0.1:0 that reads whatever it is sent and never answers (an auth server that hangs); it
+    /// counts the connections closed by their caller.
+    /// </summary>
+    private sealed class SilentServer : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<TaskCompletionSource> _closed = [];
+        private int _closedCount;
+
+        public SilentServer()
+        {
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        /// <summary>Completes once <paramref name="count"/> connections were closed by the caller.</summary>
+        public Task Closed(int count)
+        {
+            lock (_closed)
+            {
+                while (_closed.Count < count)
+                {
+                    _closed.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
+
+                for (var i = 0; i < _closedCount; i++)
+                {
+                    _closed[i].TrySetResult();
+                }
+
+                return _closed[count - 1].Task;
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var peer = await _listener.AcceptSocketAsync(_stop.Token);
+                    _ = DrainAsync(peer);
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        private async Task DrainAsync(System.Net.Sockets.Socket peer)
+        {
+            using (peer)
+            {
+                var buffer = new byte[4096];
+                try
+                {
+                    while (await peer.ReceiveAsync(buffer, _stop.Token) > 0)
+                    {
+                    }
+                }
+                catch (Exception) when (!_stop.IsCancellationRequested)
+                {
+                    // A reset is a close too.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            lock (_closed)
+            {
+                _closedCount++;
+                if (_closedCount <= _closed.Count)
+                {
+                    _closed[_closedCount - 1].TrySetResult();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
+    }
 
     /// <summary>
     /// A Kestrel backend on 127.0.0.1:0: <c>/timed</c> and <c>/free</c> send "first;" then wait for <see cref="Release"/>
