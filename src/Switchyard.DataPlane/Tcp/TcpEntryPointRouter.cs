@@ -232,7 +232,15 @@ public sealed partial class TcpEntryPointRouter
 
             if (backend.Tls)
             {
-                server = await TcpForwarder.AuthenticateBackendAsync(server, backend, connection.ConnectionClosed);
+                // Not cancelled by ConnectionClosed either, for the same reason as the dial (Traefik's tcpTLSDialer
+                // handshakes regardless of the client, pkg/tcp/dialer.go); bounded by dialTimeout instead.
+                using var handshake = new CancellationTokenSource();
+                if (backend.Transport.DialTimeout > TimeSpan.Zero)
+                {
+                    handshake.CancelAfter(backend.Transport.DialTimeout);
+                }
+
+                server = await TcpForwarder.AuthenticateBackendAsync(server, backend, handshake.Token);
             }
 
             var clientStream = client;

@@ -120,6 +120,57 @@ public sealed class TcpHalfCloseTests
         await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
     }
 
+    [Test]
+    public async Task A_client_that_sends_its_request_and_FIN_at_once_is_forwarded_over_TLS_to_the_backend(CancellationToken ct)
+    {
+        // The backend starts its TLS handshake only once the client has sent its request and FIN, so the gateway reads
+        // that FIN while it handshakes with the backend: the handshake must not be cancelled by it (as the dial is not).
+        using var ca = TestCertificates.CreateCa();
+        using var certificate = TestCertificates.IssueServer(ca, "tls.backend.test");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var clientDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var backend = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptSocketAsync(ct);
+            await clientDone.Task.WaitAsync(ct);
+            await using var tls = new SslStream(new NetworkStream(peer, ownsSocket: false));
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, ct);
+            var request = new byte["all I have".Length];
+            await tls.ReadExactlyAsync(request, ct);
+            await tls.WriteAsync(Encoding.ASCII.GetBytes("over TLS: " + Encoding.ASCII.GetString(request)), ct);
+            await tls.ShutdownAsync();
+            peer.Shutdown(SocketShutdown.Send);
+        }, ct);
+
+        await using var gateway = await Gateway.StartAsync();
+        gateway.Apply(TcpTestPeers.Compile("""
+            apiVersion: traefik.io/v1alpha1
+            kind: ServersTransportTCP
+            metadata: {name: st, namespace: default}
+            spec:
+              tls: {insecureSkipVerify: true}
+            ---
+            apiVersion: traefik.io/v1alpha1
+            kind: IngressRouteTCP
+            metadata: {name: answer, namespace: default}
+            spec:
+              entryPoints: [web]
+              routes:
+                - match: HostSNI(`*`)
+                  services: [{name: answerer, port: tcp, tls: true, serversTransport: st, terminationDelay: 30000}]
+            """, ("answerer", ((IPEndPoint)listener.LocalEndpoint).Port)));
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(gateway.Web, ct);
+        await client.SendAsync("all I have"u8.ToArray(), ct);
+        client.Shutdown(SocketShutdown.Send);
+        clientDone.SetResult();
+
+        Assert.That(await ReadToEndAsync(client, ct), Is.EqualTo("over TLS: all I have"), "forwarded after the FIN, the answer came back");
+        await backend.WaitAsync(TimeSpan.FromSeconds(20), ct);
+    }
+
     /// <summary>A backend that greets, closes its writing half, then reads everything the client sends until the client's FIN.</summary>
     private static (TcpListener Listener, StringBuilder Received, Task Backend) GreetThenRead(CancellationToken ct)
     {
