@@ -23,69 +23,94 @@ public class AcmeRunTests
         }
 
         await using var backend = await GrpcTestBackend.StartAsync("acme-run");
-        var (web, websecure, admin) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
-        await using var pebble = await PebbleServer.StartAsync(web, websecure);
-        using var root = await pebble.GetIssuingRootAsync();
         var dir = Directory.CreateTempSubdirectory("switchyard-acme-run-");
+        PebbleServer? pebble = null;
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "pebble-ca.pem"), TestCertificates.CertificatePem(pebble.ListenerCa));
             Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "manifests", "acme.yaml"), Manifest(backend.Port));
             var config = Path.Combine(dir.FullName, "switchyard.yaml");
-            await File.WriteAllTextAsync(config, $$"""
-                entryPoints:
-                  web:
-                    address: "127.0.0.1:{{web}}"
-                  websecure:
-                    address: "127.0.0.1:{{websecure}}"
-                    tls: {}
-                  admin:
-                    address: "127.0.0.1:{{admin}}"
-                    admin: true
-                providers:
-                  file:
-                    directory: manifests
-                certificatesResolvers:
-                  pebble:
-                    acme:
-                      email: ops@acme.test
-                      caServer: {{pebble.DirectoryUrl}}
-                      storage: acme
-                      httpChallenge:
-                        entryPoint: web
-                      caCertificates: [pebble-ca.pem]
-                """);
+            RunningSwitchyard run;
+            for (var attempt = 1; ; attempt++)
+            {
+                // pebble validates the challenges on the entry points' ports, so web and websecure are chosen before
+                // both start (pebble's own ports are retried inside StartAsync); a port taken before switchyard bound
+                // it starts both again on fresh ports. The admin entry point listens on port 0.
+                var (web, websecure) = (SwitchyardProcess.FreePort(), SwitchyardProcess.FreePort());
+                pebble = await PebbleServer.StartAsync(web, websecure);
+                await File.WriteAllTextAsync(Path.Combine(dir.FullName, "pebble-ca.pem"), TestCertificates.CertificatePem(pebble.ListenerCa));
+                await File.WriteAllTextAsync(config, Config(pebble, $"127.0.0.1:{web}", $"127.0.0.1:{websecure}"));
+                try
+                {
+                    run = await SwitchyardProcess.StartAsync(config, ["web", "websecure", "admin"]);
+                    break;
+                }
+                catch (ChildExitedException e) when (attempt < 5 && e.Message.Contains("cannot listen", StringComparison.Ordinal))
+                {
+                    TestContext.Out.WriteLine($"attempt {attempt}: a port was taken before switchyard bound it; again on fresh ports");
+                    await pebble.DisposeAsync();
+                    pebble = null;
+                }
+            }
 
-            var first = await ServedCertificateAsync(config, websecure, admin, root);
+            using var root = await pebble.GetIssuingRootAsync();
+            var first = await ServedCertificateAsync(run, root);
             Assert.That(first.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames(),
                 Is.EquivalentTo(new[] { "run.acme.test", "www.run.acme.test" }));
             Assert.That(Directory.EnumerateFiles(Path.Combine(dir.FullName, "acme", "certificates")), Is.Not.Empty);
 
-            var second = await ServedCertificateAsync(config, websecure, admin, root);
+            // The restart needs no challenge (the stored certificate is served): every entry point on port 0.
+            await File.WriteAllTextAsync(config, Config(pebble, "127.0.0.1:0", "127.0.0.1:0"));
+            var second = await ServedCertificateAsync(await SwitchyardProcess.StartAsync(config, ["web", "websecure", "admin"]), root);
             Assert.That(second.SerialNumber, Is.EqualTo(first.SerialNumber), "a restart serves the stored certificate (no new order)");
         }
         finally
         {
+            if (pebble is not null)
+            {
+                await pebble.DisposeAsync();
+            }
+
             dir.Delete(recursive: true);
         }
     }
 
-    /// <summary>Starts `switchyard run`, waits until a gRPC call over TLS with the route's SNI succeeds, stops it.</summary>
-    private static async Task<X509Certificate2> ServedCertificateAsync(string config, int websecure, int admin, X509Certificate2 root)
+    private static string Config(PebbleServer pebble, string web, string websecure) => $$"""
+        entryPoints:
+          web:
+            address: "{{web}}"
+          websecure:
+            address: "{{websecure}}"
+            tls: {}
+          admin:
+            address: "127.0.0.1:0"
+            admin: true
+        providers:
+          file:
+            directory: manifests
+        certificatesResolvers:
+          pebble:
+            acme:
+              email: ops@acme.test
+              caServer: {{pebble.DirectoryUrl}}
+              storage: acme
+              httpChallenge:
+                entryPoint: web
+              caCertificates: [pebble-ca.pem]
+        """;
+
+    /// <summary>Waits until a gRPC call over TLS with the route's SNI succeeds on the started `switchyard run`, then stops it.</summary>
+    private static async Task<X509Certificate2> ServedCertificateAsync(RunningSwitchyard run, X509Certificate2 root)
     {
-        using var process = SwitchyardProcess.StartRun(config, out var output);
+        using var process = run.Process;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
-            // Fixed ports (pebble validates the challenges there): a port taken meanwhile fails at once, with the output.
-            await SwitchyardProcess.UntilAsync(process, output, () => SwitchyardProcess.IsReadyAsync(http), TimeSpan.FromSeconds(60), "switchyard to be ready");
             X509Certificate2? served = null;
-            await SwitchyardProcess.UntilAsync(process, output, async () =>
+            await SwitchyardProcess.UntilAsync(process, run.Output, async () =>
             {
                 try
                 {
-                    using var channel = TlsChannels.Create(websecure, "run.acme.test", root, c => served = c);
+                    using var channel = TlsChannels.Create(run.Ports["websecure"], "run.acme.test", root, c => served = c);
                     var reply = await new Echo.EchoClient(channel).UnaryAsync(new EchoRequest { Message = "tls" });
                     return reply.Server == "acme-run";
                 }
