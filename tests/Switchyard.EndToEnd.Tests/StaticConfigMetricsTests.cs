@@ -122,11 +122,25 @@ public class StaticConfigMetricsTests
             Assert.That(metrics.Otlp.PushInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(metrics.AddEntryPointsLabels, Is.True);
             Assert.That(metrics.AddRoutersLabels, Is.False);
+            Assert.That(metrics.Otlp.ExplicitBoundaries, Is.EqualTo(new[] { 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10 }));
+        });
+    }
+
+    [Test]
+    public void OtlpExplicitBoundaries_AreRead_AndDoNotChangeThePrometheusBuckets()
+    {
+        var metrics = Load(EntryPoints + "metrics:\n  prometheus: {}\n  otlp:\n    explicitBoundaries: [0.05, 0.5, 5]\n").Metrics!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Otlp!.ExplicitBoundaries, Is.EqualTo(new[] { 0.05, 0.5, 5 }));
+            Assert.That(metrics.Buckets, Is.EqualTo(new[] { 0.1, 0.3, 1.2, 5.0 }));
         });
     }
 
     [TestCase("metrics:\n  otlp:\n    pushInterval: soon\n", "metrics.otlp.pushInterval: 'soon'")]
-    [TestCase("metrics:\n  otlp:\n    explicitBoundaries: [1]\n", "not supported")]
+    [TestCase("metrics:\n  otlp:\n    explicitBoundaries: [0.1, 1, 1]\n", "metrics.otlp.explicitBoundaries: must be positive seconds in ascending order (got 0.1, 1, 1)")]
+    [TestCase("metrics:\n  otlp:\n    explicitBoundaries: [-1, 1]\n", "metrics.otlp.explicitBoundaries: must be positive seconds in ascending order (got -1, 1)")]
+    [TestCase("metrics:\n  otlp:\n    explicitBoundaries: [2, 1]\n", "metrics.otlp.explicitBoundaries: must be positive seconds in ascending order")]
     public void BadOtlpValues_AreErrorsNamingTheKey(string yaml, string message)
     {
         var ex = Assert.Throws<StaticConfigException>(() => Load(EntryPoints + yaml));

@@ -43,6 +43,9 @@ public sealed class GatewayMetrics
 
     internal long[] BoundTicks { get; }
 
+    /// <summary>The histograms metrics.otlp pushes (set by <see cref="OtlpMetricsExporter"/>); null without it.</summary>
+    internal OtlpDurations? OtlpDurations { get; set; }
+
     internal string[] EntryPointNames { get; }
 
     internal RequestSeries?[] EntryPoints { get; }
@@ -142,6 +145,8 @@ public sealed class GatewayMetrics
             route.Router?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
             route.Service?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
         }
+
+        OtlpDurations?.Record(EntryPoints[entryPoint], route, key, ticks);
 
         if (grpc)
         {

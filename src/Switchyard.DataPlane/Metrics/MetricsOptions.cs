@@ -45,6 +45,14 @@ public sealed record OtlpMetricsOptions
     /// <summary>otlp.grpc.tls / otlp.http.tls; null = the system's roots, no client certificate.</summary>
     public Tracing.OtlpClientTls? Tls { get; init; }
 
+    /// <summary>
+    /// explicitBoundaries: upper bounds (seconds, ascending) of the pushed traefik_*_request_duration_seconds
+    /// histograms, independent of metrics.prometheus.buckets (Traefik's pkg/observability/types/metrics.go default).
+    /// </summary>
+    public IReadOnlyList<double> ExplicitBoundaries { get; init; } = DefaultExplicitBoundaries;
+
+    public static IReadOnlyList<double> DefaultExplicitBoundaries { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
     /// <summary>pushInterval (Traefik's default 10 s).</summary>
     public TimeSpan PushInterval { get; init; } = TimeSpan.FromSeconds(10);
 

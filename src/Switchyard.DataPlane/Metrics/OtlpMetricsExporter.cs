@@ -8,9 +8,11 @@ namespace Switchyard.DataPlane.Metrics;
 
 /// <summary>
 /// metrics.otlp: the gateway's series pushed over OTLP with the OpenTelemetry SDK every pushInterval, under
-/// Traefik's names (pkg/observability/metrics/otel.go). The instruments are observable: the SDK's reader reads
-/// the counters <see cref="GatewayMetrics"/> already keeps, so pushing adds nothing to a call. Not pushed: the
-/// request duration histograms (an observable instrument cannot be a histogram; they stay on /metrics).
+/// Traefik's names (pkg/observability/metrics/otel.go). The counters and gauges are observable: the SDK's reader
+/// reads what <see cref="GatewayMetrics"/> already keeps, so they add nothing to a call. The request duration
+/// histograms cannot be (an observable instrument cannot be a histogram): calls record them
+/// (<see cref="OtlpDurations"/>), bucketed by explicitBoundaries through a view on traefik_*_request_duration_seconds
+/// as in Traefik.
 /// </summary>
 public sealed class OtlpMetricsExporter : IDisposable
 {
@@ -18,9 +20,11 @@ public sealed class OtlpMetricsExporter : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly MeterProvider _provider;
+    private readonly GatewayMetrics _metrics;
 
     public OtlpMetricsExporter(GatewayMetrics metrics, OtlpMetricsOptions options)
     {
+        _metrics = metrics;
         var o = metrics.Options;
         if (o.AddEntryPointsLabels)
         {
@@ -32,6 +36,10 @@ public sealed class OtlpMetricsExporter : IDisposable
             Requests("router", () => metrics.Routers);
         }
 
+        metrics.OtlpDurations = new OtlpDurations(
+            o.AddEntryPointsLabels ? Durations("entrypoint", "an entrypoint, partitioned by status code, protocol, and method") : null,
+            o.AddRoutersLabels ? Durations("router", "a router, partitioned by service, status code, protocol, and method") : null,
+            o.AddServicesLabels ? Durations("service", "a service, partitioned by status code, protocol, and method") : null);
         if (o.AddServicesLabels)
         {
             Requests("service", () => metrics.Services);
@@ -48,6 +56,7 @@ public sealed class OtlpMetricsExporter : IDisposable
         _provider = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(MeterName)
+            .AddView("traefik_*_request_duration_seconds", new ExplicitBucketHistogramConfiguration { Boundaries = [.. options.ExplicitBoundaries] })
             .AddOtlpExporter((exporter, reader) =>
             {
                 exporter.Protocol = options.Protocol == Tracing.OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
@@ -75,6 +84,10 @@ public sealed class OtlpMetricsExporter : IDisposable
         _meter.CreateObservableCounter($"traefik_{kind}_responses_bytes_total", () => Cells(series(), c => c.ResponseBytes),
             unit: "By", description: $"The total size of responses in bytes handled by a {kind}, partitioned by status code, protocol, and method.");
     }
+
+    private Histogram<double> Durations(string kind, string partitioned) =>
+        _meter.CreateHistogram<double>($"traefik_{kind}_request_duration_seconds", unit: "s",
+            description: $"How long it took to process the request on {partitioned}.");
 
     private static IEnumerable<Measurement<long>> Cells(IEnumerable<RequestSeries> series, Func<DurationCell, long> value)
     {
@@ -117,6 +130,7 @@ public sealed class OtlpMetricsExporter : IDisposable
 
     public void Dispose()
     {
+        _metrics.OtlpDurations = null;
         // Pushes the last values before the process ends.
         _provider.Dispose();
         _meter.Dispose();

@@ -41,6 +41,7 @@ internal static class MetricsConfigReader
 
         return new OtlpMetricsOptions
         {
+            ExplicitBoundaries = Ascending(config.ExplicitBoundaries ?? [.. OtlpMetricsOptions.DefaultExplicitBoundaries], $"{where}.explicitBoundaries"),
             Protocol = export.Protocol,
             Endpoint = export.Endpoint,
             Headers = export.Headers,
@@ -63,22 +64,31 @@ internal static class MetricsConfigReader
             throw new StaticConfigException($"{where}.entryPoint: '{entryPoint}' is not an admin entry point (admin: true)");
         }
 
-        var buckets = prometheus.Buckets ?? [.. MetricsOptions.DefaultBuckets];
-        for (var i = 0; i < buckets.Count; i++)
-        {
-            if (!double.IsFinite(buckets[i]) || buckets[i] <= 0 || (i > 0 && buckets[i] <= buckets[i - 1]))
-            {
-                throw new StaticConfigException($"{where}.buckets: must be positive seconds in ascending order (got {string.Join(", ", buckets.Select(b => b.ToString(CultureInfo.InvariantCulture)))})");
-            }
-        }
-
         return new MetricsOptions
         {
             EntryPoint = entryPoint,
-            Buckets = [.. buckets],
+            Buckets = Ascending(prometheus.Buckets ?? [.. MetricsOptions.DefaultBuckets], $"{where}.buckets"),
             AddEntryPointsLabels = prometheus.AddEntryPointsLabels,
             AddRoutersLabels = prometheus.AddRoutersLabels,
             AddServicesLabels = prometheus.AddServicesLabels,
         };
+    }
+
+    /// <summary>
+    /// Histogram upper bounds (prometheus.buckets, otlp.explicitBoundaries): durations in seconds, so each is a
+    /// positive finite number and each is above the one before (a bucket bounded twice, or out of order, cannot be
+    /// filled; OpenTelemetry requires strictly increasing bounds too).
+    /// </summary>
+    private static double[] Ascending(List<double> bounds, string key)
+    {
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            if (!double.IsFinite(bounds[i]) || bounds[i] <= 0 || (i > 0 && bounds[i] <= bounds[i - 1]))
+            {
+                throw new StaticConfigException($"{key}: must be positive seconds in ascending order (got {string.Join(", ", bounds.Select(b => b.ToString(CultureInfo.InvariantCulture)))})");
+            }
+        }
+
+        return [.. bounds];
     }
 }

@@ -73,6 +73,12 @@ public sealed class OtlpMetricsConfig
 
     public bool AddServicesLabels { get; set; } = true;
 
+    /// <summary>
+    /// Upper bounds in seconds of the pushed request duration histograms; null = Traefik's default 0.005 … 10 (the
+    /// boundaries OpenTelemetry's HTTP semantic conventions advise for http.server.request.duration).
+    /// </summary>
+    public List<double>? ExplicitBoundaries { get; set; }
+
     /// <summary>Period between pushes, a Go duration (Traefik's default 10s).</summary>
     public string PushInterval { get; set; } = "10s";
 

@@ -80,7 +80,6 @@ public static class TraefikStaticKeysNotSupported
         "metrics.datadog",
         "metrics.statsD",
         "metrics.influxDB2",
-        "metrics.otlp.explicitBoundaries",
         "ping",
         "log.format",
         "log.noColor",

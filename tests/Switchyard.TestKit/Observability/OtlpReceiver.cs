@@ -38,6 +38,10 @@ public sealed record ReceivedSpan(Span Span, Resource Resource)
 /// <summary>One exported data point of a metric (counter or gauge) with its attributes.</summary>
 public sealed record ReceivedPoint(string Metric, long Value, IReadOnlyDictionary<string, string> Attributes);
 
+/// <summary>One exported data point of a histogram: its explicit bounds and per-bucket (not cumulative) counts.</summary>
+public sealed record ReceivedHistogram(string Metric, ulong Count, double Sum, IReadOnlyList<double> Bounds, IReadOnlyList<ulong> BucketCounts,
+    IReadOnlyDictionary<string, string> Attributes);
+
 /// <summary>
 /// An OTLP/gRPC collector for tests: a real Grpc.AspNetCore TraceService/Export on Kestrel (h2c, or TLS with an
 /// optional client certificate requirement; 127.0.0.1, port 0).
@@ -49,6 +53,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly Channel<ReceivedSpan> _spans = Channel.CreateUnbounded<ReceivedSpan>();
     private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedSpan> _received = new();
     private readonly Channel<ReceivedPoint> _points = Channel.CreateUnbounded<ReceivedPoint>();
+    private readonly Channel<ReceivedHistogram> _histograms = Channel.CreateUnbounded<ReceivedHistogram>();
 
     private OtlpReceiver(WebApplication app, Uri address)
     {
@@ -157,6 +162,27 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>The next histogram data point for which <paramref name="match"/> holds, within <paramref name="timeout"/>.</summary>
+    public async Task<ReceivedHistogram> NextHistogramAsync(Func<ReceivedHistogram, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var point = await _histograms.Reader.ReadAsync(cts.Token);
+                if (match(point))
+                {
+                    return point;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no matching histogram data point exported within {timeout}");
+        }
+    }
+
     /// <summary>Every span received so far, matching or not (to show that a call exported nothing).</summary>
     public IReadOnlyCollection<ReceivedSpan> Received => _received;
 
@@ -237,12 +263,21 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 foreach (var point in points ?? [])
                 {
                     var value = point.AsInt != 0 ? point.AsInt : (long)point.AsDouble;
-                    var attributes = point.Attributes.ToDictionary(a => a.Key, a => a.Value?.StringValue ?? "");
+                    var attributes = Attributes(point.Attributes);
                     receiver._points.Writer.TryWrite(new ReceivedPoint(metric.Name, value, attributes));
+                }
+
+                foreach (var point in metric.Histogram?.DataPoints ?? [])
+                {
+                    receiver._histograms.Writer.TryWrite(new ReceivedHistogram(metric.Name, point.Count, point.Sum, [.. point.ExplicitBounds],
+                        [.. point.BucketCounts], Attributes(point.Attributes)));
                 }
             }
 
             return Task.FromResult(new Otlp.Metrics.ExportMetricsServiceResponse());
         }
+
+        private static Dictionary<string, string> Attributes(IEnumerable<KeyValue> attributes) =>
+            attributes.ToDictionary(a => a.Key, a => a.Value?.StringValue ?? "");
     }
 }
