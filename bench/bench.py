@@ -452,8 +452,10 @@ def scenario_accesslog(manifests):
     # interleaved rounds (an A/B of two commits: each build's variant / its own off, and variant / variant-b).
     # OBS_PERF=<variant>[,...]: `perf record -F 4000 -g` of the measured run of these variants (perf map on for all).
     perf_of = [v for v in os.environ.get("OBS_PERF", "").split(",") if v]
+    # W^X off under perf: JIT code then lives in anonymous memory that /tmp/perf-PID.map names (with W^X it is
+    # mapped from memfd:doublemapper and `perf report` shows bare addresses).
     base_env = {"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning",
-                **({"DOTNET_PerfMapEnabled": "1"} if perf_of else {})}
+                **({"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"} if perf_of else {})}
     running = {}
     for name, extra in variants.items():
         cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],

@@ -70,7 +70,7 @@ public sealed class AccessLogEntry
         OriginTicks = Stopwatch.GetTimestamp() - attemptStart;
     }
 
-    internal void Capture(HttpContext context, string entryPoint, long requestCount, bool copyHeaders)
+    internal void Capture(HttpContext context, string entryPoint, long requestCount, int protocol, CapturedFields captured)
     {
         StartTimestamp = Stopwatch.GetTimestamp();
         StartUtc = DateTime.UtcNow;
@@ -87,11 +87,14 @@ public sealed class AccessLogEntry
         Path = request.Path.Value ?? "";
         Query = request.QueryString.Value ?? "";
         Protocol = request.Protocol;
-        Referer = headers.Referer is { Count: > 0 } referer ? referer[0] : null;
-        UserAgent = headers.UserAgent is { Count: > 0 } agent ? agent[0] : null;
+        if ((captured & CapturedFields.RefererAndUserAgent) != 0)
+        {
+            Referer = headers.Referer is { Count: > 0 } referer ? referer[0] : null;
+            UserAgent = headers.UserAgent is { Count: > 0 } agent ? agent[0] : null;
+        }
+
         RequestContentLength = request.ContentLength ?? 0;
         Https = request.IsHttps;
-        var protocol = Metrics.RequestLabels.Protocol(request);
         GrpcProtocol = protocol is Metrics.RequestLabels.Grpc or Metrics.RequestLabels.GrpcWeb ? protocol : 0;
         if (Https && context.Features.Get<ITlsHandshakeFeature>() is { } tls)
         {
@@ -100,7 +103,7 @@ public sealed class AccessLogEntry
             TlsClientSubject = connection.ClientCertificate?.Subject;
         }
 
-        if (copyHeaders)
+        if ((captured & CapturedFields.Headers) != 0)
         {
             foreach (var (name, value) in headers)
             {
@@ -110,13 +113,13 @@ public sealed class AccessLogEntry
     }
 
     /// <param name="grpcStatus">The call's grpc-status (read once per call by the caller), GrpcStatusSeries.None when absent.</param>
-    internal void Complete(HttpContext context, int status, int grpcStatus, bool copyHeaders)
+    internal void Complete(HttpContext context, int status, int grpcStatus, CapturedFields captured)
     {
         EndTimestamp = Stopwatch.GetTimestamp();
         DownstreamStatus = status;
         var response = context.Response;
         DownstreamContentLength = response.ContentLength ?? 0;
-        if (copyHeaders)
+        if ((captured & CapturedFields.Headers) != 0)
         {
             foreach (var (name, value) in response.Headers)
             {
@@ -129,8 +132,13 @@ public sealed class AccessLogEntry
             return;
         }
 
-        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
         GrpcStatus = grpcStatus;
+        if ((captured & CapturedFields.GrpcMessage) == 0)
+        {
+            return;
+        }
+
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
         var message = trailers?.GrpcMessage ?? default;
         if (message.Count == 0)
         {

@@ -13,6 +13,15 @@ public enum AccessLogFormat
     Json,
 }
 
+/// <summary>Optional parts of a call's capture (<see cref="AccessLogOptions.Captured"/>).</summary>
+[Flags]
+internal enum CapturedFields
+{
+    Headers = 1,
+    RefererAndUserAgent = 2,
+    GrpcMessage = 4,
+}
+
 /// <summary>What happens to a header in the access log (<c>fields.headers</c>): keep, drop or redact.</summary>
 public enum HeaderMode
 {
@@ -76,6 +85,15 @@ public sealed record AccessLogOptions
 
     /// <summary>Whether any header can reach a line: when not, headers are not even copied.</summary>
     internal bool AnyHeaders => HeadersDefault != HeaderMode.Drop || HeaderModes.Values.Any(m => m != HeaderMode.Drop);
+
+    /// <summary>
+    /// What a call captures beyond what every format writes: only what this format and these fields print (the CLF
+    /// formats print the Referer and User-Agent, which the json format has no field for; only json prints GrpcMessage).
+    /// </summary>
+    internal CapturedFields Captured =>
+        (AnyHeaders ? CapturedFields.Headers : 0)
+        | (Format == AccessLogFormat.Json ? 0 : CapturedFields.RefererAndUserAgent)
+        | (Format == AccessLogFormat.Json && Keep("GrpcMessage") ? CapturedFields.GrpcMessage : 0);
 
     /// <summary>Traefik's keepAccessLog: no filter = keep; else keep when any filter matches.</summary>
     internal bool Passes(int status, int retries, TimeSpan duration)

@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -9,9 +9,11 @@ namespace Switchyard.DataPlane.AccessLog;
 
 /// <summary>
 /// The access log: calls hand a captured <see cref="AccessLogEntry"/> to a bounded queue (never waiting: a full
-/// queue drops the line and counts it), and one writer thread formats and writes the lines in batches. The file
+/// queue drops the line and counts it), and one writer thread formats and writes the lines in batches. The queue is
+/// a lock-free ConcurrentQueue bounded by a counter: a bounded Channel took its lock for every line written and again
+/// for every line the writer read, so the calls and the draining writer contended on it. The file
 /// is reopened on SIGUSR1 so logrotate can move it (Traefik's Rotate, pkg/middlewares/accesslog/logger.go).
-/// The writer is woken by the call that queues the <c>WakeAt</c>-th line since its last batch, or after
+/// The writer is woken by the call that queues the <c>WakeAt</c>-th waiting line, or after
 /// <see cref="IdleFlush"/> when traffic is light: under load that is one wake-up and one write per few hundred calls
 /// and no timer at all (the earlier 5 ms Task.Delay after each batch fired a timer and a thread-pool work item up to
 /// 200 times a second on the proxy's core: TimerQueue.FireNextTimers, DelayPromise.CompleteTimedOut within it, was
@@ -25,7 +27,8 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private static readonly TimeSpan IdleFlush = TimeSpan.FromMilliseconds(100);
 
     private readonly AccessLogOptions _options;
-    private readonly Channel<AccessLogEntry> _queue;
+    private readonly ConcurrentQueue<AccessLogEntry> _queue = new();
+    private readonly int _capacity;
     private readonly ObjectPool<AccessLogEntry> _pool;
     private readonly Action<AccessLogEntry, IBufferWriter<byte>> _format;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
@@ -35,7 +38,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _wakeAt;
-    private int _pending;
+
+    /// <summary>Lines queued (or being queued) and not yet read by the writer: the queue's bound and the wake-up count.</summary>
+    private int _queued;
     private volatile bool _closing;
     private Stream _output;
     private long _requests;
@@ -48,12 +53,8 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     {
         _options = options;
         _logger = logger;
-        CopyHeaders = options.AnyHeaders;
-        _queue = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(options.QueueLength)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails at once: the call never waits
-        });
+        Captured = options.Captured;
+        _capacity = options.QueueLength;
         _pool = new DefaultObjectPool<AccessLogEntry>(new EntryPolicy(), options.QueueLength + 64);
         _format = options.Format switch
         {
@@ -86,7 +87,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     /// <summary>Writes to the file so far (one per batch of lines).</summary>
     public long Batches => Volatile.Read(ref _batches);
 
-    internal bool CopyHeaders { get; }
+    internal CapturedFields Captured { get; }
 
     /// <summary>
     /// Traefik's shouldAccessLog (pkg/server/middleware/observability.go): observability.accessLogs (default true),
@@ -98,32 +99,35 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     /// <summary>Ask for the file to be reopened before the next write (what SIGUSR1 does).</summary>
     public void Reopen() => _reopen = true;
 
-    /// <summary>A call starts: take a pooled entry and capture the request.</summary>
-    internal AccessLogEntry Begin(HttpContext context, string entryPoint)
+    /// <summary>A call starts: take a pooled entry and capture the request (<paramref name="protocol"/>: its RequestLabels protocol).</summary>
+    internal AccessLogEntry Begin(HttpContext context, string entryPoint, int protocol)
     {
         var entry = _pool.Get();
-        entry.Capture(context, entryPoint, Interlocked.Increment(ref _requests), CopyHeaders);
+        entry.Capture(context, entryPoint, Interlocked.Increment(ref _requests), protocol, Captured);
         return entry;
     }
 
     /// <summary>A call ended: capture the response and queue the line (or drop it, counted, when the queue is full).</summary>
     internal void End(AccessLogEntry entry, HttpContext context, int status, int grpcStatus)
     {
-        entry.Complete(context, status, grpcStatus, CopyHeaders);
+        entry.Complete(context, status, grpcStatus, Captured);
         if (!_options.Passes(entry.DownstreamStatus, LineValues.Retries(entry), entry.Duration))
         {
             _pool.Return(entry);
             return;
         }
 
-        if (!_queue.Writer.TryWrite(entry))
+        var queued = Interlocked.Increment(ref _queued);
+        if (queued > _capacity || _closing)
         {
+            Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
             _pool.Return(entry);
             return;
         }
 
-        if (Interlocked.Increment(ref _pending) == _wakeAt)
+        _queue.Enqueue(entry);
+        if (queued == _wakeAt)
         {
             _wake.Set();
         }
@@ -138,7 +142,12 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         {
             while (true)
             {
-                _wake.WaitOne(IdleFlush);
+                // Lines that came during the last drain and already reached WakeAt woke nobody: drain them at once.
+                if (Volatile.Read(ref _queued) < _wakeAt)
+                {
+                    _wake.WaitOne(IdleFlush);
+                }
+
                 var closing = _closing;
                 Drain();
                 if (closing)
@@ -156,15 +165,13 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     /// <summary>Formats and writes every queued line, up to 4096 per write.</summary>
     private void Drain()
     {
-        // Lines queued from here on count toward the next wake-up (those read by this drain too: an early wake at worst).
-        Interlocked.Exchange(ref _pending, 0);
-        var reader = _queue.Reader;
-        int lines;
-        do
+        while (true)
         {
-            lines = 0;
-            while (lines < 4096 && reader.TryRead(out var entry))
+            var lines = 0;
+            var read = 0;
+            while (read < 4096 && _queue.TryDequeue(out var entry))
             {
+                read++;
                 try
                 {
                     _format(entry, _buffer);
@@ -180,12 +187,18 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
                 }
             }
 
+            // Lines read leave the count (a call counts its line before queueing it, so the count never goes below 0).
+            Interlocked.Add(ref _queued, -read);
             if (lines > 0 || _buffer.WrittenCount > 0)
             {
                 Flush(lines);
             }
+
+            if (read < 4096)
+            {
+                return;
+            }
         }
-        while (lines == 4096);
     }
 
     private void Flush(int lines)
@@ -234,7 +247,6 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _signal?.Dispose();
-        _queue.Writer.TryComplete();
         _closing = true;
         _wake.Set();
         await _stopped.Task.ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Security.Authentication;
 
 namespace Switchyard.DataPlane.AccessLog;
@@ -9,12 +8,6 @@ namespace Switchyard.DataPlane.AccessLog;
 /// </summary>
 internal static class LineValues
 {
-    public static LineText ClientAddr(AccessLogEntry e, LineText t) => e.ClientAddress is { } ip
-        ? ip.AddressFamily == AddressFamily.InterNetworkV6
-            ? t.Append('[').Append(ip).Append("]:").Append(e.ClientPort)
-            : t.Append(ip).Append(':').Append(e.ClientPort)
-        : t.Append('-');
-
     /// <summary>Traefik: the X-Forwarded-For header when the client sent one, else the remote address.</summary>
     public static LineText ClientHost(AccessLogEntry e, LineText t) =>
         e.ForwardedFor is { } forwarded ? t.Append(forwarded) : e.ClientAddress is { } ip ? t.Append(ip) : t.Append('-');

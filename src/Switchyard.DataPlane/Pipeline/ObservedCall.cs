@@ -37,7 +37,7 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
 
         if (accessLog is not null)
         {
-            _entry = accessLog.Begin(context, entryPointName);
+            _entry = accessLog.Begin(context, entryPointName, _protocol);
             // The forwarder records the server, the origin's status and duration here.
             context.Features.Set(_entry);
         }

@@ -93,7 +93,7 @@ public sealed class GatewayTracing : IDisposable
 
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("entry_point", entryPointName);
+            activity.AddTag("entry_point", entryPointName);
             SpanAttributes.ServerRequest(activity, context, Options);
         }
 
@@ -107,8 +107,8 @@ public sealed class GatewayTracing : IDisposable
         {
             if (route is not null)
             {
-                activity.SetTag("traefik.router.name", route.Router.Name);
-                activity.SetTag("traefik.service.name", route.Router.Service);
+                activity.AddTag("traefik.router.name", route.Router.Name);
+                activity.AddTag("traefik.service.name", route.Router.Service);
             }
 
             SpanAttributes.Response(activity, context.Response, status, Options);
@@ -162,18 +162,18 @@ public sealed class GatewayTracing : IDisposable
     /// <summary>OpenTelemetry's RPC conventions: the path is /package.Service/Method.</summary>
     private static void TagGrpc(Activity activity, HttpContext context, int grpcStatus)
     {
-        activity.SetTag("rpc.system", "grpc");
+        activity.AddTag("rpc.system", "grpc");
         var path = context.Request.Path.Value.AsSpan();
         var slash = path.Length > 1 ? path[1..].IndexOf('/') : -1;
         if (slash > 0)
         {
-            activity.SetTag("rpc.service", path[1..(slash + 1)].ToString());
-            activity.SetTag("rpc.method", path[(slash + 2)..].ToString());
+            activity.AddTag("rpc.service", path[1..(slash + 1)].ToString());
+            activity.AddTag("rpc.method", path[(slash + 2)..].ToString());
         }
 
         if (grpcStatus != GrpcStatusSeries.None)
         {
-            activity.SetTag("rpc.grpc.status_code", grpcStatus);
+            activity.AddTag("rpc.grpc.status_code", SpanAttributes.Boxed(grpcStatus));
         }
     }
 

@@ -9,32 +9,36 @@ namespace Switchyard.DataPlane.Tracing;
 /// <summary>
 /// The attributes Traefik puts on its spans (pkg/observability/tracing/tracing.go: CaptureServerRequest,
 /// CaptureClientRequest, CaptureResponse, safeURL), built only for recorded spans: an unsampled call builds none.
+/// Each key is set once per span, so tags are appended (Activity.AddTag) rather than set: SetTag searches the span's
+/// tag list under its lock for an existing key, which made building a span quadratic in its number of tags.
 /// </summary>
 internal static class SpanAttributes
 {
     private const string Redacted = "REDACTED";
 
+    private static readonly object[] BoxedCodes = [.. Enumerable.Range(0, 1000).Select(c => (object)c)];
+
     /// <summary>The entry point span's request attributes (OpenTelemetry HTTP server conventions).</summary>
     public static void ServerRequest(Activity span, HttpContext context, TracingOptions options)
     {
         var request = context.Request;
-        span.SetTag("http.request.method", request.Method);
-        span.SetTag("network.protocol.version", ProtocolVersion(request.Protocol));
+        span.AddTag("http.request.method", request.Method);
+        span.AddTag("network.protocol.version", ProtocolVersion(request.Protocol));
         // Traefik records Go's ContentLength, -1 when unknown.
-        span.SetTag("http.request.body.size", request.ContentLength ?? -1);
-        span.SetTag("url.path", request.Path.Value);
-        span.SetTag("url.query", SafeQuery(request.QueryString, options.SafeQueryParams));
-        span.SetTag("url.scheme", request.Headers["X-Forwarded-Proto"] is { Count: > 0 } proto ? proto[0] : request.Scheme);
-        span.SetTag("user_agent.original", request.Headers.UserAgent.ToString());
-        span.SetTag("server.address", request.Host.Value);
+        span.AddTag("http.request.body.size", request.ContentLength ?? -1);
+        Tag(span, "url.path", request.Path.Value);
+        span.AddTag("url.query", SafeQuery(request.QueryString, options.SafeQueryParams));
+        span.AddTag("url.scheme", request.Headers["X-Forwarded-Proto"] is { Count: > 0 } proto ? proto[0] : request.Scheme);
+        span.AddTag("user_agent.original", request.Headers.UserAgent.ToString());
+        Tag(span, "server.address", request.Host.Value);
         var connection = context.Connection;
         if (connection.RemoteIpAddress is { } peer)
         {
             var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4().ToString() : peer.ToString();
-            span.SetTag("network.peer.address", address);
-            span.SetTag("client.address", address);
-            span.SetTag("client.port", connection.RemotePort);
-            span.SetTag("network.peer.port", connection.RemotePort);
+            span.AddTag("network.peer.address", address);
+            span.AddTag("client.address", address);
+            span.AddTag("client.port", connection.RemotePort);
+            span.AddTag("network.peer.port", connection.RemotePort);
         }
 
         RequestHeaders(span, request.Headers, options);
@@ -44,17 +48,17 @@ internal static class SpanAttributes
     public static void ClientRequest(Activity span, HttpContext context, BackendServer server, Version version, TracingOptions options)
     {
         var request = context.Request;
-        span.SetTag("http.request.method", request.Method);
-        span.SetTag("network.protocol.version", version.Major >= 2 ? version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture) : version.ToString());
+        span.AddTag("http.request.method", request.Method);
+        span.AddTag("network.protocol.version", version.Major >= 2 ? version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture) : version.ToString());
         var scheme = server.Scheme == Switchyard.Routing.Table.ServerScheme.Https ? "https" : "http";
         var query = SafeQuery(request.QueryString, options.SafeQueryParams);
-        span.SetTag("url.full", $"{server.Prefix}{request.PathBase}{request.Path}{(query.Length > 0 ? "?" + query : "")}");
-        span.SetTag("url.scheme", scheme);
-        span.SetTag("user_agent.original", request.Headers.UserAgent.ToString());
-        span.SetTag("network.peer.address", server.Host);
-        span.SetTag("network.peer.port", server.Port);
-        span.SetTag("server.address", server.Host);
-        span.SetTag("server.port", server.Port);
+        span.AddTag("url.full", $"{server.Prefix}{request.PathBase}{request.Path}{(query.Length > 0 ? "?" + query : "")}");
+        span.AddTag("url.scheme", scheme);
+        span.AddTag("user_agent.original", request.Headers.UserAgent.ToString());
+        span.AddTag("network.peer.address", server.Host);
+        span.AddTag("network.peer.port", server.Port);
+        span.AddTag("server.address", server.Host);
+        span.AddTag("server.port", server.Port);
         RequestHeaders(span, request.Headers, options);
     }
 
@@ -76,7 +80,7 @@ internal static class SpanAttributes
 
         if (status > 0)
         {
-            span.SetTag("http.response.status_code", status);
+            span.AddTag("http.response.status_code", Boxed(status));
         }
 
         foreach (var name in options.CapturedResponseHeaders)
@@ -87,6 +91,18 @@ internal static class SpanAttributes
             }
         }
     }
+
+    /// <summary>A tag whose value may be missing (SetTag with null adds nothing; AddTag would add a null).</summary>
+    internal static void Tag(Activity span, string key, string? value)
+    {
+        if (value is not null)
+        {
+            span.AddTag(key, value);
+        }
+    }
+
+    /// <summary>Status codes (HTTP 100..999, gRPC 0..16) boxed once, not per span.</summary>
+    internal static object Boxed(int code) => (uint)code < (uint)BoxedCodes.Length ? BoxedCodes[code] : code;
 
     private static void RequestHeaders(Activity span, IHeaderDictionary headers, TracingOptions options)
     {

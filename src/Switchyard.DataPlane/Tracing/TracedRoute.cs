@@ -34,9 +34,9 @@ internal static class TracedRoute
             context.Features.Set(Services.DetailedTracingMark.Instance);
             if (span is { IsAllDataRequested: true })
             {
-                span.SetTag("traefik.service.name", router.Service);
-                span.SetTag("traefik.router.name", router.Name);
-                span.SetTag("http.route", router.Rule);
+                span.AddTag("traefik.service.name", router.Service);
+                span.AddTag("traefik.router.name", router.Name);
+                span.AddTag("http.route", router.Rule);
             }
 
             await next(context);
@@ -52,7 +52,7 @@ internal static class TracedRoute
         async Task Traced(HttpContext context)
         {
             using var span = tracing.StartInternal(typeName);
-            span?.SetTag("traefik.middleware.name", name);
+            span?.AddTag("traefik.middleware.name", name);
             await middleware.InvokeAsync(context, next);
         }
     }
@@ -65,7 +65,7 @@ internal static class TracedRoute
         async Task Traced(HttpContext context)
         {
             using var span = tracing.StartInternal("Service");
-            span?.SetTag("traefik.service.name", service);
+            span?.AddTag("traefik.service.name", service);
             await next(context);
         }
     }

@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Switchyard.DataPlane.AccessLog;
+
+/// <summary>
+/// Writes one JSON object straight into the writer's UTF-8 batch buffer (writer thread only): keys come pre-encoded
+/// with their quotes and colon, numbers, times and addresses are formatted in place as UTF-8, and a string value that
+/// is printable ASCII without a quote or backslash (nearly every value: paths, names, URLs, header values) is
+/// narrowed in one vectorized copy. Any other string is escaped by a <see cref="Utf8JsonWriter"/> with the relaxed
+/// encoder, so escaping is exactly System.Text.Json's. A line allocates nothing.
+/// </summary>
+internal sealed class JsonLine
+{
+    /// <summary>Characters a JSON string may carry as they are (printable ASCII but the quote and the backslash).</summary>
+    private static readonly SearchValues<char> Verbatim = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static readonly JsonWriterOptions EscapingOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private IBufferWriter<byte> _output = null!;
+    private Utf8JsonWriter? _escaping;
+    private bool _first;
+
+    /// <summary>"Name": with its quotes and colon, as UTF-8 (field names are ASCII identifiers).</summary>
+    public static byte[] Key(string name) => [(byte)'"', .. JsonEncodedText.Encode(name, EscapingOptions.Encoder).EncodedUtf8Bytes, (byte)'"', (byte)':'];
+
+    public void Begin(IBufferWriter<byte> output)
+    {
+        _output = output;
+        _first = true;
+        Raw("{"u8);
+    }
+
+    public void End() => Raw("}\n"u8);
+
+    public void String(byte[] key, ReadOnlySpan<char> value)
+    {
+        Name(key);
+        Quoted(value);
+    }
+
+    /// <summary>A string value already known to need no escaping (a format's own ASCII output).</summary>
+    public void Ascii(byte[] key, ReadOnlySpan<byte> value)
+    {
+        Name(key);
+        var span = _output.GetSpan(value.Length + 2);
+        span[0] = (byte)'"';
+        value.CopyTo(span[1..]);
+        span[value.Length + 1] = (byte)'"';
+        _output.Advance(value.Length + 2);
+    }
+
+    public void Number(byte[] key, long value)
+    {
+        Name(key);
+        var span = _output.GetSpan(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        _output.Advance(written);
+    }
+
+    /// <summary>A time, an address or a port as a quoted string, formatted as UTF-8 in place.</summary>
+    public void Formatted<T>(byte[] key, T value, ReadOnlySpan<char> format = default) where T : IUtf8SpanFormattable
+    {
+        Name(key);
+        var size = 64;
+        while (true)
+        {
+            var span = _output.GetSpan(size + 2);
+            if (value.TryFormat(span[1..^1], out var written, format, CultureInfo.InvariantCulture))
+            {
+                span[0] = (byte)'"';
+                span[written + 1] = (byte)'"';
+                _output.Advance(written + 2);
+                return;
+            }
+
+            size *= 2;
+        }
+    }
+
+    /// <summary>An IP address and an optional port: "1.2.3.4", "1.2.3.4:5678" or "[::1]:5678".</summary>
+    public void Address(byte[] key, IPAddress address, int? port)
+    {
+        Name(key);
+        var span = _output.GetSpan(128);
+        var n = 0;
+        span[n++] = (byte)'"';
+        var bracket = port is not null && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        if (bracket)
+        {
+            span[n++] = (byte)'[';
+        }
+
+        address.TryFormat(span[n..], out var written);
+        n += written;
+        if (bracket)
+        {
+            span[n++] = (byte)']';
+        }
+
+        if (port is { } p)
+        {
+            span[n++] = (byte)':';
+            p.TryFormat(span[n..], out written, default, CultureInfo.InvariantCulture);
+            n += written;
+        }
+
+        span[n++] = (byte)'"';
+        _output.Advance(n);
+    }
+
+    /// <summary>A key composed at run time (a header's prefix and name) with its string value.</summary>
+    public void String(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
+    {
+        Separator();
+        Quoted(name);
+        Raw(":"u8);
+        Quoted(value);
+    }
+
+    private void Name(byte[] key)
+    {
+        Separator();
+        Raw(key);
+    }
+
+    private void Separator()
+    {
+        if (_first)
+        {
+            _first = false;
+        }
+        else
+        {
+            Raw(","u8);
+        }
+    }
+
+    private void Quoted(ReadOnlySpan<char> value)
+    {
+        if (value.ContainsAnyExcept(Verbatim))
+        {
+            // Rare: let System.Text.Json escape it (a fresh root value: no separator of its own).
+            _escaping ??= new Utf8JsonWriter(_output, EscapingOptions);
+            _escaping.Reset(_output);
+            _escaping.WriteStringValue(value);
+            _escaping.Flush();
+            return;
+        }
+
+        var span = _output.GetSpan(value.Length + 2);
+        span[0] = (byte)'"';
+        System.Text.Ascii.FromUtf16(value, span[1..], out var written);
+        span[written + 1] = (byte)'"';
+        _output.Advance(written + 2);
+    }
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        var span = _output.GetSpan(bytes.Length);
+        bytes.CopyTo(span);
+        _output.Advance(bytes.Length);
+    }
+}

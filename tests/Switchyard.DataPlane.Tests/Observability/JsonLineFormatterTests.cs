@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Switchyard.DataPlane.AccessLog;
+
+namespace Switchyard.DataPlane.Tests.Observability;
+
+/// <summary>
+/// The json access log line written by hand into the UTF-8 buffer: valid JSON, Traefik's values, and strings that
+/// need escaping escaped exactly as System.Text.Json's relaxed encoder does (the writer's escaping before).
+/// </summary>
+public class JsonLineFormatterTests
+{
+    private const string Path = "/a\"b\\c\nd/é/😀\u007f";
+
+    [Test]
+    public void ValuesThatNeedEscaping_AreEscapedAsSystemTextJsonDoes_AndTheLineParses()
+    {
+        var entry = new AccessLogEntry
+        {
+            Method = "GET",
+            Path = Path,
+            Query = "?q=1",
+            Protocol = "HTTP/1.1",
+            Host = "[::1]:8080",
+            ClientAddress = IPAddress.IPv6Loopback,
+            ClientPort = 5000,
+            EntryPoint = "web",
+            RouterName = "r\"1",
+            ServiceUrl = "http://10.0.0.1:8080",
+            GrpcProtocol = Metrics.RequestLabels.Grpc,
+            GrpcStatus = 3,
+            GrpcMessage = "\u0001bad\ttab",
+            DownstreamStatus = 200,
+            StartUtc = new DateTime(2026, 12, 7, 1, 2, 3, DateTimeKind.Utc).AddTicks(1234567),
+            RequestHeaders = { new("X-Name", "valüe \"q\"") },
+        };
+        var options = new AccessLogOptions { Format = AccessLogFormat.Json, HeadersDefault = HeaderMode.Keep };
+        var buffer = new ArrayBufferWriter<byte>();
+
+        new JsonLineFormatter(options).Write(entry, buffer);
+
+        var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        Assert.That(text, Does.EndWith("}\n"));
+        Assert.That(text.TrimEnd('\n'), Does.Not.Contain("\n"), "one line: the newline in the path is escaped");
+        using var line = JsonDocument.Parse(text);
+        var root = line.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("RequestPath").GetString(), Is.EqualTo(Path + "?q=1"));
+            Assert.That(root.GetProperty("RequestPath").GetRawText(), Is.EqualTo(Escaped(Path + "?q=1")), "System.Text.Json's escaping");
+            Assert.That(root.GetProperty("RouterName").GetRawText(), Is.EqualTo(Escaped("r\"1")));
+            Assert.That(root.GetProperty("GrpcMessage").GetRawText(), Is.EqualTo(Escaped("\u0001bad\ttab")));
+            Assert.That(root.GetProperty("request_X-Name").GetString(), Is.EqualTo("valüe \"q\""));
+            Assert.That(root.GetProperty("ClientAddr").GetString(), Is.EqualTo("[::1]:5000"));
+            Assert.That(root.GetProperty("ClientHost").GetString(), Is.EqualTo("::1"));
+            Assert.That(root.GetProperty("ClientPort").GetString(), Is.EqualTo("5000"));
+            Assert.That(root.GetProperty("RequestHost").GetString(), Is.EqualTo("::1"));
+            Assert.That(root.GetProperty("RequestPort").GetString(), Is.EqualTo("8080"));
+            Assert.That(root.GetProperty("ServiceAddr").GetString(), Is.EqualTo("10.0.0.1:8080"));
+            Assert.That(root.GetProperty("StartUTC").GetString(), Is.EqualTo("2026-12-07T01:02:03.1234567Z"));
+            Assert.That(root.GetProperty("GrpcStatus").GetInt32(), Is.EqualTo(3));
+            Assert.That(root.GetProperty("DownstreamStatus").GetInt32(), Is.EqualTo(200));
+            Assert.That(root.GetProperty("RequestScheme").GetString(), Is.EqualTo("http"));
+            Assert.That(root.GetProperty("msg").GetString(), Is.Empty);
+        });
+        var names = root.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.That(names, Is.EqualTo(names.OrderBy(n => n, StringComparer.Ordinal).ToList()), "keys in byte order");
+    }
+
+    [Test]
+    public void ConsecutiveLines_AreIndependentObjects()
+    {
+        var formatter = new JsonLineFormatter(new AccessLogOptions { Format = AccessLogFormat.Json, KeepFieldsByDefault = false });
+        var buffer = new ArrayBufferWriter<byte>();
+        var entry = new AccessLogEntry();
+
+        formatter.Write(entry, buffer);
+        formatter.Write(entry, buffer);
+
+        var lines = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        foreach (var l in lines)
+        {
+            using var doc = JsonDocument.Parse(l);
+            Assert.That(doc.RootElement.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "level", "msg", "time" }));
+        }
+    }
+
+    private static string Escaped(string value) => $"\"{JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
+}
