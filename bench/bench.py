@@ -513,6 +513,9 @@ MEMORY_VARIANTS = {
     "pool-128": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "128"},
     "pool-256": {"DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION": "256"},
     "gen0-4mb": {"DOTNET_GCgen0size": "0x400000"},
+    # The GC reads GCgen0size from the environment only (System.GC.Gen0Size in runtimeconfig.json changes nothing).
+    "gen0-1mb": {"DOTNET_GCgen0size": "0x100000"},
+    "malloc-arena-1": {"MALLOC_ARENA_MAX": "1"},
     "conserve-7": {"DOTNET_GCConserveMemory": "7"},
     "server-datas": {"DOTNET_gcServer": "1", "DOTNET_GCDynamicAdaptationMode": "1"},
     "no-pgo": {"DOTNET_TieredPGO": "0"},
