@@ -113,7 +113,7 @@ public sealed class HttpRouteTimeoutsTests
         await auth.Closed(1).WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         // gRPC: the same bound answers DEADLINE_EXCEEDED, and that auth call is closed too.
-        var grpc = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+        var grpc = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
             await gw.Client().UnaryAsync(new Switchyard.TestKit.Grpc.EchoRequest { Message = "hi" }, cancellationToken: ct));
         Assert.That(grpc!.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.DeadlineExceeded), grpc.Status.Detail);
         await auth.Closed(2).WaitAsync(TimeSpan.FromSeconds(10), ct);
