@@ -10,7 +10,8 @@ namespace Switchyard.EndToEnd.Tests.Conformance;
 /// What the conformance echo backend saw, as upstream's echo-basic reports it: the request line, Host, headers, and
 /// which "pod" in which namespace answered.
 /// </summary>
-internal sealed record EchoedRequest(string Path, string Host, string Method, string Namespace, string Pod, Dictionary<string, string[]> Headers, string Protocol = "")
+internal sealed record EchoedRequest(string Path, string Host, string Method, string Namespace, string Pod, Dictionary<string, string[]> Headers, string Protocol = "",
+    string Sni = "")
 {
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) is { Value: { } v } ? string.Join(",", v) : null;
@@ -26,6 +27,7 @@ internal sealed class ConformanceBackend : IAsyncDisposable
     private readonly ConcurrentQueue<EchoedRequest> _received = new();
     private GrpcTestBackend _http = null!;
     private GrpcTestBackend _h2c = null!;
+    private GrpcTestBackend? _tls;
 
     private ConformanceBackend(string name, string ns)
     {
@@ -42,14 +44,22 @@ internal sealed class ConformanceBackend : IAsyncDisposable
 
     public int H2cPort => _h2c.Port;
 
+    /// <summary>The HTTPS port (upstream's tls-backend, port 8443), when started with a certificate.</summary>
+    public int TlsPort => _tls?.Port ?? throw new InvalidOperationException($"{Name} has no TLS port");
+
     /// <summary>Every request either port answered, oldest first.</summary>
     public IReadOnlyCollection<EchoedRequest> Received => _received;
 
-    public static async Task<ConformanceBackend> StartAsync(string name, string ns)
+    public static async Task<ConformanceBackend> StartAsync(string name, string ns, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var backend = new ConformanceBackend(name, ns);
         backend._http = await GrpcTestBackend.StartAsync(name, new GrpcTestBackendOptions { Http1Only = true, Configure = backend.MapEcho });
         backend._h2c = await GrpcTestBackend.StartAsync(name, new GrpcTestBackendOptions { Configure = backend.MapEcho });
+        if (certificate is not null)
+        {
+            backend._tls = await GrpcTestBackend.StartAsync(name, new GrpcTestBackendOptions { Certificate = certificate, Configure = backend.MapEcho });
+        }
+
         return backend;
     }
 
@@ -80,7 +90,8 @@ internal sealed class ConformanceBackend : IAsyncDisposable
                 Namespace,
                 Name + "-pod",
                 ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
-                ctx.Request.Protocol);
+                ctx.Request.Protocol,
+                ctx.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.TargetHostName ?? "");
             _received.Enqueue(seen);
 
             // Upstream echo-basic's X-Echo-Set-Header "Name:value,Name2:value": response headers the backend sets, so
@@ -120,5 +131,9 @@ internal sealed class ConformanceBackend : IAsyncDisposable
     {
         await _http.DisposeAsync();
         await _h2c.DisposeAsync();
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
+        }
     }
 }

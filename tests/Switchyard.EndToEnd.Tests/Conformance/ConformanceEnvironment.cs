@@ -34,10 +34,11 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
 
     private static ConformanceEnvironment? _current;
 
-    private ConformanceEnvironment(FakeApiServer server, Dictionary<string, ConformanceBackend> backends)
+    private ConformanceEnvironment(FakeApiServer server, Dictionary<string, ConformanceBackend> backends, ConformanceBackend tlsBackend)
     {
         Server = server;
         Backends = backends;
+        TlsBackend = tlsBackend;
     }
 
     public static ConformanceEnvironment Current => _current ?? throw new InvalidOperationException("the conformance environment is not started");
@@ -47,6 +48,18 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
     public InProcessOperator Operator { get; private set; } = null!;
 
     public IReadOnlyDictionary<string, ConformanceBackend> Backends { get; }
+
+    /// <summary>
+    /// Upstream's tls-backend: an echo backend serving HTTPS with the certificate of Secret tls-checks-certificate
+    /// (abc.example.com, spiffe://abc.example.com/test-identity, other.example.com) signed by <see cref="TlsChecksCa"/>.
+    /// </summary>
+    public ConformanceBackend TlsBackend { get; }
+
+    /// <summary>The CA of ConfigMap tls-checks-ca-certificate (signs the tls-backend's certificate).</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 TlsChecksCa { get; } = TestCertificates.CreateCa("tls-checks CA");
+
+    /// <summary>The CA of ConfigMap mismatch-ca-certificate (signs nothing: validation against it fails).</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 MismatchCa { get; } = TestCertificates.CreateCa("mismatch CA");
 
     /// <summary>The CA of the HTTPS listener's certificate (Secret tls-validity-checks-certificate).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 Ca { get; } = TestCertificates.CreateCa("Conformance CA");
@@ -71,7 +84,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
             backends[name] = await ConformanceBackend.StartAsync(name, ns);
         }
 
-        var env = new ConformanceEnvironment(server, backends);
+        var tlsChecks = TestCertificates.IssueServerWithUri(TlsChecksCa, "spiffe://abc.example.com/test-identity", "abc.example.com", "other.example.com");
+        var tlsBackend = await ConformanceBackend.StartAsync("tls-backend", Infra, tlsChecks);
+        var env = new ConformanceEnvironment(server, backends, tlsBackend);
         _current = env;
         server.ApplyYaml(ConformanceManifests.Base(env));
         env.Operator = await InProcessOperator.StartAsync(server,
@@ -115,7 +130,7 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
             await Operator.DisposeAsync();
         }
 
-        foreach (var backend in Backends.Values)
+        foreach (var backend in Backends.Values.Append(TlsBackend))
         {
             await backend.DisposeAsync();
         }

@@ -11,7 +11,7 @@ internal static class ConformanceManifests
 {
     public static string Base(ConformanceEnvironment env)
     {
-        var certificate = TestCertificates.IssueServer(env.Ca, "example.org", "second-example.org", "unknown-example.org");
+        var certificate = TestCertificates.IssueServer(env.Ca, "example.org", "second-example.org", "unknown-example.org", "https-listener.org");
         var yaml = new StringBuilder($$"""
             apiVersion: v1
             kind: Namespace
@@ -87,6 +87,18 @@ internal static class ConformanceManifests
             data:
               tls.crt: {{Base64(TestCertificates.CertificatePem(certificate))}}
               tls.key: {{Base64(TestCertificates.PrivateKeyPem(certificate))}}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: tls-checks-ca-certificate, namespace: {{ConformanceEnvironment.Infra}}}
+            data:
+              ca.crt: "{{TestCertificates.CertificatePem(ConformanceEnvironment.TlsChecksCa).ReplaceLineEndings("\\n")}}"
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: mismatch-ca-certificate, namespace: {{ConformanceEnvironment.Infra}}}
+            data:
+              ca.crt: "{{TestCertificates.CertificatePem(ConformanceEnvironment.MismatchCa).ReplaceLineEndings("\\n")}}"
             """);
         foreach (var backend in env.Backends.Values)
         {

@@ -9,7 +9,7 @@ internal sealed record Req(string Path = "/", string? Host = null, string Method
 
 /// <summary>What the backend must have seen (upstream's http.ExpectedRequest).</summary>
 internal sealed record SeenRequest(string? Path = null, string? Host = null, string? Method = null,
-    IReadOnlyDictionary<string, string>? Headers = null, IReadOnlyList<string>? AbsentHeaders = null);
+    IReadOnlyDictionary<string, string>? Headers = null, IReadOnlyList<string>? AbsentHeaders = null, string? Sni = null);
 
 /// <summary>
 /// One case of a conformance test (upstream's http.ExpectedResponse): the request, the status, which backend (and
@@ -157,6 +157,11 @@ internal static class ConformanceClient
             if (seen.Method is { } method && echo.Method != method)
             {
                 return $"backend saw method {echo.Method}, expected {method}";
+            }
+
+            if (seen.Sni is { } sni && echo.Sni != sni)
+            {
+                return $"backend saw SNI {echo.Sni}, expected {sni}";
             }
 
             foreach (var (name, value) in seen.Headers ?? new Dictionary<string, string>())

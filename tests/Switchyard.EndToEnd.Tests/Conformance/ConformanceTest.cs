@@ -55,6 +55,8 @@ public abstract class ConformanceTest
             "GRPCRoute" => Has(s.GrpcRoutes, ns, name),
             "Gateway" => Has(s.Gateways, ns, name),
             "ReferenceGrant" => Has(s.ReferenceGrants, ns, name),
+            "BackendTLSPolicy" => Has(s.BackendTlsPolicies, ns, name),
+            "ConfigMap" => s.ConfigMaps.Any(c => c.Metadata.Name == name && c.Metadata.NamespaceProperty == ns),
             "Service" => s.Services.Any(v => v.Metadata.Name == name && v.Metadata.NamespaceProperty == ns),
             _ => false,
         };
