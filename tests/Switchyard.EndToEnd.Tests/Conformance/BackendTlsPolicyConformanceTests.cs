@@ -262,27 +262,8 @@ public sealed class BackendTlsPolicyConformanceTests : ConformanceTest
     }
 
     /// <summary>A Service (upstream's selects app: tls-backend) whose ports all lead to the tls-backend's HTTPS port.</summary>
-    private static string TlsService(string name, params (string Name, int Port, string? AppProtocol)[] ports) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: {{name}}, namespace: {{Infra}}}
-        spec:
-          ports:
-        {{string.Join("\n", ports.Select(p => $"  - {{name: {p.Name}, protocol: TCP, port: {p.Port}{(p.AppProtocol is null ? "" : ", appProtocol: " + p.AppProtocol)}}}"))}}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: {{name}}-1
-          namespace: {{Infra}}
-          labels: {kubernetes.io/service-name: {{name}}}
-        addressType: IPv4
-        ports:
-        {{string.Join("\n", ports.Select(p => $"- {{name: {p.Name}, port: {Env.TlsBackend.TlsPort}, protocol: TCP}}"))}}
-        endpoints:
-        - addresses: ["127.0.0.1"]
-          conditions: {ready: true}
-        """;
+    private static string TlsService(string name, params (string Name, int Port, string? AppProtocol)[] ports) =>
+        ConformanceManifests.Service(name, Infra, [.. ports.Select(p => (p.Name, p.Port, p.AppProtocol, Env.TlsBackend.TlsPort))]);
 
     private static string Policy(string name, string service, string? sectionName, string caConfigMap, string hostname, string? subjectAltNames = null) => $$"""
         apiVersion: gateway.networking.k8s.io/v1

@@ -116,10 +116,14 @@ internal static class ConformanceManifests
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     /// <summary>A Service with the given ports and its EndpointSlice on 127.0.0.1 (each port → the backend's real port).</summary>
-    public static string Service(ConformanceBackend backend, params (string Name, int Port, string? AppProtocol, int Target)[] ports) => $$"""
+    public static string Service(ConformanceBackend backend, params (string Name, int Port, string? AppProtocol, int Target)[] ports) =>
+        Service(backend.Name, backend.Namespace, ports);
+
+    /// <summary>Service <paramref name="name"/> with the given ports and its EndpointSlice on 127.0.0.1 (each port → its target).</summary>
+    public static string Service(string name, string ns, params (string Name, int Port, string? AppProtocol, int Target)[] ports) => $$"""
         apiVersion: v1
         kind: Service
-        metadata: {name: {{backend.Name}}, namespace: {{backend.Namespace}}}
+        metadata: {name: {{name}}, namespace: {{ns}}}
         spec:
           ports:
         {{string.Join("\n", ports.Select(p => $"  - {{name: {p.Name}, protocol: TCP, port: {p.Port}{(p.AppProtocol is null ? "" : ", appProtocol: " + p.AppProtocol)}}}"))}}
@@ -127,9 +131,9 @@ internal static class ConformanceManifests
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:
-          name: {{backend.Name}}-1
-          namespace: {{backend.Namespace}}
-          labels: {kubernetes.io/service-name: {{backend.Name}}}
+          name: {{name}}-1
+          namespace: {{ns}}
+          labels: {kubernetes.io/service-name: {{name}}}
         addressType: IPv4
         ports:
         {{string.Join("\n", ports.Select(p => $"- {{name: {p.Name}, port: {p.Target}, protocol: TCP}}"))}}
