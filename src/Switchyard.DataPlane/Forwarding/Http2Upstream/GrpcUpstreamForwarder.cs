@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -13,6 +14,8 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
 {
     private const int BlockBuffer = 8192;
 
+    private const int MaxReplays = 2;
+
     public async Task ForwardAsync(HttpContext ctx)
     {
         var block = ArrayPool<byte>.Shared.Rent(BlockBuffer);
@@ -20,53 +23,42 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
         var bodyReader = ctx.Request.BodyReader;
         UpstreamConnection? conn = null;
         var bodySent = false;
+        var holding = false; // the whole body went out with HEADERS and is kept (unconsumed) until the backend answers
+        ReadResult first = default;
+        int blockLength;
         try
         {
-            var blockLength = RequestHeaderEncoder.Encode(ctx, block);
+            blockLength = RequestHeaderEncoder.Encode(ctx, block, pool.Https);
             if (blockLength < 0)
             {
+                ArrayPool<byte>.Shared.Return(block);
+                pool.Return(s);
                 ctx.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
                 return;
             }
 
-            // Unary calls usually arrive whole: send HEADERS and the body in one write.
-            var whole = bodyReader.TryRead(out var first) && first.IsCompleted;
-            var body = whole ? first.Buffer : default;
-            UpstreamConnection? full = null;
-            for (var attempt = 0; conn is null; attempt++)
+            // Unary calls usually arrive whole: send HEADERS and the body in one write. A body only partly here (a
+            // stream's first message came with its HEADERS) is released unread for SendBodyAsync: a PipeReader
+            // allows one read at a time, and its ReadAsync after an unreleased TryRead threw, so the body never went
+            // out and the call waited for headers the backend would never send (issue 21's bidi stall).
+            var whole = false;
+            if (bodyReader.TryRead(out first))
             {
-                foreach (var c in pool.Connections)
+                whole = first.IsCompleted;
+                if (!whole)
                 {
-                    if (c.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out bodySent))
-                    {
-                        conn = c;
-                        break;
-                    }
-
-                    full = c;
-                }
-
-                if (conn is null)
-                {
-                    if (attempt == 3)
-                    {
-                        throw new UpstreamException("no backend connection could take the call");
-                    }
-
-                    var c = await pool.DialAsync(full, ctx.RequestAborted);
-                    if (c.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out bodySent))
-                    {
-                        conn = c;
-                    }
+                    bodyReader.AdvanceTo(first.Buffer.Start);
                 }
             }
 
-            if (whole)
+            (conn, bodySent) = await OpenAsync(ctx, s, block, blockLength, whole ? first.Buffer : default, whole);
+            holding = whole && bodySent;
+            if (whole && !bodySent)
             {
-                bodyReader.AdvanceTo(bodySent ? first.Buffer.End : first.Buffer.Start);
+                bodyReader.AdvanceTo(first.Buffer.Start);
             }
         }
-        catch (Exception e) when (e is UpstreamException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is UpstreamException or System.Net.Sockets.SocketException or TimeoutException)
         {
             ArrayPool<byte>.Shared.Return(block);
             pool.Return(s);
@@ -74,7 +66,6 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
             return;
         }
 
-        ArrayPool<byte>.Shared.Return(block);
         var copier = bodySent ? Task.CompletedTask : conn.SendBodyAsync(s, bodyReader);
         using var abort = ctx.RequestAborted.UnsafeRegister(
             static o => { var st = (UpstreamStream)o!; st.Connection?.Cancel(st, new OperationCanceledException("the client went away")); }, s);
@@ -82,12 +73,42 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
         {
             try
             {
-                await s.HeadersArrived.WaitAsync();
+                for (var replays = 0; ; replays++)
+                {
+                    try
+                    {
+                        await s.HeadersArrived.WaitAsync();
+                        break;
+                    }
+                    catch (UpstreamException e) when (e.BeforeProcessing && holding && replays < MaxReplays
+                        && !ctx.RequestAborted.IsCancellationRequested)
+                    {
+                        // REFUSED_STREAM, or a GOAWAY below the stream: the backend never processed the call (RFC
+                        // 9113 8.7), so the same header block and body go again, on a connection that takes them.
+                        s.Recycle();
+                        (conn, bodySent) = await OpenAsync(ctx, s, block, blockLength, first.Buffer, true);
+                        if (!bodySent)
+                        {
+                            bodyReader.AdvanceTo(first.Buffer.Start);
+                            holding = false;
+                            copier = conn.SendBodyAsync(s, bodyReader);
+                        }
+                    }
+                }
             }
             catch (UpstreamException e)
             {
                 Unavailable(ctx, e.Message);
                 return;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(block);
+                if (holding)
+                {
+                    bodyReader.AdvanceTo(first.Buffer.End);
+                    holding = false;
+                }
             }
 
             await CopyResponseAsync(ctx, conn, s);
@@ -115,6 +136,36 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
 
             await s.Body.Reader.CompleteAsync();
             pool.Return(s);
+        }
+    }
+
+    // The first connection with room takes the stream; when none has, the pool dials (or hands over a dial in flight).
+    private async ValueTask<(UpstreamConnection Connection, bool BodySent)> OpenAsync(HttpContext ctx, UpstreamStream s,
+        byte[] block, int blockLength, ReadOnlySequence<byte> body, bool whole)
+    {
+        UpstreamConnection? full = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            foreach (var c in pool.Connections)
+            {
+                if (c.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out var sent))
+                {
+                    return (c, sent);
+                }
+
+                full = c;
+            }
+
+            if (attempt == 3)
+            {
+                throw new UpstreamException("no backend connection could take the call", beforeProcessing: true);
+            }
+
+            var dialled = await pool.DialAsync(full, ctx.RequestAborted);
+            if (dialled.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out var bodySent))
+            {
+                return (dialled, bodySent);
+            }
         }
     }
 

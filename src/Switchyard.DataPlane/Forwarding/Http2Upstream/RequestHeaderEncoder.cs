@@ -12,7 +12,8 @@ namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 internal static class RequestHeaderEncoder
 {
     /// <summary>Returns the block length, or -1 when <paramref name="dst"/> is too small.</summary>
-    public static int Encode(HttpContext ctx, Span<byte> dst)
+    /// <param name="https">The connection is TLS: :scheme https (a backend rejects a :scheme that is not its transport's).</param>
+    public static int Encode(HttpContext ctx, Span<byte> dst, bool https = false)
     {
         var p = 0;
         var req = ctx.Request;
@@ -40,7 +41,7 @@ internal static class RequestHeaderEncoder
             return -1;
         }
 
-        dst[p++] = 0x86; // :scheme http (h2c)
+        dst[p++] = https ? (byte)0x87 : (byte)0x86; // :scheme https / http (static table 7 / 6)
         var target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (req.Path + req.QueryString).ToString();
         if (!Literal(dst, ref p, 4, target) || !Literal(dst, ref p, 1, req.Host.Value ?? ""))
         {

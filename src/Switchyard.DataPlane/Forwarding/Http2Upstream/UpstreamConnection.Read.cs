@@ -24,7 +24,15 @@ internal sealed partial class UpstreamConnection
                 {
                     for (var sent = 0; sent < segment.Length;)
                     {
-                        sent += await _socket.SendAsync(segment[sent..], SocketFlags.None);
+                        if (_tls is null)
+                        {
+                            sent += await _socket.SendAsync(segment[sent..], SocketFlags.None);
+                        }
+                        else
+                        {
+                            await _tls.WriteAsync(segment);
+                            sent = segment.Length;
+                        }
                     }
                 }
 
@@ -54,20 +62,23 @@ internal sealed partial class UpstreamConnection
         {
             while (true)
             {
-                var n = await _socket.ReceiveAsync(buf.AsMemory(end), SocketFlags.None);
+                var n = _tls is null
+                    ? await _socket.ReceiveAsync(buf.AsMemory(end), SocketFlags.None)
+                    : await _tls.ReadAsync(buf.AsMemory(end));
                 if (n == 0)
                 {
                     Die(new UpstreamException("the backend closed the connection"));
                     return;
                 }
 
+                Volatile.Write(ref _lastReadAt, Environment.TickCount64);
                 end += n;
-                while (end - start >= FrameWriter.HeaderLength)
+                while (end - start >= FrameWriter.HeaderLength && _dead is null)
                 {
                     var len = (buf[start] << 16) | (buf[start + 1] << 8) | buf[start + 2];
-                    if (len > 16384)
+                    if (len > MaxFrame)
                     {
-                        throw new UpstreamException("frame larger than SETTINGS_MAX_FRAME_SIZE");
+                        throw new Http2ProtocolException(ErrorCode.FrameSizeError, "frame larger than SETTINGS_MAX_FRAME_SIZE");
                     }
 
                     if (end - start < FrameWriter.HeaderLength + len)
@@ -82,11 +93,16 @@ internal sealed partial class UpstreamConnection
                     start += FrameWriter.HeaderLength + len;
                 }
 
+                if (_dead is not null)
+                {
+                    return; // closed (drained, PING timeout, ...): what else the backend sends no longer matters
+                }
+
                 if (start == end)
                 {
                     start = end = 0;
                 }
-                else if (buf.Length - end < FrameWriter.HeaderLength + 16384)
+                else if (buf.Length - end < FrameWriter.HeaderLength + MaxFrame)
                 {
                     Buffer.BlockCopy(buf, start, buf, 0, end - start);
                     end -= start;
@@ -94,12 +110,26 @@ internal sealed partial class UpstreamConnection
                 }
             }
         }
+        catch (Http2ProtocolException e)
+        {
+            Die(new UpstreamException("HTTP/2 protocol error from the backend: " + e.Message), e.Code);
+        }
+        catch (HpackException e)
+        {
+            Die(new UpstreamException("HPACK error from the backend: " + e.Message), ErrorCode.CompressionError);
+        }
         catch (Exception e)
         {
             Die(e);
         }
         finally
         {
+            if (_headerBlock is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_headerBlock);
+                _headerBlock = null;
+            }
+
             ArrayPool<byte>.Shared.Return(buf);
         }
     }
@@ -108,18 +138,21 @@ internal sealed partial class UpstreamConnection
     {
         if (_headerBlock is not null && type != FrameType.Continuation)
         {
-            throw new UpstreamException("expected CONTINUATION");
+            throw new Http2ProtocolException(ErrorCode.ProtocolError, "expected CONTINUATION");
         }
 
         switch (type)
         {
             case FrameType.Data:
+                RequireStream(id, "DATA");
                 OnData(flags, id, payload);
                 break;
             case FrameType.Headers:
+                RequireStream(id, "HEADERS");
                 payload = Unpad(flags, payload);
                 if ((flags & FrameFlags.Priority) != 0)
                 {
+                    Require(payload.Length >= 5, ErrorCode.FrameSizeError, "HEADERS priority block truncated");
                     payload = payload[5..];
                 }
 
@@ -140,26 +173,35 @@ internal sealed partial class UpstreamConnection
             case FrameType.Continuation:
                 OnContinuation(flags, id, payload);
                 break;
+            case FrameType.Priority:
+                Require(payload.Length == 5, ErrorCode.FrameSizeError, "PRIORITY is not 5 bytes");
+                break;
             case FrameType.RstStream:
-                lock (_sync)
-                {
-                    if (_streams.TryGetValue(id, out var s))
-                    {
-                        var code = BinaryPrimitives.ReadUInt32BigEndian(payload);
-                        CloseStream(s, new UpstreamException($"the backend reset the stream ({code})", code == ErrorCode.RefusedStream));
-                    }
-                }
-
+                RequireStream(id, "RST_STREAM");
+                Require(payload.Length == 4, ErrorCode.FrameSizeError, "RST_STREAM is not 4 bytes");
+                OnRstStream(id, BinaryPrimitives.ReadUInt32BigEndian(payload));
                 break;
             case FrameType.Settings:
+                Require(id == 0, ErrorCode.ProtocolError, "SETTINGS on a stream");
                 if ((flags & FrameFlags.Ack) == 0)
                 {
+                    Require(payload.Length % 6 == 0, ErrorCode.FrameSizeError, "SETTINGS length not a multiple of 6");
                     OnSettings(payload);
+                }
+                else
+                {
+                    Require(payload.IsEmpty, ErrorCode.FrameSizeError, "SETTINGS ACK with a payload");
                 }
 
                 break;
             case FrameType.Ping:
-                if ((flags & FrameFlags.Ack) == 0)
+                Require(id == 0, ErrorCode.ProtocolError, "PING on a stream");
+                Require(payload.Length == 8, ErrorCode.FrameSizeError, "PING is not 8 bytes");
+                if ((flags & FrameFlags.Ack) != 0)
+                {
+                    OnPingAck();
+                }
+                else
                 {
                     lock (_sync)
                     {
@@ -170,15 +212,35 @@ internal sealed partial class UpstreamConnection
 
                 break;
             case FrameType.GoAway:
-                OnGoAway(BinaryPrimitives.ReadInt32BigEndian(payload) & 0x7FFFFFFF);
+                Require(id == 0, ErrorCode.ProtocolError, "GOAWAY on a stream");
+                Require(payload.Length >= 8, ErrorCode.FrameSizeError, "GOAWAY shorter than 8 bytes");
+                OnGoAway(BinaryPrimitives.ReadInt32BigEndian(payload) & 0x7FFFFFFF, BinaryPrimitives.ReadUInt32BigEndian(payload[4..]));
                 break;
             case FrameType.WindowUpdate:
+                Require(payload.Length == 4, ErrorCode.FrameSizeError, "WINDOW_UPDATE is not 4 bytes");
                 OnWindowUpdate(id, BinaryPrimitives.ReadInt32BigEndian(payload) & 0x7FFFFFFF);
                 break;
             case FrameType.PushPromise:
-                throw new UpstreamException("PUSH_PROMISE although push is disabled");
+                throw new Http2ProtocolException(ErrorCode.ProtocolError, "PUSH_PROMISE although push is disabled");
             default:
-                break; // PRIORITY and unknown types are ignored (RFC 9113 4.1, 5.5)
+                break; // unknown types are ignored (RFC 9113 4.1, 5.5)
+        }
+    }
+
+    private static void Require(bool condition, uint code, string what)
+    {
+        if (!condition)
+        {
+            throw new Http2ProtocolException(code, what);
+        }
+    }
+
+    // Stream frames name a stream we opened (odd, already used): anything else is a connection error.
+    private void RequireStream(int id, string frame)
+    {
+        if (id == 0 || (id & 1) == 0 || id >= Volatile.Read(ref _nextStreamId))
+        {
+            throw new Http2ProtocolException(ErrorCode.ProtocolError, $"{frame} on stream {id}, which we never opened");
         }
     }
 
@@ -189,11 +251,9 @@ internal sealed partial class UpstreamConnection
             return payload;
         }
 
+        Require(!payload.IsEmpty, ErrorCode.FrameSizeError, "padded frame without its pad length");
         var pad = payload[0];
-        if (pad >= payload.Length)
-        {
-            throw new UpstreamException("padding longer than the frame");
-        }
+        Require(pad < payload.Length, ErrorCode.ProtocolError, "padding longer than the frame");
 
         return payload[1..^pad];
     }
@@ -204,10 +264,15 @@ internal sealed partial class UpstreamConnection
         payload = Unpad(flags, payload);
         lock (_sync)
         {
+            // The connection window reopens on receipt (a slow caller on one stream must not stop the others);
+            // each stream's own window bounds what it buffers.
+            _receiveWindow -= frameLength;
+            Require(_receiveWindow >= 0, ErrorCode.FlowControlError, "DATA beyond the connection window");
             _receivedUnacked += frameLength;
             if (_receivedUnacked >= ConnectionWindow / 2)
             {
                 FrameWriter.WindowUpdate(_out.Writer, 0, _receivedUnacked);
+                _receiveWindow += _receivedUnacked;
                 _receivedUnacked = 0;
                 Flush();
             }
@@ -215,6 +280,18 @@ internal sealed partial class UpstreamConnection
             if (!_streams.TryGetValue(id, out var s) || s.RemoteEnded)
             {
                 return; // a stream we reset: its window no longer matters
+            }
+
+            s.ReceiveWindow -= frameLength;
+            if (s.ReceiveWindow < 0)
+            {
+                ResetStream(s, ErrorCode.FlowControlError, new UpstreamException("the backend sent DATA beyond the stream's window"));
+                return;
+            }
+
+            if (frameLength > payload.Length)
+            {
+                Credit(s, frameLength - payload.Length); // padding is never consumed by the caller
             }
 
             if (!payload.IsEmpty)
@@ -235,17 +312,13 @@ internal sealed partial class UpstreamConnection
     {
         if (_headerBlock is null || id != _headerBlockStream)
         {
-            throw new UpstreamException("unexpected CONTINUATION");
+            throw new Http2ProtocolException(ErrorCode.ProtocolError, "unexpected CONTINUATION");
         }
 
-        if (_headerBlockLength + payload.Length > MaxHeaderBlock)
-        {
-            throw new UpstreamException("header block too large");
-        }
-
+        Require(_headerBlockLength + payload.Length <= MaxHeaderList, ErrorCode.ProtocolError, "header block too large");
         if (_headerBlockLength + payload.Length > _headerBlock.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxHeaderBlock, (_headerBlockLength + payload.Length) * 2));
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxHeaderList, (_headerBlockLength + payload.Length) * 2));
             _headerBlock.AsSpan(0, _headerBlockLength).CopyTo(bigger);
             ArrayPool<byte>.Shared.Return(_headerBlock);
             _headerBlock = bigger;
@@ -268,9 +341,21 @@ internal sealed partial class UpstreamConnection
         {
             // Decode even for a stream we reset: the dynamic table must follow every block the backend sends.
             _streams.TryGetValue(id, out var s);
+            if (s is not null)
+            {
+                s.HeaderListSize = 0;
+            }
+
             _hpack.Decode(block, (IHeaderSink?)s ?? DiscardSink.Instance);
             if (s is null || s.RemoteEnded)
             {
+                return;
+            }
+
+            if (s.HeaderListTooLarge)
+            {
+                ResetStream(s, ErrorCode.ProtocolError, new UpstreamException(
+                    $"the backend's header list is larger than the {MaxHeaderList / 1024} KiB we accept"));
                 return;
             }
 
@@ -291,14 +376,6 @@ internal sealed partial class UpstreamConnection
                 EndRemote(s);
             }
         }
-    }
-
-    // Under _sync: END_STREAM from the backend. The call is over for it; our side stops sending too.
-    private void EndRemote(UpstreamStream s)
-    {
-        s.RemoteEnded = true;
-        s.Body.Writer.Complete();
-        CloseStream(s, null);
     }
 
     private sealed class DiscardSink : IHeaderSink

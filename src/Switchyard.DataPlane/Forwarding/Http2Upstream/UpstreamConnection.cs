@@ -1,67 +1,147 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Http;
 
 namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
-/// One multiplexed h2c connection to a backend. Callers write frames into an output pipe under one lock (stream
+/// One multiplexed HTTP/2 connection to a backend (h2c, or h2 over TLS). Callers write frames into an output pipe under one lock (stream
 /// ids must go out in order); a send loop drains the pipe to the socket, so frames of concurrent calls share
 /// syscalls. A read loop parses frames and hands each stream its headers, body bytes and trailers.
 /// </summary>
 internal sealed partial class UpstreamConnection
 {
     public const int StreamWindow = 256 * 1024; // per-stream receive window: bounds what one call may buffer here
+    public const int MaxHeaderList = 256 * 1024; // SETTINGS_MAX_HEADER_LIST_SIZE we advertise and enforce
     private const int ConnectionWindow = 16 * 1024 * 1024;
-    private const int MaxHeaderBlock = 256 * 1024;
     private const int ReadBufferSize = 64 * 1024;
+    private const int MaxFrame = 16384; // the protocol default both ways: never raised, so streams interleave fairly
 
     private readonly Socket _socket;
+    private readonly SslStream? _tls; // null: h2c straight on the socket
+    private readonly UpstreamOptions _options;
+    private readonly Action<UpstreamConnection>? _onRetired;
     private readonly Pipe _out = new(new PipeOptions(MemoryPool<byte>.Shared, PipeScheduler.ThreadPool,
         PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16384,
         useSynchronizationContext: false));
     private readonly object _sync = new();
     private readonly Dictionary<int, UpstreamStream> _streams = new();
-    private readonly List<UpstreamStream> _connectionWindowWaiters = new();
     private readonly HpackDecoder _hpack = new();
+    private readonly Signal _settingsArrived = new();
     private int _nextStreamId = 1;
     private long _sendWindow = 65535;
     private int _peerInitialWindow = 65535;
-    private int _peerMaxFrame = 16384;
-    private int _peerMaxStreams = 100; // until the backend's SETTINGS say otherwise
+    private int _peerMaxStreams = 100; // x/net/http2's assumption until the backend's SETTINGS say otherwise
+    private bool _settingsReceived;
+    private long _receiveWindow = ConnectionWindow;
     private int _receivedUnacked;
     private bool _goingAway;
     private Exception? _dead;
+    private Task _sendLoop = Task.CompletedTask;
 
-    private UpstreamConnection(Socket socket) => _socket = socket;
+    private UpstreamConnection(Socket socket, SslStream? tls, UpstreamOptions options, Action<UpstreamConnection>? onRetired)
+    {
+        _socket = socket;
+        _tls = tls;
+        _options = options;
+        _onRetired = onRetired;
+    }
 
     public int Active { get { lock (_sync) { return _streams.Count; } } }
 
     public bool IsUsable { get { lock (_sync) { return _dead is null && !_goingAway; } } }
 
-    public static async Task<UpstreamConnection> ConnectAsync(EndPoint backend, CancellationToken ct)
+    /// <summary>Usable and below the backend's SETTINGS_MAX_CONCURRENT_STREAMS.</summary>
+    public bool HasRoom { get { lock (_sync) { return _dead is null && !_goingAway && _streams.Count < _peerMaxStreams; } } }
+
+    /// <summary>
+    /// Dials (TLS with ALPN h2 when <see cref="UpstreamOptions.Tls"/> is set), sends the preface and waits for the
+    /// backend's SETTINGS, all within the dial timeout: the connection is handed out only once its limits are known.
+    /// Fails with a <see cref="TimeoutException"/> (dial timeout), a <see cref="SocketException"/> (refused, unreachable),
+    /// an <see cref="UpstreamException"/> (TLS, ALPN, the backend closed or broke the protocol), or the caller's cancellation.
+    /// </summary>
+    public static async Task<UpstreamConnection> ConnectAsync(EndPoint backend, UpstreamOptions options,
+        Action<UpstreamConnection>? onRetired, CancellationToken ct)
     {
-        var socket = new Socket(backend.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (options.DialTimeout > TimeSpan.Zero) // zero: no dial timeout, as in Traefik
         {
-            await socket.ConnectAsync(backend, ct);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            dial.CancelAfter(options.DialTimeout);
         }
 
-        var c = new UpstreamConnection(socket);
-        FrameWriter.Preface(c._out.Writer, StreamWindow, ConnectionWindow - 65535, MaxHeaderBlock);
-        await c._out.Writer.FlushAsync(ct);
-        _ = c.SendLoopAsync();
-        _ = c.ReadLoopAsync();
-        return c;
+        var socket = new Socket(backend.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SslStream? tls = null;
+        UpstreamConnection? c = null;
+        try
+        {
+            await socket.ConnectAsync(backend, dial.Token);
+            if (options.Tls is { } tlsOptions)
+            {
+                tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+                await tls.AuthenticateAsClientAsync(WithH2(tlsOptions), dial.Token);
+                if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                {
+                    throw new UpstreamException("the backend did not agree to HTTP/2 in the TLS handshake (ALPN h2)", beforeProcessing: true);
+                }
+            }
+
+            c = new UpstreamConnection(socket, tls, options, onRetired);
+            FrameWriter.Preface(c._out.Writer, StreamWindow, ConnectionWindow - 65535, MaxHeaderList);
+            await c._out.Writer.FlushAsync(dial.Token);
+            c.Start();
+            await c._settingsArrived.WaitAsync().AsTask().WaitAsync(dial.Token);
+            return c;
+        }
+        catch (Exception e)
+        {
+            // A dial that ran out of time is a TimeoutException, as SocketsHttpHandler's ConnectTimeout reports it;
+            // a refused or unreachable backend stays a SocketException (a connect failure to the classification).
+            Exception? reason = e switch
+            {
+                UpstreamException or SocketException => null,
+                OperationCanceledException when !ct.IsCancellationRequested => new TimeoutException(
+                    $"connecting to the backend timed out after {options.DialTimeout.TotalSeconds:0.###} s"),
+                AuthenticationException => new UpstreamException("TLS handshake with the backend failed: " + e.Message, beforeProcessing: true),
+                IOException => new UpstreamException("connecting to the backend failed: " + e.Message, beforeProcessing: true),
+                _ => null,
+            };
+            if (c is null)
+            {
+                tls?.Dispose();
+                socket.Dispose();
+            }
+            else
+            {
+                c.Die(reason ?? e);
+            }
+
+            if (reason is not null)
+            {
+                throw reason;
+            }
+
+            throw;
+        }
     }
+
+    // The transport's TLS settings with ALPN h2 only: the caller's object is shared by every dial and stays as it is.
+    private static SslClientAuthenticationOptions WithH2(SslClientAuthenticationOptions o) => new()
+    {
+        TargetHost = o.TargetHost,
+        ClientCertificates = o.ClientCertificates,
+        ClientCertificateContext = o.ClientCertificateContext,
+        LocalCertificateSelectionCallback = o.LocalCertificateSelectionCallback,
+        RemoteCertificateValidationCallback = o.RemoteCertificateValidationCallback,
+        CertificateChainPolicy = o.CertificateChainPolicy,
+        CertificateRevocationCheckMode = o.CertificateRevocationCheckMode,
+        EnabledSslProtocols = o.EnabledSslProtocols,
+        CipherSuitesPolicy = o.CipherSuitesPolicy,
+        ApplicationProtocols = [SslApplicationProtocol.Http2],
+    };
 
     /// <summary>
     /// Opens a stream: assigns its id and writes HEADERS (and, when the whole request body is already here and fits
@@ -72,7 +152,7 @@ internal sealed partial class UpstreamConnection
         bodySent = false;
         lock (_sync)
         {
-            if (_dead is not null || _goingAway || _streams.Count >= _peerMaxStreams || _nextStreamId > int.MaxValue - 2)
+            if (_dead is not null || _goingAway || _streams.Count >= _peerMaxStreams)
             {
                 return false;
             }
@@ -80,10 +160,16 @@ internal sealed partial class UpstreamConnection
             s.Prepare(this);
             s.Id = _nextStreamId;
             _nextStreamId += 2;
+            if (_nextStreamId > int.MaxValue - 2)
+            {
+                Retire(); // stream ids run out: the pool dials a fresh connection, this one drains
+            }
+
             s.SendWindow = _peerInitialWindow;
             _streams.Add(s.Id, s);
+            _idleSince = 0;
             var w = _out.Writer;
-            var sendBody = bodyComplete && body.Length <= Math.Min(Math.Min(s.SendWindow, _sendWindow), _peerMaxFrame);
+            var sendBody = bodyComplete && body.Length <= Math.Min(Math.Min(s.SendWindow, _sendWindow), MaxFrame);
             var endWithHeaders = bodyComplete && body.IsEmpty;
             WriteHeaders(w, s.Id, block, endWithHeaders);
             if (sendBody && !endWithHeaders)
@@ -93,15 +179,16 @@ internal sealed partial class UpstreamConnection
                 _sendWindow -= body.Length;
             }
 
+            s.LocalEnded = sendBody;
             bodySent = sendBody;
             Flush();
             return true;
         }
     }
 
-    private void WriteHeaders(PipeWriter w, int id, ReadOnlySpan<byte> block, bool endStream)
+    private static void WriteHeaders(PipeWriter w, int id, ReadOnlySpan<byte> block, bool endStream)
     {
-        var first = Math.Min(block.Length, _peerMaxFrame);
+        var first = Math.Min(block.Length, MaxFrame);
         var flags = (byte)((endStream ? FrameFlags.EndStream : 0) | (first == block.Length ? FrameFlags.EndHeaders : 0));
         var span = w.GetSpan(FrameWriter.HeaderLength + first);
         FrameWriter.WriteHeader(span, first, FrameType.Headers, flags, id);
@@ -109,7 +196,7 @@ internal sealed partial class UpstreamConnection
         w.Advance(FrameWriter.HeaderLength + first);
         for (var p = first; p < block.Length;)
         {
-            var n = Math.Min(block.Length - p, _peerMaxFrame);
+            var n = Math.Min(block.Length - p, MaxFrame);
             span = w.GetSpan(FrameWriter.HeaderLength + n);
             FrameWriter.WriteHeader(span, n, FrameType.Continuation, p + n == block.Length ? FrameFlags.EndHeaders : (byte)0, id);
             block.Slice(p, n).CopyTo(span[FrameWriter.HeaderLength..]);
@@ -137,128 +224,5 @@ internal sealed partial class UpstreamConnection
         }
 
         f.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Streams the rest of the request body as DATA frames within the backend's flow-control windows.</summary>
-    public async Task SendBodyAsync(UpstreamStream s, PipeReader body)
-    {
-        while (true)
-        {
-            var r = await body.ReadAsync();
-            if (r.IsCanceled)
-            {
-                return;
-            }
-
-            var buf = r.Buffer;
-            var endPending = r.IsCompleted;
-            while (!buf.IsEmpty || endPending)
-            {
-                long n;
-                lock (_sync)
-                {
-                    if (s.Closed)
-                    {
-                        body.AdvanceTo(r.Buffer.End);
-                        return;
-                    }
-
-                    n = Math.Min(buf.Length, Math.Min(Math.Min(s.SendWindow, _sendWindow), _peerMaxFrame));
-                    if (n > 0 || buf.IsEmpty)
-                    {
-                        var end = endPending && n == buf.Length;
-                        WriteData(_out.Writer, s.Id, buf.Slice(0, n), end);
-                        s.SendWindow -= n;
-                        _sendWindow -= n;
-                        Flush();
-                        buf = buf.Slice(n);
-                        if (end)
-                        {
-                            endPending = false;
-                        }
-
-                        continue;
-                    }
-
-                    s.WindowOpened.Reset();
-                    s.WaitingForWindow = true;
-                    if (_sendWindow <= 0)
-                    {
-                        _connectionWindowWaiters.Add(s);
-                    }
-                }
-
-                await s.WindowOpened.WaitAsync();
-            }
-
-            body.AdvanceTo(r.Buffer.End);
-            if (r.IsCompleted)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>The caller consumed <paramref name="n"/> body bytes: reopen the stream's window in large steps.</summary>
-    public void Consumed(UpstreamStream s, int n)
-    {
-        lock (_sync)
-        {
-            if (s.Closed || s.RemoteEnded)
-            {
-                return;
-            }
-
-            s.ReceivedUnacked += n;
-            if (s.ReceivedUnacked >= StreamWindow / 2)
-            {
-                FrameWriter.WindowUpdate(_out.Writer, s.Id, s.ReceivedUnacked);
-                s.ReceivedUnacked = 0;
-                Flush();
-            }
-        }
-    }
-
-    /// <summary>Ends a call early (client gone, response done before the request): RST_STREAM CANCEL.</summary>
-    public void Cancel(UpstreamStream s, Exception reason)
-    {
-        lock (_sync)
-        {
-            if (s.Closed)
-            {
-                return;
-            }
-
-            if (_dead is null)
-            {
-                FrameWriter.RstStream(_out.Writer, s.Id, ErrorCode.Cancel);
-                Flush();
-            }
-
-            CloseStream(s, reason);
-        }
-    }
-
-    // Under _sync: the stream gets no more frames; its readers see the reason (null = ended normally).
-    private void CloseStream(UpstreamStream s, Exception? reason)
-    {
-        s.Closed = true;
-        _streams.Remove(s.Id);
-        if (!s.RemoteEnded)
-        {
-            s.RemoteEnded = true;
-            s.Body.Writer.Complete(reason);
-        }
-
-        if (!s.HeadersReceived)
-        {
-            s.HeadersArrived.Fail(reason ?? new UpstreamException("the backend ended the stream without headers"));
-        }
-
-        if (s.WaitingForWindow)
-        {
-            s.WaitingForWindow = false;
-            s.WindowOpened.Set();
-        }
     }
 }

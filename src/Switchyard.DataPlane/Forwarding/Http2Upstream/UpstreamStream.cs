@@ -26,16 +26,22 @@ internal sealed class UpstreamStream : IHeaderSink
     public bool RemoteEnded;
     public bool Closed; // reset, ended by the backend, or the connection died: no more frames either way
     public bool WaitingForWindow;
+    public bool LocalEnded; // END_STREAM sent
     public long SendWindow;
+    public long ReceiveWindow; // what the backend may still send on this stream before our next WINDOW_UPDATE
     public int ReceivedUnacked;
+    public int HeaderListSize; // decoded size (RFC 9113 6.5.2) of the current block
+    public bool HeaderListTooLarge;
 
     public void Prepare(UpstreamConnection connection)
     {
         Connection = connection;
         Id = 0;
         Status = 0;
-        HeadersReceived = RemoteEnded = Closed = WaitingForWindow = false;
+        HeadersReceived = RemoteEnded = Closed = WaitingForWindow = LocalEnded = HeaderListTooLarge = false;
         ReceivedUnacked = 0;
+        HeaderListSize = 0;
+        ReceiveWindow = UpstreamConnection.StreamWindow;
         Headers.Clear();
         Trailers.Clear();
         HeadersArrived.Reset();
@@ -43,6 +49,15 @@ internal sealed class UpstreamStream : IHeaderSink
 
     public void OnHeader(string name, string value)
     {
+        // A block may expand far beyond its wire size (one byte can name a 4 KiB dynamic-table entry): the decoded
+        // list is capped at what we advertised, and the stream is reset once the block is decoded.
+        HeaderListSize += name.Length + value.Length + 32;
+        if (HeaderListSize > UpstreamConnection.MaxHeaderList)
+        {
+            HeaderListTooLarge = true;
+            return;
+        }
+
         if (!HeadersReceived)
         {
             if (name == ":status")
@@ -67,6 +82,12 @@ internal sealed class UpstreamStream : IHeaderSink
         Body.Reset();
         Connection = null;
     }
+}
+
+/// <summary>A connection error (RFC 9113 5.4.1): the connection answers GOAWAY with the code and closes.</summary>
+internal sealed class Http2ProtocolException(uint code, string message) : Exception(message)
+{
+    public uint Code { get; } = code;
 }
 
 /// <summary>Why a call failed before or while the backend answered.</summary>
