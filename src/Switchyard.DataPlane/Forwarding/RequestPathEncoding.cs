@@ -14,7 +14,11 @@ internal static class RequestPathEncoding
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     /// <summary>The destination URI when the client's encoding must be kept; null to let YARP build it.</summary>
-    public static Uri? DestinationUri(HttpContext context, string destinationPrefix)
+    public static Uri? DestinationUri(HttpContext context, string destinationPrefix) =>
+        EncodedPathAndQuery(context) is { } target ? new Uri(destinationPrefix + target, Verbatim) : null;
+
+    /// <summary>The path and query to send when the client's encoding must be kept; null when the plain path will do.</summary>
+    public static string? EncodedPathAndQuery(HttpContext context)
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (rawTarget is null || !rawTarget.StartsWith('/'))
@@ -43,10 +47,10 @@ internal static class RequestPathEncoding
         }
         else
         {
-            return null; // a literal '%' was sent (%25): YARP's encoding is the unambiguous one
+            return null; // a literal '%' was sent (%25): the plain encoding is the unambiguous one
         }
 
-        return new Uri(destinationPrefix + encoded + request.QueryString.Value, Verbatim);
+        return encoded + request.QueryString.Value;
     }
 
     /// <summary>Kestrel's decoding of a raw path: every escape but %2F / %2f.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.Errors;
+using Switchyard.DataPlane.Forwarding.Http2Upstream;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Services;
 using Switchyard.DataPlane.Swap;
@@ -17,7 +19,9 @@ namespace Switchyard.DataPlane.Forwarding;
 /// Forwards one call to one server with YARP's <see cref="IHttpForwarder"/>. One instance per table: each
 /// LoadBalancerService's handler asks <see cref="For"/> once, at table build, for its forwarder, which holds the
 /// pool (HttpMessageInvoker from the swap state), version policy and header transformer, so a call does no
-/// lookup: it is YARP's copy loop.
+/// lookup: it is YARP's copy loop. With <see cref="Http2Upstream"/> on, h2c servers are called through the purpose-built
+/// multiplexed client instead (<see cref="GrpcUpstreamForwarder.SendAsync"/>), which reports its outcome as YARP does, so
+/// everything around the send (deadlines, access log, tracing, classification, proxy errors) is shared.
 /// </summary>
 public sealed partial class YarpBackendForwarder : IBackendForwarder
 {
@@ -41,8 +45,18 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         var invoker = BackendTransports.GetInvoker(_state, service.ServersTransport, transport, service.Scheme);
         return new ForwardTarget(this, invoker, RequestConfigFor(service.Scheme, transport),
             service.PassHostHeader ? ForwardingTransformer.PassHost : ForwardingTransformer.RewriteHost,
-            transport.Timeouts.ResponseHeaderTimeout);
+            transport.Timeouts.ResponseHeaderTimeout)
+        {
+            Upstream = Http2Upstream ? UpstreamServers.For(_state, service, transport) : null,
+        };
     }
+
+    /// <summary>
+    /// h2c servers are forwarded to by the purpose-built HTTP/2 client (<see cref="GrpcUpstreamForwarder"/>) instead of
+    /// YARP's (<see cref="Http2UpstreamSwitch"/>; the table builder sets it from the static config, the environment
+    /// variable overrides it).
+    /// </summary>
+    internal bool Http2Upstream { get; init; } = Http2UpstreamSwitch.Resolve(false);
 
     /// <summary>Tracing, when on: each attempt of a traced, sampled call gets a ReverseProxy span.</summary>
     internal Tracing.GatewayTracing? Tracing { get; init; }
@@ -107,21 +121,9 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         // Access log: the server of this attempt (ServiceURL), then the origin's status and duration.
         var logEntry = context.Features.Get<AccessLog.AccessLogEntry>();
         var attemptStart = logEntry?.OnForward(server.Url) ?? 0;
-        // YARP's body copy writes through a write-behind body (WriteBehindResponseBody: no 64 KB buffer held per call).
-        var body = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var writeBehind = new WriteBehindResponseBody(body);
-        context.Features.Set<IHttpResponseBodyFeature>(writeBehind);
-        ForwarderError error;
-        try
-        {
-            error = await _forwarder.SendAsync(context, server.Prefix, target.Invoker, target.RequestConfig, target.Transformer,
-                deadline?.Token ?? CancellationToken.None);
-        }
-        finally
-        {
-            await writeBehind.DrainAsync();
-            context.Features.Set(body);
-        }
+        var error = target.Upstream is { } upstream && upstream.TryGetValue(server.Url, out var h2) && !IsUpgrade(context.Request)
+            ? await GrpcUpstreamForwarder.SendAsync(context, h2, deadline?.Token ?? CancellationToken.None)
+            : await SendWithYarpAsync(context, server, target, deadline);
 
         logEntry?.OnOrigin(error == ForwarderError.None ? context.Response.StatusCode : 0, attemptStart);
 
@@ -156,6 +158,28 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
 
         return outcome;
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ForwarderError> SendWithYarpAsync(HttpContext context, BackendServer server, ForwardTarget target, ForwardDeadline? deadline)
+    {
+        // YARP's body copy writes through a write-behind body (WriteBehindResponseBody: no 64 KB buffer held per call).
+        var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+        var writeBehind = new WriteBehindResponseBody(body);
+        context.Features.Set<IHttpResponseBodyFeature>(writeBehind);
+        try
+        {
+            return await _forwarder.SendAsync(context, server.Prefix, target.Invoker, target.RequestConfig, target.Transformer,
+                deadline?.Token ?? CancellationToken.None);
+        }
+        finally
+        {
+            await writeBehind.DrainAsync();
+            context.Features.Set(body);
+        }
+    }
+
+    // WebSocket and other upgrades (HTTP/1.1 Upgrade, HTTP/2 extended CONNECT) are YARP's to tunnel.
+    private static bool IsUpgrade(HttpRequest request) => request.Headers.Upgrade.Count > 0 || HttpMethods.IsConnect(request.Method);
 
     /// <summary>Passive-health view of a completed call: 5xx, or grpc-status UNAVAILABLE in headers or trailers, is a server error.</summary>
     public static ForwardOutcome Classify(HttpResponse response)
@@ -330,6 +354,9 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
         public HttpTransformer Transformer { get; } = transformer;
 
         public TimeSpan ResponseHeaderTimeout { get; } = responseHeaderTimeout;
+
+        /// <summary>The servers the upstream path takes (h2c with the switch on), by <see cref="BackendServer.Url"/>; null: all go through YARP.</summary>
+        public FrozenDictionary<string, UpstreamServer>? Upstream { get; init; }
 
         public ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendServer server) => owner.ForwardAsync(context, server, this);
     }

@@ -49,6 +49,15 @@ internal sealed class RequestBodyCounter(Stream inner) : Stream
         Interlocked.Add(ref _count, read);
         return read;
     }
+
+    /// <summary>
+    /// The server's own reader of the body this counter wraps: the h2c upstream path reads it directly (no stream
+    /// adapter per call) and counts what it sends with <see cref="Counted"/>.
+    /// </summary>
+    internal PipeReader? ServerReader { get; init; }
+
+    /// <summary>Bytes read past this stream, through <see cref="ServerReader"/>.</summary>
+    internal void Counted(long bytes) => Interlocked.Add(ref _count, bytes);
 }
 
 /// <summary>
@@ -66,6 +75,9 @@ internal sealed class ResponseBodyCounter(IHttpResponseBodyFeature inner) : Stre
     Stream IHttpResponseBodyFeature.Stream => this;
 
     public PipeWriter Writer => _writer ??= new CountingPipeWriter(inner.Writer, this);
+
+    /// <summary>The feature counted: writes pass straight through to it (nothing is held here between flushes).</summary>
+    internal IHttpResponseBodyFeature Inner => inner;
 
     public override bool CanRead => false;
 

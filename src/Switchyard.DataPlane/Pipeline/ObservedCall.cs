@@ -95,7 +95,7 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false })
         {
-            _requestBody = new RequestBodyCounter(context.Request.Body);
+            _requestBody = new RequestBodyCounter(context.Request.Body) { ServerReader = context.Request.BodyReader };
             context.Request.Body = _requestBody;
         }
 

@@ -78,7 +78,15 @@ internal static partial class RunCommand
         // Secrets of the operator's namespace (every replica serves them) and only the Lease holder orders.
         var acme = config.Resolvers.IsEmpty ? null : new AcmeCertificates();
         await using var host = DataPlaneHost.Create(config.EntryPoints, loggerFactory,
-            acme is null ? null : services => services.AddSingleton(acme), config.Metrics, config.AccessLog, config.Api, config.Tracing);
+            services =>
+            {
+                if (acme is not null)
+                {
+                    services.AddSingleton(acme);
+                }
+
+                services.AddSingleton(new Switchyard.DataPlane.Forwarding.Http2UpstreamSwitch(config.Raw.DataPlane.Http2Upstream));
+            }, config.Metrics, config.AccessLog, config.Api, config.Tracing);
         await using var resolvers = acme is null ? null : new AcmeResolverHost(config.Resolvers, acme,
             source.Client is { } kube
                 ? r => new KubernetesSecretAcmeStorage(kube, LeaderElectionEnvironment.OperatorNamespace(), r.Name)

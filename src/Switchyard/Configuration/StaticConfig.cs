@@ -28,6 +28,19 @@ public sealed class StaticConfig
 
     /// <summary>The REST API and dashboard; off unless api is present (as in Traefik).</summary>
     public ApiConfig? Api { get; set; }
+
+    /// <summary>dataPlane: Switchyard's own forwarding choices (not a Traefik section; no Traefik key means anything here).</summary>
+    public DataPlaneConfig DataPlane { get; set; } = new();
+}
+
+/// <summary>dataPlane: how Switchyard's data plane forwards (Switchyard keys; Traefik has no such choices).</summary>
+public sealed class DataPlaneConfig
+{
+    /// <summary>
+    /// h2c servers (scheme h2c: gRPC over cleartext HTTP/2) are called through Switchyard's own multiplexed HTTP/2
+    /// client instead of YARP's (default false; the environment variable SWITCHYARD_HTTP2_UPSTREAM overrides it).
+    /// </summary>
+    public bool Http2Upstream { get; set; }
 }
 
 /// <summary>api: Traefik's keys (pkg/config/static/static_config.go API); served on the admin entry point when insecure.</summary>

@@ -85,7 +85,7 @@ public sealed class FailoverErrorsWireTests
             }),
         });
 
-        var closedPort = ClosedPort();
+        var closedPort = ClosedPort.Get();
         var table = Tables.With(
             ("main", Tables.Lb([Tables.H2c(_main)])),
             ("fallback", Tables.Lb([Tables.H2c(_fallback)])),
@@ -109,13 +109,6 @@ public sealed class FailoverErrorsWireTests
         await _gateway.DisposeAsync();
         await _fallback.DisposeAsync();
         await _main.DisposeAsync();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>An h2c request (prior knowledge: the gateway listens HTTP/2 only).</summary>

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Routing.Table;
@@ -27,7 +28,7 @@ internal sealed class Gateway : IAsyncDisposable
 
     public static async Task<Gateway> StartAsync(Func<EntryPointOptions, EntryPointOptions>? web = null, Metrics.MetricsOptions? metrics = null,
         AccessLog.AccessLogOptions? accessLog = null, Api.ApiOptions? api = null, Tracing.TracingOptions? tracing = null,
-        IEnumerable<EntryPointOptions>? extraEntryPoints = null)
+        IEnumerable<EntryPointOptions>? extraEntryPoints = null, bool? http2Upstream = null)
     {
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         var webOptions = new EntryPointOptions { Name = "web", Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
@@ -37,7 +38,8 @@ internal sealed class Gateway : IAsyncDisposable
             new EntryPointOptions { Name = "websecure", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = true },
             new EntryPointOptions { Name = "admin", Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Admin = true },
             .. extraEntryPoints ?? [],
-        ], loggerFactory, metrics: metrics, accessLog: accessLog, api: api, tracing: tracing);
+        ], loggerFactory, http2Upstream is { } upstream ? services => services.AddSingleton(new Switchyard.DataPlane.Forwarding.Http2UpstreamSwitch(upstream)) : null,
+            metrics: metrics, accessLog: accessLog, api: api, tracing: tracing);
         await host.StartAsync();
         return new Gateway(host);
     }

@@ -200,44 +200,18 @@ public sealed class ServersTransportForwardingTests
     [Test]
     public async Task DialTimeout_gives_up_on_a_server_that_never_completes_the_handshake()
     {
-        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect hangs until it times out.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        var fillers = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < 16; i++)
-            {
-                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                fillers.Add(filler);
-                var connect = filler.ConnectAsync(endpoint);
-                if (await Task.WhenAny(connect, Task.Delay(1000)) != connect)
-                {
-                    break; // the queue is full: this connect is the first one left hanging
-                }
-            }
+        using var hanging = await HangingListener.StartAsync();
+        var url = $"https://127.0.0.1:{hanging.Endpoint.Port}";
+        await using var slowDial = await BalancingGateway.StartAsync(Table(url, Trusting), "svc");
+        await using var shortDial = await BalancingGateway.StartAsync(
+            Table(url, Trusting with { Timeouts = ForwardingTimeouts.Default with { DialTimeout = TimeSpan.FromMilliseconds(300) } }), "svc");
 
-            var url = $"https://127.0.0.1:{endpoint.Port}";
-            await using var slowDial = await BalancingGateway.StartAsync(Table(url, Trusting), "svc");
-            await using var shortDial = await BalancingGateway.StartAsync(
-                Table(url, Trusting with { Timeouts = ForwardingTimeouts.Default with { DialTimeout = TimeSpan.FromMilliseconds(300) } }), "svc");
-
-            using var cancelSlow = new CancellationTokenSource();
-            var slow = SendAsync(slowDial, cancelSlow.Token);
-            var (status, _) = await SendAsync(shortDial);
-            Assert.That(status, Is.EqualTo(504), "a dial timeout is a timeout: 504, as Traefik's proxy answers a net.Error timeout");
-            Assert.That(slow.IsCompleted, Is.False, "the default 30s dialTimeout is still waiting when the 300ms one has given up");
-            await cancelSlow.CancelAsync();
-        }
-        finally
-        {
-            foreach (var filler in fillers)
-            {
-                filler.Dispose();
-            }
-        }
+        using var cancelSlow = new CancellationTokenSource();
+        var slow = SendAsync(slowDial, cancelSlow.Token);
+        var (status, _) = await SendAsync(shortDial);
+        Assert.That(status, Is.EqualTo(504), "a dial timeout is a timeout: 504, as Traefik's proxy answers a net.Error timeout");
+        Assert.That(slow.IsCompleted, Is.False, "the default 30s dialTimeout is still waiting when the 300ms one has given up");
+        await cancelSlow.CancelAsync();
     }
 
     private static bool ChainsToCa(X509Certificate2 certificate)

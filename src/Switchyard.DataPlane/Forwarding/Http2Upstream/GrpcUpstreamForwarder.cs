@@ -1,238 +1,267 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchyard.DataPlane.Metrics;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 
 /// <summary>
-/// Forwards one h2c gRPC call from Kestrel to the backend over a pooled multiplexed connection: headers, the body
-/// streamed both ways within flow control, trailers. A backend that fails before answering becomes a gRPC status
-/// (UNAVAILABLE); one that resets mid-response resets the client's stream.
+/// Forwards one call from Kestrel to an h2c backend over a pooled multiplexed connection: headers, the body streamed
+/// both ways within flow control, trailers. <see cref="SendAsync"/> is the data plane's path (YarpBackendForwarder
+/// takes it for h2c servers when the switch is on): it reports failures as YARP's forwarder does (a
+/// <see cref="ForwarderError"/> and an <see cref="IForwarderErrorFeature"/>), so the classification, proxy errors,
+/// retry, passive health and circuit breaker read it unchanged. <see cref="ForwardAsync"/> is the stand-alone form
+/// the benches and Http2UpstreamTests use.
 /// </summary>
 public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
 {
-    private const int BlockBuffer = 8192;
+    private const string KestrelRequestStream = "Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.HttpRequestStream";
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(leaveOpen: true);
+    private static readonly Action<object?> CancelStream = static o =>
+    {
+        var s = (UpstreamStream)o!;
+        s.Connection?.Cancel(s, new OperationCanceledException("the call was cancelled"));
+    };
 
-    private const int MaxReplays = 2;
+    private const int MaxAttempts = 3;
+    private static readonly OperationCanceledException CallOver = new("the call is over");
+    private static Type? s_serverBody;
 
+    /// <summary>Stand-alone: the client's Host passed on; a call that got no answer is answered UNAVAILABLE.</summary>
     public async Task ForwardAsync(HttpContext ctx)
     {
-        var block = ArrayPool<byte>.Shared.Rent(BlockBuffer);
-        var s = pool.Rent();
-        var bodyReader = ctx.Request.BodyReader;
-        UpstreamConnection? conn = null;
-        var bodySent = false;
-        var holding = false; // the whole body went out with HEADERS and is kept (unconsumed) until the backend answers
-        ReadResult first = default;
-        int blockLength;
+        var error = await SendAsync(ctx, new UpstreamServer(pool, null, TimeSpan.Zero), CancellationToken.None);
+        if (error == ForwarderError.RequestCreation && !ctx.Response.HasStarted)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
+        }
+        else if (error != ForwarderError.None && !ctx.Response.HasStarted)
+        {
+            Unavailable(ctx, ctx.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Forwards the call to <paramref name="server"/>. <paramref name="deadline"/> ends it (RST_STREAM CANCEL) like the
+    /// client going away. Returns <see cref="ForwarderError.None"/> when the backend's answer was passed on whole;
+    /// otherwise sets the error feature and, when the answer had started, resets the client's stream as YARP does.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal static async ValueTask<ForwarderError> SendAsync(HttpContext ctx, UpstreamServer server, CancellationToken deadline)
+    {
+        var request = ctx.Request;
+        var body = request.Body;
+        PipeReader? ownReader = null;
+        RequestBodyCounter? counter = null;
+        PipeReader bodyReader;
+        if (IsServerBody(body))
+        {
+            bodyReader = request.BodyReader;
+        }
+        else if (body is RequestBodyCounter { ServerReader: { } serverReader } metered)
+        {
+            // Metrics count the body: read the server's reader and count what is sent (no stream adapter per call).
+            bodyReader = serverReader;
+            counter = metered;
+        }
+        else
+        {
+            // A body a middleware replaced (retry's replay, gRPC-Web's decoder, a buffer) is read through its stream, with
+            // a reader of this attempt's own: the server's cached wrapper would not see a rewound body again.
+            bodyReader = ownReader = PipeReader.Create(body, ReaderOptions);
+        }
+
         try
         {
-            blockLength = RequestHeaderEncoder.Encode(ctx, block, pool.Https);
-            if (blockLength < 0)
+            // A call the backend refused before processing it (REFUSED_STREAM, GOAWAY above it) goes again, as
+            // SocketsHttpHandler does, when its body went whole with the headers and is still here.
+            for (var attempt = 1; ; attempt++)
             {
-                ArrayPool<byte>.Shared.Return(block);
-                pool.Return(s);
-                ctx.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
-                return;
-            }
-
-            // Unary calls usually arrive whole: send HEADERS and the body in one write. A body only partly here (a
-            // stream's first message came with its HEADERS) is released unread for SendBodyAsync: a PipeReader
-            // allows one read at a time, and its ReadAsync after an unreleased TryRead threw, so the body never went
-            // out and the call waited for headers the backend would never send (issue 21's bidi stall).
-            var whole = false;
-            if (bodyReader.TryRead(out first))
-            {
-                whole = first.IsCompleted;
-                if (!whole)
+                if (await AttemptAsync(ctx, server, bodyReader, counter, deadline, canRetry: attempt < MaxAttempts) is { } error)
                 {
-                    bodyReader.AdvanceTo(first.Buffer.Start);
+                    return error;
                 }
             }
-
-            (conn, bodySent) = await OpenAsync(ctx, s, block, blockLength, whole ? first.Buffer : default, whole);
-            holding = whole && bodySent;
-            if (whole && !bodySent)
-            {
-                bodyReader.AdvanceTo(first.Buffer.Start);
-            }
-        }
-        catch (Exception e) when (e is UpstreamException or System.Net.Sockets.SocketException or TimeoutException)
-        {
-            ArrayPool<byte>.Shared.Return(block);
-            pool.Return(s);
-            Unavailable(ctx, e.Message);
-            return;
-        }
-
-        var copier = bodySent ? Task.CompletedTask : conn.SendBodyAsync(s, bodyReader);
-        using var abort = ctx.RequestAborted.UnsafeRegister(
-            static o => { var st = (UpstreamStream)o!; st.Connection?.Cancel(st, new OperationCanceledException("the client went away")); }, s);
-        try
-        {
-            try
-            {
-                for (var replays = 0; ; replays++)
-                {
-                    try
-                    {
-                        await s.HeadersArrived.WaitAsync();
-                        break;
-                    }
-                    catch (UpstreamException e) when (e.BeforeProcessing && holding && replays < MaxReplays
-                        && !ctx.RequestAborted.IsCancellationRequested)
-                    {
-                        // REFUSED_STREAM, or a GOAWAY below the stream: the backend never processed the call (RFC
-                        // 9113 8.7), so the same header block and body go again, on a connection that takes them.
-                        s.Recycle();
-                        (conn, bodySent) = await OpenAsync(ctx, s, block, blockLength, first.Buffer, true);
-                        if (!bodySent)
-                        {
-                            bodyReader.AdvanceTo(first.Buffer.Start);
-                            holding = false;
-                            copier = conn.SendBodyAsync(s, bodyReader);
-                        }
-                    }
-                }
-            }
-            catch (UpstreamException e)
-            {
-                Unavailable(ctx, e.Message);
-                return;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(block);
-                if (holding)
-                {
-                    bodyReader.AdvanceTo(first.Buffer.End);
-                    holding = false;
-                }
-            }
-
-            await CopyResponseAsync(ctx, conn, s);
-        }
-        catch (Exception) when (ctx.RequestAborted.IsCancellationRequested || s.Closed)
-        {
-            ctx.Abort(); // reset mid-response: the client sees the stream reset, as from the backend
         }
         finally
         {
-            conn.Cancel(s, new OperationCanceledException("the call is over"));
-            if (!copier.IsCompleted)
+            if (ownReader is not null)
             {
-                bodyReader.CancelPendingRead();
+                await ownReader.CompleteAsync();
             }
+        }
+    }
 
+    /// <summary>One attempt on one stream; null when the backend refused it unseen and it may go again.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<ForwarderError?> AttemptAsync(HttpContext ctx, UpstreamServer server, PipeReader bodyReader, RequestBodyCounter? counter,
+        CancellationToken deadline, bool canRetry)
+    {
+        var pool = server.Pool;
+        var s = pool.Rent();
+        UpstreamConnection conn;
+        bool bodySent, held;
+        ReadResult body;
+        try
+        {
+            (conn, bodySent, held, body) = await UpstreamStreamOpener.OpenAsync(ctx, server, s, bodyReader, deadline);
+        }
+        catch (Exception e)
+        {
+            pool.Return(s);
+            return Fail(ctx, UpstreamStreamOpener.OpenError(ctx, e, deadline, out var reported), reported);
+        }
+
+        var copier = bodySent ? Task.CompletedTask : SendBodyAsync(conn, s, counter is null ? bodyReader : new CountedBodyReader(bodyReader, counter));
+        var aborted = ctx.RequestAborted.UnsafeRegister(CancelStream, s);
+        var timedOut = deadline.CanBeCanceled ? deadline.UnsafeRegister(CancelStream, s) : default;
+        ForwarderError error;
+        Exception? failure;
+        try
+        {
             try
             {
-                await copier;
+                await s.HeadersArrived.WaitAsync();
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // The request body's fate no longer matters: the call is over.
+                var refusedUnseen = e is UpstreamException { BeforeProcessing: true } && !ctx.RequestAborted.IsCancellationRequested
+                    && !deadline.IsCancellationRequested;
+                if (held && refusedUnseen && canRetry)
+                {
+                    bodyReader.AdvanceTo(body.Buffer.Start); // the next attempt sends it again
+                    return null;
+                }
+
+                Consume(bodyReader, held, body, counter);
+
+                // No answer: the backend reset the stream or the connection broke, the request body failed, or the call
+                // was cancelled (the client left, a deadline passed).
+                var bodyError = await StopCopierAsync(copier, bodyReader);
+                failure = bodyError is null ? e : new AggregateException(bodyError, e);
+                error = bodyError is not null ? ForwarderError.RequestBodyClient
+                    : ctx.RequestAborted.IsCancellationRequested || deadline.IsCancellationRequested ? ForwarderError.RequestCanceled
+                    : ForwarderError.Request;
+                return Fail(ctx, error, failure);
             }
 
+            Consume(bodyReader, held, body, counter);
+            ctx.Features.Get<ForwardDeadline>()?.OnResponseHeaders();
+            (error, failure) = await UpstreamResponseCopy.CopyAsync(ctx, conn, s);
+            if (error != ForwarderError.None)
+            {
+                var cancelled = error == ForwarderError.ResponseBodyCanceled || deadline.IsCancellationRequested;
+                if (ctx.Response.HasStarted)
+                {
+                    Reset(ctx, cancelled);
+                }
+                else
+                {
+                    ctx.Response.Clear();
+                }
+
+                return Fail(ctx, error, failure);
+            }
+
+            return ForwarderError.None;
+        }
+        finally
+        {
+            // The attempt is over: registrations go before the pooled stream can be reused by another call.
+            aborted.Dispose();
+            timedOut.Dispose();
+            conn.Cancel(s, CallOver); // a no-op unless the backend is still sending: its stream is reset
+            await StopCopierAsync(copier, bodyReader);
             await s.Body.Reader.CompleteAsync();
             pool.Return(s);
         }
     }
 
-    // The first connection with room takes the stream; when none has, the pool dials (or hands over a dial in flight).
-    private async ValueTask<(UpstreamConnection Connection, bool BodySent)> OpenAsync(HttpContext ctx, UpstreamStream s,
-        byte[] block, int blockLength, ReadOnlySequence<byte> body, bool whole)
+    // The body sent with the headers is consumed once the backend took the call (or the call failed for good).
+    private static void Consume(PipeReader bodyReader, bool held, ReadResult body, RequestBodyCounter? counter)
     {
-        UpstreamConnection? full = null;
-        for (var attempt = 0; ; attempt++)
+        if (held)
         {
-            foreach (var c in pool.Connections)
-            {
-                if (c.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out var sent))
-                {
-                    return (c, sent);
-                }
-
-                full = c;
-            }
-
-            if (attempt == 3)
-            {
-                throw new UpstreamException("no backend connection could take the call", beforeProcessing: true);
-            }
-
-            var dialled = await pool.DialAsync(full, ctx.RequestAborted);
-            if (dialled.TryOpen(s, ctx, block.AsSpan(0, blockLength), body, whole, out var bodySent))
-            {
-                return (dialled, bodySent);
-            }
+            bodyReader.AdvanceTo(body.Buffer.End);
+            counter?.Counted(body.Buffer.Length);
         }
     }
 
-    private static async Task CopyResponseAsync(HttpContext ctx, UpstreamConnection conn, UpstreamStream s)
+    private static async Task SendBodyAsync(UpstreamConnection conn, UpstreamStream s, PipeReader body)
     {
-        var resp = ctx.Response;
-        resp.StatusCode = s.Status;
-        var headers = resp.Headers;
-        foreach (var h in s.Headers)
+        try
         {
-            headers.Append(h.Key, h.Value);
+            await conn.SendBodyAsync(s, body);
+        }
+        catch (Exception e)
+        {
+            conn.Cancel(s, e); // the backend must not wait for the rest of a body that will not come
+            throw;
+        }
+    }
+
+    /// <summary>Stops the request body's copy and returns its error, if it failed.</summary>
+    private static async ValueTask<Exception?> StopCopierAsync(Task copier, PipeReader bodyReader)
+    {
+        if (!copier.IsCompleted)
+        {
+            bodyReader.CancelPendingRead();
         }
 
-        var reader = s.Body.Reader;
-        var output = resp.BodyWriter;
-        if (!reader.TryRead(out var r))
+        try
         {
-            await resp.StartAsync(); // nothing to send yet (a stream that starts quietly): headers go now
-            r = await reader.ReadAsync();
+            await copier;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    private static ForwarderError Fail(HttpContext ctx, ForwarderError error, Exception? exception)
+    {
+        ctx.Features.Set<IForwarderErrorFeature>(new UpstreamForwarderError(error, exception));
+        return error;
+    }
+
+    // As YARP: a stream that broke mid-answer is reset (CANCEL when cancelled, else INTERNAL_ERROR); HTTP/1.1 aborts.
+    // A gRPC deadline's ForwardDeadline stands in for the reset feature and turns it into status trailers.
+    private static void Reset(HttpContext ctx, bool cancelled)
+    {
+        if (ctx.Features.Get<IHttpResetFeature>() is { } reset)
+        {
+            reset.Reset(cancelled ? (int)ErrorCode.Cancel : (int)ErrorCode.InternalError);
+            return;
         }
 
-        while (true)
+        ctx.Abort();
+    }
+
+    private static bool IsServerBody(Stream body)
+    {
+        var type = body.GetType();
+        if (type == s_serverBody)
         {
-            var buf = r.Buffer;
-            var n = (int)buf.Length;
-            foreach (var segment in buf)
-            {
-                output.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(buf.End);
-            if (r.IsCompleted)
-            {
-                break;
-            }
-
-            if (n > 0)
-            {
-                await output.FlushAsync();
-                conn.Consumed(s, n);
-            }
-
-            r = await reader.ReadAsync();
+            return true;
         }
 
-        if (s.Trailers.Count > 0)
+        if (s_serverBody is null && type.FullName == KestrelRequestStream)
         {
-            var trailers = ctx.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
-            if (trailers is not null)
-            {
-                foreach (var t in s.Trailers)
-                {
-                    trailers.Append(t.Key, t.Value);
-                }
-            }
+            s_serverBody = type;
+            return true;
         }
+
+        return false;
     }
 
     // A trailers-only gRPC answer: the call never reached a backend that answered it.
     private static void Unavailable(HttpContext ctx, string message)
     {
-        if (ctx.Response.HasStarted)
-        {
-            ctx.Abort();
-            return;
-        }
-
         ctx.Response.StatusCode = StatusCodes.Status200OK;
         ctx.Response.ContentType = "application/grpc";
         ctx.Response.Headers["grpc-status"] = "14";

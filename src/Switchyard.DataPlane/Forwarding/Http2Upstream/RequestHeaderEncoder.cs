@@ -90,7 +90,7 @@ internal static class RequestHeaderEncoder
     private static bool Need(Span<byte> dst, int p, int n) => dst.Length - p >= n;
 
     // Literal without indexing, indexed name (4-bit prefix).
-    private static bool Literal(Span<byte> dst, ref int p, int nameIndex, string value)
+    internal static bool Literal(Span<byte> dst, ref int p, int nameIndex, string value)
     {
         if (!Need(dst, p, 1))
         {
@@ -102,7 +102,7 @@ internal static class RequestHeaderEncoder
     }
 
     // Literal without indexing, new name.
-    private static bool Field(Span<byte> dst, ref int p, string name, string value)
+    internal static bool Field(Span<byte> dst, ref int p, string name, string value)
     {
         if (!Need(dst, p, 1))
         {
