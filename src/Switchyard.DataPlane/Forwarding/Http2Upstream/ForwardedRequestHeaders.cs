@@ -15,7 +15,7 @@ internal static class ForwardedRequestHeaders
 {
     /// <summary>Returns the block length, or -1 when <paramref name="dst"/> is too small.</summary>
     /// <param name="authority">The server's <c>host:port</c> when the Host is rewritten; null passes the client's Host.</param>
-    public static int Encode(HttpContext ctx, string? authority, Span<byte> dst)
+    public static int Encode(HttpContext ctx, string? authority, Span<byte> dst, bool https = false)
     {
         var p = 0;
         var req = ctx.Request;
@@ -38,7 +38,7 @@ internal static class ForwardedRequestHeaders
             return -1;
         }
 
-        dst[p++] = 0x86; // :scheme http (h2c)
+        dst[p++] = https ? (byte)0x87 : (byte)0x86; // :scheme https (TLS pool) / http (h2c)
         var host = authority ?? (req.Host.HasValue ? req.Host.Value! : "");
         if (!RequestHeaderEncoder.Literal(dst, ref p, 4, Target(ctx)) || !RequestHeaderEncoder.Literal(dst, ref p, 1, host))
         {

@@ -26,12 +26,12 @@ internal static class UpstreamStreamOpener
         var block = ArrayPool<byte>.Shared.Rent(BlockBuffer);
         try
         {
-            var blockLength = ForwardedRequestHeaders.Encode(ctx, server.Authority, block);
+            var blockLength = ForwardedRequestHeaders.Encode(ctx, server.Authority, block, server.Pool.Https);
             if (blockLength < 0)
             {
                 ArrayPool<byte>.Shared.Return(block);
                 block = ArrayPool<byte>.Shared.Rent(LargeBlockBuffer);
-                blockLength = ForwardedRequestHeaders.Encode(ctx, server.Authority, block);
+                blockLength = ForwardedRequestHeaders.Encode(ctx, server.Authority, block, server.Pool.Https);
                 if (blockLength < 0)
                 {
                     throw new RequestHeadersTooLargeException();
