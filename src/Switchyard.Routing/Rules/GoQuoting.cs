@@ -10,9 +10,12 @@ namespace Switchyard.Routing.Rules;
 internal static class GoQuoting
 {
     /// <summary>Go's %q: a double-quoted string with Go escapes (the rule lexer reads them back).</summary>
-    public static string Quote(string value)
+    public static string Quote(string value) => Quote(new StringBuilder(value.Length + 2), value).ToString();
+
+    /// <summary>Go's %q of <paramref name="value"/>, appended to <paramref name="sb"/>.</summary>
+    public static StringBuilder Quote(StringBuilder sb, string value)
     {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
+        sb.Append('"');
         foreach (var c in value)
         {
             switch (c)
@@ -36,7 +39,7 @@ internal static class GoQuoting
             }
         }
 
-        return sb.Append('"').ToString();
+        return sb.Append('"');
     }
 
     /// <summary>Go's regexp.QuoteMeta: a backslash before every regex metacharacter.</summary>

@@ -15,25 +15,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>ipAllowList, basicAuth and inFlightReq through the wire.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class AccessControlTests
+public sealed class AccessControlTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private static async Task<StatusCode> CallAsync(Echo.EchoClient client, Metadata? headers = null, int delayMs = 0)
     {
         try
@@ -50,20 +33,20 @@ public sealed class AccessControlTests
     [Test]
     public async Task IpAllowListLetsListedClientsThroughAndDeniesOthersWithPermissionDenied()
     {
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
-        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("127.0.0.0/8")], null, 403)));
+        Gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("127.0.0.0/8")], null, 403)));
         var allowed = await CallAsync(client);
-        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("192.168.1.7/32")], null, 403)));
-        var before = _backend.Calls;
+        Gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("192.168.1.7/32")], null, 403)));
+        var before = Backend.Calls;
         var denied = await CallAsync(client);
 
         Assert.Multiple(() =>
         {
             Assert.That(allowed, Is.EqualTo(StatusCode.OK));
             Assert.That(denied, Is.EqualTo(StatusCode.PermissionDenied));
-            Assert.That(_backend.Calls, Is.EqualTo(before));
+            Assert.That(Backend.Calls, Is.EqualTo(before));
         });
     }
 
@@ -71,12 +54,12 @@ public sealed class AccessControlTests
     public async Task IpAllowListUsesTheIpStrategyAndTheRejectStatusCodeForHttp()
     {
         var strategy = new IpStrategyConfig(0, [IPNetwork.Parse("127.0.0.1/32")], null); // skip our own hop, take the client before it
-        _gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8")], strategy, 404)));
+        Gateway.Use(Build.Middleware(new IpAllowListConfig([IPNetwork.Parse("10.0.0.0/8")], strategy, 404)));
         using var http = Clients.Http();
 
         async Task<HttpStatusCode> Get(string xff)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/x"));
             request.Headers.Add("X-Forwarded-For", xff);
             using var response = await http.SendAsync(request);
             return response.StatusCode;
@@ -106,8 +89,8 @@ public sealed class AccessControlTests
     [TestCase("sha")]
     public async Task BasicAuthAcceptsEachHashFormat(string user)
     {
-        _gateway.Use(Build.Middleware(Users(removeHeader: true)));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Users(removeHeader: true)));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         var reply = await client.UnaryAsync(new EchoRequest { Message = "a" }, new Metadata { { "authorization", Basic(user, "s3cret") } });
@@ -124,11 +107,11 @@ public sealed class AccessControlTests
     [Test]
     public async Task BasicAuthChallengesHttpCallersWith401()
     {
-        _gateway.Use(Build.Middleware(Users(removeHeader: false)));
+        Gateway.Use(Build.Middleware(Users(removeHeader: false)));
         using var http = Clients.Http();
 
-        using var anonymous = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+        using var anonymous = await http.GetAsync(new Uri(Gateway.Http1Address, "/x"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/x"));
         request.Headers.Authorization = AuthenticationHeaderValue.Parse(Basic("ann", "s3cret"));
         using var authorized = await http.SendAsync(request);
         var echo = HttpEchoBackend.Parse(await authorized.Content.ReadAsStringAsync());
@@ -150,15 +133,15 @@ public sealed class AccessControlTests
     [Test]
     public async Task InFlightReqLimitsConcurrentCallsPerSource()
     {
-        _gateway.Use(Build.Middleware(new InFlightReqConfig(2, new SourceCriterionConfig(null, "x-tenant", false))));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(new InFlightReqConfig(2, new SourceCriterionConfig(null, "x-tenant", false))));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
         var tenant = new Metadata { { "x-tenant", "a" } };
 
-        var before = _backend.Calls;
+        var before = Backend.Calls;
         var slow1 = CallAsync(client, tenant, delayMs: 1500);
         var slow2 = CallAsync(client, tenant, delayMs: 1500);
-        await Wait.UntilAsync(() => _backend.Calls - before >= 2, TimeSpan.FromSeconds(10), "two slow calls in flight");
+        await Wait.UntilAsync(() => Backend.Calls - before >= 2, TimeSpan.FromSeconds(10), "two slow calls in flight");
 
         var third = await CallAsync(client, tenant);
         var otherTenant = await CallAsync(client, new Metadata { { "x-tenant", "b" } });

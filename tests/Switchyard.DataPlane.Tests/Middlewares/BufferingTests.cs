@@ -11,26 +11,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>buffering through the wire: limits both ways, bodies spilled to disk arrive intact, gRPC trailers kept.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class BufferingTests
+public sealed class BufferingTests : EchoGatewayFixture
 {
-    private readonly RequestCounter _counter = new();
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options(counter: _counter));
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private static async Task<(StatusCode Code, EchoReply? Reply)> CallAsync(Echo.EchoClient client, int payloadBytes)
     {
         try
@@ -48,12 +30,12 @@ public sealed class BufferingTests
     public async Task AGrpcRequestOverMaxRequestBodyBytesIsResourceExhaustedAndASpilledOneArrivesIntact()
     {
         // 100 bytes in memory, then a temporary file: a 50 kB request goes through the file.
-        _gateway.Use(Build.Middleware(new BufferingConfig(64 * 1024, 100, 0, 100)));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(new BufferingConfig(64 * 1024, 100, 0, 100)));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         var fits = await CallAsync(client, 50_000);
-        var before = _backend.Calls;
+        var before = Backend.Calls;
         var tooLarge = await CallAsync(client, 70_000);
 
         Assert.Multiple(() =>
@@ -62,15 +44,15 @@ public sealed class BufferingTests
             Assert.That(fits.Reply!.Payload.Length, Is.EqualTo(50_000));
             Assert.That(fits.Reply.Payload[49_999], Is.EqualTo((byte)(49_999 % 256)));
             Assert.That(tooLarge.Code, Is.EqualTo(StatusCode.ResourceExhausted));
-            Assert.That(_backend.Calls, Is.EqualTo(before), "a request over the limit never reaches the service");
+            Assert.That(Backend.Calls, Is.EqualTo(before), "a request over the limit never reaches the service");
         });
     }
 
     [Test]
     public async Task AGrpcAnswerOverMaxResponseBodyBytesIsReplacedByResourceExhausted()
     {
-        _gateway.Use(Build.Middleware(new BufferingConfig(0, 1024 * 1024, 10_000, 1024)));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(new BufferingConfig(0, 1024 * 1024, 10_000, 1024)));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         var small = await CallAsync(client, 5_000);
@@ -87,22 +69,22 @@ public sealed class BufferingTests
     [Test]
     public async Task HttpLimitsAre413ForRequestsAnd500ForAnswers()
     {
-        _gateway.Use(Build.Middleware(new BufferingConfig(1000, 100, 2000, 100)));
+        Gateway.Use(Build.Middleware(new BufferingConfig(1000, 100, 2000, 100)));
         using var http = Clients.Http();
 
-        var before = _counter.Count;
-        using var declared = await http.PostAsync(new Uri(_gateway.Http1Address, "/up"), new ByteArrayContent(new byte[1500]));
+        var before = Requests.Count;
+        using var declared = await http.PostAsync(new Uri(Gateway.Http1Address, "/up"), new ByteArrayContent(new byte[1500]));
         using var chunkedContent = new StreamContent(new MemoryStream(new byte[1500]));
-        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.Http1Address, "/up")) { Content = chunkedContent };
+        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, new Uri(Gateway.Http1Address, "/up")) { Content = chunkedContent };
         chunkedRequest.Headers.TransferEncodingChunked = true;
         using var chunked = await http.SendAsync(chunkedRequest);
-        var rejected = _counter.Count - before;
+        var rejected = Requests.Count - before;
 
-        using var fits = await http.PostAsync(new Uri(_gateway.Http1Address, "/up"), new ByteArrayContent(new byte[900]));
+        using var fits = await http.PostAsync(new Uri(Gateway.Http1Address, "/up"), new ByteArrayContent(new byte[900]));
         var fitsBody = await fits.Content.ReadAsStringAsync();
-        using var smallAnswer = await http.GetAsync(new Uri(_gateway.Http1Address, "/?size=1500"));
+        using var smallAnswer = await http.GetAsync(new Uri(Gateway.Http1Address, "/?size=1500"));
         var smallBody = await smallAnswer.Content.ReadAsStringAsync();
-        using var largeAnswer = await http.GetAsync(new Uri(_gateway.Http1Address, "/?size=3000"));
+        using var largeAnswer = await http.GetAsync(new Uri(Gateway.Http1Address, "/?size=3000"));
         var largeBody = await largeAnswer.Content.ReadAsStringAsync();
 
         Assert.Multiple(() =>

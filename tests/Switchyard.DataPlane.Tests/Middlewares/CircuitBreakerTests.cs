@@ -12,25 +12,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>circuitBreaker through the wire: trips on the expression, answers the fallback, recovers, survives swaps.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class CircuitBreakerTests
+public sealed class CircuitBreakerTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private static CircuitBreakerConfig Config(string expression, int fallbackMs = 60_000, int recoveryMs = 50, int responseCode = 503) =>
         new(BreakerExpression.Parse(expression), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(fallbackMs), TimeSpan.FromMilliseconds(recoveryMs), responseCode);
 
@@ -58,28 +41,28 @@ public sealed class CircuitBreakerTests
     public async Task FailingGrpcCallsTripTheBreakerWhichAnswersUnavailableWithoutCallingTheBackend()
     {
         var state = new TestSwapState();
-        _gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.OK), "healthy calls pass");
         await TripAsync(client, failWith: 13); // INTERNAL counts as a 500
-        var before = _backend.Calls;
+        var before = Backend.Calls;
         var open = await CallAsync(client);
         using var http = Clients.Http();
-        using var httpAnswer = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
+        using var httpAnswer = await http.GetAsync(new Uri(Gateway.Http1Address, "/x"));
 
         Assert.Multiple(() =>
         {
             Assert.That(open.Code, Is.EqualTo(StatusCode.Unavailable));
             Assert.That(httpAnswer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-            Assert.That(_backend.Calls, Is.EqualTo(before), "a tripped breaker does not call the backend");
+            Assert.That(Backend.Calls, Is.EqualTo(before), "a tripped breaker does not call the backend");
         });
 
         // A table swap with the same config keeps the breaker tripped.
-        _gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
+        Gateway.Use(Build.Middleware(Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5"), state));
         Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.Unavailable));
-        Assert.That(_backend.Calls, Is.EqualTo(before));
+        Assert.That(Backend.Calls, Is.EqualTo(before));
     }
 
     [Test]
@@ -91,13 +74,13 @@ public sealed class CircuitBreakerTests
         var context = new MiddlewareBuildContext(services, new TestSwapState(), RoutingTable.Empty);
         Assert.That(MiddlewareRegistry.TryCreate("default-cb", Config("NetworkErrorRatio() > 0.5", fallbackMs: 10_000, recoveryMs: 10_000, responseCode: 418),
             context, out var breaker, out var error), Is.True, error);
-        _gateway.Use(breaker!);
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(breaker!);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
         using var http = Clients.Http();
 
         await TripAsync(client, failWith: 14, clock: clock); // UNAVAILABLE counts as a network error
-        using (var fallback = await http.GetAsync(new Uri(_gateway.Http1Address, "/x")))
+        using (var fallback = await http.GetAsync(new Uri(Gateway.Http1Address, "/x")))
         {
             Assert.That((int)fallback.StatusCode, Is.EqualTo(418), "HTTP callers get responseCode");
         }
@@ -128,8 +111,8 @@ public sealed class CircuitBreakerTests
     [Test]
     public async Task SlowAnswersTripALatencyBreaker()
     {
-        _gateway.Use(Build.Middleware(Config("LatencyAtQuantileMS(50.0) > 100 && NetworkErrorRatio() < 0.5")));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config("LatencyAtQuantileMS(50.0) > 100 && NetworkErrorRatio() < 0.5")));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         Assert.That((await CallAsync(client)).Code, Is.EqualTo(StatusCode.OK));
@@ -144,7 +127,7 @@ public sealed class CircuitBreakerTests
         var table = Core.TestTables.Table(
             [Core.TestTables.Router("a", "svc", Core.TestTables.PathPrefix("/switchyard.test.Echo/Unary"), middlewares: ["default-cb"], priority: 10),
              Core.TestTables.Router("b", "svc", middlewares: ["default-cb"])],
-            new Dictionary<string, ServiceConfig> { ["svc"] = Core.TestTables.Lb("h2c", [_backend.Address]) },
+            new Dictionary<string, ServiceConfig> { ["svc"] = Core.TestTables.Lb("h2c", [Backend.Address]) },
             middlewares: new Dictionary<string, MiddlewareConfig> { ["default-cb"] = Config("ResponseCodeRatio(500, 600, 0, 600) > 0.5") });
         var result = gw.Host.Tables.Swap(table);
         Assert.That(result.Diagnostics, Is.Empty);

@@ -9,33 +9,27 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class CompressTests
+public sealed class CompressTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
     private HttpClient _http = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public void StartHttp()
     {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
         _http = Clients.Http();
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void StopHttp()
     {
         _http.Dispose();
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
     }
 
     private static CompressConfig Config(params string[] excluded) => new([.. excluded], [], 1024, ["gzip", "br"], null);
 
     private async Task<(HttpResponseMessage Response, string Body)> GetAsync(string pathAndQuery, string? acceptEncoding)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, pathAndQuery));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, pathAndQuery));
         if (acceptEncoding is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
@@ -60,7 +54,7 @@ public sealed class CompressTests
     [TestCase(null, null)]
     public async Task LargeBodiesAreCompressedWithAnEncodingTheClientAccepts(string? accept, string? expected)
     {
-        _gateway.Use(Build.Middleware(Config()));
+        Gateway.Use(Build.Middleware(Config()));
         var (response, body) = await GetAsync("/?size=5000", accept);
         using var _ = response;
         Assert.Multiple(() =>
@@ -78,7 +72,7 @@ public sealed class CompressTests
     [Test]
     public async Task SmallBodiesAndExcludedTypesAreSentAsTheyAre()
     {
-        _gateway.Use(Build.Middleware(Config("application/json")));
+        Gateway.Use(Build.Middleware(Config("application/json")));
         var (small, smallBody) = await GetAsync("/?size=100", "gzip");
         var (json, jsonBody) = await GetAsync("/?size=5000&type=application/json", "gzip");
         using var _ = small;
@@ -95,8 +89,8 @@ public sealed class CompressTests
     [Test]
     public async Task GrpcIsNeverCompressed()
     {
-        _gateway.Use(Build.Middleware(Config()));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Config()));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
         using var call = client.UnaryAsync(new EchoRequest { Message = new string('x', 5000) },
             new Grpc.Core.Metadata { { "accept-encoding", "gzip" } });

@@ -15,25 +15,8 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 /// <summary>digestAuth through the wire: challenge, RFC 7616 answers computed here, replays, stale nonces, gRPC.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed partial class DigestAuthTests
+public sealed partial class DigestAuthTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options());
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private static string Md5(string s) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(s)));
 
     private static readonly DigestAuthConfig Config = new(
@@ -55,7 +38,7 @@ public sealed partial class DigestAuthTests
 
     private async Task<(HttpStatusCode Status, string Challenge, string Body)> GetAsync(HttpClient http, string path, string? authorization = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, path));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, path));
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -68,7 +51,7 @@ public sealed partial class DigestAuthTests
     [Test]
     public async Task AChallengeAnsweredCorrectlyLetsTheRequestThroughOnceWithTheUserName()
     {
-        _gateway.Use(Build.Middleware(Config));
+        Gateway.Use(Build.Middleware(Config));
         using var http = Clients.Http();
 
         var challenge = await GetAsync(http, "/x?a=1");
@@ -101,9 +84,9 @@ public sealed partial class DigestAuthTests
     [Test]
     public async Task GrpcCallersGetUnauthenticatedAndCanUseADigestToo()
     {
-        _gateway.Use(Build.Middleware(Config));
+        Gateway.Use(Build.Middleware(Config));
         using var http = Clients.Http();
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         var denied = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(new EchoRequest { Message = "m" }));
@@ -124,7 +107,7 @@ public sealed partial class DigestAuthTests
         var clock = new Clock();
         var context = new MiddlewareBuildContext(new ServiceCollection().AddSingleton<TimeProvider>(clock).BuildServiceProvider(), new TestSwapState(), RoutingTable.Empty);
         Assert.That(MiddlewareRegistry.TryCreate("default-digest", Config, context, out var middleware, out var error), Is.True, error);
-        _gateway.Use(middleware!);
+        Gateway.Use(middleware!);
         using var http = Clients.Http();
 
         var nonce = NonceRegex().Match((await GetAsync(http, "/")).Challenge).Groups[1].Value;

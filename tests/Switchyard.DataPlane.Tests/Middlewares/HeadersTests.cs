@@ -10,37 +10,19 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class HeadersTests
+public sealed class HeadersTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
-    private readonly RequestCounter _requests = new();
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options(counter: _requests));
-        _gateway = await TestGateway.StartAsync(_backend.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
     private static ImmutableSortedDictionary<string, string> Dict(params (string Key, string Value)[] pairs) =>
         pairs.ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     [Test]
     public async Task CustomRequestHeadersAreAddedRemovedAndHostIsRewritten()
     {
-        _gateway.Use(Build.Middleware(new HeadersConfig
+        Gateway.Use(Build.Middleware(new HeadersConfig
         {
             CustomRequestHeaders = Dict(("X-Added", "yes"), ("X-Remove-Me", ""), ("Host", "rewritten.example")),
         }));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         var reply = await client.UnaryAsync(new EchoRequest { Message = "h" }, new Metadata { { "x-remove-me", "secret" }, { "x-kept", "k" } });
@@ -57,11 +39,11 @@ public sealed class HeadersTests
     [Test]
     public async Task CustomResponseHeadersReachTheClientAndEmptyValuesRemoveBackendHeaders()
     {
-        _gateway.Use(Build.Middleware(new HeadersConfig
+        Gateway.Use(Build.Middleware(new HeadersConfig
         {
             CustomResponseHeaders = Dict(("X-Gateway", "switchyard"), ("X-Backend", "")),
         }));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         using var call = client.UnaryAsync(new EchoRequest { Message = "h" });
@@ -90,11 +72,11 @@ public sealed class HeadersTests
     [Test]
     public async Task CorsPreflightIsAnsweredByTheGatewayWithoutReachingTheBackend()
     {
-        _gateway.Use(Build.Middleware(Cors()));
+        Gateway.Use(Build.Middleware(Cors()));
         using var http = Clients.Http();
-        var before = _requests.Count;
+        var before = Requests.Count;
 
-        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri(_gateway.Http1Address, "/switchyard.test.Echo/Unary"));
+        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri(Gateway.Http1Address, "/switchyard.test.Echo/Unary"));
         request.Headers.Add("Origin", "https://app.example");
         request.Headers.Add("Access-Control-Request-Method", "POST");
         request.Headers.Add("Access-Control-Request-Headers", "content-type");
@@ -108,7 +90,7 @@ public sealed class HeadersTests
             Assert.That(response.Headers.GetValues("Access-Control-Allow-Headers").Single(), Is.EqualTo("content-type,x-tenant"));
             Assert.That(response.Headers.GetValues("Access-Control-Allow-Credentials").Single(), Is.EqualTo("true"));
             Assert.That(response.Headers.GetValues("Access-Control-Max-Age").Single(), Is.EqualTo("600"));
-            Assert.That(_requests.Count, Is.EqualTo(before), "the preflight must not reach the backend");
+            Assert.That(Requests.Count, Is.EqualTo(before), "the preflight must not reach the backend");
         });
     }
 
@@ -117,8 +99,8 @@ public sealed class HeadersTests
     [TestCase("https://evil.example", null)]
     public async Task CorsResponseHeadersFollowTheOriginListAndRegexes(string origin, string? expected)
     {
-        _gateway.Use(Build.Middleware(Cors()));
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        Gateway.Use(Build.Middleware(Cors()));
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
         using var call = client.UnaryAsync(new EchoRequest { Message = "c" }, new Metadata { { "origin", origin } });
@@ -137,7 +119,7 @@ public sealed class HeadersTests
     [Test]
     public async Task SecurityHeadersAreAddedAndStsOnlyOnSecureRequests()
     {
-        _gateway.Use(Build.Middleware(new HeadersConfig
+        Gateway.Use(Build.Middleware(new HeadersConfig
         {
             FrameDeny = true,
             ContentTypeNosniff = true,
@@ -153,8 +135,8 @@ public sealed class HeadersTests
         }));
         using var http = Clients.Http();
 
-        using var plain = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+        using var plain = await http.GetAsync(new Uri(Gateway.Http1Address, "/x"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/x"));
         request.Headers.Add("X-Forwarded-Proto", "https");
         using var viaTls = await http.SendAsync(request);
 
@@ -175,12 +157,12 @@ public sealed class HeadersTests
     [Test]
     public async Task AllowedHostsRejectsOtherHostsWith400()
     {
-        _gateway.Use(Build.Middleware(new HeadersConfig { AllowedHosts = ["good.example"] }));
+        Gateway.Use(Build.Middleware(new HeadersConfig { AllowedHosts = ["good.example"] }));
         using var http = Clients.Http();
-        var before = _requests.Count;
+        var before = Requests.Count;
 
-        using var bad = await http.GetAsync(new Uri(_gateway.Http1Address, "/x"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Http1Address, "/x"));
+        using var bad = await http.GetAsync(new Uri(Gateway.Http1Address, "/x"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway.Http1Address, "/x"));
         request.Headers.Host = "good.example";
         using var good = await http.SendAsync(request);
 
@@ -188,7 +170,7 @@ public sealed class HeadersTests
         {
             Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(good.StatusCode, Is.Not.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(_requests.Count, Is.EqualTo(before + 1), "only the allowed host was forwarded");
+            Assert.That(Requests.Count, Is.EqualTo(before + 1), "only the allowed host was forwarded");
         });
     }
 
@@ -198,12 +180,12 @@ public sealed class HeadersTests
         // Both set X-Order; the one listed later runs later on the request, so its value wins.
         var first = Build.Middleware(new HeadersConfig { CustomRequestHeaders = Dict(("X-Order", "first"), ("X-First", "1")) });
         var second = Build.Middleware(new HeadersConfig { CustomRequestHeaders = Dict(("X-Order", "second"), ("X-Second", "2")) });
-        var (channel, client) = Clients.Grpc(_gateway.H2cAddress);
+        var (channel, client) = Clients.Grpc(Gateway.H2cAddress);
         using var _ = channel;
 
-        _gateway.Use(first, second);
+        Gateway.Use(first, second);
         var forward = await client.UnaryAsync(new EchoRequest { Message = "o" });
-        _gateway.Use(second, first);
+        Gateway.Use(second, first);
         var reverse = await client.UnaryAsync(new EchoRequest { Message = "o" });
 
         Assert.Multiple(() =>

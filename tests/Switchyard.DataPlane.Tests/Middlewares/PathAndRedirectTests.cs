@@ -7,32 +7,25 @@ namespace Switchyard.DataPlane.Tests.Middlewares;
 
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class PathAndRedirectTests
+public sealed class PathAndRedirectTests : EchoGatewayFixture
 {
-    private GrpcTestBackend _backend = null!;
-    private TestGateway _gateway = null!;
     private HttpClient _http = null!;
-    private readonly RequestCounter _requests = new();
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public void StartHttp()
     {
-        _backend = await GrpcTestBackend.StartAsync("b", HttpEchoBackend.Options(counter: _requests));
-        _gateway = await TestGateway.StartAsync(_backend.Address);
         _http = Clients.Http();
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void StopHttp()
     {
         _http.Dispose();
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
     }
 
     private async Task<Dictionary<string, string>> EchoAsync(string pathAndQuery)
     {
-        using var response = await _http.GetAsync(new Uri(_gateway.Http1Address, pathAndQuery));
+        using var response = await _http.GetAsync(new Uri(Gateway.Http1Address, pathAndQuery));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), pathAndQuery);
         return HttpEchoBackend.Parse(await response.Content.ReadAsStringAsync());
     }
@@ -40,14 +33,14 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task AddPrefixPrependsThePrefix()
     {
-        _gateway.Use(Build.Middleware(new AddPrefixConfig("/v1")));
+        Gateway.Use(Build.Middleware(new AddPrefixConfig("/v1")));
         Assert.That((await EchoAsync("/users?id=7"))["path"], Is.EqualTo("/v1/users?id=7"));
     }
 
     [Test]
     public async Task StripPrefixRemovesTheFirstMatchingPrefixAndSetsXForwardedPrefix()
     {
-        _gateway.Use(Build.Middleware(new StripPrefixConfig(["/api", "/other"], false)));
+        Gateway.Use(Build.Middleware(new StripPrefixConfig(["/api", "/other"], false)));
 
         var stripped = await EchoAsync("/api/users");
         var root = await EchoAsync("/api");
@@ -66,7 +59,7 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task StripPrefixRegexRemovesTheMatchedPrefix()
     {
-        _gateway.Use(Build.Middleware(new StripPrefixRegexConfig([RegexPattern.Parse("/v[0-9]+")])));
+        Gateway.Use(Build.Middleware(new StripPrefixRegexConfig([RegexPattern.Parse("/v[0-9]+")])));
         var echo = await EchoAsync("/v12/users");
         Assert.Multiple(() =>
         {
@@ -78,10 +71,10 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task ReplacePathAndReplacePathRegexKeepTheOriginalInXReplacedPath()
     {
-        _gateway.Use(Build.Middleware(new ReplacePathConfig("/fixed")));
+        Gateway.Use(Build.Middleware(new ReplacePathConfig("/fixed")));
         var replaced = await EchoAsync("/anything/here");
 
-        _gateway.Use(Build.Middleware(new ReplacePathRegexConfig(RegexPattern.Parse("^/old/(.*)"), "/new/$1")));
+        Gateway.Use(Build.Middleware(new ReplacePathRegexConfig(RegexPattern.Parse("^/old/(.*)"), "/new/$1")));
         var regex = await EchoAsync("/old/thing");
         var noMatch = await EchoAsync("/current/thing");
 
@@ -99,9 +92,9 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task StripPrefixLetsGrpcCallsReachTheServiceUnderAPathPrefix()
     {
-        _gateway.Use(Build.Middleware(new StripPrefixConfig(["/grpc"], false)));
+        Gateway.Use(Build.Middleware(new StripPrefixConfig(["/grpc"], false)));
         // Grpc.Net.Client ignores a path in the address; a handler puts the service under /grpc like a browser app would.
-        var channel = Grpc.Net.Client.GrpcChannel.ForAddress(_gateway.H2cAddress, new Grpc.Net.Client.GrpcChannelOptions
+        var channel = Grpc.Net.Client.GrpcChannel.ForAddress(Gateway.H2cAddress, new Grpc.Net.Client.GrpcChannelOptions
         {
             HttpHandler = new PrefixHandler("/grpc") { InnerHandler = new SocketsHttpHandler() },
         });
@@ -120,14 +113,14 @@ public sealed class PathAndRedirectTests
     [Test]
     public async Task RedirectSchemeRedirectsToTheTargetSchemeAndPort()
     {
-        _gateway.Use(Build.Middleware(new RedirectSchemeConfig("https", "8443", Permanent: true)));
-        var before = _requests.Count;
+        Gateway.Use(Build.Middleware(new RedirectSchemeConfig("https", "8443", Permanent: true)));
+        var before = Requests.Count;
 
-        using var get = await _http.GetAsync(new Uri(_gateway.Http1Address, "/x?q=1"));
-        using var post = await _http.PostAsync(new Uri(_gateway.Http1Address, "/x"), new StringContent("b"));
+        using var get = await _http.GetAsync(new Uri(Gateway.Http1Address, "/x?q=1"));
+        using var post = await _http.PostAsync(new Uri(Gateway.Http1Address, "/x"), new StringContent("b"));
 
-        _gateway.Use(Build.Middleware(new RedirectSchemeConfig("https", "443", Permanent: false)));
-        using var defaultPort = await _http.GetAsync(new Uri(_gateway.Http1Address, "/y"));
+        Gateway.Use(Build.Middleware(new RedirectSchemeConfig("https", "443", Permanent: false)));
+        using var defaultPort = await _http.GetAsync(new Uri(Gateway.Http1Address, "/y"));
 
         Assert.Multiple(() =>
         {
@@ -136,22 +129,22 @@ public sealed class PathAndRedirectTests
             Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.PermanentRedirect));
             Assert.That(defaultPort.StatusCode, Is.EqualTo(HttpStatusCode.Found));
             Assert.That(defaultPort.Headers.Location!.ToString(), Is.EqualTo("https://127.0.0.1/y"));
-            Assert.That(_requests.Count, Is.EqualTo(before), "redirects are answered by the gateway");
+            Assert.That(Requests.Count, Is.EqualTo(before), "redirects are answered by the gateway");
         });
     }
 
     [Test]
     public async Task RedirectRegexRewritesTheWholeUrl()
     {
-        _gateway.Use(Build.Middleware(new RedirectRegexConfig(RegexPattern.Parse("^http://([^/]+)/old/(.*)"), "http://$1/new/$2", Permanent: false)));
+        Gateway.Use(Build.Middleware(new RedirectRegexConfig(RegexPattern.Parse("^http://([^/]+)/old/(.*)"), "http://$1/new/$2", Permanent: false)));
 
-        using var matched = await _http.GetAsync(new Uri(_gateway.Http1Address, "/old/page?x=1"));
-        using var other = await _http.GetAsync(new Uri(_gateway.Http1Address, "/current"));
+        using var matched = await _http.GetAsync(new Uri(Gateway.Http1Address, "/old/page?x=1"));
+        using var other = await _http.GetAsync(new Uri(Gateway.Http1Address, "/current"));
 
         Assert.Multiple(() =>
         {
             Assert.That(matched.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-            Assert.That(matched.Headers.Location!.ToString(), Is.EqualTo($"http://127.0.0.1:{_gateway.Http1Address.Port}/new/page?x=1"));
+            Assert.That(matched.Headers.Location!.ToString(), Is.EqualTo($"http://127.0.0.1:{Gateway.Http1Address.Port}/new/page?x=1"));
             Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no match: forwarded");
         });
     }
@@ -160,19 +153,19 @@ public sealed class PathAndRedirectTests
     public async Task EncodedCharactersRefusesEncodedPathCharactersUnlessAllowed()
     {
         var allowSlash = System.Collections.Immutable.ImmutableSortedDictionary<string, bool>.Empty.Add("allowEncodedSlash", true);
-        _gateway.Use(Build.Middleware(new EncodedCharactersConfig(allowSlash)));
-        var before = _requests.Count;
+        Gateway.Use(Build.Middleware(new EncodedCharactersConfig(allowSlash)));
+        var before = Requests.Count;
 
-        using var slash = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a%2Fb"));
-        using var backslash = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a%5cb"));
-        using var plain = await _http.GetAsync(new Uri(_gateway.Http1Address, "/a/b?q=%2F%5C"));
+        using var slash = await _http.GetAsync(new Uri(Gateway.Http1Address, "/a%2Fb"));
+        using var backslash = await _http.GetAsync(new Uri(Gateway.Http1Address, "/a%5cb"));
+        using var plain = await _http.GetAsync(new Uri(Gateway.Http1Address, "/a/b?q=%2F%5C"));
 
         Assert.Multiple(() =>
         {
             Assert.That(slash.StatusCode, Is.EqualTo(HttpStatusCode.OK), "allowEncodedSlash");
             Assert.That(backslash.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(plain.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the query is not the path");
-            Assert.That(_requests.Count, Is.EqualTo(before + 2), "only the allowed and the plain request were forwarded");
+            Assert.That(Requests.Count, Is.EqualTo(before + 2), "only the allowed and the plain request were forwarded");
         });
     }
 

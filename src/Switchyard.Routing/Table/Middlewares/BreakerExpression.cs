@@ -12,55 +12,30 @@ namespace Switchyard.Routing.Table;
 /// is a compiler diagnostic naming the position. Compared and written as its text.
 /// </summary>
 [JsonConverter(typeof(ExpressionTextConverter<BreakerExpression>))]
-public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedExpression<BreakerExpression>
+public sealed class BreakerExpression : ParsedExpression<BreakerExpression>, IParsedExpression<BreakerExpression>
 {
-    private readonly ExpressionCursor _cursor;
-
-    private BreakerExpression(ExpressionCursor cursor) => _cursor = cursor;
-
-    /// <summary>The expression as written.</summary>
-    public string Text => _cursor.Text;
+    private BreakerExpression(ExpressionCursor cursor)
+        : base(cursor)
+    {
+    }
 
     /// <summary>The parsed expression.</summary>
     public BreakerCondition Condition { get; private set; } = null!;
-
-    /// <summary>Parses <paramref name="expression"/>, or returns why it is invalid (with the position).</summary>
-    public static BreakerExpression? TryParse(string expression, out string? error)
-    {
-        try
-        {
-            error = null;
-            return Parse(expression);
-        }
-        catch (ArgumentException ex)
-        {
-            error = ex.Message;
-            return null;
-        }
-    }
 
     /// <summary>Parses <paramref name="expression"/> or throws <see cref="ArgumentException"/> naming the position.</summary>
     public static BreakerExpression Parse(string expression)
     {
         var parser = new BreakerExpression(ExpressionCursor.Start(expression, "expression"));
         var condition = parser.ParseOr();
-        parser._cursor.ExpectEnd();
+        parser.Cursor.ExpectEnd();
         parser.Condition = condition;
         return parser;
     }
 
-    public bool Equals(BreakerExpression? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
-
-    public override bool Equals(object? obj) => Equals(obj as BreakerExpression);
-
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
-
-    public override string ToString() => Text;
-
     private BreakerCondition ParseOr()
     {
         var left = ParseAnd();
-        while (_cursor.Accept("||"))
+        while (Cursor.Accept("||"))
         {
             left = Nest(new BreakerCondition.Or(left, ParseAnd()));
         }
@@ -71,7 +46,7 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
     private BreakerCondition ParseAnd()
     {
         var left = ParsePrimary();
-        while (_cursor.Accept("&&"))
+        while (Cursor.Accept("&&"))
         {
             left = Nest(new BreakerCondition.And(left, ParsePrimary()));
         }
@@ -81,26 +56,26 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
 
     private BreakerCondition Nest(BreakerCondition condition)
     {
-        _cursor.CheckDepth(condition.Depth);
+        Cursor.CheckDepth(condition.Depth);
         return condition;
     }
 
     private BreakerCondition ParsePrimary()
     {
-        var at = _cursor.Skip();
-        if (_cursor.Accept("("))
+        var at = Cursor.Skip();
+        if (Cursor.Accept("("))
         {
-            _cursor.Enter(at);
+            Cursor.Enter(at);
             var inner = ParseOr();
-            _cursor.Expect(")");
-            _cursor.Leave();
+            Cursor.Expect(")");
+            Cursor.Leave();
             return inner;
         }
 
         var metric = ParseMetric();
-        if (!_cursor.TryAcceptOperator(out _, out var op))
+        if (!Cursor.TryAcceptOperator(out _, out var op))
         {
-            throw _cursor.Error("expected a comparison (>, <, >=, <=, ==, !=)");
+            throw Cursor.Error("expected a comparison (>, <, >=, <=, ==, !=)");
         }
 
         var value = ParseNumber();
@@ -109,33 +84,33 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
 
     private BreakerMetric ParseMetric()
     {
-        var start = _cursor.Skip();
-        while (!_cursor.AtEnd && char.IsAsciiLetter(_cursor.Current))
+        var start = Cursor.Skip();
+        while (!Cursor.AtEnd && char.IsAsciiLetter(Cursor.Current))
         {
-            _cursor.Pos++;
+            Cursor.Pos++;
         }
 
-        var name = Text[start.._cursor.Pos];
+        var name = Text[start..Cursor.Pos];
         switch (name)
         {
             case "NetworkErrorRatio":
-                _cursor.Expect("(");
-                _cursor.Expect(")");
+                Cursor.Expect("(");
+                Cursor.Expect(")");
                 return new BreakerMetric.NetworkErrorRatio();
             case "ResponseCodeRatio":
             {
-                _cursor.Expect("(");
+                Cursor.Expect("(");
                 var from = ParseInt();
-                _cursor.Expect(",");
+                Cursor.Expect(",");
                 var to = ParseInt();
-                _cursor.Expect(",");
+                Cursor.Expect(",");
                 var dividedFrom = ParseInt();
-                _cursor.Expect(",");
+                Cursor.Expect(",");
                 var dividedTo = ParseInt();
-                _cursor.Expect(")");
+                Cursor.Expect(")");
                 if (from >= to || dividedFrom >= dividedTo)
                 {
-                    throw _cursor.Error("ResponseCodeRatio needs ranges with from < to");
+                    throw Cursor.Error("ResponseCodeRatio needs ranges with from < to");
                 }
 
                 return new BreakerMetric.ResponseCodeRatio(from, to, dividedFrom, dividedTo);
@@ -143,19 +118,19 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
 
             case "LatencyAtQuantileMS":
             {
-                _cursor.Expect("(");
+                Cursor.Expect("(");
                 var quantile = ParseNumber();
-                _cursor.Expect(")");
+                Cursor.Expect(")");
                 if (quantile is <= 0 or > 100)
                 {
-                    throw _cursor.Error("LatencyAtQuantileMS takes a quantile in (0, 100]");
+                    throw Cursor.Error("LatencyAtQuantileMS takes a quantile in (0, 100]");
                 }
 
                 return new BreakerMetric.LatencyAtQuantileMs(quantile);
             }
 
             default:
-                throw _cursor.Error(name.Length == 0
+                throw Cursor.Error(name.Length == 0
                     ? "expected NetworkErrorRatio(), ResponseCodeRatio(a, b, c, d) or LatencyAtQuantileMS(q)"
                     : $"unknown function '{name}' (known: NetworkErrorRatio, ResponseCodeRatio, LatencyAtQuantileMS)", start);
         }
@@ -163,15 +138,15 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
 
     private double ParseNumber()
     {
-        var start = _cursor.Skip();
-        while (!_cursor.AtEnd && (char.IsAsciiDigit(_cursor.Current) || _cursor.Current is '.' or '-' or '+' or 'e' or 'E'))
+        var start = Cursor.Skip();
+        while (!Cursor.AtEnd && (char.IsAsciiDigit(Cursor.Current) || Cursor.Current is '.' or '-' or '+' or 'e' or 'E'))
         {
-            _cursor.Pos++;
+            Cursor.Pos++;
         }
 
-        if (!double.TryParse(Text.AsSpan(start, _cursor.Pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (!double.TryParse(Text.AsSpan(start, Cursor.Pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw _cursor.Error("expected a number", start);
+            throw Cursor.Error("expected a number", start);
         }
 
         return value;
@@ -182,7 +157,7 @@ public sealed class BreakerExpression : IEquatable<BreakerExpression>, IParsedEx
         var value = ParseNumber();
         if (value != Math.Floor(value) || value is < 0 or > 1000)
         {
-            throw _cursor.Error($"'{value.ToString(CultureInfo.InvariantCulture)}' is not a status code");
+            throw Cursor.Error($"'{value.ToString(CultureInfo.InvariantCulture)}' is not a status code");
         }
 
         return (int)value;

@@ -15,7 +15,7 @@ namespace Switchyard.Routing.Table;
 /// A bad expression is a compiler diagnostic naming the position. Compared and written as its text.
 /// </summary>
 [JsonConverter(typeof(ExpressionTextConverter<RetryExpression>))]
-public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpression<RetryExpression>
+public sealed class RetryExpression : ParsedExpression<RetryExpression>, IParsedExpression<RetryExpression>
 {
     /// <summary>The longest expression accepted.</summary>
     public const int MaxLength = ExpressionCursor.MaxLength;
@@ -23,36 +23,19 @@ public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpres
     /// <summary>The deepest tree accepted (parentheses and chained &amp;&amp; / || each add a level).</summary>
     public const int MaxDepth = ExpressionCursor.MaxDepth;
 
-    private readonly ExpressionCursor _cursor;
-
-    private RetryExpression(ExpressionCursor cursor) => _cursor = cursor;
-
-    /// <summary>The expression as written.</summary>
-    public string Text => _cursor.Text;
+    private RetryExpression(ExpressionCursor cursor)
+        : base(cursor)
+    {
+    }
 
     private int Pos
     {
-        get => _cursor.Pos;
-        set => _cursor.Pos = value;
+        get => Cursor.Pos;
+        set => Cursor.Pos = value;
     }
 
     /// <summary>The parsed expression.</summary>
     public RetryCondition Condition { get; private set; } = null!;
-
-    /// <summary>Parses <paramref name="expression"/>, or returns why it is invalid (with the position).</summary>
-    public static RetryExpression? TryParse(string expression, out string? error)
-    {
-        try
-        {
-            error = null;
-            return Parse(expression);
-        }
-        catch (ArgumentException ex)
-        {
-            error = ex.Message;
-            return null;
-        }
-    }
 
     /// <summary>Parses <paramref name="expression"/> or throws <see cref="ArgumentException"/> naming the position.</summary>
     public static RetryExpression Parse(string expression)
@@ -60,19 +43,11 @@ public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpres
         var parser = new RetryExpression(ExpressionCursor.Start(expression, "retryExpression"));
         var start = parser.Skip();
         var term = parser.ParseOr();
-        parser._cursor.ExpectEnd();
+        parser.Cursor.ExpectEnd();
 
         parser.Condition = term.Condition ?? throw parser.Error("the expression is not a condition (compare it, e.g. Attempts() < 3)", start);
         return parser;
     }
-
-    public bool Equals(RetryExpression? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
-
-    public override bool Equals(object? obj) => Equals(obj as RetryExpression);
-
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
-
-    public override string ToString() => Text;
 
     /// <summary>A parsed operand: a condition, a function's value (int or string) or a literal.</summary>
     private readonly record struct Term(int At, RetryCondition? Condition = null, RetryValue? IntFunction = null, bool MethodFunction = false,
@@ -112,7 +87,7 @@ public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpres
         while (true)
         {
             var at = Skip();
-            if (!_cursor.TryAcceptOperator(out var token, out var op))
+            if (!Cursor.TryAcceptOperator(out var token, out var op))
             {
                 return left;
             }
@@ -162,10 +137,10 @@ public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpres
 
         if (Accept("("))
         {
-            _cursor.Enter(at);
+            Cursor.Enter(at);
             var inner = ParseOr();
             Expect(")");
-            _cursor.Leave();
+            Cursor.Leave();
             return inner with { At = at };
         }
 
@@ -268,17 +243,17 @@ public sealed class RetryExpression : IEquatable<RetryExpression>, IParsedExpres
 
     private RetryCondition Nest(RetryCondition condition)
     {
-        _cursor.CheckDepth(condition.Depth);
+        Cursor.CheckDepth(condition.Depth);
         return condition;
     }
 
-    private bool Accept(string token) => _cursor.Accept(token);
+    private bool Accept(string token) => Cursor.Accept(token);
 
-    private void Expect(string token) => _cursor.Expect(token);
+    private void Expect(string token) => Cursor.Expect(token);
 
-    private int Skip() => _cursor.Skip();
+    private int Skip() => Cursor.Skip();
 
-    private ArgumentException Error(string what, int? at = null) => _cursor.Error(what, at);
+    private ArgumentException Error(string what, int? at = null) => Cursor.Error(what, at);
 }
 
 /// <summary>A value of the buffering retry language, read after each attempt.</summary>
