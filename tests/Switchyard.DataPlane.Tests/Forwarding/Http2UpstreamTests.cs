@@ -28,10 +28,12 @@ public sealed partial class Http2UpstreamTests
         private readonly WebApplication _app;
         public readonly GrpcChannel Channel;
         public readonly Echo.EchoClient Client;
+        public readonly UpstreamPool Pool;
 
-        private Front(WebApplication app, Uri address)
+        private Front(WebApplication app, Uri address, UpstreamPool pool)
         {
             _app = app;
+            Pool = pool;
             Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
             Client = new Echo.EchoClient(Channel);
         }
@@ -44,7 +46,8 @@ public sealed partial class Http2UpstreamTests
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
             var app = builder.Build();
-            var forwarder = new GrpcUpstreamForwarder(new UpstreamPool(new IPEndPoint(IPAddress.Loopback, backendPort), options));
+            var pool = new UpstreamPool(new IPEndPoint(IPAddress.Loopback, backendPort), options);
+            var forwarder = new GrpcUpstreamForwarder(pool);
             if (before is not null)
             {
                 app.Use(before);
@@ -53,7 +56,7 @@ public sealed partial class Http2UpstreamTests
             app.Run(forwarder.ForwardAsync);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new Front(app, new Uri(address));
+            return new Front(app, new Uri(address), pool);
         }
 
         public async ValueTask DisposeAsync()

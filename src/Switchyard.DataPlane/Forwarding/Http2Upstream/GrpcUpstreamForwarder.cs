@@ -87,6 +87,13 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
                 }
             }
         }
+        catch (Exception e)
+        {
+            // Never expected: every failure is reported as an outcome, since one thrown past the data plane's forwarder
+            // goes unlogged and uncounted (passive health, retry and the access log read the outcome).
+            return Fail(ctx, ctx.RequestAborted.IsCancellationRequested || deadline.IsCancellationRequested
+                ? ForwarderError.RequestCanceled : ForwarderError.Request, e);
+        }
         finally
         {
             if (ownReader is not null)
@@ -131,10 +138,9 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
             {
                 var refusedUnseen = e is UpstreamException { BeforeProcessing: true } && !ctx.RequestAborted.IsCancellationRequested
                     && !deadline.IsCancellationRequested;
-                if (held && refusedUnseen && canRetry)
+                if (held && refusedUnseen && canRetry && UpstreamStreamOpener.TryAdvanceTo(bodyReader, body.Buffer.Start))
                 {
-                    bodyReader.AdvanceTo(body.Buffer.Start); // the next attempt sends it again
-                    return null;
+                    return null; // the next attempt sends the body again
                 }
 
                 Consume(bodyReader, held, body, counter);
@@ -181,12 +187,12 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
         }
     }
 
-    // The body sent with the headers is consumed once the backend took the call (or the call failed for good).
+    // The body sent with the headers is consumed once the backend took the call (or the call failed for good). A client
+    // that reset its stream meanwhile leaves a reader that refuses it: the outcome is the call's, not this advance's.
     private static void Consume(PipeReader bodyReader, bool held, ReadResult body, RequestBodyCounter? counter)
     {
-        if (held)
+        if (held && UpstreamStreamOpener.TryAdvanceTo(bodyReader, body.Buffer.End))
         {
-            bodyReader.AdvanceTo(body.Buffer.End);
             counter?.Counted(body.Buffer.Length);
         }
     }
@@ -209,7 +215,14 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
     {
         if (!copier.IsCompleted)
         {
-            bodyReader.CancelPendingRead();
+            try
+            {
+                bodyReader.CancelPendingRead();
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+            {
+                // Kestrel's reader throws once the client reset the stream: the copier's read has failed by itself.
+            }
         }
 
         try

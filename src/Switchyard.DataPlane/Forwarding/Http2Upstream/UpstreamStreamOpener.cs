@@ -42,9 +42,9 @@ internal static class UpstreamStreamOpener
             var read = bodyReader.TryRead(out var first);
             var whole = read && first.IsCompleted;
             var body = whole ? first.Buffer : default;
-            if (read && !whole)
+            if (read && !whole && !TryAdvanceTo(bodyReader, first.Buffer.Start))
             {
-                bodyReader.AdvanceTo(first.Buffer.Start);
+                throw new UpstreamException("the request body ended before the call was opened");
             }
 
             UpstreamConnection conn;
@@ -57,7 +57,7 @@ internal static class UpstreamStreamOpener
             {
                 if (whole)
                 {
-                    bodyReader.AdvanceTo(first.Buffer.Start);
+                    TryAdvanceTo(bodyReader, first.Buffer.Start);
                 }
 
                 throw;
@@ -65,7 +65,9 @@ internal static class UpstreamStreamOpener
 
             if (whole && !bodySent)
             {
-                bodyReader.AdvanceTo(first.Buffer.Start);
+                // The stream is open: a body the client reset meanwhile is SendBodyAsync's to find, not an open failure
+                // (that would hand the pool a stream still listed on the connection).
+                TryAdvanceTo(bodyReader, first.Buffer.Start);
             }
 
             return (conn, bodySent, whole && bodySent, first);
@@ -73,6 +75,23 @@ internal static class UpstreamStreamOpener
         finally
         {
             ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    /// <summary>
+    /// Advances the request body's reader; false when it cannot any more. Kestrel's reader throws once the client reset
+    /// the stream, and a cancelled call must still end in a reported outcome, not an exception out of the forwarder.
+    /// </summary>
+    public static bool TryAdvanceTo(PipeReader reader, SequencePosition consumed)
+    {
+        try
+        {
+            reader.AdvanceTo(consumed);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
