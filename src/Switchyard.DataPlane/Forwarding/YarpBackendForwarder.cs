@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
@@ -120,12 +121,16 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     {
         // Access log: the server of this attempt (ServiceURL), then the origin's status and duration.
         var logEntry = context.Features.Get<AccessLog.AccessLogEntry>();
-        var attemptStart = logEntry?.OnForward(server.Url) ?? 0;
+        // metrics.otlp: http.client.request.duration of this attempt (obs2: the only semconv hook in the forwarder).
+        var semConv = context.Features.Get<Metrics.SemConvDurations>();
+        var attemptStart = logEntry?.OnForward(server.Url) ?? (semConv is null ? 0 : Stopwatch.GetTimestamp());
         var error = target.Upstream is { } upstream && upstream.TryGetValue(server.Url, out var h2) && !IsUpgrade(context.Request)
             ? await GrpcUpstreamForwarder.SendAsync(context, h2, deadline?.Token ?? CancellationToken.None)
             : await SendWithYarpAsync(context, server, target, deadline);
 
         logEntry?.OnOrigin(error == ForwarderError.None ? context.Response.StatusCode : 0, attemptStart);
+        semConv?.RecordClient(context, server, error == ForwarderError.None ? context.Response.StatusCode : Metrics.SemConvDurations.StatusOf(error),
+            Stopwatch.GetTimestamp() - attemptStart);
 
         if (error == ForwarderError.None)
         {

@@ -46,6 +46,9 @@ public sealed class GatewayMetrics
     /// <summary>The histograms metrics.otlp pushes (set by <see cref="OtlpMetricsExporter"/>); null without it.</summary>
     internal OtlpDurations? OtlpDurations { get; set; }
 
+    /// <summary>http.server/client.request.duration (set by <see cref="OtlpMetricsExporter"/>); null without metrics.otlp.</summary>
+    internal SemConvDurations? SemConv { get; set; }
+
     internal string[] EntryPointNames { get; }
 
     internal RequestSeries?[] EntryPoints { get; }
@@ -119,7 +122,8 @@ public sealed class GatewayMetrics
     /// <c>observability.metrics: false</c> is left out of every series, its entry point's included (as in Traefik,
     /// where the router's observability switches the entry point's metrics handler off for its requests).
     /// </summary>
-    internal void End(int entryPoint, RouteMetrics? route, int method, int protocol, int status, int grpcStatus, long start,
+    /// <returns>The call's duration in Stopwatch ticks, -1 when its router is not measured.</returns>
+    internal long End(int entryPoint, RouteMetrics? route, int method, int protocol, int status, int grpcStatus, long start,
         long requestBytes, long responseBytes)
     {
         var ticks = Stopwatch.GetTimestamp() - start;
@@ -136,7 +140,7 @@ public sealed class GatewayMetrics
         var key = RequestLabels.Key(method, protocol, code);
         if (route is { Measured: false })
         {
-            return;
+            return -1;
         }
 
         EntryPoints[entryPoint]?.Observe(key, ticks, BoundTicks, requestBytes, responseBytes);
@@ -152,6 +156,8 @@ public sealed class GatewayMetrics
         {
             (route?.Grpc ?? Unrouted).Count(grpcStatus);
         }
+
+        return ticks;
     }
 
     /// <summary>switchyard_config_source_missing: the manifest folder is gone and the last table keeps serving.</summary>

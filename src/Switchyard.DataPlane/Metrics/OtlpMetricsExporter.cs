@@ -12,7 +12,7 @@ namespace Switchyard.DataPlane.Metrics;
 /// reads what <see cref="GatewayMetrics"/> already keeps, so they add nothing to a call. The request duration
 /// histograms cannot be (an observable instrument cannot be a histogram): calls record them
 /// (<see cref="OtlpDurations"/>), bucketed by explicitBoundaries through a view on traefik_*_request_duration_seconds
-/// as in Traefik.
+/// as in Traefik; so are Traefik's semantic-convention histograms (<see cref="SemConvDurations"/>).
 /// </summary>
 public sealed class OtlpMetricsExporter : IDisposable
 {
@@ -40,6 +40,10 @@ public sealed class OtlpMetricsExporter : IDisposable
             o.AddEntryPointsLabels ? Durations("entrypoint", "an entrypoint, partitioned by status code, protocol, and method") : null,
             o.AddRoutersLabels ? Durations("router", "a router, partitioned by service, status code, protocol, and method") : null,
             o.AddServicesLabels ? Durations("service", "a service, partitioned by status code, protocol, and method") : null);
+        // Traefik's semantic-convention histograms come with metrics.otlp whatever the add*Labels say.
+        metrics.SemConv = new SemConvDurations(
+            _meter.CreateHistogram<double>(SemConvDurations.ServerName, unit: "s", description: "Duration of HTTP server requests."),
+            _meter.CreateHistogram<double>(SemConvDurations.ClientName, unit: "s", description: "Duration of HTTP client requests."));
         if (o.AddServicesLabels)
         {
             Requests("service", () => metrics.Services);
@@ -57,6 +61,8 @@ public sealed class OtlpMetricsExporter : IDisposable
             .SetResourceBuilder(resource)
             .AddMeter(MeterName)
             .AddView("traefik_*_request_duration_seconds", new ExplicitBucketHistogramConfiguration { Boundaries = [.. options.ExplicitBoundaries] })
+            .AddView(SemConvDurations.ServerName, new ExplicitBucketHistogramConfiguration { Boundaries = [.. options.ExplicitBoundaries] })
+            .AddView(SemConvDurations.ClientName, new ExplicitBucketHistogramConfiguration { Boundaries = [.. options.ExplicitBoundaries] })
             .AddOtlpExporter((exporter, reader) =>
             {
                 exporter.Protocol = options.Protocol == Tracing.OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
@@ -131,6 +137,7 @@ public sealed class OtlpMetricsExporter : IDisposable
     public void Dispose()
     {
         _metrics.OtlpDurations = null;
+        _metrics.SemConv = null;
         // Pushes the last values before the process ends.
         _provider.Dispose();
         _meter.Dispose();

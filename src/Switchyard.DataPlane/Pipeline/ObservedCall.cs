@@ -24,6 +24,18 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
 
     public CompiledRoute? Route;
 
+    /// <summary>The router matched (null: none did).</summary>
+    public void Matched(HttpContext context, CompiledRoute? route)
+    {
+        Route = route;
+        if (metrics?.SemConv is { } semConv && route?.Metrics is not { Measured: false })
+        {
+            // The forwarder records each attempt's http.client.request.duration when it finds this (a shared instance:
+            // Kestrel clears the features per request); a router whose metrics are off records none.
+            context.Features.Set(semConv);
+        }
+    }
+
     public void Begin(HttpContext context, string entryPointName)
     {
         // Read before any middleware runs (grpcWeb rewrites the request's content type).
@@ -63,7 +75,15 @@ internal struct ObservedCall(GatewayMetrics? metrics, AccessLogWriter? accessLog
         // An exception before the response started becomes Kestrel's 500.
         var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
         var grpcStatus = _protocol is RequestLabels.Grpc or RequestLabels.GrpcWeb ? GatewayMetrics.GrpcStatus(context, _protocol) : GrpcStatusSeries.None;
-        metrics?.End(entryPoint, Route?.Metrics, _method, _protocol, status, grpcStatus, _start, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
+        if (metrics is not null)
+        {
+            var ticks = metrics.End(entryPoint, Route?.Metrics, _method, _protocol, status, grpcStatus, _start, _requestBody?.Count ?? 0, _responseBody?.Count ?? 0);
+            if (ticks >= 0 && metrics.SemConv is { } semConv)
+            {
+                semConv.RecordServer(context, status, ticks);
+            }
+        }
+
         if (_span is not null)
         {
             tracing!.EndEntryPoint(_span, context, Route, status, _protocol, grpcStatus);

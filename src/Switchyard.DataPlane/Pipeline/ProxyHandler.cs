@@ -81,7 +81,7 @@ public sealed class ProxyHandler(TableHolder holder, int entryPointIndex, AcmeCh
         Task task;
         try
         {
-            call.Route = Match(table, context);
+            call.Matched(context, Match(table, context));
             if (call.Sampled(context, out var parent))
             {
                 return InvokeSampled(context, table, call, parent);

@@ -278,6 +278,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         }
 
         private static Dictionary<string, string> Attributes(IEnumerable<KeyValue> attributes) =>
-            attributes.ToDictionary(a => a.Key, a => a.Value?.StringValue ?? "");
+            attributes.ToDictionary(a => a.Key, a => a.Value is { ValueCase: AnyValue.ValueOneofCase.IntValue } v
+                ? v.IntValue.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : a.Value?.StringValue ?? "");
     }
 }
