@@ -12,8 +12,9 @@ apt_install nginx haproxy nghttp2-client openssl python3 util-linux procps
 for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.H2Proxy bench/Bench.Client src/Switchyard; do
   dotnet build "$p" -c Release --nologo -v q -clp:ErrorsOnly
 done
-# The start scenario compares the plain build with the ReadyToRun publish the container image ships (Dockerfile).
-if [[ ",${SCENARIOS:-start}," == *",start,"* ]]; then
+# The start scenario (and the memory scenario's r2r variant) compare the plain build with the ReadyToRun publish the
+# container image ships (Dockerfile).
+if [[ ",${SCENARIOS:-start}," == *",start,"* || ",${MEMORY_VARIANTS:-}," == *",r2r,"* ]]; then
   dotnet publish src/Switchyard/Switchyard.csproj -c Release -r linux-x64 --self-contained false \
     -p:PublishReadyToRun=true -p:UseAppHost=false -o bench/results/r2r --nologo -v q -clp:ErrorsOnly
 fi

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 
@@ -72,17 +73,30 @@ public static class ManifestLimits
         return raised;
     }
 
-    private static JsonSerializerOptions CaptureKubernetesJson()
+    private static JsonSerializerOptions CaptureKubernetesJson() => new()
     {
-        JsonSerializerOptions? copy = null;
+        // KubernetesClient's settings (KubernetesJson's options: camelCase names, nulls not written, its enum, time span
+        // and date converters), built here rather than copied from KubernetesJson: its static constructor builds the
+        // source-generated context of every Kubernetes type, ~1 MB of RSS and a slice of the start that a gateway on a
+        // manifest folder never uses (the Kubernetes provider still raises the client's own options, above).
+        // ManifestLimitsTests compares the two, so a KubernetesClient upgrade that changes its options is caught.
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        MaxDepth = WireMaxDepth,
         // Reflection metadata only. KubernetesClient's own resolver asks its source-generated context first, whose
         // lookup is one `type == typeof(...)` test per Kubernetes type (thousands); every type we decode (Traefik's
         // CRDs, Gateway API) and each of their property types misses it all the way down, so the first decode
         // compiled and ran that chain and loaded the types it names: ~1 s of CPU on a loaded machine and several
         // MB of RSS at start. The few core types we decode (Service, Secret, ...) read the same either way.
-        KubernetesJson.AddJsonOptions(o => copy = new JsonSerializerOptions(o) { MaxDepth = WireMaxDepth, TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
-        return copy!;
-    }
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        Converters =
+        {
+            new JsonStringEnumConverter(),
+            new KubernetesJson.Iso8601TimeSpanConverter(),
+            new KubernetesJson.KubernetesDateTimeConverter(),
+            new KubernetesJson.KubernetesDateTimeOffsetConverter(),
+        },
+    };
 
     /// <summary>For writing a node of at most <see cref="MaxDepth"/> levels back to text.</summary>
     internal static JsonSerializerOptions NodeWriting { get; } = new() { MaxDepth = MaxDepth + 8 };
