@@ -33,8 +33,10 @@ public static class ServersTransportHandlerFactory
             // Pods come and go; a connection is not kept forever so DNS / endpoint changes are honoured.
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             // Traefik's readIdleTimeout: ping when nothing was read for this long; pingTimeout: give up after.
-            KeepAlivePingDelay = Positive(timeouts.ReadIdleTimeout) ?? Timeout.InfiniteTimeSpan,
-            KeepAlivePingTimeout = Positive(timeouts.PingTimeout) ?? TimeSpan.FromSeconds(15),
+            // SocketsHttpHandler refuses values under a second (Traefik takes any duration): shorter ones become 1 s
+            // here; the own HTTP/2 upstream (Http2Upstream.UpstreamOptions) keeps them as given.
+            KeepAlivePingDelay = AtLeastASecond(Positive(timeouts.ReadIdleTimeout)) ?? Timeout.InfiniteTimeSpan,
+            KeepAlivePingTimeout = AtLeastASecond(Positive(timeouts.PingTimeout)) ?? TimeSpan.FromSeconds(15),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             // Go's maxIdleConnsPerHost bounds idle connections, never the connections in use: no cap here. -1 keeps
             // no idle connection (below); a positive value is not a count .NET can bound (idleConnTimeout closes them).
@@ -119,4 +121,6 @@ public static class ServersTransportHandlerFactory
     }
 
     private static TimeSpan? Positive(TimeSpan value) => value > TimeSpan.Zero ? value : null;
+
+    private static TimeSpan? AtLeastASecond(TimeSpan? value) => value < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : value;
 }

@@ -17,16 +17,16 @@ internal static class UpstreamServers
     /// <summary>
     /// The servers the upstream path can take, or null when none: servers named by an IP address (a DNS name, an
     /// ExternalName Service, stays on YARP, which resolves it), on a transport that keeps connections
-    /// (maxIdleConnsPerHost -1 asks for a connection per call: YARP's pool does that) and does not ask for health pings
-    /// (readIdleTimeout: SocketsHttpHandler's keep-alive pings do that; the upstream client has none yet).
+    /// (maxIdleConnsPerHost -1 asks for a connection per call: YARP's pool does that).
     /// </summary>
     public static FrozenDictionary<string, UpstreamServer>? For(ISwapState state, LoadBalancerService service, ServersTransportConfig transport)
     {
-        if (service.Scheme != ServerScheme.H2c || transport.MaxIdleConnsPerHost < 0 || transport.Timeouts.ReadIdleTimeout > TimeSpan.Zero)
+        if (service.Scheme != ServerScheme.H2c || transport.MaxIdleConnsPerHost < 0)
         {
             return null;
         }
 
+        var options = Options(transport.Timeouts);
         var transportKey = BackendTransports.Key(service.ServersTransport, transport, service.Scheme);
         var servers = new Dictionary<string, UpstreamServer>(StringComparer.Ordinal);
         foreach (var config in service.Servers)
@@ -38,13 +38,28 @@ internal static class UpstreamServers
 
             var server = BackendServers.From(config, service.Scheme);
             var lease = state.GetOrAdd($"{UpstreamPoolLease.KeyPrefix}{transportKey}/{config.Authority}",
-                () => new UpstreamPoolLease(new UpstreamPool(new IPEndPoint(address, config.Port))));
+                () => new UpstreamPoolLease(new UpstreamPool(new IPEndPoint(address, config.Port), options)));
             servers[server.Url] = new UpstreamServer(lease.Pool, service.PassHostHeader ? null : config.Authority,
                 transport.Timeouts.DialTimeout);
         }
 
         return servers.Count == 0 ? null : servers.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The transport's forwardingTimeouts as the pool's connections keep them, with Traefik's meanings
+    /// (pkg/server/service/transport.go): dialTimeout bounds the dial, idleConnTimeout closes a connection without
+    /// calls, readIdleTimeout is HTTP2Config.SendPingTimeout (a PING after that long without a frame; zero: none) and
+    /// pingTimeout closes a connection whose PING went unanswered (zero: 15 s). The pool's key holds the transport's
+    /// fingerprint, so a changed timeout gets a fresh pool.
+    /// </summary>
+    internal static UpstreamOptions Options(ForwardingTimeouts timeouts) => new()
+    {
+        DialTimeout = timeouts.DialTimeout,
+        IdleConnTimeout = timeouts.IdleConnTimeout,
+        ReadIdleTimeout = timeouts.ReadIdleTimeout,
+        PingTimeout = timeouts.PingTimeout,
+    };
 }
 
 /// <summary>A pool as the swap state holds it: released (its connections closed) when no table names it any more.</summary>

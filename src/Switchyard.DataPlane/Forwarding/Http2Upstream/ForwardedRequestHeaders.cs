@@ -9,7 +9,8 @@ namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 /// (<see cref="ForwardingTransformer"/> on top of YARP's header copy): hop-by-hop and proxy-control headers dropped,
 /// passHostHeader (the client's Host as :authority, else the server's address), the peer appended to X-Forwarded-For
 /// unless the entry point says notAppendXForwardedFor, <c>te: trailers</c> for gRPC, and the path as the client encoded
-/// it (<see cref="RequestPathEncoding"/>). HPACK literals come from <see cref="RequestHeaderEncoder"/>.
+/// it (<see cref="RequestPathEncoding"/>). HPACK literals come from <see cref="HpackLiterals"/>. The one encoder of
+/// request headers: the data plane's path and the stand-alone <see cref="GrpcUpstreamForwarder.ForwardAsync"/> both use it.
 /// </summary>
 internal static class ForwardedRequestHeaders
 {
@@ -33,14 +34,14 @@ internal static class ForwardedRequestHeaders
         {
             dst[p++] = 0x82;
         }
-        else if (!RequestHeaderEncoder.Literal(dst, ref p, 2, method))
+        else if (!HpackLiterals.Literal(dst, ref p, 2, method))
         {
             return -1;
         }
 
         dst[p++] = https ? (byte)0x87 : (byte)0x86; // :scheme https (TLS pool) / http (h2c)
         var host = authority ?? (req.Host.HasValue ? req.Host.Value! : "");
-        if (!RequestHeaderEncoder.Literal(dst, ref p, 4, Target(ctx)) || !RequestHeaderEncoder.Literal(dst, ref p, 1, host))
+        if (!HpackLiterals.Literal(dst, ref p, 4, Target(ctx)) || !HpackLiterals.Literal(dst, ref p, 1, host))
         {
             return -1;
         }
@@ -72,14 +73,14 @@ internal static class ForwardedRequestHeaders
 
             foreach (var value in field.Value)
             {
-                if (!RequestHeaderEncoder.Field(dst, ref p, name, value ?? ""))
+                if (!HpackLiterals.Field(dst, ref p, name, value ?? ""))
                 {
                     return -1;
                 }
             }
         }
 
-        if (teTrailers && !RequestHeaderEncoder.Field(dst, ref p, "te", "trailers"))
+        if (teTrailers && !HpackLiterals.Field(dst, ref p, "te", "trailers"))
         {
             return -1;
         }
@@ -89,7 +90,7 @@ internal static class ForwardedRequestHeaders
             // As Traefik's proxy: the peer goes after what the entry point (and middlewares) left in X-Forwarded-For.
             var peer = ForwardedHeaders.AddressText(ctx.Connection.RemoteIpAddress!);
             var value = priorForwardedFor.Count == 0 ? peer : string.Join(", ", priorForwardedFor.ToArray()) + ", " + peer;
-            if (!RequestHeaderEncoder.Field(dst, ref p, "x-forwarded-for", value))
+            if (!HpackLiterals.Field(dst, ref p, "x-forwarded-for", value))
             {
                 return -1;
             }
