@@ -57,7 +57,7 @@ public sealed partial class YarpBackendForwarder : IBackendForwarder
     /// YARP's (<see cref="Http2UpstreamSwitch"/>; the table builder sets it from the static config, the environment
     /// variable overrides it).
     /// </summary>
-    internal bool Http2Upstream { get; init; } = Http2UpstreamSwitch.Resolve(false);
+    internal bool Http2Upstream { get; init; } = Http2UpstreamSwitch.Resolve(Http2UpstreamSwitch.Default);
 
     /// <summary>Tracing, when on: each attempt of a traced, sampled call gets a ReverseProxy span.</summary>
     internal Tracing.GatewayTracing? Tracing { get; init; }

@@ -54,7 +54,7 @@ public sealed class TableBuilder(
         var forwarder = new YarpBackendForwarder(httpForwarder, table, generation, _forwardLogger)
         {
             Tracing = services.GetService(typeof(GatewayTracing)) as GatewayTracing,
-            Http2Upstream = Http2UpstreamSwitch.Resolve((services.GetService(typeof(Http2UpstreamSwitch)) as Http2UpstreamSwitch)?.Configured ?? false),
+            Http2Upstream = Http2UpstreamSwitch.Resolve((services.GetService(typeof(Http2UpstreamSwitch)) as Http2UpstreamSwitch)?.Configured ?? Http2UpstreamSwitch.Default),
         };
         var serviceHandlers = ServiceTreeBuilder.Build(table, forwarder, generation, services);
         var middlewareContext = new MiddlewareBuildContext(services, generation, table) { ServiceHandlers = serviceHandlers };

@@ -38,9 +38,10 @@ public sealed class DataPlaneConfig
 {
     /// <summary>
     /// h2c servers (scheme h2c: gRPC over cleartext HTTP/2) are called through Switchyard's own multiplexed HTTP/2
-    /// client instead of YARP's (default false; the environment variable SWITCHYARD_HTTP2_UPSTREAM overrides it).
+    /// client instead of YARP's (default true; false is the way back to YARP's; the environment variable
+    /// SWITCHYARD_HTTP2_UPSTREAM overrides it).
     /// </summary>
-    public bool Http2Upstream { get; set; }
+    public bool Http2Upstream { get; set; } = Switchyard.DataPlane.Forwarding.Http2UpstreamSwitch.Default;
 }
 
 /// <summary>api: Traefik's keys (pkg/config/static/static_config.go API); served on the admin entry point when insecure.</summary>

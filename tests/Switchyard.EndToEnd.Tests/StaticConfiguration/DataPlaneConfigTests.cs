@@ -7,11 +7,12 @@ namespace Switchyard.EndToEnd.Tests.StaticConfiguration;
 public class DataPlaneConfigTests
 {
     [Test]
-    public void Http2Upstream_IsOffUnlessConfigured()
+    public void Http2Upstream_IsOnUnlessConfiguredOff()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Load(Web).Raw.DataPlane.Http2Upstream, Is.False);
+            Assert.That(Load(Web).Raw.DataPlane.Http2Upstream, Is.True);
+            Assert.That(Load(Web + "dataPlane: {http2Upstream: false}\n").Raw.DataPlane.Http2Upstream, Is.False);
             Assert.That(Load(Web + "dataPlane: {http2Upstream: true}\n").Raw.DataPlane.Http2Upstream, Is.True);
         });
     }
