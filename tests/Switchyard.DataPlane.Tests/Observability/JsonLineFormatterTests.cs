@@ -88,5 +88,30 @@ public class JsonLineFormatterTests
         }
     }
 
+    [Test]
+    public void ALineLongerThanTheLineBuffer_IsWrittenWhole_AndTheNextLineStartsAfresh()
+    {
+        var formatter = new JsonLineFormatter(new AccessLogOptions { Format = AccessLogFormat.Json, HeadersDefault = HeaderMode.Keep });
+        var buffer = new ArrayBufferWriter<byte>();
+        var longValue = new string('v', 10_000) + "\"end\"";
+        var big = new AccessLogEntry { Method = "GET", Path = "/big", RequestHeaders = { new("X-Long", longValue), new("X-After", "kept") } };
+        var small = new AccessLogEntry { Method = "GET", Path = "/small" };
+
+        formatter.Write(big, buffer);
+        formatter.Write(small, buffer);
+
+        var lines = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        using var first = JsonDocument.Parse(lines[0]);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.RootElement.GetProperty("request_X-Long").GetString(), Is.EqualTo(longValue));
+            Assert.That(first.RootElement.GetProperty("request_X-After").GetString(), Is.EqualTo("kept"));
+            Assert.That(second.RootElement.GetProperty("RequestPath").GetString(), Is.EqualTo("/small"));
+            Assert.That(second.RootElement.TryGetProperty("request_X-Long", out _), Is.False);
+        });
+    }
+
     private static string Escaped(string value) => $"\"{JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
 }
