@@ -17,6 +17,7 @@ public sealed partial class Http2UpstreamTests
 {
     private static async Task<Gateway> GatewayWithTransport(RawPeer peer, ForwardingTimeouts timeouts)
     {
+        Http2UpstreamWiringTests.AssumeNotForcedOff();
         var gw = await Gateway.StartAsync(http2Upstream: true);
         var transport = ServersTransportConfig.Default with { Timeouts = timeouts };
         gw.Apply(Table([Router("grpc", "svc")],
