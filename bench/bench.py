@@ -376,10 +376,33 @@ def scenario_basic(sw):
                 measure_cpu("chain", name, p, url, extra=[":authority: chain.bench"])
 
 
+# Issue 21 item 3: I/O-scheduling and runtime levers of tail latency, each alone, as extra `switchyard run` processes
+# (quiet config, this build) measured in the same interleaved latency rounds as the default "switchyard"
+# (LATENCY_VARIANTS=a,b,...; each appears as "lat-<name>"). README "Performance" has what each did.
+LATENCY_VARIANTS = {
+    # Socket completions run on the epoll thread instead of being queued to the thread pool (client side too).
+    "sockets-inline": {"DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS": "1"},
+    # Kestrel's SocketTransportOptions.UnsafePreferInlineScheduling (EntryPoints/SocketTransportTuning.cs).
+    "kestrel-inline": {"SWITCHYARD_KESTREL_INLINE_SCHEDULING": "true"},
+    "both-inline": {"DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS": "1", "SWITCHYARD_KESTREL_INLINE_SCHEDULING": "true"},
+    # Kestrel's IOQueueCount 0: transport completions go to the thread pool without Kestrel's own queue in between.
+    "io-queues-0": {"SWITCHYARD_KESTREL_IO_QUEUES": "0"},
+    "min-threads-4": {"DOTNET_ThreadPool_ForceMinWorkerThreads": "4"},
+    # Thread-pool workers block at once instead of spinning first (the proxy is pinned to one core).
+    "no-spin": {"DOTNET_ThreadPool_UnfairSemaphoreSpinLimit": "0"},
+    "no-pgo": {"DOTNET_TieredPGO": "0"},
+    "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
+}
+LATENCY_NAMES = [n for n in os.environ.get("LATENCY_VARIANTS", "").split(",") if n]
+for _i, _n in enumerate(LATENCY_NAMES):
+    for _k, _suffix in enumerate(("", "-admin", "-tls")):
+        PORTS[f"lat-{_n}{_suffix}"] = PORT_OFFSET + 9180 + 3 * _i + _k
+
+
 def scenario_latency():
     targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
                "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
-    for extra in ("shipped", "switchyard-b", "h2up"):
+    for extra in ("shipped", "switchyard-b", "h2up", *(f"lat-{n}" for n in LATENCY_NAMES)):
         if extra in procs:
             targets[extra] = PORTS[extra]
     for r in range(ROUNDS):
@@ -542,6 +565,20 @@ MEMORY_VARIANTS = {
     "no-wxe": {"DOTNET_EnableWriteXorExecute": "0"},
     # The ReadyToRun publish of the container image (bench/run.sh publishes it when a scenario needs it).
     "r2r": {},
+    "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
+    # Regions of 1 MB instead of 4 MB: less committed slack per generation for a heap of ~30 MB.
+    "region-1mb": {"DOTNET_GCRegionSize": "0x100000"},
+    # The segments GC the runtime ships beside the regions one (libclrgc.so).
+    "segments": {"DOTNET_GCName": "libclrgc.so"},
+    "segments-gen0-2mb": {"DOTNET_GCName": "libclrgc.so", "DOTNET_GCgen0size": "0x200000"},
+    "region-1mb-gen0-2mb": {"DOTNET_GCRegionSize": "0x100000", "DOTNET_GCgen0size": "0x200000"},
+    # The gen0 budget's cap. Workstation GC sizes gen0 from the L3 cache (4/5 of it: ~26 MB on a 32 MB L3), and with
+    # 512 calls in flight that budget is what RSS grows by under load. Unlike GCgen0size, this one is also read from
+    # runtimeconfig.json (System.GC.Gen0MaxBudget), so it can ship in the build.
+    "gen0max-3mb": {"DOTNET_GCGen0MaxBudget": "0x300000"},
+    "gen0max-4mb": {"DOTNET_GCGen0MaxBudget": "0x400000"},
+    "gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
+    "gen0max-8mb": {"DOTNET_GCGen0MaxBudget": "0x800000"},
 }
 
 
@@ -832,11 +869,23 @@ def issue21_lines():
     row("1 CPU", "quiet / haproxy, paired per round", "≤ 1.00", paired("basic", "switchyard", "haproxy"))
     row("2 memory", "RSS MB under the 512-stream load (as shipped)", "≤ 128", table.get(("memory", "as-shipped", "rss_mb")), 0)
     row("2 memory", "RSS MB idle, 1 route (as shipped, fresh process per round)", "≤ 80", table.get(("memory", "as-shipped", "rss_mb_idle")), 0)
-    for proxy in ("shipped", "switchyard"):
-        for q in ("p50", "p99"):
+    # The same load in the basic rounds, beside the peers (the memory scenario's process runs the quiet config).
+    for proxy in ("shipped", "switchyard", "nginx", "haproxy"):
+        row("2 memory", f"{proxy}: RSS MB after each basic round (512 streams)", "≤ 128" if proxy in ("shipped", "switchyard") else "",
+            table.get(("basic", proxy, "rss_mb")), 0)
+    for q in ("p50", "p99"):
+        # Absolute added latency next to nginx's and haproxy's of the same rounds, then the per-round difference.
+        for proxy in ("shipped", "switchyard", "switchyard-b", "nginx", "haproxy"):
+            row("3 latency", f"{proxy}: added {q} µs at 1 000 calls/s", "", added_latency(proxy, q), 0)
+        for proxy in ("shipped", "switchyard", "switchyard-b"):
             mine, nginx = added_latency(proxy, q), added_latency("nginx", q)
             if mine and len(mine) == len(nginx):
                 row("3 latency", f"{proxy} added {q} − nginx added {q}, µs per round", "≤ 0", [a - b for a, b in zip(mine, nginx)], 0)
+        for proxy in ("switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES)):
+            # A lever against the default of the same rounds: negative = the lever helps.
+            mine, default = added_latency(proxy, q), added_latency("switchyard", q)
+            if mine and len(mine) == len(default):
+                row("3 latency", f"{proxy} added {q} − switchyard added {q}, µs per round", "< 0", [a - b for a, b in zip(mine, default)], 0)
     for variant in ("jit", "r2r", "r2r-no-pgo"):
         subject = f"{variant}-1k-routes"
         row("4 start", f"{variant}: seconds to /readyz 200 (1k routes)", "< 1", table.get(("start", subject, "ready_s")))
@@ -916,7 +965,7 @@ def report():
             lines.append(f"CPU per call {variant} / {variant}-b, per round: " + ", ".join(f"{x:.2f}" for x in pairs)
                          + f" (median {med(pairs):.2f})")
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
-           for p in ("direct", "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy")]
+           for p in ("direct", "shipped", "switchyard", "switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES), "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median (min–max) of rounds; 'added' = minus direct of the same round):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
@@ -960,6 +1009,9 @@ def main():
             warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
         if COMPARE_DLL or COMPARE_ENV:
             warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b", COMPARE_ENV)))
+        if "latency" in SCENARIOS:
+            for n in LATENCY_NAMES:
+                warm.append((f"lat-{n}", start_switchyard(manifests, f"lat-{n}", port=f"lat-{n}", env=LATENCY_VARIANTS[n])))
         # Scenarios with processes of their own (memory, start, routes10k, ...) need no warm shared proxies.
         shared = {"basic", "tls", "latency", "stream", "swaps", "propagation"} & set(SCENARIOS)
         for name, proc in warm if shared else ():

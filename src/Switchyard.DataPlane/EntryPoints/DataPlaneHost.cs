@@ -251,6 +251,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);
         var listeners = new List<ListenOptions>();
+        builder.WebHost.UseSockets(SocketTransportTuning.Configure);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
