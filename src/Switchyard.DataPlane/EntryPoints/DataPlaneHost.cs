@@ -255,7 +255,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            ConfigureLimits(kestrel.Limits, options);
+            EntryPointLimits.Apply(kestrel.Limits, options);
             ConfigureListeners(kestrel, options, index, listeners);
         });
 
@@ -292,32 +292,6 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         }
 
         return (options, app, listeners);
-    }
-
-    /// <summary>Kestrel limits chosen so that nothing but an explicit deadline cuts a long gRPC stream.</summary>
-    private static void ConfigureLimits(KestrelServerLimits limits, EntryPointOptions options)
-    {
-        // A client stream that sends one small message every few seconds is legitimate: no minimum data rates.
-        limits.MinRequestBodyDataRate = null;
-        limits.MinResponseDataRate = null;
-        limits.MaxRequestBodySize = null;
-        limits.MaxConcurrentConnections = null;
-        limits.MaxConcurrentUpgradedConnections = null;
-        // Applies only while no request / stream is open on the connection.
-        limits.KeepAliveTimeout = options.IdleTimeout;
-        // Applies only while headers are being received (HTTP/1.1; HTTP/2 header blocks: Http2HeaderTimeout).
-        limits.RequestHeadersTimeout = options.ReadHeaderTimeout;
-        limits.Http2.MaxStreamsPerConnection = options.MaxConcurrentStreams;
-        limits.Http2.InitialStreamWindowSize = options.InitialStreamWindowSize;
-        limits.Http2.InitialConnectionWindowSize = Math.Max(options.InitialConnectionWindowSize, options.InitialStreamWindowSize);
-        limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay ?? TimeSpan.MaxValue;
-        limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
-        if (options.MaxHeaderBytes is { } maxHeaderBytes)
-        {
-            // Traefik's maxHeaderBytes bounds the whole header block; one HTTP/2 field can be no larger.
-            limits.MaxRequestHeadersTotalSize = maxHeaderBytes;
-            limits.Http2.MaxRequestHeaderFieldSize = maxHeaderBytes;
-        }
     }
 
     private void CountConnections(ListenOptions listen, int index)
