@@ -399,6 +399,21 @@ for _i, _n in enumerate(LATENCY_NAMES):
         PORTS[f"lat-{_n}{_suffix}"] = PORT_OFFSET + 9180 + 3 * _i + _k
 
 
+def context_switches(p):
+    """Voluntary context switches of every thread of the process (and its children): a thread that blocks for want of
+    work and is woken again (a thread-pool hop that found its worker asleep, an epoll wait) counts one, so per call
+    they count wake-ups; involuntary ones are left out, they count the other load on the core."""
+    total = 0
+    for pid in pids_of(p):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/status") as f:
+                    total += sum(int(line.split()[1]) for line in f if line.startswith("voluntary_ctxt_switches:"))
+            except FileNotFoundError:
+                pass  # a thread that ended meanwhile
+    return total
+
+
 def scenario_latency():
     targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
                "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
@@ -407,6 +422,8 @@ def scenario_latency():
             targets[extra] = PORTS[extra]
     for r in range(ROUNDS):
         for name, port in targets.items():
+            proc = procs.get(name)
+            cs0 = context_switches(proc) if proc else 0
             code, out = client("latency", f"http://127.0.0.1:{port}", "1000", "5")
             m = re.search(r"p50=(\d+) p90=(\d+) p99=(\d+)", out)
             if not m:
@@ -414,6 +431,9 @@ def scenario_latency():
                 continue
             for q, v in zip(("p50", "p90", "p99"), m.groups()):
                 record("latency", name, q, float(v))
+            if proc:
+                # 5 000 calls + 1 warm-up call per run (Bench.Client latency URL 1000 5).
+                record("latency", name, "ctxsw_per_call", (context_switches(proc) - cs0) / 5001)
     log("  latency done")
 
 
@@ -968,11 +988,11 @@ def report():
            for p in ("direct", "shipped", "switchyard", "switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES), "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median (min–max) of rounds; 'added' = minus direct of the same round):", "",
-                  "| proxy | p50 | p90 | p99 | added p50 | added p99 |", "|---|---|---|---|---|---|"]
+                  "| proxy | p50 | p90 | p99 | added p50 | added p99 | voluntary context switches per call |", "|---|---|---|---|---|---|---|"]
         for p, a, b, c in lat:
             if a:
                 lines.append(f"| {p} | {fmt(a, 0)} | {fmt(b, 0)} | {fmt(c, 0)} | {fmt(added_latency(p, 'p50'), 0)} | "
-                             f"{fmt(added_latency(p, 'p99'), 0)} |")
+                             f"{fmt(added_latency(p, 'p99'), 0)} | {fmt(table.get(('latency', p, 'ctxsw_per_call')), 2)} |")
     other = [k for k in table if k[0] in ("stream", "swaps", "propagation", "compile", "start", "memory")]
     if other:
         lines += ["", "| scenario | subject | metric | median (min–max) |", "|---|---|---|---|"]
