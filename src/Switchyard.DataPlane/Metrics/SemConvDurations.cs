@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchyard.DataPlane.Forwarding;
+using Switchyard.DataPlane.Tracing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchyard.DataPlane.Metrics;
@@ -27,7 +28,6 @@ internal sealed class SemConvDurations(Histogram<double> server, Histogram<doubl
 
     private const int ServerLimit = 4096; // servers come and go; a full cache starts again rather than growing
 
-    private static readonly object?[] BoxedCodes = new object?[1000];
     private static readonly string?[] ErrorTypes = new string?[1000];
     private static readonly object?[] BoxedPorts = new object?[65536];
 
@@ -42,7 +42,7 @@ internal sealed class SemConvDurations(Histogram<double> server, Histogram<doubl
         {
             { "http.request.method", request.Method },
             { "url.scheme", request.Headers[Pipeline.ForwardedHeaders.XForwardedProto].ToString() },
-            { "http.response.status_code", Boxed(status) },
+            { "http.response.status_code", SpanAttributes.Boxed(status) },
             { "network.protocol.name", name },
             { "network.protocol.version", version },
             { "server.address", request.Host.Value ?? "" },
@@ -60,7 +60,7 @@ internal sealed class SemConvDurations(Histogram<double> server, Histogram<doubl
             { "http.request.method", request.Method },
             { "server.address", Address(target.Url) },
             { "server.port", BoxedPorts[target.Port & 0xFFFF] ??= target.Port },
-            { "http.response.status_code", Boxed(status) },
+            { "http.response.status_code", SpanAttributes.Boxed(status) },
             // Traefik's proxy sets the outgoing request's Proto to HTTP/1.1 whatever the wire (pkg/proxy/httputil/proxy.go).
             { "network.protocol.name", "http/1.1" },
             { "network.protocol.version", "1.1" },
@@ -92,8 +92,6 @@ internal sealed class SemConvDurations(Histogram<double> server, Histogram<doubl
         "HTTP/1.0" => ("http/1.0", "1.0"),
         _ => (protocol.ToLowerInvariant(), protocol),
     };
-
-    private static object Boxed(int status) => (uint)status < BoxedCodes.Length ? BoxedCodes[status] ??= status : status;
 
     /// <summary>error.type: the status from 400, Traefik's text for a status outside 100..599.</summary>
     private static void AddErrorType(ref TagList tags, int status)
