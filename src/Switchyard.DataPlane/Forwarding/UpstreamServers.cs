@@ -39,8 +39,7 @@ internal static class UpstreamServers
             var server = BackendServers.From(config, service.Scheme);
             var lease = state.GetOrAdd($"{UpstreamPoolLease.KeyPrefix}{transportKey}/{config.Authority}",
                 () => new UpstreamPoolLease(new UpstreamPool(new IPEndPoint(address, config.Port), options)));
-            servers[server.Url] = new UpstreamServer(lease.Pool, service.PassHostHeader ? null : config.Authority,
-                transport.Timeouts.DialTimeout);
+            servers[server.Url] = new UpstreamServer(lease.Pool, service.PassHostHeader ? null : config.Authority);
         }
 
         return servers.Count == 0 ? null : servers.ToFrozenDictionary(StringComparer.Ordinal);

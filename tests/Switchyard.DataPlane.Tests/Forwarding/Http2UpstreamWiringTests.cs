@@ -127,6 +127,24 @@ public sealed class Http2UpstreamWiringTests
     }
 
     [Test]
+    public async Task Calls_that_join_a_dial_in_flight_time_out_with_it()
+    {
+        AssumeNotForcedOff();
+        using var hanging = await HangingListener.StartAsync();
+        await using var gw = await Gateway.StartAsync(http2Upstream: true);
+        var transport = ServersTransportConfig.Default with { Timeouts = ForwardingTimeouts.Default with { DialTimeout = TimeSpan.FromMilliseconds(300) } };
+        gw.Apply(Table([Router("grpc", "svc")],
+            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [new Uri($"h2c://127.0.0.1:{hanging.Endpoint.Port}")], transport: "short") },
+            new Dictionary<string, ServersTransportConfig> { ["short"] = transport }));
+        var client = gw.Client();
+
+        var calls = Enumerable.Range(0, 4).Select(i => client.UnaryAsync(new EchoRequest { Message = $"m{i}" }).ResponseAsync).ToArray();
+        var outcomes = await Task.WhenAll(calls.Select(async c => (await Assert.ThrowsAsync<RpcException>(async () => await c))!.StatusCode));
+
+        Assert.That(outcomes, Is.All.EqualTo(StatusCode.DeadlineExceeded), "every caller waiting for the dial gets its timeout");
+    }
+
+    [Test]
     public async Task Servers_named_by_DNS_and_http_services_stay_on_yarp()
     {
         await using var backend = await GrpcTestBackend.StartAsync("b1");

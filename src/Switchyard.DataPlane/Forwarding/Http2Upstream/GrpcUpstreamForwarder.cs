@@ -34,7 +34,7 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
     /// <summary>Stand-alone: the client's Host passed on; a call that got no answer is answered UNAVAILABLE.</summary>
     public async Task ForwardAsync(HttpContext ctx)
     {
-        var error = await SendAsync(ctx, new UpstreamServer(pool, null, TimeSpan.Zero), CancellationToken.None);
+        var error = await SendAsync(ctx, new UpstreamServer(pool, null), CancellationToken.None);
         if (error == ForwarderError.RequestCreation && !ctx.Response.HasStarted)
         {
             ctx.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
@@ -138,7 +138,7 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
             {
                 var refusedUnseen = e is UpstreamException { BeforeProcessing: true } && !ctx.RequestAborted.IsCancellationRequested
                     && !deadline.IsCancellationRequested;
-                if (held && refusedUnseen && canRetry && UpstreamStreamOpener.TryAdvanceTo(bodyReader, body.Buffer.Start))
+                if (held && refusedUnseen && canRetry && ClientBodyReader.TryAdvanceTo(bodyReader, body.Buffer.Start))
                 {
                     return null; // the next attempt sends the body again
                 }
@@ -191,7 +191,7 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
     // that reset its stream meanwhile leaves a reader that refuses it: the outcome is the call's, not this advance's.
     private static void Consume(PipeReader bodyReader, bool held, ReadResult body, RequestBodyCounter? counter)
     {
-        if (held && UpstreamStreamOpener.TryAdvanceTo(bodyReader, body.Buffer.End))
+        if (held && ClientBodyReader.TryAdvanceTo(bodyReader, body.Buffer.End))
         {
             counter?.Counted(body.Buffer.Length);
         }
@@ -215,14 +215,7 @@ public sealed class GrpcUpstreamForwarder(UpstreamPool pool)
     {
         if (!copier.IsCompleted)
         {
-            try
-            {
-                bodyReader.CancelPendingRead();
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-            {
-                // Kestrel's reader throws once the client reset the stream: the copier's read has failed by itself.
-            }
+            ClientBodyReader.TryCancelPendingRead(bodyReader);
         }
 
         try

@@ -42,7 +42,7 @@ internal static class UpstreamStreamOpener
             var read = bodyReader.TryRead(out var first);
             var whole = read && first.IsCompleted;
             var body = whole ? first.Buffer : default;
-            if (read && !whole && !TryAdvanceTo(bodyReader, first.Buffer.Start))
+            if (read && !whole && !ClientBodyReader.TryAdvanceTo(bodyReader, first.Buffer.Start))
             {
                 throw new UpstreamException("the request body ended before the call was opened");
             }
@@ -57,7 +57,7 @@ internal static class UpstreamStreamOpener
             {
                 if (whole)
                 {
-                    TryAdvanceTo(bodyReader, first.Buffer.Start);
+                    ClientBodyReader.TryAdvanceTo(bodyReader, first.Buffer.Start);
                 }
 
                 throw;
@@ -67,7 +67,7 @@ internal static class UpstreamStreamOpener
             {
                 // The stream is open: a body the client reset meanwhile is SendBodyAsync's to find, not an open failure
                 // (that would hand the pool a stream still listed on the connection).
-                TryAdvanceTo(bodyReader, first.Buffer.Start);
+                ClientBodyReader.TryAdvanceTo(bodyReader, first.Buffer.Start);
             }
 
             return (conn, bodySent, whole && bodySent, first);
@@ -75,23 +75,6 @@ internal static class UpstreamStreamOpener
         finally
         {
             ArrayPool<byte>.Shared.Return(block);
-        }
-    }
-
-    /// <summary>
-    /// Advances the request body's reader; false when it cannot any more. Kestrel's reader throws once the client reset
-    /// the stream, and a cancelled call must still end in a reported outcome, not an exception out of the forwarder.
-    /// </summary>
-    public static bool TryAdvanceTo(PipeReader reader, SequencePosition consumed)
-    {
-        try
-        {
-            reader.AdvanceTo(consumed);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            return false;
         }
     }
 
@@ -125,24 +108,18 @@ internal static class UpstreamStreamOpener
         }
     }
 
-    // Bounded by the transport's dialTimeout; the client leaving or a deadline passing stops it too.
+    // The pool's dial is bounded by the transport's dialTimeout (UpstreamOptions.DialTimeout, a TimeoutException when it
+    // runs out), and so is waiting for another call's dial in flight; the client leaving or a deadline passing stops
+    // this call's wait.
     private static async ValueTask<UpstreamConnection> DialAsync(HttpContext ctx, UpstreamServer server, UpstreamConnection? full, CancellationToken deadline)
     {
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, deadline);
-        if (server.DialTimeout > TimeSpan.Zero)
+        if (!deadline.CanBeCanceled)
         {
-            dial.CancelAfter(server.DialTimeout);
+            return await server.Pool.DialAsync(full, ctx.RequestAborted);
         }
 
-        try
-        {
-            return await server.Pool.DialAsync(full, dial.Token);
-        }
-        catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested && !deadline.IsCancellationRequested)
-        {
-            // A timeout, as Traefik's proxy sees a dial's net.Error timeout (and YARP reports SocketsHttpHandler's): 504.
-            throw new TimeoutException($"connecting to the backend timed out after {server.DialTimeout}");
-        }
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, deadline);
+        return await server.Pool.DialAsync(full, dial.Token);
     }
 
     /// <summary>What a failure to open is, as YARP would report it.</summary>
