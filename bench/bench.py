@@ -35,6 +35,7 @@ SCENARIOS = os.environ.get("SCENARIOS", "basic,shipped,latency,stream,chain,memo
 CLK = os.sysconf("SC_CLK_TCK")
 PROXY_CPU = os.environ.get("PROXY_CPU", "1")
 LOAD_CPU = os.environ.get("LOAD_CPU", "0")
+STAT_EVENTS = os.environ.get("STAT_EVENTS", "task-clock,context-switches,page-faults,raw_syscalls:sys_enter,syscalls:sys_enter_write,syscalls:sys_enter_futex,syscalls:sys_enter_sched_yield")
 
 PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchyard": 9105,
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
@@ -315,11 +316,47 @@ def record(scenario, proxy, metric, value):
     table.setdefault((scenario, proxy, metric), []).append(value)
 
 
+def context_switches(p):
+    """Voluntary + involuntary context switches of every thread of the process (/proc/<pid>/task/*/status): a thread
+    woken per call (a futex wake, a switch on the pinned core) shows here whatever the machine's load."""
+    total = 0
+    for pid in pids_of(p):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/status") as f:
+                    total += sum(int(line.split()[1]) for line in f if "ctxt_switches" in line)
+            except FileNotFoundError:
+                pass  # a thread that ended meanwhile
+    return total
+
+
+def thread_cpu(p):
+    """CPU seconds per thread name (/proc/<pid>/task/*/stat comm: ".NET TP Worker", "access log writ", ...)."""
+    by_name = {}
+    for pid in pids_of(p):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
+                    text = f.read()
+            except FileNotFoundError:
+                continue  # a thread that ended meanwhile
+            name = text[text.index("(") + 1:text.rindex(")")]
+            fields = text.rsplit(")", 1)[1].split()
+            by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) / CLK
+    return by_name
+
+
 def measure_cpu(scenario, proxy, p, url, extra=(), tls=False):
     h2load(url, max(2000, CALLS // 20), extra, tls)  # warm-up (JIT, pools)
-    c0 = cpu_seconds(p)
+    c0, s0, t0 = cpu_seconds(p), context_switches(p), thread_cpu(p)
     rps, ok, out = h2load(url, CALLS, extra, tls)
-    c1 = cpu_seconds(p)
+    c1, s1, t1 = cpu_seconds(p), context_switches(p), thread_cpu(p)
+    record(scenario, proxy, "switches_per_call", (s1 - s0) / max(ok, 1))
+    if scenario == "observability":
+        # Where the CPU went, by thread name: the access log writer's own µs per call beside the request threads'.
+        for name, sec in t1.items():
+            if sec - t0.get(name, 0) > 0:
+                record(scenario, proxy, "thread_us_per_call:" + name, (sec - t0.get(name, 0)) * 1e6 / max(ok, 1))
     if ok < CALLS:
         log(f"  {proxy}: only {ok}/{CALLS} 2xx answers\n{out[-600:]}")
     us = (c1 - c0) * 1e6 / max(ok, 1)
@@ -511,6 +548,8 @@ def scenario_accesslog(manifests):
     # interleaved rounds (an A/B of two commits: each build's variant / its own off, and variant / variant-b).
     # OBS_PERF=<variant>[,...]: `perf record -F 4000 -g` of the measured run of these variants (perf map on for all).
     perf_of = [v for v in os.environ.get("OBS_PERF", "").split(",") if v]
+    # OBS_STAT=<variant>[,...]: `perf stat` of the measured run of these variants (STAT_EVENTS per call in the report).
+    stat_of = [v for v in os.environ.get("OBS_STAT", "").split(",") if v]
     # W^X off under perf: JIT code then lives in anonymous memory that /tmp/perf-PID.map names (with W^X it is
     # mapped from memfd:doublemapper and `perf report` shows bare addresses).
     base_env = {"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning",
@@ -546,10 +585,27 @@ def scenario_accesslog(manifests):
                 perf = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-p", str(p.pid),
                                          "-o", f"{WORK}/perf-{name}-r{r + 1}.data"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stat = None
+            if name in stat_of:
+                # Counted, not sampled: instructions (user, kernel), context switches and syscalls of the measured run;
+                # unlike CPU time, these hardly move with the machine's load.
+                stat = subprocess.Popen(["perf", "stat", "-x", ",", "-e", STAT_EVENTS, "-p", str(p.pid),
+                                         "-o", f"{WORK}/stat-{name}-r{r + 1}.csv"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(0.5)  # perf attaches
             measure_cpu("observability", name, p, url)
             if perf is not None:
                 perf.send_signal(signal.SIGINT)
                 perf.wait(60)
+            if stat is not None:
+                stat.send_signal(signal.SIGINT)
+                stat.wait(60)
+                calls = CALLS + max(2000, CALLS // 20)  # measure_cpu's warm-up h2load runs under perf stat too
+                with open(f"{WORK}/stat-{name}-r{r + 1}.csv") as f:
+                    for row in f:
+                        cols = row.strip().split(",")
+                        if len(cols) > 2 and cols[0].replace(".", "").isdigit():
+                            record("observability", name, "per_call:" + cols[2], float(cols[0]) / calls)
             os.killpg(p.pid, signal.SIGTERM)
             p.wait(20)  # the tracer flushes its last batch on the way out
             procs.pop(name, None)
@@ -558,7 +614,12 @@ def scenario_accesslog(manifests):
                 # measured run exported); 2 per sampled call in minimal verbosity.
                 spans = exported_spans() - spans0
                 record("observability", name, "spans_per_call", spans / (CALLS + max(2000, CALLS // 20)))
-                log(f"  {name}: {spans} spans exported")
+                # The SDK reports at shutdown what its full export queue dropped (the gateway logs it): over the whole
+                # life of the process, warm-up included.
+                with open(os.path.join(WORK, f"{name}.log")) as f:
+                    dropped = sum(int(m) for m in re.findall(r"dropped (\d+) spans", f.read()))
+                record("observability", name, "spans_dropped", dropped)
+                log(f"  {name}: {spans} spans exported, {dropped} dropped by the full export queue (whole process)")
     log_file = f"{WORK}/access-accesslog-json.log"
     lines = sum(1 for _ in open(log_file)) if os.path.exists(log_file) else 0
     record("observability", "accesslog-json", "log_lines", lines)
@@ -977,7 +1038,22 @@ def report():
                           f"CPU per call {variant}{suffix} / accesslog-off{suffix} = {on / off:.2f} (medians); per round "
                           + ", ".join(f"{x:.2f}" for x in per_round)
                           + (f" (paired median {med(per_round):.2f})" if per_round else "")
-                          + (f"; spans exported per call {med(spans):.2f}" if spans else "")]
+                          + (f"; spans exported per call {med(spans):.2f}" if spans else "")
+                          + (f"; spans dropped per process {med(dropped):.0f}" if (dropped := table.get(("observability", variant + suffix, "spans_dropped"))) else "")]
+        threads = sorted({m for (sc, v, m) in table if sc == "observability" and v.endswith(suffix) and m.startswith("thread_us_per_call:")})
+        for m in threads:
+            per = {v: table.get(("observability", v + suffix, m)) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+            lines.append(f"thread '{m.split(':', 1)[1]}' CPU µs per call (median): "
+                         + ", ".join(f"{v}{suffix} {med(x):.2f}" for v, x in per.items() if x))
+        counted = sorted({m for (sc, v, m) in table if sc == "observability" and v.endswith(suffix) and m.startswith("per_call:")})
+        for m in counted:
+            per = {v: table.get(("observability", v + suffix, m)) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+            lines.append(f"{m[len('per_call:'):]} per call (perf stat, median): "
+                         + ", ".join(f"{v}{suffix} {med(x):.1f}" for v, x in per.items() if x))
+        switches = {v: table.get(("observability", v + suffix, "switches_per_call")) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+        if any(switches.values()):
+            lines.append("Context switches per call (all threads, median): "
+                         + ", ".join(f"{v}{suffix} {med(x):.3f}" for v, x in switches.items() if x))
     for variant in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1"):
         a, b = (table.get(("observability", v, "cpu_us_per_call"), []) for v in (variant, variant + "-b"))
         if a and len(a) == len(b):

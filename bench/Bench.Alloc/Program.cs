@@ -253,9 +253,14 @@ if (metricsHost is not null)
     await metricsHost.DisposeAsync();
 }
 
-foreach (var (_, h) in obsHosts)
+foreach (var (name, h) in obsHosts)
 {
     await h.DisposeAsync();
+    if (h.Tracing is { } tracing)
+    {
+        // Known once the provider shut down: the SDK reports the spans its full export queue dropped then.
+        Console.WriteLine(string.Create(inv, $"{name}: {tracing.DroppedSpans} spans dropped by the full export queue"));
+    }
 }
 
 File.Delete(accessLogPath);

@@ -40,7 +40,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
     private DataPlaneHost(IReadOnlyList<EntryPointOptions> entryPoints, ILoggerFactory loggerFactory, Action<IServiceCollection>? configureServices,
         MetricsOptions? metrics, AccessLogOptions? accessLog, ApiOptions? api, TracingOptions? tracing)
     {
-        Tracing = tracing is null ? null : new GatewayTracing(tracing);
+        Tracing = tracing is null ? null : new GatewayTracing(tracing, loggerFactory.CreateLogger<GatewayTracing>());
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
@@ -24,10 +25,12 @@ public sealed class GatewayTracing : IDisposable
 
     private readonly ActivitySource _source = new(SourceName);
     private readonly TracerProvider _provider;
+    private readonly ExportDiagnostics? _diagnostics;
 
-    public GatewayTracing(TracingOptions options)
+    public GatewayTracing(TracingOptions options, ILogger? logger = null)
     {
         Options = options;
+        _diagnostics = logger is null ? null : new ExportDiagnostics(logger);
         var resource = ResourceBuilder.CreateEmpty()
             .AddService(options.ServiceName)
             .AddAttributes(options.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value)));
@@ -44,6 +47,11 @@ public sealed class GatewayTracing : IDisposable
                 o.Headers = string.Join(",", options.Headers.Select(h => $"{h.Key}={h.Value}"));
                 o.ExportProcessorType = ExportProcessorType.Batch;
                 o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = (int)options.ExportDelay.TotalMilliseconds;
+                if (options.MaxQueueSize is { } queue)
+                {
+                    o.BatchExportProcessorOptions.MaxQueueSize = queue;
+                    o.BatchExportProcessorOptions.MaxExportBatchSize = Math.Min(o.BatchExportProcessorOptions.MaxExportBatchSize, queue);
+                }
                 if (options.Tls is { } tls)
                 {
                     var timeout = TimeSpan.FromMilliseconds(o.TimeoutMilliseconds);
@@ -54,6 +62,9 @@ public sealed class GatewayTracing : IDisposable
     }
 
     public TracingOptions Options { get; }
+
+    /// <summary>Spans the SDK's batch processor reported dropped (full queue); known once the provider shut down.</summary>
+    public long DroppedSpans => _diagnostics?.Dropped ?? 0;
 
     /// <summary>
     /// The call's sampling decision (<see cref="TraceSampling"/>), before any span: a call that is not sampled gets no
@@ -179,8 +190,9 @@ public sealed class GatewayTracing : IDisposable
 
     public void Dispose()
     {
-        // Flushes the spans still in the batch before the process ends.
+        // Flushes the spans still in the batch before the process ends (and reports the spans the queue dropped).
         _provider.Dispose();
         _source.Dispose();
+        _diagnostics?.Dispose();
     }
 }

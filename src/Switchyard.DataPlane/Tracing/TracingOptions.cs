@@ -48,4 +48,10 @@ public sealed record TracingOptions
 
     /// <summary>Batch export delay (not a Traefik key: the SDK's OTEL_BSP_SCHEDULE_DELAY default is 5 s; tests lower it).</summary>
     public TimeSpan ExportDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Spans the batch processor holds before it drops new ones (not a Traefik key: null = the SDK's
+    /// OTEL_BSP_MAX_QUEUE_SIZE, default 2048, the Go SDK's default too); tests lower it.
+    /// </summary>
+    public int? MaxQueueSize { get; init; }
 }

@@ -74,6 +74,31 @@ public class TracingTests
         });
     }
 
+    [Test]
+    public async Task SpansTheFullExportQueueDrops_AreCounted()
+    {
+        // A collector whose connect hangs holds the exporter's first batch; with room for one span in the queue, the
+        // rest of the calls' spans (two each: entry point and ReverseProxy) can only be dropped.
+        using var collector = await HangingListener.StartAsync();
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        var gw = await Gateway.StartAsync(tracing: new TracingOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{collector.Endpoint.Port}"),
+            MaxQueueSize = 1,
+        });
+        gw.Apply(Table([Router("default-echo", "default-echo-80")], new Dictionary<string, ServiceConfig> { ["default-echo-80"] = Lb("h2c", [backend.Address]) }));
+        const int calls = 4;
+        for (var i = 0; i < calls; i++)
+        {
+            await gw.Client().UnaryAsync(new EchoRequest { Message = "hi" });
+        }
+
+        var tracing = gw.Host.Tracing!;
+        await gw.DisposeAsync(); // the SDK reports its dropped count when the provider shuts down
+
+        Assert.That(tracing.DroppedSpans, Is.GreaterThanOrEqualTo(2 * calls - 2), "at most one span exporting and one queued");
+    }
+
     /// <summary>A sampled W3C traceparent (flag 01; 03 when the trace id is also marked random, W3C level 2).</summary>
     private static string Sampled(string traceId, string parentId) => $"^00-{traceId}-{parentId}-0[13]$";
 }
