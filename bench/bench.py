@@ -89,6 +89,12 @@ def start(name, cmd, cpu, env=None):
     return p
 
 
+def switchyard_cmd(path):
+    """The command line that runs a Switchyard build: `dotnet <dll>` for a framework-dependent build, the executable
+    itself for a self-contained publish (the trimmed form carries its own trimmed runtime)."""
+    return ["dotnet", path] if path.endswith(".dll") else [path]
+
+
 def stop_all():
     for name, p in list(procs.items()):
         if p.poll() is None:
@@ -292,7 +298,7 @@ def shipped_config(manifests, port="shipped"):
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
     cfg = shipped_config(manifests, port) if port == "shipped" else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
-    p = start(name, ["dotnet", dll or DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+    p = start(name, switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **(env or {})})
     wait_port(PORTS[port], 60)
     # Wait until the first table serves the greeter route.
@@ -646,6 +652,11 @@ MEMORY_VARIANTS = {
     "no-wxe": {"DOTNET_EnableWriteXorExecute": "0"},
     # The ReadyToRun publish of the container image (bench/run.sh publishes it when a scenario needs it).
     "r2r": {},
+    # Trimmed self-contained publishes (PUBLISHED; bench/run.sh publishes them when a scenario names them).
+    "trimmed": {},
+    "trimmed-r2r": {},
+    "trimmed-r2r-composite": {},
+    "trimmed-r2r-gen0max-3mb": {"DOTNET_GCGen0MaxBudget": "0x300000"},
     "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
     # Regions of 1 MB instead of 4 MB: less committed slack per generation for a heap of ~30 MB.
     "region-1mb": {"DOTNET_GCRegionSize": "0x100000"},
@@ -670,7 +681,7 @@ def scenario_memory(manifests):
     interleaved rounds."""
     names = [n for n in os.environ.get("MEMORY_VARIANTS", "as-shipped").split(",") if n]
     # COMPARE_DLL: each setting also with the other build, as "<setting>-b" (an A/B of two commits in one run).
-    builds = [(n, R2R_DLL if n == "r2r" else DLL["switchyard"], n) for n in names] + ([(f"{n}-b", COMPARE_DLL, n) for n in names] if COMPARE_DLL else [])
+    builds = [(n, PUBLISHED.get(n, DLL["switchyard"]), n) for n in names] + ([(f"{n}-b", COMPARE_DLL, n) for n in names] if COMPARE_DLL else [])
     # Idle RSS once per round, each time from fresh processes (a spread, not one sample); the last round's
     # processes stay up for the load rounds.
     for r in range(ROUNDS):
@@ -678,7 +689,7 @@ def scenario_memory(manifests):
         for i, (name, dll, setting) in enumerate(builds):
             web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
             cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
-            p = start(f"memory-{name}", ["dotnet", dll, "run", "--config", cfg], PROXY_CPU,
+            p = start(f"memory-{name}", switchyard_cmd(dll) + ["run", "--config", cfg], PROXY_CPU,
                       env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting]})
             ready_seconds(admin, time.time())
             running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
@@ -805,6 +816,15 @@ def ready_seconds(port, t0, timeout=60.0):
 # `switchyard run` variants of the start scenario: (dll, extra environment). "r2r" is the ReadyToRun publish that the
 # container image ships (published by bench/run.sh into bench/results/r2r when the start scenario runs).
 R2R_DLL = os.path.join(RESULTS, "r2r", "switchyard.dll")
+# Publishes a variant of the memory or start scenario runs instead of the plain build, by variant name; the trimmed
+# ones are self-contained executables (switchyard_cmd).
+PUBLISHED = {
+    "r2r": R2R_DLL,
+    "trimmed": os.path.join(RESULTS, "trimmed", "switchyard"),
+    "trimmed-r2r": os.path.join(RESULTS, "trimmed-r2r", "switchyard"),
+    "trimmed-r2r-composite": os.path.join(RESULTS, "trimmed-r2r-composite", "switchyard"),
+}
+PUBLISHED["trimmed-r2r-gen0max-3mb"] = PUBLISHED["trimmed-r2r"]
 START_VARIANTS = {
     "jit": (None, {}),
     "r2r": (R2R_DLL, {}),
@@ -812,6 +832,9 @@ START_VARIANTS = {
     "r2r-no-delay": (R2R_DLL, {"DOTNET_TC_CallCountingDelayMs": "0"}),
     # Without dynamic PGO a hot ReadyToRun method goes straight to tier 1 (no instrumented tier in between).
     "r2r-no-pgo": (R2R_DLL, {"DOTNET_TieredPGO": "0"}),
+    "trimmed": (PUBLISHED["trimmed"], {}),
+    "trimmed-r2r": (PUBLISHED["trimmed-r2r"], {}),
+    "trimmed-r2r-composite": (PUBLISHED["trimmed-r2r-composite"], {}),
 }
 
 
@@ -837,7 +860,7 @@ def scenario_start():
                 continue
             cfg = switchyard_config(folder, "switchyard-start.yaml")
             t0 = time.time()
-            p = start("switchyard-start", ["dotnet", dll or DLL["switchyard"], "run", "--config", cfg], PROXY_CPU, env=env)
+            p = start("switchyard-start", switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU, env=env)
             ready = ready_seconds(PORTS["switchyard-admin"], t0)
             subject = f"{name}-1k-routes"
             record("start", subject, "ready_s", ready)

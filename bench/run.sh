@@ -18,4 +18,15 @@ if [[ ",${SCENARIOS:-start}," == *",start,"* || ",${MEMORY_VARIANTS:-}," == *",r
   dotnet publish src/Switchyard/Switchyard.csproj -c Release -r linux-x64 --self-contained false \
     -p:PublishReadyToRun=true -p:UseAppHost=false -o bench/results/r2r --nologo -v q -clp:ErrorsOnly
 fi
+# The trimmed self-contained publishes (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml), when the memory or
+# start scenario names them: "trimmed" without ReadyToRun, "trimmed-r2r" as the profile ships, "trimmed-r2r-composite"
+# with the framework and the app in one composite ReadyToRun image (slow to publish: tens of minutes on 2 cores).
+declare -A trimmed_flags=([trimmed]="-p:PublishReadyToRun=false" [trimmed-r2r]="" [trimmed-r2r-composite]="-p:PublishReadyToRunComposite=true")
+for v in trimmed trimmed-r2r trimmed-r2r-composite; do
+  if [[ ",${MEMORY_VARIANTS:-},${START_VARIANTS:-}," == *",$v,"* ]]; then
+    # shellcheck disable=SC2086 # the flags are a list of words
+    dotnet publish src/Switchyard/Switchyard.csproj -c Release -r linux-x64 -p:PublishProfile=trimmed ${trimmed_flags[$v]} \
+      -o "bench/results/$v" --nologo -v q -clp:ErrorsOnly
+  fi
+done
 exec python3 bench/bench.py
