@@ -457,26 +457,43 @@ def context_switches(p):
     return total
 
 
+# Latency rounds (Bench.Client rounds, LatencyRounds.cs): one warm client process per round calls every target open loop
+# at LATENCY_RATE calls/s in LATENCY_SLICE_MS slices, LATENCY_CYCLES times over, the target order rotated every cycle;
+# LATENCY_SKIP calls at the start of each slice are warm-up. "direct-b" is a second connection to the backend: its
+# difference to "direct" is the client's own noise. The client runs on LATENCY_CPU (default LOAD_CPU), never the proxy's.
+LATENCY_RATE = int(os.environ.get("LATENCY_RATE", "1000"))
+LATENCY_SLICE_MS = int(os.environ.get("LATENCY_SLICE_MS", "1000"))
+LATENCY_CYCLES = int(os.environ.get("LATENCY_CYCLES", "3"))
+LATENCY_SKIP = int(os.environ.get("LATENCY_SKIP", "100"))
+LATENCY_CPU = os.environ.get("LATENCY_CPU", LOAD_CPU)
+
+
 def scenario_latency():
-    targets = {"direct": PORTS["backend"], "switchyard": PORTS["switchyard"], "yarp": PORTS["yarp"],
-               "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
+    targets = {"direct": PORTS["backend"], "direct-b": PORTS["backend"], "switchyard": PORTS["switchyard"],
+               "yarp": PORTS["yarp"], "nginx": PORTS["nginx"], "haproxy": PORTS["haproxy"]}
     for extra in ("shipped", "switchyard-b", "h2up", *(f"lat-{n}" for n in LATENCY_NAMES)):
         if extra in procs:
             targets[extra] = PORTS[extra]
+    calls = LATENCY_CYCLES * (LATENCY_RATE * LATENCY_SLICE_MS // 1000 - LATENCY_SKIP)
+    log(f"  latency: {len(targets)} targets, {calls} measured calls each per round at {LATENCY_RATE}/s")
     for r in range(ROUNDS):
-        for name, port in targets.items():
-            proc = procs.get(name)
-            cs0 = context_switches(proc) if proc else 0
-            code, out = client("latency", f"http://127.0.0.1:{port}", "1000", "5")
-            m = re.search(r"p50=(\d+) p90=(\d+) p99=(\d+)", out)
-            if not m:
-                log(f"  latency {name}: {out}")
-                continue
-            for q, v in zip(("p50", "p90", "p99"), m.groups()):
+        cs0 = {name: context_switches(procs[name]) for name in targets if name in procs}
+        cmd = ["taskset", "-c", LATENCY_CPU, "dotnet", DLL["client"], "rounds", str(LATENCY_RATE), str(LATENCY_SLICE_MS),
+               str(LATENCY_CYCLES), str(LATENCY_SKIP), *(f"{n}=http://127.0.0.1:{port}" for n, port in targets.items())]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        text = (out.stdout + out.stderr).strip()
+        seen = 0
+        for m in re.finditer(r"latency name=(\S+) p50=(\d+) p90=(\d+) p99=(\d+) calls=(\d+) errors=(\d+)", text):
+            name = m.group(1)
+            seen += 1
+            for q, v in zip(("p50", "p90", "p99"), m.groups()[1:4]):
                 record("latency", name, q, float(v))
-            if proc:
-                # 5 000 calls + 1 warm-up call per run (Bench.Client latency URL 1000 5).
-                record("latency", name, "ctxsw_per_call", (context_switches(proc) - cs0) / 5001)
+            if name in cs0:
+                # Per call sent to it in this round (the warm-up and skipped calls too: the process saw them all).
+                sent = 200 + LATENCY_CYCLES * LATENCY_RATE * LATENCY_SLICE_MS // 1000
+                record("latency", name, "ctxsw_per_call", (context_switches(procs[name]) - cs0[name]) / sent)
+        if seen != len(targets) or out.returncode != 0:
+            log(f"  latency round {r}: {text[-2000:]}")
     log("  latency done")
 
 
@@ -978,6 +995,8 @@ def issue21_lines():
         row("2 memory", f"{proxy}: RSS MB after each basic round (512 streams)", "≤ 128" if proxy in ("shipped", "switchyard") else "",
             table.get(("basic", proxy, "rss_mb")), 0)
     for q in ("p50", "p99"):
+        # The client's own noise: a second connection to the backend, "added" over the first (ideally 0).
+        row("3 latency", f"noise: direct-b − direct {q}, µs per round", "≈ 0", added_latency("direct-b", q), 0)
         # Absolute added latency next to nginx's and haproxy's of the same rounds, then the per-round difference.
         for proxy in ("shipped", "switchyard", "switchyard-b", "nginx", "haproxy"):
             row("3 latency", f"{proxy}: added {q} µs at 1 000 calls/s", "", added_latency(proxy, q), 0)
@@ -1084,7 +1103,7 @@ def report():
             lines.append(f"CPU per call {variant} / {variant}-b, per round: " + ", ".join(f"{x:.2f}" for x in pairs)
                          + f" (median {med(pairs):.2f})")
     lat = [(p, table.get(("latency", p, "p50")), table.get(("latency", p, "p90")), table.get(("latency", p, "p99")))
-           for p in ("direct", "shipped", "switchyard", "switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES), "h2up", "yarp", "nginx", "haproxy")]
+           for p in ("direct", "direct-b", "shipped", "switchyard", "switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES), "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median (min–max) of rounds; 'added' = minus direct of the same round):", "",
                   "| proxy | p50 | p90 | p99 | added p50 | added p99 | voluntary context switches per call |", "|---|---|---|---|---|---|---|"]

@@ -6,9 +6,15 @@ using Grpc.Net.Client;
 // Usage:
 //   Bench.Client check URL N                 N unary calls; every reply must carry its own message and status OK
 //   Bench.Client latency URL RATE SECONDS    open loop at RATE calls/s; prints p50 p90 p99 (µs) and errors
+//   Bench.Client rounds RATE SLICE_MS CYCLES SKIP name=URL ...   one latency round over every target (LatencyRounds.cs)
 //   Bench.Client stream URL MESSAGES         one server stream; prints messages/s
 //   Bench.Client load URL SECONDS WORKERS    closed loop; prints "ok N failed M" (for the hot-swap scenario)
 var mode = args[0];
+if (mode == "rounds")
+{
+    return await LatencyRounds.RunAsync(args[1..]);
+}
+
 var url = args[1];
 using var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
 {
