@@ -852,7 +852,24 @@ START_VARIANTS = {
     "trimmed": (PUBLISHED["trimmed"], {}),
     "trimmed-r2r": (PUBLISHED["trimmed-r2r"], {}),
     "trimmed-r2r-composite": (PUBLISHED["trimmed-r2r-composite"], {}),
+    # Tiered compilation's call-counting delay (TC_CallCountingDelayMs, 100 ms) is multiplied by
+    # TC_DelaySingleProcMultiplier (10) when the process may use one CPU only (the bench pins it), and the delay is
+    # extended while new methods keep being called for the first time: 1 s of quiet is needed before any call counting
+    # or tier-1 jitting resumes (dotnet/runtime src/coreclr/vm/tieredcompilation.cpp, eeconfig.cpp). Environment only.
+    "jit-delay-x1": (None, {"DOTNET_TC_DelaySingleProcMultiplier": "1"}),
+    "jit-no-pgo": (None, {"DOTNET_TieredPGO": "0"}),
+    # Dynamic PGO set from the environment, which overrides runtimeconfig.json's System.Runtime.TieredPGO.
+    "jit-pgo": (None, {"DOTNET_TieredPGO": "1"}),
+    "r2r-pgo": (R2R_DLL, {"DOTNET_TieredPGO": "1"}),
+    # Methods without ReadyToRun code are jitted optimized at once (no tier 0); settable in runtimeconfig.json.
+    "jit-no-quickjit": (None, {"DOTNET_TC_QuickJit": "0"}),
+    "jit-no-tiering": (None, {"DOTNET_TieredCompilation": "0"}),
+    "r2r-delay-x1": (R2R_DLL, {"DOTNET_TC_DelaySingleProcMultiplier": "1"}),
+    "r2r-no-quickjit": (R2R_DLL, {"DOTNET_TC_QuickJit": "0"}),
 }
+# START_ENV="NAME=value,...": one more variant, "jit-env", the plain build with these variables.
+if os.environ.get("START_ENV"):
+    START_VARIANTS["jit-env"] = (None, dict(kv.split("=", 1) for kv in os.environ["START_ENV"].split(",") if kv))
 
 
 def scenario_start():
