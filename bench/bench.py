@@ -431,6 +431,9 @@ LATENCY_VARIANTS = {
     # Kestrel's IOQueueCount 0: transport completions go to the thread pool without Kestrel's own queue in between.
     "io-queues-0": {"SWITCHYARD_KESTREL_IO_QUEUES": "0"},
     "min-threads-4": {"DOTNET_ThreadPool_ForceMinWorkerThreads": "4"},
+    # The own upstream's send loop runs inline in the flush on a connection with at most 2 open streams
+    # (Forwarding/Http2Upstream/SendLoopScheduler.cs): no thread-pool hop per flush at low rates.
+    "upstream-inline-send": {"SWITCHYARD_UPSTREAM_INLINE_SEND": "true"},
     # Thread-pool workers block at once instead of spinning first (the proxy is pinned to one core).
     "no-spin": {"DOTNET_ThreadPool_UnfairSemaphoreSpinLimit": "0"},
     "no-pgo": {"DOTNET_TieredPGO": "0"},

@@ -11,7 +11,8 @@ namespace Switchyard.DataPlane.Forwarding.Http2Upstream;
 /// <summary>
 /// One multiplexed HTTP/2 connection to a backend (h2c, or h2 over TLS). Callers write frames into an output pipe under one lock (stream
 /// ids must go out in order); a send loop drains the pipe to the socket, so frames of concurrent calls share
-/// syscalls. A read loop parses frames and hands each stream its headers, body bytes and trailers.
+/// syscalls (<see cref="SendLoopScheduler"/>: optionally, on a lightly loaded connection, the flushing call runs it
+/// itself). A read loop parses frames and hands each stream its headers, body bytes and trailers.
 /// </summary>
 internal sealed partial class UpstreamConnection
 {
@@ -25,9 +26,8 @@ internal sealed partial class UpstreamConnection
     private readonly SslStream? _tls; // null: h2c straight on the socket
     private readonly UpstreamOptions _options;
     private readonly Action<UpstreamConnection>? _onRetired;
-    private readonly Pipe _out = new(new PipeOptions(MemoryPool<byte>.Shared, PipeScheduler.ThreadPool,
-        PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16384,
-        useSynchronizationContext: false));
+    private const int InlineSendStreams = 2; // open streams up to which a flush sends itself (SendLoopScheduler)
+    private readonly Pipe _out;
     private readonly object _sync = new();
     private readonly Dictionary<int, UpstreamStream> _streams = new();
     private readonly HpackDecoder _hpack = new();
@@ -47,6 +47,10 @@ internal sealed partial class UpstreamConnection
     {
         _socket = socket;
         _tls = tls;
+        // Flushes happen under _sync, so the scheduler reads the stream count under it.
+        _out = new(new PipeOptions(MemoryPool<byte>.Shared, SendLoopScheduler.For(() => _streams.Count <= InlineSendStreams),
+            PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16384,
+            useSynchronizationContext: false));
         _options = options;
         _onRetired = onRetired;
     }
