@@ -110,24 +110,7 @@ public sealed class Http2UpstreamWiringTests
     }
 
     [Test]
-    public async Task DialTimeout_bounds_the_connect_and_is_answered_DEADLINE_EXCEEDED()
-    {
-        AssumeNotForcedOff();
-        using var hanging = await HangingListener.StartAsync();
-        await using var gw = await Gateway.StartAsync(http2Upstream: true);
-        var transport = ServersTransportConfig.Default with { Timeouts = ForwardingTimeouts.Default with { DialTimeout = TimeSpan.FromMilliseconds(300) } };
-        gw.Apply(Table([Router("grpc", "svc")],
-            new Dictionary<string, ServiceConfig> { ["svc"] = Lb("h2c", [new Uri($"h2c://127.0.0.1:{hanging.Endpoint.Port}")], transport: "short") },
-            new Dictionary<string, ServersTransportConfig> { ["short"] = transport }));
-
-        var e = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client().UnaryAsync(new EchoRequest { Message = "m" }));
-
-        Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.DeadlineExceeded), "a dial timeout is a timeout (Traefik: 504)");
-        Assert.That(Pools(gw), Has.Count.EqualTo(1), "the upstream client dialled");
-    }
-
-    [Test]
-    public async Task Calls_that_join_a_dial_in_flight_time_out_with_it()
+    public async Task DialTimeout_bounds_the_connect_and_every_call_waiting_for_it_is_answered_DEADLINE_EXCEEDED()
     {
         AssumeNotForcedOff();
         using var hanging = await HangingListener.StartAsync();
@@ -138,10 +121,12 @@ public sealed class Http2UpstreamWiringTests
             new Dictionary<string, ServersTransportConfig> { ["short"] = transport }));
         var client = gw.Client();
 
+        // Calls that find the pool dialling join that dial: its timeout is theirs too.
         var calls = Enumerable.Range(0, 4).Select(i => client.UnaryAsync(new EchoRequest { Message = $"m{i}" }).ResponseAsync).ToArray();
         var outcomes = await Task.WhenAll(calls.Select(async c => (await Assert.ThrowsAsync<RpcException>(async () => await c))!.StatusCode));
 
-        Assert.That(outcomes, Is.All.EqualTo(StatusCode.DeadlineExceeded), "every caller waiting for the dial gets its timeout");
+        Assert.That(outcomes, Is.All.EqualTo(StatusCode.DeadlineExceeded), "a dial timeout is a timeout (Traefik: 504), for every caller");
+        Assert.That(Pools(gw), Has.Count.EqualTo(1), "the upstream client dialled");
     }
 
     [Test]
