@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Switchyard.TestKit;
 
 namespace Switchyard.EndToEnd.Tests;
 
@@ -17,14 +18,18 @@ internal static partial class SwitchyardProcess
 
     public static Process StartRun(string config, out StringBuilder output, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var (fileName, prefix) = SwitchyardCommand.For(Path.Combine(AppContext.BaseDirectory, "switchyard.dll"));
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
 
-        info.ArgumentList.Add(dll);
+        foreach (var a in prefix)
+        {
+            info.ArgumentList.Add(a);
+        }
+
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(config);

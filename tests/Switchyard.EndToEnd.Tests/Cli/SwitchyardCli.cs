@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchyard.TestKit;
 
 namespace Switchyard.EndToEnd.Tests.Cli;
 
@@ -15,15 +16,15 @@ internal static class SwitchyardCli
 
     public static async Task<Result> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var (fileName, prefix) = SwitchyardCommand.For(FindDll());
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(FindDll());
-        foreach (var a in args)
+        foreach (var a in prefix.Concat(args))
         {
             start.ArgumentList.Add(a);
         }

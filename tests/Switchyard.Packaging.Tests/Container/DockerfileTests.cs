@@ -30,13 +30,15 @@ public sealed partial class DockerfileTests
     }
 
     [Test]
-    public void Build_is_multi_stage_sdk_to_aspnet_runtime_running_as_a_numeric_non_root_user()
+    public void Build_is_multi_stage_sdk_to_runtime_deps_running_the_trimmed_publish_as_a_numeric_non_root_user()
     {
         var lines = Instructions(File.ReadAllText(DockerfilePath));
         var froms = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
         Assert.That(froms, Has.Count.EqualTo(2));
         Assert.That(froms[0], Does.StartWith("FROM mcr.microsoft.com/dotnet/sdk:10.0"));
-        Assert.That(froms[1], Does.StartWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0"));
+        // The trimmed self-contained publish carries its runtime: the base image brings only the native dependencies.
+        Assert.That(froms[1], Does.StartWith("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0"));
+        Assert.That(lines.Single(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal)), Does.Contain("-p:PublishProfile=trimmed"));
 
         var runtime = lines.SkipWhile(l => l != froms[1]).ToList();
         Assert.That(runtime.Where(l => l.StartsWith("RUN ", StringComparison.Ordinal)), Is.Empty,

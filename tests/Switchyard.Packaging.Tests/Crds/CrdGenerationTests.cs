@@ -16,7 +16,7 @@ public sealed class CrdGenerationTests
         var outDir = Directory.CreateTempSubdirectory("switchyard-crds-").FullName;
         try
         {
-            var result = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "switchyard.dll"), "crds", "--out", outDir],
+            var result = await ProcessRunner.RunSwitchyardAsync(["crds", "--out", outDir],
                 timeout: TimeSpan.FromMinutes(1), cancellationToken: ct);
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
             var generated = Listing(outDir);
@@ -44,15 +44,14 @@ public sealed class CrdGenerationTests
             foreach (var file in Directory.EnumerateFiles(RepoPaths.Crds)) File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
             var target = Path.Combine(dir, "traefik.io_ingressroutes.yaml");
             await File.AppendAllTextAsync(target, "# edited by hand\n", ct);
-            var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
 
-            var result = await ProcessRunner.RunAsync("dotnet", [dll, "crds", "--out", dir, "--check"], cancellationToken: ct);
+            var result = await ProcessRunner.RunSwitchyardAsync(["crds", "--out", dir, "--check"], cancellationToken: ct);
             Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
             Assert.That(result.StdErr, Does.Contain("out of date").And.Contain("traefik.io_ingressroutes.yaml"));
 
-            var fix = await ProcessRunner.RunAsync("dotnet", [dll, "crds", "--out", dir], cancellationToken: ct);
+            var fix = await ProcessRunner.RunSwitchyardAsync(["crds", "--out", dir], cancellationToken: ct);
             Assert.That(fix.ExitCode, Is.Zero, fix.ToString());
-            var again = await ProcessRunner.RunAsync("dotnet", [dll, "crds", "--out", dir, "--check"], cancellationToken: ct);
+            var again = await ProcessRunner.RunSwitchyardAsync(["crds", "--out", dir, "--check"], cancellationToken: ct);
             Assert.That(again.ExitCode, Is.Zero, again.ToString());
         }
         finally

@@ -44,8 +44,7 @@ public sealed class ExampleScenarioTests
     [CancelAfter(120_000)]
     public async Task Switchyard_validate_exits_0_on_the_scenario(string scenario, CancellationToken ct)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
-        var result = await ProcessRunner.RunAsync("dotnet", [dll, "validate", Path.Combine(RepoPaths.Examples, scenario)],
+        var result = await ProcessRunner.RunSwitchyardAsync(["validate", Path.Combine(RepoPaths.Examples, scenario)],
             timeout: TimeSpan.FromMinutes(1), cancellationToken: ct);
         if (result.StdErr.Contains("not implemented yet", StringComparison.Ordinal) || result.StdOut.Contains("not implemented yet", StringComparison.Ordinal))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchyard.TestKit;
 
 namespace Switchyard.Packaging.Tests.Infrastructure;
 
@@ -11,6 +12,14 @@ internal sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
 /// <summary>Runs a real tool (helm, node, dockerfilelint, switchyard) with a time bound; kills it on timeout.</summary>
 internal static class ProcessRunner
 {
+    /// <summary>`switchyard ARGS`: the build's switchyard.dll, or SWITCHYARD_EXECUTABLE (the trimmed publish).</summary>
+    public static Task<ProcessResult> RunSwitchyardAsync(
+        IEnumerable<string> args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var (fileName, prefix) = SwitchyardCommand.For(Path.Combine(AppContext.BaseDirectory, "switchyard.dll"));
+        return RunAsync(fileName, [.. prefix, .. args], timeout: timeout, cancellationToken: cancellationToken);
+    }
+
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> args, string? workingDirectory = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
