@@ -60,7 +60,9 @@ DLL = {
     # Issue 21's alternative: the same Kestrel front as bare YARP, a purpose-built multiplexed h2c client behind.
     "h2up": f"{BENCH}/Bench.H2Proxy/bin/Release/net10.0/Bench.H2Proxy.dll",
     "client": f"{BENCH}/Bench.Client/bin/Release/net10.0/Bench.Client.dll",
-    "switchyard": f"{ROOT}/src/Switchyard/bin/Release/net10.0/switchyard.dll",
+    # SWITCHYARD_BIN=artifacts/trimmed/switchyard: measure the form the image and scripts/run.sh ship (the trimmed
+    # self-contained publish) wherever the plain build would run.
+    "switchyard": os.environ.get("SWITCHYARD_BIN") or f"{ROOT}/src/Switchyard/bin/Release/net10.0/switchyard.dll",
 }
 
 procs = {}
@@ -534,7 +536,7 @@ def scenario_metrics(manifests):
     cfg = switchyard_config(manifests, "switchyard-metrics.yaml")
     with open(cfg, "a") as f:
         f.write("\nmetrics:\n  prometheus:\n    addRoutersLabels: true\n")
-    p = start("switchyard-metrics", ["dotnet", DLL["switchyard"], "run", "--config", cfg], PROXY_CPU,
+    p = start("switchyard-metrics", switchyard_cmd(DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"})
     wait_port(PORTS["switchyard"], 60)
     url = f"http://127.0.0.1:{PORTS['switchyard']}/greet.Greeter/SayHello"
@@ -597,7 +599,7 @@ def scenario_accesslog(manifests):
         log(f"observability round {r + 1}/{ROUNDS}")
         for name, (cfg, dll, env) in running.items():
             # One process at a time on the same ports and CPU; each round starts it afresh and warms it.
-            p = start(name, ["dotnet", dll, "run", "--config", cfg], PROXY_CPU, env=env)
+            p = start(name, switchyard_cmd(dll) + ["run", "--config", cfg], PROXY_CPU, env=env)
             wait_port(PORTS["obs"], 60)
             deadline = time.time() + 60
             while client("check", f"http://127.0.0.1:{PORTS['obs']}", "1", timeout=60)[0] != 0 and time.time() < deadline:
@@ -789,7 +791,7 @@ def scenario_compile():
         times = []
         for _ in range(3):
             t0 = time.time()
-            subprocess.run(["taskset", "-c", PROXY_CPU, "dotnet", DLL["switchyard"], "validate", folder],
+            subprocess.run(["taskset", "-c", PROXY_CPU, *switchyard_cmd(DLL["switchyard"]), "validate", folder],
                            capture_output=True, timeout=300)
             times.append(time.time() - t0)
         return min(times)
