@@ -25,8 +25,7 @@ declare -A trimmed_flags=([trimmed]="-p:PublishReadyToRun=false" [trimmed-r2r]="
 for v in trimmed trimmed-r2r trimmed-r2r-composite; do
   if [[ ",${MEMORY_VARIANTS:-},${START_VARIANTS:-}," == *",$v,"* ]]; then
     # shellcheck disable=SC2086 # the flags are a list of words
-    dotnet publish src/Switchyard/Switchyard.csproj -c Release -r linux-x64 -p:PublishProfile=trimmed ${trimmed_flags[$v]} \
-      -o "bench/results/$v" --nologo -v q -clp:ErrorsOnly
+    publish_trimmed "bench/results/$v" ${trimmed_flags[$v]}
   fi
 done
 exec python3 bench/bench.py

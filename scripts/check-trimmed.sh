@@ -8,10 +8,10 @@
 #   bash scripts/check-trimmed.sh [PUBLISH_DIR]   (default: publishes the profile into artifacts/trimmed first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 publish="${1:-artifacts/trimmed}"
 if [ -z "${1:-}" ]; then
-  rid="linux-$([ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64)"
-  dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile=trimmed -o "$publish" --nologo -v q -clp:ErrorsOnly
+  publish_trimmed "$publish"
 fi
 dotnet build src/Switchyard/Switchyard.csproj -c Release --nologo -v q -clp:ErrorsOnly
 plain=(dotnet src/Switchyard/bin/Release/net10.0/switchyard.dll)

@@ -15,3 +15,14 @@ apt_install() {
   fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# publish_trimmed DIR [MSBUILD_FLAG...]: the trimmed self-contained form of `switchyard` for this machine's
+# architecture (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml) into DIR, run as DIR/switchyard — what the
+# container image and scripts/run.sh ship. Later publishes redo only what changed.
+publish_trimmed() {
+  local dir=$1 rid
+  shift
+  rid="linux-$([ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64)"
+  dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile=trimmed "$@" -o "$dir" \
+    --nologo -v q -clp:ErrorsOnly
+}

@@ -12,6 +12,7 @@
 # entry point of that config) and DEMO_ARGS (extra arguments of `switchyard-demo serve`, e.g. ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 config="${SWITCHYARD_CONFIG:-config/switchyard.yaml}"
 admin_port="${SWITCHYARD_ADMIN_PORT:-9000}"
 say() { echo "run.sh: $*"; }
@@ -46,9 +47,7 @@ bash scripts/setup.sh run
 # (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml; less RSS than the plain build, README "Performance").
 # The first publish takes minutes (trimming and precompiling the framework); later ones redo only what changed.
 say "publishing the gateway (Release, -p:PublishProfile=trimmed into artifacts/trimmed) and building the demo"
-rid="linux-$([ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64)"
-dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile=trimmed -o artifacts/trimmed \
-  -v q --nologo -clp:ErrorsOnly
+publish_trimmed artifacts/trimmed
 dotnet build src/Switchyard.Demo/Switchyard.Demo.csproj -c Release -v q --nologo -clp:ErrorsOnly
 demo=src/Switchyard.Demo/bin/Release/net10.0/switchyard-demo.dll
 gateway=artifacts/trimmed/switchyard
