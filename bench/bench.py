@@ -41,7 +41,7 @@ PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchy
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
          "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
          "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118,
-         "h2up": 9119}
+         "h2up": 9119, "shipped-json": 9120, "shipped-json-admin": 9121, "shipped-json-tls": 9122}
 # PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
 PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
 PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
@@ -285,12 +285,16 @@ def switchyard_config(manifests, name="switchyard.yaml"):
 
 
 def shipped_config(manifests, port="shipped"):
-    """config/switchyard.yaml as shipped (INFO, metrics on, API on), only its addresses and folder changed."""
+    """config/switchyard.yaml as shipped (INFO, metrics on, API on), only its addresses and folder changed.
+    "shipped-json" adds Traefik's json access log to a file: issue 21 item 1 asks for the shipped configuration
+    with and without it against haproxy in the same rounds."""
     with open(os.path.join(ROOT, "config", "switchyard.yaml")) as f:
         text = f.read()
     for addr, name in ((":8000", port), (":8443", f"{port}-tls"), (":9000", f"{port}-admin")):
         text = text.replace(f'address: "{addr}"', f'address: "127.0.0.1:{PORTS[name]}"')
     text = text.replace("directory: manifests", f"directory: {manifests}")
+    if port == "shipped-json":
+        text += f"\naccessLog:\n  filePath: {WORK}/access-shipped-json.log\n  format: json\n"
     path = os.path.join(WORK, f"{port}.yaml")
     with open(path, "w") as f:
         f.write(text)
@@ -298,7 +302,7 @@ def shipped_config(manifests, port="shipped"):
 
 
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
-    cfg = shipped_config(manifests, port) if port == "shipped" else render(
+    cfg = shipped_config(manifests, port) if port in ("shipped", "shipped-json") else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
     p = start(name, switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **(env or {})})
@@ -406,7 +410,7 @@ def integrity(proxy, url):
 
 def scenario_basic(sw):
     peers = {"switchyard": sw, "yarp": procs["yarp"], "nginx": procs["nginx"], "haproxy": procs["haproxy"]}
-    for extra in ("shipped", "switchyard-b", "h2up"):
+    for extra in ("shipped", "shipped-json", "switchyard-b", "h2up"):
         if extra in procs:
             peers[extra] = procs[extra]
     if PEERS:
@@ -1009,6 +1013,8 @@ def issue21_lines():
             rows.append(f"| {item} | {what} | {target} | {fmt(values, digits)} |")
 
     row("1 CPU", "shipped / haproxy, µs per call paired per round", "≤ 1.00", paired("basic", "shipped", "haproxy"))
+    row("1 CPU", "shipped + json access log to a file / haproxy, paired per round", "≤ 1.00",
+        paired("basic", "shipped-json", "haproxy"))
     row("1 CPU", "quiet / haproxy, paired per round", "≤ 1.00", paired("basic", "switchyard", "haproxy"))
     row("2 memory", "RSS MB under the 512-stream load (as shipped)", "≤ 128", table.get(("memory", "as-shipped", "rss_mb")), 0)
     row("2 memory", "RSS MB idle, 1 route (as shipped, fresh process per round)", "≤ 80", table.get(("memory", "as-shipped", "rss_mb_idle")), 0)
@@ -1055,7 +1061,7 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
+        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1", "accesslog-off-b", "accesslog-json-b", "tracing-1.0-b",
                       "tracing-0.1-b"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
@@ -1072,7 +1078,8 @@ def report():
         paired = []
         for s_, p_ in (("switchyard", "switchyard-b"), ("switchyard", "yarp"), ("switchyard", "nginx"), ("switchyard", "haproxy"),
                        ("h2up", "yarp"), ("h2up", "haproxy"), ("yarp", "haproxy"),
-                       ("shipped", "switchyard"), ("shipped", "nginx"), ("shipped", "haproxy")):
+                       ("shipped", "switchyard"), ("shipped", "nginx"), ("shipped", "haproxy"),
+                       ("shipped-json", "shipped"), ("shipped-json", "haproxy")):
             a, b = table.get(("basic", s_, "cpu_us_per_call"), []), table.get(("basic", p_, "cpu_us_per_call"), [])
             if a and len(a) == len(b):
                 pairs = sorted(x / y for x, y in zip(a, b))
@@ -1167,6 +1174,8 @@ def main():
             warm.append(("h2up", procs["h2up"]))
         if "shipped" in SCENARIOS:
             warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
+            if "basic" in SCENARIOS and (not PEERS or "shipped-json" in PEERS):
+                warm.append(("shipped-json", start_switchyard(manifests, "shipped-json", port="shipped-json")))
         if COMPARE_DLL or COMPARE_ENV:
             warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b", COMPARE_ENV)))
         if "latency" in SCENARIOS:
