@@ -16,6 +16,7 @@ public sealed class AccessLogEntry
 {
     internal long StartTimestamp;
     internal long EndTimestamp;
+    /// <summary>Set by the writer from <see cref="StartTimestamp"/> just before the line is formatted.</summary>
     internal DateTime StartUtc;
     internal string EntryPoint = "";
     internal string? RouterName;
@@ -72,8 +73,8 @@ public sealed class AccessLogEntry
 
     internal void Capture(HttpContext context, string entryPoint, long requestCount, int protocol, CapturedFields captured)
     {
+        // StartUTC is derived from this on the writer (StartClock): one clock read per call, not two.
         StartTimestamp = Stopwatch.GetTimestamp();
-        StartUtc = DateTime.UtcNow;
         EntryPoint = entryPoint;
         RequestCount = requestCount;
         var connection = context.Connection;

@@ -32,6 +32,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private readonly ObjectPool<AccessLogEntry> _pool;
     private readonly Action<AccessLogEntry, IBufferWriter<byte>> _format;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly StartClock _startClock = new();
     private readonly PosixSignalRegistration? _signal;
     private readonly ILogger _logger;
     private readonly Thread _writer;
@@ -169,11 +170,13 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         {
             var lines = 0;
             var read = 0;
+            _startClock.Anchor();
             while (read < 4096 && _queue.TryDequeue(out var entry))
             {
                 read++;
                 try
                 {
+                    entry.StartUtc = _startClock.UtcOf(entry.StartTimestamp);
                     _format(entry, _buffer);
                     lines++;
                 }

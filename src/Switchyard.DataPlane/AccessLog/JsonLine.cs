@@ -29,24 +29,68 @@ internal sealed class JsonLine
     private int _length;
     private ArrayBufferWriter<byte>? _escaped;
     private Utf8JsonWriter? _escaping;
-    private bool _first;
+    private IPAddress? _address;
+    private readonly byte[] _addressText = new byte[128]; // more than the longest address text (IPv6 with a scope id)
+    private int _addressLength;
 
-    /// <summary>"Name": with its quotes and colon, as UTF-8 (field names are ASCII identifiers).</summary>
-    public static byte[] Key(string name) => [(byte)'"', .. JsonEncodedText.Encode(name, EscapingOptions.Encoder).EncodedUtf8Bytes, (byte)'"', (byte)':'];
+    /// <summary>
+    /// ,"Name": with its comma, quotes and colon, as UTF-8 (field names are ASCII identifiers). Every field starts
+    /// with its comma, and <see cref="End"/> turns the line's first comma into the opening brace: no per-field check
+    /// for the first field.
+    /// </summary>
+    public static byte[] Key(string name) => [(byte)',', (byte)'"', .. JsonEncodedText.Encode(name, EscapingOptions.Encoder).EncodedUtf8Bytes, (byte)'"', (byte)':'];
 
     public void Begin(IBufferWriter<byte> output)
     {
         _output = output;
-        _first = true;
         _length = 0;
-        Raw("{"u8);
     }
 
     /// <summary>Closes the object and copies the line into the batch.</summary>
     public void End()
     {
+        if (_length == 0)
+        {
+            Raw("{"u8);
+        }
+        else
+        {
+            _line[0] = (byte)'{';
+        }
+
         Raw("}\n"u8);
         _output.Write(_line.AsSpan(0, _length));
+    }
+
+    /// <summary>
+    /// A string field printed from <paramref name="source"/> (<paramref name="value"/> is it or a slice of it): the
+    /// bytes printed last time when the source is the same instance (<see cref="JsonField"/>).
+    /// </summary>
+    public void String(JsonField field, string source, ReadOnlySpan<char> value)
+    {
+        if (field.Printed(source, out var printed))
+        {
+            Raw(printed);
+            return;
+        }
+
+        var start = _length;
+        String(field.Key, value);
+        field.Remember(source, _line.AsSpan(start, _length - start));
+    }
+
+    /// <summary>A number field: the bytes printed last time when the number is the same.</summary>
+    public void Number(JsonField field, long value)
+    {
+        if (field.Printed(value, out var printed))
+        {
+            Raw(printed);
+            return;
+        }
+
+        var start = _length;
+        Number(field.Key, value);
+        field.Remember(value, _line.AsSpan(start, _length - start));
     }
 
     public void String(byte[] key, ReadOnlySpan<char> value)
@@ -93,6 +137,25 @@ internal sealed class JsonLine
         }
     }
 
+    /// <summary>
+    /// Room for a quoted value of at most <paramref name="maxLength"/> bytes after the key, for a value formatted in
+    /// place by its owner (the line's times); <see cref="Commit"/> closes it with the length written.
+    /// </summary>
+    public Span<byte> Value(byte[] key, int maxLength)
+    {
+        Name(key);
+        var span = Reserve(maxLength + 2);
+        span[0] = (byte)'"';
+        return span.Slice(1, maxLength);
+    }
+
+    /// <summary>Closes the quoted value <see cref="Value"/> opened, <paramref name="written"/> bytes long.</summary>
+    public void Commit(int written)
+    {
+        _line[_length + 1 + written] = (byte)'"';
+        _length += written + 2;
+    }
+
     /// <summary>An IP address and an optional port: "1.2.3.4", "1.2.3.4:5678" or "[::1]:5678".</summary>
     public void Address(byte[] key, IPAddress address, int? port)
     {
@@ -106,7 +169,16 @@ internal sealed class JsonLine
             span[n++] = (byte)'[';
         }
 
-        address.TryFormat(span[n..], out var written);
+        // ClientAddr and ClientHost print the same address, and a client's calls come in runs: the last address's
+        // text is kept (equal addresses, scope included, format alike).
+        if (!address.Equals(_address))
+        {
+            address.TryFormat(_addressText, out _addressLength);
+            _address = address;
+        }
+
+        _addressText.AsSpan(0, _addressLength).CopyTo(span[n..]);
+        var written = _addressLength;
         n += written;
         if (bracket)
         {
@@ -127,29 +199,13 @@ internal sealed class JsonLine
     /// <summary>A key composed at run time (a header's prefix and name) with its string value.</summary>
     public void String(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
     {
-        Separator();
+        Raw(","u8);
         Quoted(name);
         Raw(":"u8);
         Quoted(value);
     }
 
-    private void Name(byte[] key)
-    {
-        Separator();
-        Raw(key);
-    }
-
-    private void Separator()
-    {
-        if (_first)
-        {
-            _first = false;
-        }
-        else
-        {
-            Raw(","u8);
-        }
-    }
+    private void Name(byte[] key) => Raw(key);
 
     private void Quoted(ReadOnlySpan<char> value)
     {

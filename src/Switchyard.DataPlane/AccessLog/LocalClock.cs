@@ -4,8 +4,10 @@ namespace Switchyard.DataPlane.AccessLog;
 /// Local time for the access log's StartLocal and time fields, with the zone's offset looked up once a minute
 /// rather than per line (offsets change on whole minutes, so a minute's lines all share one). Writer thread only.
 /// </summary>
-internal sealed class LocalClock
+/// <param name="zone">The local zone (tests name one; the gateway uses the machine's).</param>
+internal sealed class LocalClock(TimeZoneInfo? zone = null)
 {
+    private readonly TimeZoneInfo _zone = zone ?? TimeZoneInfo.Local;
     private long _minute = -1;
     private TimeSpan _offset;
 
@@ -14,7 +16,7 @@ internal sealed class LocalClock
         var minute = utc.Ticks / TimeSpan.TicksPerMinute;
         if (minute != _minute)
         {
-            _offset = TimeZoneInfo.Local.GetUtcOffset(utc);
+            _offset = _zone.GetUtcOffset(utc);
             _minute = minute;
         }
 

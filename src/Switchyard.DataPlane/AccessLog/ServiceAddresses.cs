@@ -9,12 +9,20 @@ internal sealed class ServiceAddresses
     private const int Limit = 4096; // servers come and go; a full cache starts again rather than growing
 
     private readonly Dictionary<string, string?> _byUrl = new(StringComparer.Ordinal);
+    private string? _lastUrl;
+    private string? _lastAddress;
 
     public string? Of(string? url)
     {
         if (url is null)
         {
             return null;
+        }
+
+        // The forwarder hands each server's one Url string: consecutive lines of a server skip the hashing.
+        if (ReferenceEquals(url, _lastUrl))
+        {
+            return _lastAddress;
         }
 
         if (!_byUrl.TryGetValue(url, out var address))
@@ -28,6 +36,8 @@ internal sealed class ServiceAddresses
             _byUrl[url] = address;
         }
 
+        _lastUrl = url;
+        _lastAddress = address;
         return address;
     }
 }
