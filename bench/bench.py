@@ -873,6 +873,12 @@ START_VARIANTS = {
     # Methods without ReadyToRun code are jitted optimized at once (no tier 0); settable in runtimeconfig.json.
     "jit-no-quickjit": (None, {"DOTNET_TC_QuickJit": "0"}),
     "jit-no-tiering": (None, {"DOTNET_TieredCompilation": "0"}),
+    # Dynamic PGO's strategy (dotnet/runtime clrconfigvalues.h, environment only): 0 instruments every jitted method
+    # from its first compile and never instruments ReadyToRun code, so a hot ReadyToRun method goes straight to tier 1
+    # (one compile instead of an instrumented one first) but without a dynamic profile.
+    "jit-pgo-hot-r2r-uninstrumented": (None, {"DOTNET_TieredPGO_InstrumentOnlyHotCode": "0"}),
+    # The instrumented tier of jitted methods optimized (inlining, fewer probes) instead of tier-0 code with probes.
+    "jit-pgo-instrumented-optimized": (None, {"DOTNET_TieredPGO_InstrumentedTierAlwaysOptimized": "1"}),
     "r2r-delay-x1": (R2R_DLL, {"DOTNET_TC_DelaySingleProcMultiplier": "1"}),
     "r2r-no-quickjit": (R2R_DLL, {"DOTNET_TC_QuickJit": "0"}),
 }
