@@ -11,6 +11,7 @@ internal sealed partial class UpstreamConnection
     private int _headerBlockLength;
     private int _headerBlockStream;
     private bool _headerBlockEndStream;
+    private readonly List<UpstreamStream> _heldHeaders = new(InlineStreams); // InlineResponse: woken after the read is parsed
 
     private async Task SendLoopAsync()
     {
@@ -93,6 +94,7 @@ internal sealed partial class UpstreamConnection
                     start += FrameWriter.HeaderLength + len;
                 }
 
+                ReleaseHeldHeaders(inline: true);
                 if (_dead is not null)
                 {
                     return; // closed (drained, PING timeout, ...): what else the backend sends no longer matters
@@ -124,6 +126,7 @@ internal sealed partial class UpstreamConnection
         }
         finally
         {
+            ReleaseHeldHeaders(inline: false); // a read that broke mid-way: the calls it answered still get their headers
             if (_headerBlock is not null)
             {
                 ArrayPool<byte>.Shared.Return(_headerBlock);
@@ -368,7 +371,17 @@ internal sealed partial class UpstreamConnection
                 }
 
                 s.HeadersReceived = true;
-                s.HeadersArrived.Set();
+                if (InlineResponse.Enabled && _streams.Count <= InlineStreams)
+                {
+                    if (s.HeadersArrived.Hold())
+                    {
+                        _heldHeaders.Add(s);
+                    }
+                }
+                else
+                {
+                    s.HeadersArrived.Set();
+                }
             }
 
             if (endStream)
@@ -376,6 +389,20 @@ internal sealed partial class UpstreamConnection
                 EndRemote(s);
             }
         }
+    }
+
+    // Outside _sync, on the read loop: the held calls resume here (InlineResponse), each until it first waits. The list
+    // is the read loop's own; a call that resumes inline cannot add to it (only OnHeaderBlock does, on this loop).
+    private void ReleaseHeldHeaders(bool inline)
+    {
+        for (var i = 0; i < _heldHeaders.Count; i++)
+        {
+            var s = _heldHeaders[i];
+            _heldHeaders[i] = null!;
+            s.HeadersArrived.Release(inline);
+        }
+
+        _heldHeaders.Clear();
     }
 
     private sealed class DiscardSink : IHeaderSink

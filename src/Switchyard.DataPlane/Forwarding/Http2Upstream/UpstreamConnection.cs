@@ -26,7 +26,9 @@ internal sealed partial class UpstreamConnection
     private readonly SslStream? _tls; // null: h2c straight on the socket
     private readonly UpstreamOptions _options;
     private readonly Action<UpstreamConnection>? _onRetired;
-    private const int InlineSendStreams = 2; // open streams up to which a flush sends itself (SendLoopScheduler)
+    // Open streams up to which a flush sends itself (SendLoopScheduler) and a response resumes on the read loop
+    // (InlineResponse), when those switches are on: a light load, where a thread-pool hop costs a worker's wake-up.
+    internal const int InlineStreams = 2;
     private readonly Pipe _out;
     private readonly object _sync = new();
     private readonly Dictionary<int, UpstreamStream> _streams = new();
@@ -48,7 +50,7 @@ internal sealed partial class UpstreamConnection
         _socket = socket;
         _tls = tls;
         // Flushes happen under _sync, so the scheduler reads the stream count under it.
-        _out = new(new PipeOptions(MemoryPool<byte>.Shared, SendLoopScheduler.For(() => _streams.Count <= InlineSendStreams),
+        _out = new(new PipeOptions(MemoryPool<byte>.Shared, SendLoopScheduler.For(() => _streams.Count <= InlineStreams),
             PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16384,
             useSynchronizationContext: false));
         _options = options;
