@@ -301,11 +301,29 @@ def shipped_config(manifests, port="shipped"):
     return path
 
 
+# HOPS=1: every Switchyard process loads bench/Bench.Hops as a startup hook, and the latency scenario reports thread-pool
+# work items per call beside the context switches (the hops of one call's path; a trimmed SWITCHYARD_BIN ignores hooks).
+HOPS_DIR = os.path.join(WORK, "hops")
+HOPS_ENV = {"DOTNET_STARTUP_HOOKS": f"{BENCH}/Bench.Hops/bin/Release/net10.0/Bench.Hops.dll",
+            "BENCH_HOPS_DIR": HOPS_DIR} if os.environ.get("HOPS") == "1" else {}
+
+
+def work_items(p):
+    """Thread-pool work items the process completed so far (Bench.Hops' file), or None without HOPS=1."""
+    if not HOPS_ENV:
+        return None
+    try:
+        with open(os.path.join(HOPS_DIR, f"hops-{p.pid}")) as f:
+            return int(f.read().split()[0])
+    except (FileNotFoundError, ValueError, IndexError):
+        return None
+
+
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
     cfg = shipped_config(manifests, port) if port in ("shipped", "shipped-json") else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
     p = start(name, switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
-              env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **(env or {})})
+              env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **HOPS_ENV, **(env or {})})
     wait_port(PORTS[port], 60)
     # Wait until the first table serves the greeter route.
     deadline = time.time() + 60
@@ -440,6 +458,16 @@ LATENCY_VARIANTS = {
     # The own upstream's send loop runs inline in the flush on a connection with at most 2 open streams
     # (Forwarding/Http2Upstream/SendLoopScheduler.cs): no thread-pool hop per flush at low rates.
     "upstream-inline-send": {"SWITCHYARD_UPSTREAM_INLINE_SEND": "true"},
+    # A call resumes on the own upstream's read loop when its response headers arrive, after the rest of that read is
+    # parsed, on a connection with at most 2 open streams (Forwarding/Http2Upstream/InlineResponse.cs): no thread-pool
+    # hop between the backend's answer and the response write at low rates.
+    "upstream-inline-response": {"SWITCHYARD_UPSTREAM_INLINE_RESPONSE": "true"},
+    # Both of the own upstream's hops inline at low rates.
+    "upstream-inline": {"SWITCHYARD_UPSTREAM_INLINE_SEND": "true", "SWITCHYARD_UPSTREAM_INLINE_RESPONSE": "true"},
+    # Both, plus Kestrel's transport pipes inline (no IOQueue / thread-pool hop between a socket completion and the
+    # HTTP/2 connection's frame loop, or between a response flush and the socket send).
+    "all-inline": {"SWITCHYARD_UPSTREAM_INLINE_SEND": "true", "SWITCHYARD_UPSTREAM_INLINE_RESPONSE": "true",
+                   "SWITCHYARD_KESTREL_INLINE_SCHEDULING": "true"},
     # Thread-pool workers block at once instead of spinning first (the proxy is pinned to one core).
     "no-spin": {"DOTNET_ThreadPool_UnfairSemaphoreSpinLimit": "0"},
     "no-pgo": {"DOTNET_TieredPGO": "0"},
@@ -487,9 +515,12 @@ def scenario_latency():
     log(f"  latency: {len(targets)} targets, {calls} measured calls each per round at {LATENCY_RATE}/s")
     for r in range(ROUNDS):
         cs0 = {name: context_switches(procs[name]) for name in targets if name in procs}
+        wi0 = {name: work_items(procs[name]) for name in targets if name in procs}
         cmd = ["taskset", "-c", LATENCY_CPU, "dotnet", DLL["client"], "rounds", str(LATENCY_RATE), str(LATENCY_SLICE_MS),
                str(LATENCY_CYCLES), str(LATENCY_SKIP), *(f"{n}=http://127.0.0.1:{port}" for n, port in targets.items())]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        if HOPS_ENV:
+            time.sleep(0.3)  # Bench.Hops writes every 100 ms: let the idle processes' files catch up with the round
         text = (out.stdout + out.stderr).strip()
         seen = 0
         for m in re.finditer(r"latency name=(\S+) p50=(\d+) p90=(\d+) p99=(\d+) calls=(\d+) errors=(\d+)", text):
@@ -501,6 +532,8 @@ def scenario_latency():
                 # Per call sent to it in this round (the warm-up and skipped calls too: the process saw them all).
                 sent = 200 + LATENCY_CYCLES * LATENCY_RATE * LATENCY_SLICE_MS // 1000
                 record("latency", name, "ctxsw_per_call", (context_switches(procs[name]) - cs0[name]) / sent)
+                if wi0.get(name) is not None and (wi1 := work_items(procs[name])) is not None:
+                    record("latency", name, "work_items_per_call", (wi1 - wi0[name]) / sent)
         if seen != len(targets) or out.returncode != 0:
             log(f"  latency round {r}: {text[-2000:]}")
     log("  latency done")
@@ -1141,11 +1174,13 @@ def report():
            for p in ("direct", "direct-b", "shipped", "switchyard", "switchyard-b", *(f"lat-{n}" for n in LATENCY_NAMES), "h2up", "yarp", "nginx", "haproxy")]
     if any(x[1] for x in lat):
         lines += ["", "Latency at 1000 calls/s (µs, median (min–max) of rounds; 'added' = minus direct of the same round):", "",
-                  "| proxy | p50 | p90 | p99 | added p50 | added p99 | voluntary context switches per call |", "|---|---|---|---|---|---|---|"]
+                  "| proxy | p50 | p90 | p99 | added p50 | added p99 | voluntary context switches per call | thread-pool work items per call (HOPS=1) |",
+                  "|---|---|---|---|---|---|---|---|"]
         for p, a, b, c in lat:
             if a:
                 lines.append(f"| {p} | {fmt(a, 0)} | {fmt(b, 0)} | {fmt(c, 0)} | {fmt(added_latency(p, 'p50'), 0)} | "
-                             f"{fmt(added_latency(p, 'p99'), 0)} | {fmt(table.get(('latency', p, 'ctxsw_per_call')), 2)} |")
+                             f"{fmt(added_latency(p, 'p99'), 0)} | {fmt(table.get(('latency', p, 'ctxsw_per_call')), 2)} | "
+                             f"{fmt(table.get(('latency', p, 'work_items_per_call')), 2)} |")
     other = [k for k in table if k[0] in ("stream", "swaps", "propagation", "compile", "start", "memory")]
     if other:
         lines += ["", "| scenario | subject | metric | median (min–max) |", "|---|---|---|---|"]
@@ -1164,6 +1199,7 @@ def report():
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
+    os.makedirs(HOPS_DIR)
     try:
         start("backend", ["dotnet", DLL["backend"], str(PORTS["backend"])], LOAD_CPU)
         wait_port(PORTS["backend"])

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 apt_install nginx haproxy nghttp2-client openssl python3 util-linux procps
 # Debian's nginx package may start a system instance on port 80; ours runs with its own config and ports.
-for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.H2Proxy bench/Bench.Client src/Switchyard; do
+for p in bench/Bench.Backend bench/Bench.BareYarp bench/Bench.H2Proxy bench/Bench.Client bench/Bench.Hops src/Switchyard; do
   dotnet build "$p" -c Release --nologo -v q -clp:ErrorsOnly
 done
 # The framework-dependent ReadyToRun publish, for the start scenario's r2r* variants (its default START_VARIANTS is
