@@ -18,11 +18,26 @@ apt_install() {
 
 # publish_trimmed DIR [MSBUILD_FLAG...]: the trimmed self-contained form of `switchyard` for this machine's
 # architecture (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml) into DIR, run as DIR/switchyard — what the
-# container image and scripts/run.sh ship. Later publishes redo only what changed.
+# container image and scripts/run.sh ship. Skipped when DIR holds a publish made with the same SDK and flags and no
+# file under src/ nor Directory.*.props changed since: even with nothing to redo, `dotnet publish` re-runs the
+# trimmer's and ReadyToRun's checks over the whole framework (~1 minute idle, 7 on a loaded 2-core machine), which
+# every start of scripts/run.sh paid.
 publish_trimmed() {
-  local dir=$1 rid
+  local dir=$1 rid want stamp="$1/.switchyard-publish"
   shift
   rid="linux-$([ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64)"
+  want="sdk $(dotnet --version) rid $rid flags $*"
+  if [ -x "$dir/switchyard" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -z "$(
+    find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune -o \
+      -type f -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  # Stamped with the time the publish began, so a file edited while it ran counts as changed next time.
+  local began
+  began=$(date +%s)
+  rm -f "$stamp"
   dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile=trimmed "$@" -o "$dir" \
-    --nologo -v q -clp:ErrorsOnly
+    --nologo -v q -clp:ErrorsOnly || return 1
+  echo "$want" > "$stamp"
+  touch -d "@$began" "$stamp"
 }
