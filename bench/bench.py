@@ -714,8 +714,11 @@ MEMORY_VARIANTS = {
     # Trimmed self-contained publishes (PUBLISHED; bench/run.sh publishes them when a scenario names them).
     "trimmed": {},
     "trimmed-r2r": {},
+    # ReadyToRun for every assembly, the cold ones too (the profile's partial ReadyToRun off).
+    "trimmed-r2r-all": {},
     "trimmed-r2r-composite": {},
     "trimmed-r2r-gen0max-3mb": {"DOTNET_GCGen0MaxBudget": "0x300000"},
+    "trimmed-r2r-gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
     "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
     # Regions of 1 MB instead of 4 MB: less committed slack per generation for a heap of ~30 MB.
     "region-1mb": {"DOTNET_GCRegionSize": "0x100000"},
@@ -881,9 +884,11 @@ PUBLISHED = {
     "r2r": R2R_DLL,
     "trimmed": os.path.join(RESULTS, "trimmed", "switchyard"),
     "trimmed-r2r": os.path.join(RESULTS, "trimmed-r2r", "switchyard"),
+    "trimmed-r2r-all": os.path.join(RESULTS, "trimmed-r2r-all", "switchyard"),
     "trimmed-r2r-composite": os.path.join(RESULTS, "trimmed-r2r-composite", "switchyard"),
 }
 PUBLISHED["trimmed-r2r-gen0max-3mb"] = PUBLISHED["trimmed-r2r"]
+PUBLISHED["trimmed-r2r-gen0max-6mb"] = PUBLISHED["trimmed-r2r"]
 START_VARIANTS = {
     "jit": (None, {}),
     "r2r": (R2R_DLL, {}),
@@ -893,6 +898,7 @@ START_VARIANTS = {
     "r2r-no-pgo": (R2R_DLL, {"DOTNET_TieredPGO": "0"}),
     "trimmed": (PUBLISHED["trimmed"], {}),
     "trimmed-r2r": (PUBLISHED["trimmed-r2r"], {}),
+    "trimmed-r2r-all": (PUBLISHED["trimmed-r2r-all"], {}),
     "trimmed-r2r-composite": (PUBLISHED["trimmed-r2r-composite"], {}),
     # Tiered compilation's call-counting delay (TC_CallCountingDelayMs, 100 ms) is multiplied by
     # TC_DelaySingleProcMultiplier (10) when the process may use one CPU only (the bench pins it), and the delay is
