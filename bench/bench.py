@@ -733,6 +733,8 @@ MEMORY_VARIANTS = {
     "gen0max-4mb": {"DOTNET_GCGen0MaxBudget": "0x400000"},
     "gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
     "gen0max-8mb": {"DOTNET_GCGen0MaxBudget": "0x800000"},
+    # Switchyard.csproj caps the budget at 6 MB; a 256 MB cap is no cap (the budget the GC computes is smaller).
+    "gen0max-default": {"DOTNET_GCGen0MaxBudget": "0x10000000"},
 }
 
 
