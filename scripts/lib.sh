@@ -20,7 +20,7 @@ apt_install() {
 # architecture (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml) into DIR, run as DIR/switchyard — what the
 # container image and scripts/run.sh ship. Skipped when DIR holds a publish made with the same SDK and flags and no
 # file under src/ nor Directory.*.props changed since: even with nothing to redo, `dotnet publish` re-runs the
-# trimmer's and ReadyToRun's checks over the whole framework (~1 minute idle, 7 on a loaded 2-core machine), which
+# trimmer's and ReadyToRun's checks over the whole framework (20 s idle, 7 minutes on a loaded 2-core machine), which
 # every start of scripts/run.sh paid.
 publish_trimmed() {
   local dir=$1 rid want stamp="$1/.switchyard-publish"

@@ -64,7 +64,7 @@ internal sealed class JsonLine
 
     /// <summary>
     /// A string field printed from <paramref name="source"/> (<paramref name="value"/> is it or a slice of it): the
-    /// bytes printed last time when the source is the same instance (<see cref="JsonField"/>).
+    /// bytes printed last time when the source is the same instance or equal text (<see cref="JsonField"/>).
     /// </summary>
     public void String(JsonField field, string source, ReadOnlySpan<char> value)
     {
