@@ -341,9 +341,20 @@ results = []   # rows: (scenario, proxy, metric, value)
 table = {}     # (scenario, proxy, metric) -> [values]
 
 
+# Every row is appended to the raw TSV as it is measured, so a run stopped half-way (time, a crash) keeps its rounds;
+# `REPORT_FROM=bench/results/raw-<stamp>.tsv python3 bench/bench.py` prints the table of such a file again.
+STAMP = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%MZ")
+RAW = os.path.join(RESULTS, f"raw-{STAMP}.tsv")
+
+
 def record(scenario, proxy, metric, value):
     results.append((scenario, proxy, metric, value))
     table.setdefault((scenario, proxy, metric), []).append(value)
+    new = not os.path.exists(RAW)
+    with open(RAW, "a") as f:
+        if new:
+            f.write("scenario\tproxy\tmetric\tvalue\n")
+        f.write(f"{scenario}\t{proxy}\t{metric}\t{value}\n")
 
 
 def context_switches(p):
@@ -1098,11 +1109,7 @@ def issue21_lines():
 
 def report():
     os.makedirs(RESULTS, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%MZ")
-    with open(os.path.join(RESULTS, f"raw-{stamp}.tsv"), "w") as f:
-        f.write("scenario\tproxy\tmetric\tvalue\n")
-        for row in results:
-            f.write("\t".join(str(x) for x in row) + "\n")
+    stamp = STAMP
     lines = [f"Switchyard benchmarks — {stamp}, {os.cpu_count()} CPUs, proxy pinned to CPU {PROXY_CPU}, "
              f"{ROUNDS} interleaved rounds, {CALLS} calls per run (h2load -c {CONNS} -m {STREAMS}); "
              "median (min–max).", ""]
@@ -1204,7 +1211,20 @@ def report():
     print("\n" + text)
 
 
+def report_from(path):
+    with open(path) as f:
+        next(f)
+        for line in f:
+            scenario, proxy, metric, value = line.rstrip("\n").split("\t")
+            results.append((scenario, proxy, metric, float(value)))
+            table.setdefault((scenario, proxy, metric), []).append(float(value))
+    report()
+
+
 def main():
+    # SIGTERM (a stopped run) unwinds through the finally below: the peers are stopped and the rounds so far reported.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.makedirs(RESULTS, exist_ok=True)
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     os.makedirs(HOPS_DIR)
@@ -1287,4 +1307,4 @@ def start_peers_tls(pem):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report_from(os.environ["REPORT_FROM"]) if os.environ.get("REPORT_FROM") else main())
