@@ -13,6 +13,9 @@ namespace Switchyard;
 /// A trim is one aggressive, blocking, compacting collection — a pause of all threads, so it is taken only when
 /// it pays: once table changes have been quiet for a while, and only when the GC's committed memory grew by more
 /// than <see cref="GrowthThreshold"/> since the last trim. Endpoint churn and small edits never get there.
+/// With <c>trimAfterStart</c> the first check trims whatever the growth: the start (static config, the entry points'
+/// hosts, the first snapshot's decoding and table) leaves garbage and committed regions a gateway serving a small table
+/// never reuses, and the GC keeps them until load comes; see the constructor.
 /// </remarks>
 public sealed partial class MemoryTrimmer : IDisposable
 {
@@ -21,11 +24,17 @@ public sealed partial class MemoryTrimmer : IDisposable
     private readonly ILogger _logger;
     private long _baseline;
     private int _running;
+    private bool _startTrimPending;
 
-    public MemoryTrimmer(ILogger logger, TimeSpan quiet, long growthThreshold)
+    /// <param name="trimAfterStart">
+    /// Trim at the first check even below the threshold. `switchyard run` creates the trimmer once its entry points
+    /// listen, so the start's own garbage is already in the baseline and a 1-route gateway never grows 32 MB past it.
+    /// </param>
+    public MemoryTrimmer(ILogger logger, TimeSpan quiet, long growthThreshold, bool trimAfterStart = false)
     {
         _logger = logger;
         _quiet = quiet;
+        _startTrimPending = trimAfterStart;
         GrowthThreshold = growthThreshold;
         _baseline = GC.GetGCMemoryInfo().TotalCommittedBytes;
         _timer = new Timer(_ => Check(), null, Timeout.Infinite, Timeout.Infinite);
@@ -56,7 +65,9 @@ public sealed partial class MemoryTrimmer : IDisposable
         try
         {
             var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
-            if (before - Interlocked.Read(ref _baseline) >= GrowthThreshold)
+            var afterStart = _startTrimPending;
+            _startTrimPending = false;
+            if (afterStart || before - Interlocked.Read(ref _baseline) >= GrowthThreshold)
             {
                 var watch = Stopwatch.StartNew();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

@@ -33,6 +33,21 @@ public class MemoryTrimmerTests
         Assert.That(trimmer.Trims, Is.Zero);
     }
 
+    [Test]
+    public async Task After_the_start_the_first_check_trims_and_later_small_growth_is_left_to_the_GC()
+    {
+        using var trimmer = new MemoryTrimmer(NullLogger.Instance, TimeSpan.FromMilliseconds(50), growthThreshold: 1L << 40, trimAfterStart: true);
+
+        trimmer.Changed();
+        await Wait.UntilAsync(() => trimmer.Checks >= 1, TimeSpan.FromSeconds(20), "the first check");
+        Assert.That(trimmer.Trims, Is.EqualTo(1), "the check after the start trims below the threshold");
+
+        Grow(16 << 20);
+        trimmer.Changed();
+        await Wait.UntilAsync(() => trimmer.Checks >= 2, TimeSpan.FromSeconds(20), "the second check");
+        Assert.That(trimmer.Trims, Is.EqualTo(1), "later checks trim only past the threshold");
+    }
+
     /// <summary>Commits about <paramref name="bytes"/> of heap that survives a full collection, then drops it.</summary>
     private static void Grow(int bytes)
     {

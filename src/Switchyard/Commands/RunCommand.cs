@@ -111,7 +111,7 @@ internal static partial class RunCommand
         try
         {
             // After the initial load and after large reloads, give the load's peak back (see MemoryTrimmer).
-            using var trimmer = new MemoryTrimmer(logger, TimeSpan.FromSeconds(2), growthThreshold: 32L << 20);
+            using var trimmer = new MemoryTrimmer(logger, TimeSpan.FromSeconds(2), growthThreshold: 32L << 20, trimAfterStart: true);
             var reported = new NewDiagnostics();
             await foreach (var (snapshot, compile) in snapshots.ReadAsync(cancellationToken))
             {
