@@ -41,7 +41,8 @@ PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchy
          "switchyard-admin": 9106, "switchyard-tls": 9107, "nginx-tls": 9108, "haproxy-tls": 9109,
          "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
          "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118,
-         "h2up": 9119, "shipped-json": 9120, "shipped-json-admin": 9121, "shipped-json-tls": 9122}
+         "h2up": 9119, "shipped-json": 9120, "shipped-json-admin": 9121, "shipped-json-tls": 9122,
+         "quiet-json": 9123, "quiet-json-admin": 9124, "quiet-json-tls": 9125}
 # PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
 PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
 PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
@@ -284,18 +285,22 @@ def switchyard_config(manifests, name="switchyard.yaml"):
                   TLS=PORTS["switchyard-tls"], MANIFESTS=manifests)
 
 
-def shipped_config(manifests, port="shipped"):
+def shipped_config(manifests, port="shipped", name=None, access_log=None):
     """config/switchyard.yaml as shipped (INFO, metrics on, API on), only its addresses and folder changed.
     "shipped-json" adds Traefik's json access log to a file: issue 21 item 1 asks for the shipped configuration
-    with and without it against haproxy in the same rounds."""
+    with and without it against haproxy in the same rounds. `name` (default: the port's) names the config file and
+    `access_log` (default: on for "shipped-json") the json log file (the accesslog scenario's shipped variants)."""
+    name = name or port
+    if access_log is None and port == "shipped-json":
+        access_log = f"{WORK}/access-shipped-json.log"
     with open(os.path.join(ROOT, "config", "switchyard.yaml")) as f:
         text = f.read()
-    for addr, name in ((":8000", port), (":8443", f"{port}-tls"), (":9000", f"{port}-admin")):
-        text = text.replace(f'address: "{addr}"', f'address: "127.0.0.1:{PORTS[name]}"')
+    for addr, key in ((":8000", port), (":8443", f"{port}-tls"), (":9000", f"{port}-admin")):
+        text = text.replace(f'address: "{addr}"', f'address: "127.0.0.1:{PORTS[key]}"')
     text = text.replace("directory: manifests", f"directory: {manifests}")
-    if port == "shipped-json":
-        text += f"\naccessLog:\n  filePath: {WORK}/access-shipped-json.log\n  format: json\n"
-    path = os.path.join(WORK, f"{port}.yaml")
+    if access_log:
+        text += f"\naccessLog:\n  filePath: {access_log}\n  format: json\n"
+    path = os.path.join(WORK, f"{name}.yaml")
     with open(path, "w") as f:
         f.write(text)
     return path
@@ -306,6 +311,20 @@ def shipped_config(manifests, port="shipped"):
 HOPS_DIR = os.path.join(WORK, "hops")
 HOPS_ENV = {"DOTNET_STARTUP_HOOKS": f"{BENCH}/Bench.Hops/bin/Release/net10.0/Bench.Hops.dll",
             "BENCH_HOPS_DIR": HOPS_DIR} if os.environ.get("HOPS") == "1" else {}
+
+
+def gc_counts(p):
+    """(thread-pool threads, gen0, gen1, gen2 collections, total GC pause in 100 ns ticks, bytes allocated) so far
+    (Bench.Hops' file), or
+    None without HOPS=1 or before the hook's first write with them."""
+    if not HOPS_ENV:
+        return None
+    try:
+        with open(os.path.join(HOPS_DIR, f"hops-{p.pid}")) as f:
+            fields = [int(x) for x in f.read().split()]
+        return fields[1:7] if len(fields) >= 7 else None
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def work_items(p):
@@ -322,6 +341,11 @@ def work_items(p):
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
     cfg = shipped_config(manifests, port) if port in ("shipped", "shipped-json") else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
+    if port == "quiet-json":
+        # The bench's quiet config plus the json access log to a file: the accesslog scenario's pair (accesslog-off /
+        # accesslog-json) as long-lived processes in the basic rounds, beside switchyard (the same config without it).
+        with open(cfg, "a") as f:
+            f.write(f"\naccessLog:\n  filePath: {WORK}/access-quiet-json.log\n  format: json\n")
     p = start(name, switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **HOPS_ENV, **(env or {})})
     wait_port(PORTS[port], 60)
@@ -389,11 +413,24 @@ def thread_cpu(p):
 
 def measure_cpu(scenario, proxy, p, url, extra=(), tls=False):
     h2load(url, max(2000, CALLS // 20), extra, tls)  # warm-up (JIT, pools)
+    if HOPS_ENV:
+        time.sleep(0.25)  # Bench.Hops writes every 100 ms: its file then holds the counts after the warm-up
+    g0 = gc_counts(p)
     c0, s0, t0 = cpu_seconds(p), context_switches(p), thread_cpu(p)
     rps, ok, out = h2load(url, CALLS, extra, tls)
     c1, s1, t1 = cpu_seconds(p), context_switches(p), thread_cpu(p)
     record(scenario, proxy, "switches_per_call", (s1 - s0) / max(ok, 1))
-    if scenario == "observability":
+    if g0 is not None:
+        time.sleep(0.25)
+        g1 = gc_counts(p)
+        if g1 is not None:
+            # HOPS=1: GC work per call (workstation GC runs a blocking collection on the allocating request thread).
+            for i, metric in enumerate(("gen0_per_1k_calls", "gen1_per_1k_calls", "gen2_per_1k_calls"), start=1):
+                record(scenario, proxy, metric, (g1[i] - g0[i]) * 1000 / max(ok, 1))
+            record(scenario, proxy, "gc_pause_us_per_call", (g1[4] - g0[4]) / 10 / max(ok, 1))
+            record(scenario, proxy, "alloc_bytes_per_call", (g1[5] - g0[5]) / max(ok, 1))
+            record(scenario, proxy, "pool_threads", g1[0])
+    if scenario == "observability" or proxy.startswith("shipped") or proxy in ("quiet-json", "switchyard"):
         # Where the CPU went, by thread name: the access log writer's own µs per call beside the request threads'.
         for name, sec in t1.items():
             if sec - t0.get(name, 0) > 0:
@@ -439,14 +476,20 @@ def integrity(proxy, url):
 
 def scenario_basic(sw):
     peers = {"switchyard": sw, "yarp": procs["yarp"], "nginx": procs["nginx"], "haproxy": procs["haproxy"]}
-    for extra in ("shipped", "shipped-json", "switchyard-b", "h2up"):
+    for extra in ("shipped", "shipped-json", "quiet-json", "switchyard-b", "h2up"):
         if extra in procs:
             peers[extra] = procs[extra]
     if PEERS:
-        peers = {k: v for k, v in peers.items() if k in PEERS}
+        # In the order PEERS names them.
+        peers = {k: peers[k] for k in PEERS if k in peers}
     for r in range(ROUNDS):
         log(f"round {r + 1}/{ROUNDS}")
-        for name, p in peers.items():
+        # BASIC_ABBA=1: every other round measures the peers in reverse order, so a peer's effect on the one measured
+        # right after it (the same pinned core) falls on each side alike.
+        order = list(peers.items())
+        if os.environ.get("BASIC_ABBA") == "1" and r % 2 == 1:
+            order.reverse()
+        for name, p in order:
             url = f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello"
             integrity(name, f"http://127.0.0.1:{PORTS[name]}")
             measure_cpu("basic", name, p, url)
@@ -616,10 +659,19 @@ def scenario_accesslog(manifests):
         "accesslog-json": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n",
         "tracing-1.0": "\ntracing:\n  sampleRate: 1.0\n" + otlp,
         "tracing-0.1": "\ntracing:\n  sampleRate: 0.1\n" + otlp,
+        # The basic rounds' shipped / shipped-json pair as fresh processes in these rounds (config/switchyard.yaml:
+        # INFO, metrics and API on, its HTTP/2 settings): the same access log beside a different config and process life.
+        "shipped-off": None,
+        "shipped-json": None,
+        # The json access log with the writer woken by every 32nd queued line instead of the 256th (AccessLogWriter's
+        # SWITCHYARD_ACCESSLOG_WAKE_AT): more wake-ups, each line formatted sooner after its call filled it.
+        "accesslog-json-wake32": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n",
     }
+    variant_env = {"accesslog-json-wake32": {"SWITCHYARD_ACCESSLOG_WAKE_AT": "32"}}
     only = os.environ.get("OBS_VARIANTS")
-    if only:
-        variants = {k: v for k, v in variants.items() if k in only.split(",")}
+    # The shipped-* pair and the wake-up variant run only when OBS_VARIANTS names them.
+    variants = {k: v for k, v in variants.items() if k in only.split(",")} if only else \
+        {k: v for k, v in variants.items() if not k.startswith("shipped-") and k not in variant_env}
     # COMPARE_DLL / COMPARE_ENV: every variant also as "<variant>-b" with the other build / variables, in the same
     # interleaved rounds (an A/B of two commits: each build's variant / its own off, and variant / variant-b).
     # OBS_PERF=<variant>[,...]: `perf record -F 4000 -g` of the measured run of these variants (perf map on for all).
@@ -628,21 +680,24 @@ def scenario_accesslog(manifests):
     stat_of = [v for v in os.environ.get("OBS_STAT", "").split(",") if v]
     # W^X off under perf: JIT code then lives in anonymous memory that /tmp/perf-PID.map names (with W^X it is
     # mapped from memfd:doublemapper and `perf report` shows bare addresses).
-    base_env = {"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning",
+    base_env = {"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **HOPS_ENV,
                 **({"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"} if perf_of else {})}
     running = {}
-    for name, extra in variants.items():
-        cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
+    def obs_config(name, extra, suffix=""):
+        if extra is None:  # a shipped-* variant
+            log_file = f"{WORK}/access-obs-{name}{suffix}.log" if name == "shipped-json" else ""
+            return shipped_config(manifests, "obs", name=f"obs-{name}{suffix}", access_log=log_file)
+        cfg = render("switchyard.yaml.in", f"{name}{suffix}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
                      TLS=PORTS["obs-tls"], MANIFESTS=manifests)
         with open(cfg, "a") as f:
-            f.write(extra.replace("access.log", f"access-{name}.log"))
-        running[name] = (cfg, DLL["switchyard"], base_env)
+            f.write(extra.replace("access.log", f"access-{name}{suffix}.log"))
+        return cfg
+
+    for name, extra in variants.items():
+        env = {**base_env, **variant_env.get(name, {})}
+        running[name] = (obs_config(name, extra), DLL["switchyard"], env)
         if COMPARE_DLL or COMPARE_ENV:
-            cfg_b = render("switchyard.yaml.in", f"{name}-b.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
-                           TLS=PORTS["obs-tls"], MANIFESTS=manifests)
-            with open(cfg_b, "a") as f:
-                f.write(extra.replace("access.log", f"access-{name}-b.log"))
-            running[f"{name}-b"] = (cfg_b, COMPARE_DLL or DLL["switchyard"], {**base_env, **COMPARE_ENV})
+            running[f"{name}-b"] = (obs_config(name, extra, "-b"), COMPARE_DLL or DLL["switchyard"], {**env, **COMPARE_ENV})
     for r in range(ROUNDS):
         log(f"observability round {r + 1}/{ROUNDS}")
         for name, (cfg, dll, env) in running.items():
@@ -1115,9 +1170,9 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
+        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "quiet-json", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1", "accesslog-off-b", "accesslog-json-b", "tracing-1.0-b",
-                      "tracing-0.1-b"):
+                      "tracing-0.1-b", "shipped-off", "shipped-off-b", "shipped-json-b", "accesslog-json-wake32"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
@@ -1133,7 +1188,7 @@ def report():
         for s_, p_ in (("switchyard", "switchyard-b"), ("switchyard", "yarp"), ("switchyard", "nginx"), ("switchyard", "haproxy"),
                        ("h2up", "yarp"), ("h2up", "haproxy"), ("yarp", "haproxy"),
                        ("shipped", "switchyard"), ("shipped", "nginx"), ("shipped", "haproxy"),
-                       ("shipped-json", "shipped"), ("shipped-json", "haproxy")):
+                       ("shipped-json", "shipped"), ("shipped-json", "haproxy"), ("quiet-json", "switchyard")):
             a, b = table.get(("basic", s_, "cpu_us_per_call"), []), table.get(("basic", p_, "cpu_us_per_call"), [])
             if a and len(a) == len(b):
                 pairs = sorted(x / y for x, y in zip(a, b))
@@ -1149,10 +1204,12 @@ def report():
         with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
         if with_metrics == with_metrics:
             lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
+    obs_variants = ("accesslog-off", "accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "shipped-off", "shipped-json")
     for suffix in ("", "-b"):
-        off_rounds = table.get(("observability", f"accesslog-off{suffix}", "cpu_us_per_call"), [])
-        off = med(off_rounds)
-        for variant in ("accesslog-json", "tracing-1.0", "tracing-0.1"):
+        for variant in ("accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "shipped-json"):
+            base_variant = "shipped-off" if variant.startswith("shipped-") else "accesslog-off"
+            off_rounds = table.get(("observability", base_variant + suffix, "cpu_us_per_call"), [])
+            off = med(off_rounds)
             on_rounds = table.get(("observability", variant + suffix, "cpu_us_per_call"), [])
             on = med(on_rounds)
             if on == on and off == off:
@@ -1160,26 +1217,37 @@ def report():
                 per_round = [a / b for a, b in zip(on_rounds, off_rounds)]
                 spans = table.get(("observability", variant + suffix, "spans_per_call"))
                 lines += ["",
-                          f"CPU per call {variant}{suffix} / accesslog-off{suffix} = {on / off:.2f} (medians); per round "
+                          f"CPU per call {variant}{suffix} / {base_variant}{suffix} = {on / off:.2f} (medians); per round "
                           + ", ".join(f"{x:.2f}" for x in per_round)
                           + (f" (paired median {med(per_round):.2f})" if per_round else "")
                           + (f"; spans exported per call {med(spans):.2f}" if spans else "")
                           + (f"; spans dropped per process {med(dropped):.0f}" if (dropped := table.get(("observability", variant + suffix, "spans_dropped"))) else "")]
         threads = sorted({m for (sc, v, m) in table if sc == "observability" and v.endswith(suffix) and m.startswith("thread_us_per_call:")})
         for m in threads:
-            per = {v: table.get(("observability", v + suffix, m)) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+            per = {v: table.get(("observability", v + suffix, m)) for v in obs_variants}
             lines.append(f"thread '{m.split(':', 1)[1]}' CPU µs per call (median): "
                          + ", ".join(f"{v}{suffix} {med(x):.2f}" for v, x in per.items() if x))
         counted = sorted({m for (sc, v, m) in table if sc == "observability" and v.endswith(suffix) and m.startswith("per_call:")})
         for m in counted:
-            per = {v: table.get(("observability", v + suffix, m)) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+            per = {v: table.get(("observability", v + suffix, m)) for v in obs_variants}
             lines.append(f"{m[len('per_call:'):]} per call (perf stat, median): "
                          + ", ".join(f"{v}{suffix} {med(x):.1f}" for v, x in per.items() if x))
-        switches = {v: table.get(("observability", v + suffix, "switches_per_call")) for v in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1")}
+        switches = {v: table.get(("observability", v + suffix, "switches_per_call")) for v in obs_variants}
         if any(switches.values()):
             lines.append("Context switches per call (all threads, median): "
                          + ", ".join(f"{v}{suffix} {med(x):.3f}" for v, x in switches.items() if x))
-    for variant in ("accesslog-off", "accesslog-json", "tracing-1.0", "tracing-0.1"):
+    # HOPS=1: GC work per call by process (Bench.Hops' counts around each measured run).
+    for (sc, v, m) in sorted(k for k in table if k[2] == "gc_pause_us_per_call"):
+        lines.append(f"{sc} {v}: GC pause µs/call {fmt(table[(sc, v, m)], 2)}, gen0/gen1/gen2 per 1k calls "
+                     + " / ".join(fmt(table.get((sc, v, f"gen{g}_per_1k_calls"), []), 2) for g in range(3))
+                     + f", bytes allocated/call {fmt(table.get((sc, v, 'alloc_bytes_per_call'), []), 0)}"
+                     + f", thread-pool threads {fmt(table.get((sc, v, 'pool_threads'), []), 0)}")
+    # The basic rounds' shipped pair by thread (the access log writer's own µs per call beside the request threads').
+    for m in sorted({m for (sc, v, m) in table if sc == "basic" and m.startswith("thread_us_per_call:")}):
+        per = {v: table.get(("basic", v, m)) for v in ("shipped", "shipped-json", "switchyard", "quiet-json")}
+        lines.append(f"basic: thread '{m.split(':', 1)[1]}' CPU µs per call (median): "
+                     + ", ".join(f"{v} {med(x):.2f}" for v, x in per.items() if x))
+    for variant in obs_variants:
         a, b = (table.get(("observability", v, "cpu_us_per_call"), []) for v in (variant, variant + "-b"))
         if a and len(a) == len(b):
             pairs = [x / y for x, y in zip(a, b)]
@@ -1246,6 +1314,8 @@ def main():
             warm.append(("shipped", start_switchyard(manifests, "shipped", port="shipped")))
             if "basic" in SCENARIOS and (not PEERS or "shipped-json" in PEERS):
                 warm.append(("shipped-json", start_switchyard(manifests, "shipped-json", port="shipped-json")))
+        if "basic" in SCENARIOS and "quiet-json" in PEERS:
+            warm.append(("quiet-json", start_switchyard(manifests, "quiet-json", port="quiet-json")))
         if COMPARE_DLL or COMPARE_ENV:
             warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b", COMPARE_ENV)))
         if "latency" in SCENARIOS:
@@ -1254,8 +1324,8 @@ def main():
         # Scenarios with processes of their own (memory, start, routes10k, ...) need no warm shared proxies.
         shared = {"basic", "tls", "latency", "stream", "swaps", "propagation"} & set(SCENARIOS)
         for name, proc in warm if shared else ():
-            if PEERS and name not in PEERS and "basic" in SCENARIOS and len(SCENARIOS) == 1:
-                continue  # only the basic rounds run, and they skip this proxy
+            if PEERS and name not in PEERS and shared == {"basic"}:
+                continue  # the basic rounds are the only ones on the shared proxies, and they skip this one
             warm_process(proc, f"http://127.0.0.1:{PORTS[name]}/greet.Greeter/SayHello", name)
         if "basic" in SCENARIOS:
             scenario_basic(sw)

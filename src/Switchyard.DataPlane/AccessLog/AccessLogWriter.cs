@@ -73,11 +73,22 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
             });
         }
 
-        // A quarter of the queue (at most 256 lines): the writer is woken well before a burst could fill it.
-        _wakeAt = Math.Clamp(options.QueueLength / 4, 1, 256);
+        _wakeAt = WakeThreshold(options.QueueLength, Environment.GetEnvironmentVariable(WakeAtVariable));
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "access log writer" };
         _writer.Start();
     }
+
+    /// <summary>Bench lever: the number of queued lines that wakes the writer (see <see cref="WakeThreshold"/>).</summary>
+    public const string WakeAtVariable = "SWITCHYARD_ACCESSLOG_WAKE_AT";
+
+    /// <summary>
+    /// A quarter of the queue, at most 256 lines: the writer is woken well before a burst could fill it.
+    /// <paramref name="variable"/> (SWITCHYARD_ACCESSLOG_WAKE_AT) overrides it within 1..queue length.
+    /// </summary>
+    internal static int WakeThreshold(int queueLength, string? variable) =>
+        int.TryParse(variable, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var wakeAt)
+            ? Math.Clamp(wakeAt, 1, queueLength)
+            : Math.Clamp(queueLength / 4, 1, 256);
 
     /// <summary>Lines dropped because the queue was full (switchyard_accesslog_dropped_total).</summary>
     public long Dropped => Volatile.Read(ref _dropped);
@@ -188,6 +199,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
                 {
                     _pool.Return(entry);
                 }
+
             }
 
             // Lines read leave the count (a call counts its line before queueing it, so the count never goes below 0).
