@@ -161,14 +161,12 @@ internal sealed class MiddlewareProcessor
     /// <param name="user">"route" or "service": whose calls are not served, in the messages.</param>
     private bool Resolve(MiddlewareRef reference, string parentNs, List<string> ids, List<Problem> problems, string user, bool crossProvider = false)
     {
-        var key = Reference(reference, parentNs, out var problem, crossProvider);
-        if (key is null)
+        if (Reference(reference, parentNs, out var problem, crossProvider) is not { } k)
         {
             problems.Add(problem!);
             return false;
         }
 
-        var k = key.Value;
         if (!_context.Middlewares.ContainsKey(k))
         {
             problems.Add(Problem.Error(DiagnosticCodes.MiddlewareNotFound, "MiddlewareNotFound",
@@ -271,15 +269,13 @@ internal sealed class MiddlewareProcessor
         for (var i = 0; i < members.Count; i++)
         {
             var field = $"spec.chain.middlewares[{i}]";
-            var member = Reference(members[i], key.Namespace, out var problem);
-            if (member is null)
+            if (Reference(members[i], key.Namespace, out var problem) is not { } m)
             {
                 _context.Error(problem!.Code, problem.Reason, owner, field, problem.Message);
                 ok = false;
                 continue;
             }
 
-            var m = member.Value;
             if (!_context.Middlewares.ContainsKey(m))
             {
                 _context.Error(DiagnosticCodes.MiddlewareChainRefNotFound, "MiddlewareNotFound", owner, field, $"Middleware {m} not found");
