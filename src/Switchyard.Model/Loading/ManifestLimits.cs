@@ -83,12 +83,13 @@ public static class ManifestLimits
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = WireMaxDepth,
-        // Reflection metadata only. KubernetesClient's own resolver asks its source-generated context first, whose
-        // lookup is one `type == typeof(...)` test per Kubernetes type (thousands); every type we decode (Traefik's
-        // CRDs, Gateway API) and each of their property types misses it all the way down, so the first decode
-        // compiled and ran that chain and loaded the types it names: ~1 s of CPU on a loaded machine and several
-        // MB of RSS at start. The few core types we decode (Service, Secret, ...) read the same either way.
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        // Not KubernetesClient's resolver: it asks its source-generated context first, whose lookup is one
+        // `type == typeof(...)` test per Kubernetes type (thousands); every type we decode (Traefik's CRDs, Gateway
+        // API) and each of their property types missed it all the way down, so the first decode compiled and ran that
+        // chain and loaded the types it names: ~1 s of CPU on a loaded machine and several MB of RSS at start. Our
+        // own context holds the kinds a manifest decodes to (and what they reach), so their contracts are not built
+        // by reflection at the first decode; reflection stays behind it for any type it does not hold.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ManifestJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         Converters =
         {
             new JsonStringEnumConverter(),
