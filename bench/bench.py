@@ -998,6 +998,10 @@ START_VARIANTS = {
 # START_ENV="NAME=value,...": one more variant, "jit-env", the plain build with these variables.
 if os.environ.get("START_ENV"):
     START_VARIANTS["jit-env"] = (None, dict(kv.split("=", 1) for kv in os.environ["START_ENV"].split(",") if kv))
+# COMPARE_DLL (a build's switchyard.dll, or a trimmed publish's executable): "jit-b", that build started the same way, so
+# an A/B of two commits' starts is paired round by round.
+if COMPARE_DLL:
+    START_VARIANTS["jit-b"] = (COMPARE_DLL, {})
 
 
 def scenario_start():
@@ -1156,12 +1160,16 @@ def issue21_lines():
             mine, default = added_latency(proxy, q), added_latency("switchyard", q)
             if mine and len(mine) == len(default):
                 row("3 latency", f"{proxy} added {q} − switchyard added {q}, µs per round", "< 0", [a - b for a, b in zip(mine, default)], 0)
-    for variant in ("jit", "r2r", "r2r-no-pgo"):
+    for variant in ("jit", "jit-b", "r2r", "r2r-no-pgo"):
         subject = f"{variant}-1k-routes"
         row("4 start", f"{variant}: seconds to /readyz 200 (1k routes)", "< 1", table.get(("start", subject, "ready_s")))
         row("4 start", f"{variant}: CPU seconds spent until ready", "", table.get(("start", subject, "cpu_s_to_ready")))
         row("4 start", f"{variant}: CPU µs/call over the first 10 s of load / steady state", "≈ 1", table.get(("start", subject, "first_10s_over_steady")))
         row("4 start", f"{variant}: seconds after ready to full speed (a batch within 25 % of steady)", "≤ 10", table.get(("start", subject, "full_speed_after_s")), 1)
+    for metric, what in (("cpu_s_to_ready", "CPU seconds until ready"), ("first_10s_us", "CPU µs/call, first 10 s of load"),
+                         ("steady_us", "steady CPU µs/call")):
+        row("4 start", f"jit / jit-b (this build / COMPARE_DLL): {what}, paired per round", "",
+            paired("start", "jit-1k-routes", "jit-b-1k-routes", metric))
     if not rows:
         return []
     return ["", "Issue 21 targets (median (min–max) over the rounds of this run):", "",
