@@ -353,6 +353,9 @@ def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", 
     deadline = time.time() + 60
     while time.time() < deadline:
         code, out = client("check", f"http://127.0.0.1:{PORTS[port]}", "1", timeout=60)
+        if p.poll() is not None:
+            # Another process answers on its port (a leftover of an earlier run): measuring it would count nothing.
+            raise RuntimeError(f"{name} exited (see {WORK}/{name}.log) while something else serves port {PORTS[port]}")
         if code == 0:
             return p
         time.sleep(0.2)
@@ -661,17 +664,18 @@ def scenario_accesslog(manifests):
         "tracing-0.1": "\ntracing:\n  sampleRate: 0.1\n" + otlp,
         # The basic rounds' shipped / shipped-json pair as fresh processes in these rounds (config/switchyard.yaml:
         # INFO, metrics and API on, its HTTP/2 settings): the same access log beside a different config and process life.
-        "shipped-off": None,
-        "shipped-json": None,
+        # Named apart from the basic rounds' peers: a process's name is its key in `procs`.
+        "obs-shipped-off": None,
+        "obs-shipped-json": None,
         # The json access log with the writer woken by every 32nd queued line instead of the 256th (AccessLogWriter's
         # SWITCHYARD_ACCESSLOG_WAKE_AT): more wake-ups, each line formatted sooner after its call filled it.
         "accesslog-json-wake32": f"\naccessLog:\n  filePath: {WORK}/access.log\n  format: json\n",
     }
     variant_env = {"accesslog-json-wake32": {"SWITCHYARD_ACCESSLOG_WAKE_AT": "32"}}
     only = os.environ.get("OBS_VARIANTS")
-    # The shipped-* pair and the wake-up variant run only when OBS_VARIANTS names them.
+    # The obs-shipped-* pair and the wake-up variant run only when OBS_VARIANTS names them.
     variants = {k: v for k, v in variants.items() if k in only.split(",")} if only else \
-        {k: v for k, v in variants.items() if not k.startswith("shipped-") and k not in variant_env}
+        {k: v for k, v in variants.items() if v is not None and k not in variant_env}
     # COMPARE_DLL / COMPARE_ENV: every variant also as "<variant>-b" with the other build / variables, in the same
     # interleaved rounds (an A/B of two commits: each build's variant / its own off, and variant / variant-b).
     # OBS_PERF=<variant>[,...]: `perf record -F 4000 -g` of the measured run of these variants (perf map on for all).
@@ -684,9 +688,9 @@ def scenario_accesslog(manifests):
                 **({"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"} if perf_of else {})}
     running = {}
     def obs_config(name, extra, suffix=""):
-        if extra is None:  # a shipped-* variant
-            log_file = f"{WORK}/access-obs-{name}{suffix}.log" if name == "shipped-json" else ""
-            return shipped_config(manifests, "obs", name=f"obs-{name}{suffix}", access_log=log_file)
+        if extra is None:  # an obs-shipped-* variant
+            log_file = f"{WORK}/access-{name}{suffix}.log" if name == "obs-shipped-json" else ""
+            return shipped_config(manifests, "obs", name=f"{name}{suffix}", access_log=log_file)
         cfg = render("switchyard.yaml.in", f"{name}{suffix}.yaml", WEB=PORTS["obs"], ADMIN=PORTS["obs-admin"],
                      TLS=PORTS["obs-tls"], MANIFESTS=manifests)
         with open(cfg, "a") as f:
@@ -1186,7 +1190,7 @@ def report():
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
         for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "quiet-json", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1", "accesslog-off-b", "accesslog-json-b", "tracing-1.0-b",
-                      "tracing-0.1-b", "shipped-off", "shipped-off-b", "shipped-json-b", "accesslog-json-wake32"):
+                      "tracing-0.1-b", "obs-shipped-off", "obs-shipped-json", "obs-shipped-off-b", "obs-shipped-json-b", "accesslog-json-wake32"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
             if cpu:
                 lines.append(f"| {scen} | {proxy} | {fmt(cpu)} | {fmt(table[(scen, proxy, 'calls_per_s')], 0)} | "
@@ -1218,10 +1222,10 @@ def report():
         with_metrics = med(table.get(("metrics", "switchyard", "cpu_us_per_call"), []))
         if with_metrics == with_metrics:
             lines.append(f"metrics on / off = {with_metrics / base['switchyard']:.2f}")
-    obs_variants = ("accesslog-off", "accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "shipped-off", "shipped-json")
+    obs_variants = ("accesslog-off", "accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "obs-shipped-off", "obs-shipped-json")
     for suffix in ("", "-b"):
-        for variant in ("accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "shipped-json"):
-            base_variant = "shipped-off" if variant.startswith("shipped-") else "accesslog-off"
+        for variant in ("accesslog-json", "accesslog-json-wake32", "tracing-1.0", "tracing-0.1", "obs-shipped-json"):
+            base_variant = "obs-shipped-off" if variant.startswith("obs-shipped-") else "accesslog-off"
             off_rounds = table.get(("observability", base_variant + suffix, "cpu_us_per_call"), [])
             off = med(off_rounds)
             on_rounds = table.get(("observability", variant + suffix, "cpu_us_per_call"), [])
