@@ -243,11 +243,13 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
 
     private (EntryPointOptions, WebApplication, List<ListenOptions>) CreateServer(EntryPointOptions options, int index, ILoggerFactory loggerFactory)
     {
-        // The host's appsettings.json sources would watch the working directory, recursively, for changes: one
-        // inotify watch per sub-folder and entry point (1 800 started from a repository checkout) and their set-up
-        // before the entry point listens. Switchyard's configuration is its static config; nothing reloads here.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
-        builder.Logging.ClearProviders();
+        // An empty host: Switchyard's configuration is its static config, so none of the slim builder's defaults are
+        // wanted — its appsettings.json sources watched the working directory recursively (one inotify watch per
+        // sub-folder and entry point), and its environment, command-line and JSON configuration providers, file
+        // providers, host filtering and forwarded-headers options were assemblies and types loaded into every gateway
+        // for nothing. Kestrel's core alone is enough: every listener and its TLS are configured in code below.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);
         var listeners = new List<ListenOptions>();
