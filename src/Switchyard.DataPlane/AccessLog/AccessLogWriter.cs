@@ -199,7 +199,6 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
                 {
                     _pool.Return(entry);
                 }
-
             }
 
             // Lines read leave the count (a call counts its line before queueing it, so the count never goes below 0).
