@@ -1,4 +1,5 @@
 using Switchyard.Configuration;
+using Switchyard.TestKit;
 
 namespace Switchyard.EndToEnd.Tests;
 
@@ -44,7 +45,7 @@ public class LeaderElectionEnvironmentTests
     [Test]
     public void TheChartSetsEveryVariableThatIsRead()
     {
-        var deployment = File.ReadAllText(Path.Combine(RepoRoot(), "charts", "switchyard", "templates", "deployment.yaml"));
+        var deployment = File.ReadAllText(Path.Combine(RepositoryRoot.Folder, "charts", "switchyard", "templates", "deployment.yaml"));
         foreach (var name in new[]
         {
             "POD_NAME", "POD_NAMESPACE", "SWITCHYARD_LEADER_ELECTION", "SWITCHYARD_LEADER_ELECTION_NAMESPACE",
@@ -54,16 +55,5 @@ public class LeaderElectionEnvironmentTests
         {
             Assert.That(deployment, Does.Contain($"- name: {name}\n"), name);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Operator.sln not found above the test folder");
     }
 }

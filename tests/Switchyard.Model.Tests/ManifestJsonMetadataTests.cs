@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Switchyard.Model.Loading;
+using Switchyard.TestKit;
 
 namespace Switchyard.Model.Tests;
 
@@ -37,12 +38,7 @@ public class ManifestJsonMetadataTests
     [Test]
     public void Golden_and_seed_manifests_read_and_write_as_with_reflection_metadata()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Operator.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Operator.sln not found above the test binaries");
-        }
-
+        var root = RepositoryRoot.Folder;
         // Each golden case on its own: the cases reuse names, and one snapshot of all would keep one object per name.
         var folders = Directory.GetDirectories(Path.Combine(root, "tests", "Switchyard.Routing.Tests", "golden")).Order(StringComparer.Ordinal)
             .Prepend(Path.Combine(root, "config", "manifests"));

@@ -7,7 +7,7 @@ namespace Switchyard.EndToEnd.Tests.Cli;
 internal static class SwitchyardCli
 {
     /// <summary>The repository root (where Operator.sln is).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryRoot.Folder;
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -60,16 +60,5 @@ internal static class SwitchyardCli
 
         var copied = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
         return File.Exists(copied) ? copied : throw new FileNotFoundException("switchyard.dll not built", built);
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Operator.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -67,7 +67,7 @@ public class DashboardBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOT") == "1")
         {
-            File.Copy(screenshot, Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), overwrite: true);
+            File.Copy(screenshot, Path.Combine(RepositoryRoot.Folder, "docs", "dashboard.png"), overwrite: true);
         }
 
         // Search filters the tables; a search that matches nothing says so.
@@ -84,16 +84,5 @@ public class DashboardBrowserTests
                 Assert.That(problems, Is.Empty, "no console errors");
             }
         });
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -1,9 +1,11 @@
+using Switchyard.TestKit;
+
 namespace Switchyard.Packaging.Tests.Infrastructure;
 
 /// <summary>Paths inside the repository and its git-ignored .tools/ folder (filled by scripts/setup.d/20-tools.sh).</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Folder;
 
     public static string Tools => Path.Combine(Root, ".tools");
     public static string Crds => Path.Combine(Root, "crds");
@@ -37,14 +39,5 @@ internal static class RepoPaths
                         "(scripts/setup.d/20-tools.sh installs helm and the npm tools into .tools/).");
         }
         return path;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"Operator.sln not found above {AppContext.BaseDirectory}");
     }
 }

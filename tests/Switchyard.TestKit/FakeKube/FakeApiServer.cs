@@ -84,16 +84,13 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>The repository's crds/ folder (found by walking up from the test binaries), or null.</summary>
     public static string? FindRepoCrdsFolder()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (RepositoryRoot.TryFind() is not { } root)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                var crds = Path.Combine(dir.FullName, "crds");
-                return Directory.Exists(crds) && Directory.EnumerateFiles(crds, "*.yaml").Any() ? crds : null;
-            }
+            return null;
         }
 
-        return null;
+        var crds = Path.Combine(root, "crds");
+        return Directory.Exists(crds) && Directory.EnumerateFiles(crds, "*.yaml").Any() ? crds : null;
     }
 
     public KubernetesClientConfiguration ClientConfiguration() => new() { Host = Url.ToString().TrimEnd('/') };

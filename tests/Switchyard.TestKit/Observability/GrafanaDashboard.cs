@@ -13,17 +13,7 @@ public sealed record DashboardQuery(int PanelId, string Panel, string RefId, str
 /// </summary>
 public static partial class GrafanaDashboard
 {
-    public static string Path(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return System.IO.Path.Combine(dir.FullName, "charts", "switchyard", "dashboards", name);
-            }
-        }
-        throw new InvalidOperationException($"Operator.sln not found above {AppContext.BaseDirectory}");
-    }
+    public static string Path(string name) => System.IO.Path.Combine(RepositoryRoot.Folder, "charts", "switchyard", "dashboards", name);
 
     public static JsonObject Load(string name) => JsonNode.Parse(File.ReadAllText(Path(name)))!.AsObject();
 
