@@ -42,7 +42,9 @@ PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchy
          "obs": 9110, "obs-admin": 9111, "obs-tls": 9112, "switchyard-b": 9113, "switchyard-b-admin": 9114,
          "switchyard-b-tls": 9115, "shipped": 9116, "shipped-admin": 9117, "shipped-tls": 9118,
          "h2up": 9119, "shipped-json": 9120, "shipped-json-admin": 9121, "shipped-json-tls": 9122,
-         "quiet-json": 9123, "quiet-json-admin": 9124, "quiet-json-tls": 9125}
+         "quiet-json": 9123, "quiet-json-admin": 9124, "quiet-json-tls": 9125,
+         "quiet-json-b": 9126, "quiet-json-b-admin": 9127, "quiet-json-b-tls": 9128,
+         "quiet-trace": 9129, "quiet-trace-admin": 9130, "quiet-trace-tls": 9131}
 # PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
 PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
 PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
@@ -341,11 +343,17 @@ def work_items(p):
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
     cfg = shipped_config(manifests, port) if port in ("shipped", "shipped-json") else render(
         "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
-    if port == "quiet-json":
+    if port in ("quiet-json", "quiet-json-b"):
         # The bench's quiet config plus the json access log to a file: the accesslog scenario's pair (accesslog-off /
-        # accesslog-json) as long-lived processes in the basic rounds, beside switchyard (the same config without it).
+        # accesslog-json) as long-lived processes in the basic rounds, beside switchyard (the same config without it);
+        # quiet-json-b is the same with COMPARE_DLL (an A/B of the access log's cost between two builds).
         with open(cfg, "a") as f:
-            f.write(f"\naccessLog:\n  filePath: {WORK}/access-quiet-json.log\n  format: json\n")
+            f.write(f"\naccessLog:\n  filePath: {WORK}/access-{port}.log\n  format: json\n")
+    if port == "quiet-trace":
+        # The bench's quiet config plus tracing at sampleRate 0.1 to the backend's OTLP receiver: the accesslog
+        # scenario's tracing-0.1 as a long-lived process in the basic rounds, beside switchyard.
+        with open(cfg, "a") as f:
+            f.write(f"\ntracing:\n  sampleRate: 0.1\n  otlp:\n    grpc:\n      endpoint: 127.0.0.1:{PORTS['backend']}\n      insecure: true\n")
     p = start(name, switchyard_cmd(dll or DLL["switchyard"]) + ["run", "--config", cfg], PROXY_CPU,
               env={"DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning", **HOPS_ENV, **(env or {})})
     wait_port(PORTS[port], 60)
@@ -433,7 +441,7 @@ def measure_cpu(scenario, proxy, p, url, extra=(), tls=False):
             record(scenario, proxy, "gc_pause_us_per_call", (g1[4] - g0[4]) / 10 / max(ok, 1))
             record(scenario, proxy, "alloc_bytes_per_call", (g1[5] - g0[5]) / max(ok, 1))
             record(scenario, proxy, "pool_threads", g1[0])
-    if scenario == "observability" or proxy.startswith("shipped") or proxy in ("quiet-json", "switchyard"):
+    if scenario == "observability" or proxy.startswith("shipped") or proxy in ("quiet-json", "quiet-json-b", "switchyard", "switchyard-b"):
         # Where the CPU went, by thread name: the access log writer's own µs per call beside the request threads'.
         for name, sec in t1.items():
             if sec - t0.get(name, 0) > 0:
@@ -479,7 +487,7 @@ def integrity(proxy, url):
 
 def scenario_basic(sw):
     peers = {"switchyard": sw, "yarp": procs["yarp"], "nginx": procs["nginx"], "haproxy": procs["haproxy"]}
-    for extra in ("shipped", "shipped-json", "quiet-json", "switchyard-b", "h2up"):
+    for extra in ("shipped", "shipped-json", "quiet-json", "quiet-json-b", "quiet-trace", "switchyard-b", "h2up"):
         if extra in procs:
             peers[extra] = procs[extra]
     if PEERS:
@@ -498,6 +506,41 @@ def scenario_basic(sw):
             measure_cpu("basic", name, p, url)
             if "chain" in SCENARIOS and name == "switchyard":
                 measure_cpu("chain", name, p, url, extra=[":authority: chain.bench"])
+        # BASIC_TOGETHER=a+b,c+d: after each round's own measurements, each pair loaded at the same time.
+        for a, b in together_pairs():
+            if a in peers and b in peers:
+                measure_together(f"together:{a}+{b}", [(a, peers[a]), (b, peers[b])])
+
+
+def together_pairs():
+    return [tuple(pair.split("+", 1)) for pair in os.environ.get("BASIC_TOGETHER", "").split(",") if "+" in pair]
+
+
+def measure_together(scenario, pair):
+    """Two proxies loaded at the same time, each by its own h2load for the same TOGETHER_SECONDS, on the same pinned
+    core: whatever the VM does to the core (its run-to-run spread is ±20 % a round, more than an A/B's effect) it does
+    to both in the same seconds, so their CPU per call compare within the round. Each gets about half the core; both
+    pay the same cache interference from the other, so the ratio, not the absolute figure, is the result."""
+    seconds = os.environ.get("TOGETHER_SECONDS", "6")
+    urls = [f"http://127.0.0.1:{PORTS[n]}/greet.Greeter/SayHello" for n, _ in pair]
+    for url in urls:
+        h2load(url, 2000)  # after the round's idle gaps: both run a little before being measured
+    c0 = [cpu_seconds(p) for _, p in pair]
+    loads = [subprocess.Popen(["taskset", "-c", LOAD_CPU, "h2load", "-D", seconds, "-c", str(CONNS), "-m", str(STREAMS),
+                               "-d", grpc_body(), "-H", "content-type: application/grpc", "-H", "te: trailers", url],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for url in urls]
+    outs = [lp.communicate(timeout=600)[0] for lp in loads]
+    c1 = [cpu_seconds(p) for _, p in pair]
+    counts = [re.search(r"status codes: (\d+) 2xx", out) for out in outs]
+    if not all(counts):
+        # A round without both counts is left out whole (the pair's rounds stay paired).
+        log(f"  {scenario}: no call count from h2load, round left out\n" + "\n".join(out[-400:] for out in outs))
+        return
+    for (name, _), m, a, b in zip(pair, counts, c0, c1):
+        ok = int(m.group(1))
+        us = (b - a) * 1e6 / max(ok, 1)
+        record(scenario, name, "cpu_us_per_call", us)
+        log(f"  {scenario:30s} {name:12s} {us:7.1f} µs/call  ({ok} calls)")
 
 
 # Issue 21 item 3: I/O-scheduling and runtime levers of tail latency, each alone, as extra `switchyard run` processes
@@ -1188,7 +1231,7 @@ def report():
              "median (min–max).", ""]
     lines += ["| scenario | proxy | CPU µs/call | calls/s | RSS MB |", "|---|---|---|---|---|"]
     for scen in ("basic", "chain", "metrics", "observability", "routes10k", "tls", "memory"):
-        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "quiet-json", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
+        for proxy in (*MEMORY_VARIANTS, *(f"{v}-b" for v in MEMORY_VARIANTS), "shipped", "shipped-json", "quiet-json", "quiet-json-b", "quiet-trace", "switchyard", "switchyard-b", "h2up", "yarp", "nginx", "haproxy", "accesslog-off",
                       "accesslog-json", "tracing-1.0", "tracing-0.1", "accesslog-off-b", "accesslog-json-b", "tracing-1.0-b",
                       "tracing-0.1-b", "obs-shipped-off", "obs-shipped-json", "obs-shipped-off-b", "obs-shipped-json-b", "accesslog-json-wake32"):
             cpu = table.get((scen, proxy, "cpu_us_per_call"))
@@ -1206,7 +1249,8 @@ def report():
         for s_, p_ in (("switchyard", "switchyard-b"), ("switchyard", "yarp"), ("switchyard", "nginx"), ("switchyard", "haproxy"),
                        ("h2up", "yarp"), ("h2up", "haproxy"), ("yarp", "haproxy"),
                        ("shipped", "switchyard"), ("shipped", "nginx"), ("shipped", "haproxy"),
-                       ("shipped-json", "shipped"), ("shipped-json", "haproxy"), ("quiet-json", "switchyard")):
+                       ("shipped-json", "shipped"), ("shipped-json", "haproxy"), ("quiet-json", "switchyard"),
+                       ("quiet-json-b", "switchyard-b"), ("quiet-json", "quiet-json-b"), ("quiet-trace", "switchyard")):
             a, b = table.get(("basic", s_, "cpu_us_per_call"), []), table.get(("basic", p_, "cpu_us_per_call"), [])
             if a and len(a) == len(b):
                 pairs = sorted(x / y for x, y in zip(a, b))
@@ -1262,9 +1306,16 @@ def report():
                      + f", thread-pool threads {fmt(table.get((sc, v, 'pool_threads'), []), 0)}")
     # The basic rounds' shipped pair by thread (the access log writer's own µs per call beside the request threads').
     for m in sorted({m for (sc, v, m) in table if sc == "basic" and m.startswith("thread_us_per_call:")}):
-        per = {v: table.get(("basic", v, m)) for v in ("shipped", "shipped-json", "switchyard", "quiet-json")}
+        per = {v: table.get(("basic", v, m)) for v in ("shipped", "shipped-json", "switchyard", "quiet-json", "switchyard-b", "quiet-json-b")}
         lines.append(f"basic: thread '{m.split(':', 1)[1]}' CPU µs per call (median): "
                      + ", ".join(f"{v} {med(x):.2f}" for v, x in per.items() if x))
+    for x_, y_ in together_pairs():
+        a, b = (table.get((f"together:{x_}+{y_}", n, "cpu_us_per_call"), []) for n in (x_, y_))
+        if a and len(a) == len(b):
+            pairs = [x / y for x, y in zip(a, b)]
+            lines.append(f"CPU per call {x_} / {y_} loaded together (BASIC_TOGETHER), per round: "
+                         + ", ".join(f"{x:.3f}" for x in pairs) + f" (median {med(pairs):.3f}; µs/call medians "
+                         + f"{med(a):.1f} / {med(b):.1f})")
     for variant in obs_variants:
         a, b = (table.get(("observability", v, "cpu_us_per_call"), []) for v in (variant, variant + "-b"))
         if a and len(a) == len(b):
@@ -1334,8 +1385,12 @@ def main():
                 warm.append(("shipped-json", start_switchyard(manifests, "shipped-json", port="shipped-json")))
         if "basic" in SCENARIOS and "quiet-json" in PEERS:
             warm.append(("quiet-json", start_switchyard(manifests, "quiet-json", port="quiet-json")))
+        if "basic" in SCENARIOS and "quiet-trace" in PEERS:
+            warm.append(("quiet-trace", start_switchyard(manifests, "quiet-trace", port="quiet-trace")))
         if COMPARE_DLL or COMPARE_ENV:
             warm.append(("switchyard-b", start_switchyard(manifests, "switchyard-b", COMPARE_DLL, "switchyard-b", COMPARE_ENV)))
+            if "basic" in SCENARIOS and "quiet-json-b" in PEERS:
+                warm.append(("quiet-json-b", start_switchyard(manifests, "quiet-json-b", COMPARE_DLL, "quiet-json-b", COMPARE_ENV)))
         if "latency" in SCENARIOS:
             for n in LATENCY_NAMES:
                 warm.append((f"lat-{n}", start_switchyard(manifests, f"lat-{n}", port=f"lat-{n}", env=LATENCY_VARIANTS[n])))

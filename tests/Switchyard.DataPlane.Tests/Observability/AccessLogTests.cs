@@ -106,6 +106,58 @@ public class AccessLogTests
         });
     }
 
+    /// <summary>
+    /// Concurrent calls with different outcomes each get a whole line of their own fields (the formatter reuses what it
+    /// printed on the previous line when a field's source repeats), with a StartUTC — derived from the call's Stopwatch
+    /// timestamp and the writer's clock reading — that falls within the call.
+    /// </summary>
+    [Test]
+    public async Task ConcurrentCalls_EachGetAWholeLineOfTheirOwnFields()
+    {
+        await using var backend = await GrpcTestBackend.StartAsync("b1");
+        await using var gw = await Gateway.StartAsync(accessLog: new AccessLogOptions { FilePath = LogFile, Format = AccessLogFormat.Json });
+        gw.Apply(Table([Router("default-echo", "default-echo-80")],
+            new Dictionary<string, ServiceConfig> { ["default-echo-80"] = Lb("h2c", [backend.Address]) }));
+        var client = gw.Client();
+        const int calls = 160;
+        // Clock slewing between a thread's wall-clock reading and the call is microseconds; a millisecond covers it.
+        var before = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
+        {
+            // Status 0 for every fourth call, else 1..16 with a message naming the call.
+            var status = i % 4 == 0 ? 0 : 1 + (i % 16);
+            try
+            {
+                await client.UnaryAsync(new EchoRequest { Message = "m", FailWithStatus = status, FailMessage = $"call {i}" });
+            }
+            catch (RpcException ex) when ((int)ex.StatusCode == status)
+            {
+            }
+        }));
+        var after = DateTimeOffset.UtcNow;
+
+        var lines = await ReadLinesAsync(gw, calls);
+        var counts = new HashSet<long>();
+        foreach (var line in lines.Select(l => l.RootElement))
+        {
+            var status = line.GetProperty("GrpcStatus").GetInt32();
+            if (status == 0)
+            {
+                Assert.That(line.TryGetProperty("GrpcMessage", out _), Is.False, line.ToString());
+            }
+            else
+            {
+                var call = int.Parse(line.GetProperty("GrpcMessage").GetString()!["call ".Length..], CultureInfo.InvariantCulture);
+                Assert.That(status, Is.EqualTo(1 + (call % 16)), line.ToString());
+            }
+
+            var start = DateTimeOffset.Parse(line.GetProperty("StartUTC").GetString()!, CultureInfo.InvariantCulture);
+            Assert.That(start, Is.InRange(before, after), line.ToString());
+            Assert.That(line.GetProperty("RouterName").GetString(), Is.EqualTo("default-echo"));
+            Assert.That(counts.Add(line.GetProperty("RequestCount").GetInt64()), Is.True, "one line per call");
+        }
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task InternalRouters_AreLoggedOnlyWithAddInternals(bool addInternals)
