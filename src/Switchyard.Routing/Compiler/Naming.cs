@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using Switchyard.Model;
 
 namespace Switchyard.Routing.Compiler;
 
@@ -42,7 +42,7 @@ public static class Naming
     public static string RouterName(string @namespace, string ingressRouteName, string match)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(match), hash);
+        Sha256.HashData(Encoding.UTF8.GetBytes(match), hash);
         return Normalize($"{@namespace}-{ingressRouteName}-{Convert.ToHexStringLower(hash[..10])}");
     }
 

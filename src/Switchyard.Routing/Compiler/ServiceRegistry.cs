@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
+using Switchyard.Model;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.Routing.Compiler;
@@ -27,7 +27,7 @@ internal sealed class ServiceRegistry
                 return preferredId;
             }
 
-            var id = preferredId + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..8];
+            var id = preferredId + "-" + Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(identity)))[..8];
             if (!_claims.ContainsKey(id))
             {
                 _claims[id] = identity;

@@ -1,11 +1,12 @@
-using System.Security.Cryptography;
+using Switchyard.Model;
 
 namespace Switchyard.Routing.Table;
 
 /// <summary>A write-only stream that feeds SHA-256: lets a serializer hash a large document without holding it.</summary>
+/// <remarks>The managed <see cref="Sha256"/>: hashing a table must not load OpenSSL (see there).</remarks>
 internal sealed class HashingStream : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256 _hash = new();
     private long _length;
 
     public override bool CanRead => false;
@@ -18,7 +19,7 @@ internal sealed class HashingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _hash.AppendData(buffer);
+        _hash.Append(buffer);
         _length += buffer.Length;
     }
 
@@ -31,13 +32,4 @@ internal sealed class HashingStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _hash.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Switchyard.Model;
 
 namespace Switchyard.Routing.Table;
 
@@ -27,7 +28,7 @@ public sealed class SecretText : IEquatable<SecretText>
     public string Reveal() => _value;
 
     /// <summary>SHA-256 of the UTF-8 secret: what the table fingerprint hashes.</summary>
-    public ReadOnlySpan<byte> Digest => _digest ??= SHA256.HashData(Encoding.UTF8.GetBytes(_value));
+    public ReadOnlySpan<byte> Digest => _digest ??= Sha256.HashData(Encoding.UTF8.GetBytes(_value));
 
     [return: NotNullIfNotNull(nameof(value))]
     public static implicit operator SecretText?(string? value) => value is null ? null : new(value);

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
 using Switchyard.Model;
 using Switchyard.Model.Diagnostics;
@@ -98,7 +97,7 @@ internal sealed class FolderState(string directory, FolderLimits limits)
                 continue;
             }
 
-            var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+            var hash = Convert.ToHexString(Sha256.HashData(Encoding.UTF8.GetBytes(text)));
             if (_files.TryGetValue(path, out var cached) && cached.Hash == hash)
             {
                 continue;

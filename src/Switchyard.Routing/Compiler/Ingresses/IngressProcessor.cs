@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
 using Switchyard.Model;
@@ -137,7 +136,7 @@ internal sealed class IngressProcessor(CompileContext context, TlsProcessor tls,
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var router in list)
             {
-                var name = $"{key}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(router.Rule))[..10])}";
+                var name = $"{key}-{Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(router.Rule))[..10])}";
                 if (names.Add(name))
                 {
                     _routers.Add(router with { Name = name });
