@@ -15,6 +15,7 @@ public static class AdminEndpoints
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
+    /// <summary>The endpoints on endpoint routing (<see cref="Handler"/> answers their common requests without it).</summary>
     /// <param name="metrics">Served at GET /metrics when given; otherwise /metrics is a 404.</param>
     public static void Map(IEndpointRouteBuilder endpoints, GatewayHealth health, GatewayMetrics? metrics = null)
     {
@@ -25,11 +26,54 @@ public static class AdminEndpoints
 
         endpoints.MapGet("/healthz", context => Write(context, StatusCodes.Status200OK, TextPlain, "ok\n"));
         endpoints.MapGet("/ping", context => Write(context, StatusCodes.Status200OK, TextPlain, "OK"));
-        endpoints.MapGet("/readyz", context => health.IsReady
-            ? Write(context, StatusCodes.Status200OK, TextPlain, "ready\n")
-            : Write(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready: waiting for listeners and the first table\n"));
+        endpoints.MapGet("/readyz", context => Readyz(context, health));
         endpoints.MapGrpcService<Grpc.HealthCheck.HealthServiceImpl>();
     }
+
+    /// <summary>
+    /// The admin entry point's request handler. A GET of a probe path (what Kubernetes' httpGet probes and Prometheus
+    /// send) is answered here; anything else — grpc.health.v1, other methods, other spellings of the paths — goes
+    /// through endpoint routing with <see cref="Map"/>'s endpoints, as before, built at the first such request.
+    /// </summary>
+    /// <remarks>
+    /// Endpoint routing and the gRPC service's binding (the DFA matcher, gRPC's method model and call handlers,
+    /// Google.Protobuf's descriptors) were built at the first probe and held ~2 MB of a 1-route gateway's idle RSS
+    /// for four fixed answers (README "Performance", 2026-12-07 15:50, issue 21 item 2). Requires AddRouting and
+    /// AddGrpc in <paramref name="services"/>.
+    /// </remarks>
+    public static RequestDelegate Handler(IServiceProvider services, GatewayHealth health, GatewayMetrics? metrics = null)
+    {
+        var routed = new Lazy<RequestDelegate>(() =>
+        {
+            var app = new ApplicationBuilder(services);
+            app.UseRouting();
+            app.UseEndpoints(endpoints => Map(endpoints, health, metrics));
+            return app.Build();
+        });
+        return context =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                switch (context.Request.Path.Value)
+                {
+                    case "/readyz":
+                        return Readyz(context, health);
+                    case "/healthz":
+                        return Write(context, StatusCodes.Status200OK, TextPlain, "ok\n");
+                    case "/ping":
+                        return Write(context, StatusCodes.Status200OK, TextPlain, "OK");
+                    case "/metrics" when metrics is not null:
+                        return Write(context, StatusCodes.Status200OK, PrometheusExposition.ContentType, PrometheusExposition.Write(metrics));
+                }
+            }
+
+            return routed.Value(context);
+        };
+    }
+
+    private static Task Readyz(HttpContext context, GatewayHealth health) => health.IsReady
+        ? Write(context, StatusCodes.Status200OK, TextPlain, "ready\n")
+        : Write(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "not ready: waiting for listeners and the first table\n");
 
     private static Task Write(HttpContext context, int status, string contentType, string body)
     {

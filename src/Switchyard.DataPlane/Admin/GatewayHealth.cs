@@ -14,16 +14,36 @@ public sealed class GatewayHealth
     private readonly TableHolder _tables;
     private volatile bool _listenersUp;
 
+    private readonly Lock _serviceLock = new();
+    private HealthServiceImpl? _service;
+
     public GatewayHealth(TableHolder tables)
     {
         _tables = tables;
-        Service = new HealthServiceImpl();
-        Publish();
         tables.TablePublished += _ => Publish();
     }
 
-    /// <summary>The grpc.health.v1 implementation served on the admin entry point.</summary>
-    public HealthServiceImpl Service { get; }
+    /// <summary>The grpc.health.v1 implementation served on the admin entry point, made at the first gRPC health call.</summary>
+    /// <remarks>
+    /// Not in the constructor: HealthServiceImpl's types load Grpc.HealthCheck, Grpc.Core.Api and Google.Protobuf, which
+    /// a gateway probed over HTTP only never needs (idle RSS, README "Performance", 2026-12-07 15:50).
+    /// </remarks>
+    public HealthServiceImpl Service
+    {
+        get
+        {
+            lock (_serviceLock)
+            {
+                if (_service is null)
+                {
+                    _service = new HealthServiceImpl();
+                    SetStatus(_service, IsReady);
+                }
+
+                return _service;
+            }
+        }
+    }
 
     public bool IsReady => _listenersUp && _tables.HasAppliedTable;
 
@@ -35,8 +55,19 @@ public sealed class GatewayHealth
 
     private void Publish()
     {
-        var status = IsReady ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
-        Service.SetStatus("", status);
-        Service.SetStatus("switchyard", status);
+        lock (_serviceLock)
+        {
+            if (_service is not null)
+            {
+                SetStatus(_service, IsReady);
+            }
+        }
+    }
+
+    private static void SetStatus(HealthServiceImpl service, bool ready)
+    {
+        var status = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
+        service.SetStatus("", status);
+        service.SetStatus("switchyard", status);
     }
 }

@@ -264,7 +264,8 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
         if (options.Admin)
         {
             builder.Services.AddGrpc();
-            builder.Services.AddSingleton(Health.Service);
+            // Resolved when the first gRPC health call builds the admin routes (AdminEndpoints.Handler), not before.
+            builder.Services.AddSingleton(_ => Health.Service);
             builder.Services.AddRouting();
         }
 
@@ -282,8 +283,7 @@ public sealed partial class DataPlaneHost : IAsyncDisposable
                 });
             }
 
-            app.UseRouting();
-            AdminEndpoints.Map(app, Health, Metrics is { } m && m.Options.EntryPoint == options.Name ? m : null);
+            app.Run(AdminEndpoints.Handler(app.Services, Health, Metrics is { } m && m.Options.EntryPoint == options.Name ? m : null));
         }
         else
         {

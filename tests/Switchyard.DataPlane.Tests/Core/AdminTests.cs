@@ -39,4 +39,34 @@ public class AdminTests
         var after = await health.CheckAsync(new HealthCheckRequest { Service = "switchyard" });
         Assert.That(after.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.Serving));
     }
+
+    [Test]
+    public async Task Requests_past_the_probe_answers_get_endpoint_routings_answers()
+    {
+        // GET of the probe paths is answered without endpoint routing; everything else still goes through it.
+        await using var gw = await Gateway.StartAsync();
+        gw.Apply(RoutingTable.Empty with { Routers = [TestTables.Router("r", "svc")] });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gw.Admin.Port}") };
+
+        using (var post = await http.PostAsync("/readyz", new StringContent("")))
+        using (var upper = await http.GetAsync("/READYZ"))
+        using (var slash = await http.GetAsync("/healthz/"))
+        using (var unknown = await http.GetAsync("/nothing-here"))
+        using (var metrics = await http.GetAsync("/metrics"))
+        {
+            Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+            Assert.That(upper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await upper.Content.ReadAsStringAsync(), Is.EqualTo("ready\n"));
+            Assert.That(slash.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(metrics.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "metrics are off");
+        }
+
+        // The fast path and the routed one answer alike, in either order.
+        using (var ready = await http.GetAsync("/readyz"))
+        {
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(ready.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/plain; charset=utf-8"));
+        }
+    }
 }
