@@ -76,8 +76,10 @@ internal sealed class JsonLineFormatter
     {
         _options = options;
         _times = new LineTimestamps(_clock);
-        // fields.names / defaultMode decide per field; level, msg and time are logrus' own and always written.
-        _kept = [.. Fields.Where(f => f.Name is "level" or "msg" or "time" || f.Name.EndsWith('_') || options.Keep(f.Name))
+        // fields.names / defaultMode decide per field; level, msg and time are logrus' own and always written. The
+        // header fields only when headers are captured at all: otherwise their lists are always empty, and reading
+        // them was two more objects for the writer to fetch per line (most of a line's cost is such first touches).
+        _kept = [.. Fields.Where(f => f.Name is "level" or "msg" or "time" || (f.Name.EndsWith('_') ? options.AnyHeaders : options.Keep(f.Name)))
             .Select(f => (new JsonField(f.Name), f.Write))];
     }
 
