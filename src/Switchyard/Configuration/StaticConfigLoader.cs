@@ -4,9 +4,8 @@ using System.Net;
 using Switchyard.DataPlane.EntryPoints;
 using Switchyard.Routing;
 using Switchyard.Routing.Compiler;
+using Switchyard.Configuration.StaticYaml;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Switchyard.Configuration;
 
@@ -70,10 +69,8 @@ public static class StaticConfigLoader
         StaticConfig raw;
         try
         {
-            var deserializer = new DeserializerBuilder()
-                .WithNamingConvention(CamelCaseNamingConvention.Instance)
-                .Build(); // unmatched properties throw: a typo in a key is reported, not ignored
-            raw = deserializer.Deserialize<StaticConfig?>(text) ?? new StaticConfig();
+            // Unmatched properties throw: a typo in a key is reported, not ignored.
+            raw = StaticConfigYaml.Read(text) ?? new StaticConfig();
         }
         catch (YamlException ex)
         {
