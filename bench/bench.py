@@ -44,7 +44,8 @@ PORTS = {"backend": 9101, "yarp": 9102, "nginx": 9103, "haproxy": 9104, "switchy
          "h2up": 9119, "shipped-json": 9120, "shipped-json-admin": 9121, "shipped-json-tls": 9122,
          "quiet-json": 9123, "quiet-json-admin": 9124, "quiet-json-tls": 9125,
          "quiet-json-b": 9126, "quiet-json-b-admin": 9127, "quiet-json-b-tls": 9128,
-         "quiet-trace": 9129, "quiet-trace-admin": 9130, "quiet-trace-tls": 9131}
+         # 9130 on: the memory scenario's processes (3 ports each), 9180 on: the latency variants'.
+         "quiet-trace": 9250, "quiet-trace-admin": 9251, "quiet-trace-tls": 9252}
 # PORT_OFFSET=1000 moves every port (two bench runs side by side, or another helper's run on this machine).
 PORT_OFFSET = int(os.environ.get("PORT_OFFSET", "0"))
 PORTS = {k: v + PORT_OFFSET for k, v in PORTS.items()}
