@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Swap;
-using Switchyard.Model.Diagnostics;
 using Switchyard.Routing.Table;
 
 namespace Switchyard.DataPlane.EntryPoints;
@@ -15,6 +13,9 @@ namespace Switchyard.DataPlane.EntryPoints;
 /// The TLS side of a table, ready for the handshake callback: certificates indexed by DNS name (exact, then
 /// wildcard), the default certificate (TLSStore default, else a generated self-signed one), and the TLSOption
 /// that applies to each host (from the Host() matchers of routers naming tls.options, like Traefik).
+/// A table certificate's SslStream context (its X.509 objects and chain) is made at the first handshake that
+/// selects it, not when the table is built: the compiler read the certificate and its key without OpenSSL, and a
+/// gateway whose TLS clients have not come yet does not load it (README "Performance", 2026-12-07 18:50).
 /// </summary>
 public sealed partial class CompiledTls
 {
@@ -22,18 +23,18 @@ public sealed partial class CompiledTls
     private static readonly Lazy<SslStreamCertificateContext> Generated = new(() =>
         SslStreamCertificateContext.Create(SelfSignedCertificate.Create("switchyard.default"), null));
 
-    private readonly Dictionary<string, SslStreamCertificateContext> _exact;
-    private readonly Dictionary<string, SslStreamCertificateContext> _wildcard;
-    private readonly SslStreamCertificateContext? _default; // null: the generated one
+    private readonly Dictionary<string, Lazy<SslStreamCertificateContext>> _exact;
+    private readonly Dictionary<string, Lazy<SslStreamCertificateContext>> _wildcard;
+    private readonly Lazy<SslStreamCertificateContext>? _default; // null: the generated one
     private readonly string? _defaultGeneratedName;
     private readonly Dictionary<string, string> _optionsByHost;
     private readonly ImmutableSortedDictionary<string, TlsOptionsConfig> _options;
     private readonly ConcurrentDictionary<(SslStreamCertificateContext, string), SslServerAuthenticationOptions> _cache = new();
 
     private CompiledTls(
-        Dictionary<string, SslStreamCertificateContext> exact,
-        Dictionary<string, SslStreamCertificateContext> wildcard,
-        SslStreamCertificateContext? @default,
+        Dictionary<string, Lazy<SslStreamCertificateContext>> exact,
+        Dictionary<string, Lazy<SslStreamCertificateContext>> wildcard,
+        Lazy<SslStreamCertificateContext>? @default,
         Dictionary<string, string> optionsByHost,
         ImmutableSortedDictionary<string, TlsOptionsConfig> options,
         string? defaultGeneratedName)
@@ -46,11 +47,11 @@ public sealed partial class CompiledTls
         _options = options;
     }
 
-    public static CompiledTls Build(RoutingTable table, ISwapState state, ImmutableArray<Diagnostic>.Builder diagnostics)
+    public static CompiledTls Build(RoutingTable table, ISwapState state)
     {
-        var exact = new Dictionary<string, SslStreamCertificateContext>(StringComparer.OrdinalIgnoreCase);
-        var wildcard = new Dictionary<string, SslStreamCertificateContext>(StringComparer.OrdinalIgnoreCase);
-        var byId = new Dictionary<string, SslStreamCertificateContext>(StringComparer.Ordinal);
+        var exact = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.OrdinalIgnoreCase);
+        var byId = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.Ordinal);
         foreach (var (id, cert) in table.Tls.Certificates)
         {
             if (!cert.Pem.HasKey)
@@ -58,22 +59,13 @@ public sealed partial class CompiledTls
                 continue;
             }
 
-            SslStreamCertificateContext context;
-            try
-            {
-                // The certificate was parsed by the compiler; the context (its chain) is kept in swap state by
-                // content, so an unchanged certificate is not built again on every swap.
-                var stateKey = $"tls-cert/{id}/{TableFingerprint.Compute(cert.Pem)}";
-                var pem = cert.Pem;
-                context = state.GetOrAdd(stateKey, () => SslStreamCertificateContext.Create(pem.Certificate, null));
-            }
-            catch (System.Security.Cryptography.CryptographicException ex)
-            {
-                diagnostics.Add(new Diagnostic(Severity.Error, DiagnosticCodes.DataPlaneCertificateInvalid, "CertificateInvalid",
-                    null, null, $"certificate {id} ({cert.Pem.Source}) cannot be loaded: {ex.Message}"));
-                continue;
-            }
-
+            // Kept in swap state by content, so an unchanged certificate's context is not made again on every swap.
+            // The compiler checked the certificate and key; a context that still cannot be made fails the handshakes
+            // that select it (with the framework's error), as nothing can be served with it.
+            var stateKey = $"tls-cert/{id}/{TableFingerprint.Compute(cert.Pem)}";
+            var pem = cert.Pem;
+            var context = state.GetOrAdd(stateKey, () => new Lazy<SslStreamCertificateContext>(
+                () => SslStreamCertificateContext.Create(pem.Certificate, null), LazyThreadSafetyMode.ExecutionAndPublication));
             byId[id] = context;
             foreach (var name in cert.DnsNames)
             {
@@ -123,7 +115,7 @@ public sealed partial class CompiledTls
     {
         var optionsId = serverName is not null && _optionsByHost.TryGetValue(serverName, out var o) ? o : "default";
         var options = _options.TryGetValue(optionsId, out var opt) ? opt : (_options.TryGetValue("default", out var def) ? def : null);
-        var certificate = FindCertificate(serverName) ?? (fallback is not null && !string.IsNullOrEmpty(serverName) ? fallback(serverName) : null);
+        var certificate = FindCertificate(serverName)?.Value ?? (fallback is not null && !string.IsNullOrEmpty(serverName) ? fallback(serverName) : null);
         if (certificate is null)
         {
             if (options?.SniStrict == true)
@@ -131,13 +123,13 @@ public sealed partial class CompiledTls
                 throw new AuthenticationException($"sniStrict: no certificate for '{serverName}'");
             }
 
-            certificate = (_defaultGeneratedName is not null ? fallback?.Invoke(_defaultGeneratedName) : null) ?? _default ?? Generated.Value;
+            certificate = (_defaultGeneratedName is not null ? fallback?.Invoke(_defaultGeneratedName) : null) ?? _default?.Value ?? Generated.Value;
         }
 
         return _cache.GetOrAdd((certificate, optionsId), static (key, opts) => TlsServerOptions.Create(key.Item1, opts), options);
     }
 
-    private SslStreamCertificateContext? FindCertificate(string? serverName)
+    private Lazy<SslStreamCertificateContext>? FindCertificate(string? serverName)
     {
         if (string.IsNullOrEmpty(serverName))
         {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.DataPlane.Swap;
@@ -251,12 +250,12 @@ internal sealed record CertificateExpiry(string Labels, double NotAfterUnixSecon
         var result = new List<CertificateExpiry>(tls.Certificates.Count);
         foreach (var (_, certificate) in tls.Certificates)
         {
-            // Parsed by the compiler; shared with the table, so not disposed here.
-            var cert = certificate.Pem.Certificate;
-            var labels = $"{GatewayMetrics.Label("cn", cert.GetNameInfo(X509NameType.SimpleName, false))},"
+            // The compiler's summary: reading the X.509 object here would load OpenSSL before any handshake.
+            var summary = certificate.Pem.Summary;
+            var labels = $"{GatewayMetrics.Label("cn", summary.SimpleName)},"
                 + $"{GatewayMetrics.Label("sans", string.Join(",", certificate.DnsNames))},"
-                + GatewayMetrics.Label("serial", cert.SerialNumber);
-            result.Add(new CertificateExpiry(labels, new DateTimeOffset(cert.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
+                + GatewayMetrics.Label("serial", summary.SerialNumber);
+            result.Add(new CertificateExpiry(labels, summary.NotAfter.ToUnixTimeSeconds()));
         }
 
         return [.. result];

@@ -98,7 +98,7 @@ public sealed class TableBuilder(
                 RouterIndex<CompiledRoute>.Build(cleartext, r => handlers[r]), RouterIndex<CompiledRoute>.Build(tls, r => handlers[r]));
         }
 
-        var compiledTls = CompiledTls.Build(table, generation, diagnostics);
+        var compiledTls = CompiledTls.Build(table, generation);
         return new CompiledTable(table, generation, routes, compiledTls, diagnostics.ToImmutable(), fingerprint) { Services = serviceHandlers };
     }
 

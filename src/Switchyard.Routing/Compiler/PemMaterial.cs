@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s.Models;
 using Switchyard.Model.Diagnostics;
@@ -10,7 +8,9 @@ namespace Switchyard.Routing.Compiler;
 
 /// <summary>
 /// Reads certificates out of Secrets and ConfigMaps and parses them once (<see cref="PemCertificate.Parse"/>; pure:
-/// no store, no I/O): the table carries the parsed certificates, the data plane parses no PEM.
+/// no store, no I/O): the table carries the parsed certificates, the data plane parses no PEM. What is read here
+/// (validity, key match, DNS names) needs no X.509 object, so compiling a table does not load OpenSSL for the
+/// common certificate forms.
 /// Keys follow Traefik: tls.crt/tls.key for certificates, tls.ca then ca.crt for CA bundles.
 /// </summary>
 internal static class PemMaterial
@@ -33,7 +33,8 @@ internal static class PemMaterial
         try
         {
             var pem = PemCertificate.Parse($"Secret {key}", cert, pkey);
-            return (new TlsCertificate(DnsNames(pem.Certificate), pem), null);
+            // The summary's SAN DNS names (its CN when it has none): read without OpenSSL when the reader could.
+            return (new TlsCertificate(pem.Summary.DnsNames, pem), null);
         }
         catch (CryptographicException ex)
         {
@@ -118,29 +119,6 @@ internal static class PemMaterial
         {
             return (null, Problem.Error(code, "CertificateInvalid", $"{source}: not a valid PEM certificate ({ex.Message.TrimEnd('.')})"));
         }
-    }
-
-    /// <summary>The certificate's SAN DNS names; its CN when it has none.</summary>
-    private static ImmutableArray<string> DnsNames(X509Certificate2 cert)
-    {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var ext in cert.Extensions)
-        {
-            if (ext is X509SubjectAlternativeNameExtension san)
-            {
-                foreach (var dns in san.EnumerateDnsNames())
-                {
-                    names.Add(dns.ToLowerInvariant());
-                }
-            }
-        }
-
-        if (names.Count == 0 && cert.GetNameInfo(X509NameType.SimpleName, false) is { Length: > 0 } cn)
-        {
-            names.Add(cn.ToLowerInvariant());
-        }
-
-        return [.. names];
     }
 
     private static string? Value(V1Secret secret, string name)

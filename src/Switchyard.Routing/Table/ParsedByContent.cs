@@ -1,24 +1,23 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Switchyard.Model;
 
 namespace Switchyard.Routing.Table;
 
 /// <summary>
-/// The parsed certificates of PEM text, kept by content (SHA-256 of the certificate and key text) so a recompile with
-/// unchanged Secrets does not import every certificate again (a PKCS#12 round trip per key pair). Bounded: past
-/// <see cref="Capacity"/> entries the cache starts over; the parsed objects stay valid for whoever holds them (they
-/// are shared and never disposed, see <see cref="PemCertificate"/>). A failed parse is not cached.
+/// The parsed form of PEM text (<see cref="ParsedPem"/>), kept by content (SHA-256 of the certificate and key text)
+/// so a recompile with unchanged Secrets reads nothing again and shares the X.509 objects once made (a PKCS#12 round
+/// trip per key pair). Bounded: past <see cref="Capacity"/> entries the cache starts over; the parsed objects stay
+/// valid for whoever holds them (they are shared and never disposed, see <see cref="PemCertificate"/>). A failed
+/// parse is not cached. The managed <see cref="Sha256"/>: keying must not load OpenSSL.
 /// </summary>
 internal static class ParsedByContent
 {
     public const int Capacity = 4096;
 
-    private static readonly ConcurrentDictionary<string, (ImmutableArray<X509Certificate2>, X509Certificate2)> Cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ParsedPem> Cache = new(StringComparer.Ordinal);
 
-    public static (ImmutableArray<X509Certificate2> Certificates, X509Certificate2 Certificate) Get(string certificatePem, string? keyPem)
+    public static ParsedPem Get(string certificatePem, string? keyPem)
     {
         var key = Key(certificatePem, keyPem);
         if (Cache.TryGetValue(key, out var parsed))
@@ -26,7 +25,7 @@ internal static class ParsedByContent
             return parsed;
         }
 
-        parsed = PemCertificate.ParseCore(certificatePem, keyPem);
+        parsed = ParsedPem.Read(certificatePem, keyPem);
         if (Cache.Count >= Capacity)
         {
             Cache.Clear();
@@ -37,13 +36,13 @@ internal static class ParsedByContent
 
     private static string Key(string certificatePem, string? keyPem)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(certificatePem));
+        var sha = new Sha256();
+        sha.Append(Encoding.UTF8.GetBytes(certificatePem));
         // The key's presence is part of the content: with and without a key parse to different objects.
-        sha.AppendData(keyPem is null ? [0] : [1]);
+        sha.Append(keyPem is null ? [0] : [1]);
         if (keyPem is not null)
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(keyPem));
+            sha.Append(Encoding.UTF8.GetBytes(keyPem));
         }
 
         return Convert.ToHexString(sha.GetHashAndReset());
