@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using Switchyard.DataPlane.Middlewares;
 using Switchyard.DataPlane.Swap;
 using Switchyard.Routing.Table;
@@ -23,18 +24,18 @@ public sealed partial class CompiledTls
     private static readonly Lazy<SslStreamCertificateContext> Generated = new(() =>
         SslStreamCertificateContext.Create(SelfSignedCertificate.Create("switchyard.default"), null));
 
-    private readonly Dictionary<string, Lazy<SslStreamCertificateContext>> _exact;
-    private readonly Dictionary<string, Lazy<SslStreamCertificateContext>> _wildcard;
-    private readonly Lazy<SslStreamCertificateContext>? _default; // null: the generated one
+    private readonly Dictionary<string, TableCertificateContext> _exact;
+    private readonly Dictionary<string, TableCertificateContext> _wildcard;
+    private readonly TableCertificateContext? _default; // null: the generated one
     private readonly string? _defaultGeneratedName;
     private readonly Dictionary<string, string> _optionsByHost;
     private readonly ImmutableSortedDictionary<string, TlsOptionsConfig> _options;
     private readonly ConcurrentDictionary<(SslStreamCertificateContext, string), SslServerAuthenticationOptions> _cache = new();
 
     private CompiledTls(
-        Dictionary<string, Lazy<SslStreamCertificateContext>> exact,
-        Dictionary<string, Lazy<SslStreamCertificateContext>> wildcard,
-        Lazy<SslStreamCertificateContext>? @default,
+        Dictionary<string, TableCertificateContext> exact,
+        Dictionary<string, TableCertificateContext> wildcard,
+        TableCertificateContext? @default,
         Dictionary<string, string> optionsByHost,
         ImmutableSortedDictionary<string, TlsOptionsConfig> options,
         string? defaultGeneratedName)
@@ -47,11 +48,11 @@ public sealed partial class CompiledTls
         _options = options;
     }
 
-    public static CompiledTls Build(RoutingTable table, ISwapState state)
+    public static CompiledTls Build(RoutingTable table, ISwapState state, ILogger? logger = null)
     {
-        var exact = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.OrdinalIgnoreCase);
-        var wildcard = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.OrdinalIgnoreCase);
-        var byId = new Dictionary<string, Lazy<SslStreamCertificateContext>>(StringComparer.Ordinal);
+        var exact = new Dictionary<string, TableCertificateContext>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, TableCertificateContext>(StringComparer.OrdinalIgnoreCase);
+        var byId = new Dictionary<string, TableCertificateContext>(StringComparer.Ordinal);
         foreach (var (id, cert) in table.Tls.Certificates)
         {
             if (!cert.Pem.HasKey)
@@ -59,13 +60,11 @@ public sealed partial class CompiledTls
                 continue;
             }
 
-            // Kept in swap state by content, so an unchanged certificate's context is not made again on every swap.
-            // The compiler checked the certificate and key; a context that still cannot be made fails the handshakes
-            // that select it (with the framework's error), as nothing can be served with it.
+            // Kept in swap state by content, so an unchanged certificate's context is not made (nor its failure
+            // logged) again on every swap; made at the first handshake that selects it (TableCertificateContext).
             var stateKey = $"tls-cert/{id}/{TableFingerprint.Compute(cert.Pem)}";
             var pem = cert.Pem;
-            var context = state.GetOrAdd(stateKey, () => new Lazy<SslStreamCertificateContext>(
-                () => SslStreamCertificateContext.Create(pem.Certificate, null), LazyThreadSafetyMode.ExecutionAndPublication));
+            var context = state.GetOrAdd(stateKey, () => new TableCertificateContext(id, pem, logger));
             byId[id] = context;
             foreach (var name in cert.DnsNames)
             {
@@ -129,7 +128,7 @@ public sealed partial class CompiledTls
         return _cache.GetOrAdd((certificate, optionsId), static (key, opts) => TlsServerOptions.Create(key.Item1, opts), options);
     }
 
-    private Lazy<SslStreamCertificateContext>? FindCertificate(string? serverName)
+    private TableCertificateContext? FindCertificate(string? serverName)
     {
         if (string.IsNullOrEmpty(serverName))
         {

@@ -31,6 +31,7 @@ public sealed class TableBuilder(
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _forwardLogger = loggerFactory.CreateLogger("Switchyard.Forwarding");
+    private readonly ILogger _tlsLogger = loggerFactory.CreateLogger("Switchyard.Tls");
 
     public IReadOnlyList<string> EntryPoints { get; } = entryPoints;
 
@@ -98,7 +99,7 @@ public sealed class TableBuilder(
                 RouterIndex<CompiledRoute>.Build(cleartext, r => handlers[r]), RouterIndex<CompiledRoute>.Build(tls, r => handlers[r]));
         }
 
-        var compiledTls = CompiledTls.Build(table, generation);
+        var compiledTls = CompiledTls.Build(table, generation, _tlsLogger);
         return new CompiledTable(table, generation, routes, compiledTls, diagnostics.ToImmutable(), fingerprint) { Services = serviceHandlers };
     }
 

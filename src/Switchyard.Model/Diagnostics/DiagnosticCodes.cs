@@ -144,7 +144,8 @@ public static class DiagnosticCodes
     public const string DataPlaneMiddlewareUnavailable = "SY501";
     /// <summary>A router's service cannot be built: the router answers UNAVAILABLE / 503.</summary>
     public const string DataPlaneServiceUnavailable = "SY502";
-    /// <summary>A TLS certificate or CA of the table cannot be loaded: it is not served.</summary>
+    /// <summary>A TLS certificate of the table cannot be loaded by the framework although the compiler accepted it: it is not
+    /// served (logged once, at the first handshake that selects it: TableCertificateContext).</summary>
     public const string DataPlaneCertificateInvalid = "SY503";
 
     // ACME (SY7xx)
