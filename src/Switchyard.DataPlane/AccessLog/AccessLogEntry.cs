@@ -51,8 +51,14 @@ public sealed class AccessLogEntry
     internal int OriginStatus;
     internal long OriginTicks;
     internal int Attempts;
-    internal readonly List<KeyValuePair<string, string>> RequestHeaders = [];
-    internal readonly List<KeyValuePair<string, string>> ResponseHeaders = [];
+    // Made on first use: with no header captured (the default) the lists never exist, and the writer's Reset touches
+    // no two more objects per line (most of a line's cost on the writer is such first touches).
+    private List<KeyValuePair<string, string>>? _requestHeaders;
+    private List<KeyValuePair<string, string>>? _responseHeaders;
+
+    internal List<KeyValuePair<string, string>> RequestHeaders => _requestHeaders ??= [];
+
+    internal List<KeyValuePair<string, string>> ResponseHeaders => _responseHeaders ??= [];
 
     internal TimeSpan Duration => Stopwatch.GetElapsedTime(StartTimestamp, EndTimestamp);
 
@@ -168,7 +174,7 @@ public sealed class AccessLogEntry
         GrpcProtocol = OriginStatus = Attempts = 0;
         GrpcStatus = -1;
         OriginTicks = 0;
-        RequestHeaders.Clear();
-        ResponseHeaders.Clear();
+        _requestHeaders?.Clear();
+        _responseHeaders?.Clear();
     }
 }

@@ -23,6 +23,17 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 {
     private const int SigUsr1 = 10; // Linux
 
+    /// <summary>The most lines formatted per write.</summary>
+    private const int MaxBatch = 4096;
+
+    /// <summary>
+    /// How many lines ahead of the one being formatted the writer prefetches an entry, and its strings (a line
+    /// takes about a microsecond to format: a fetch from memory has come well before the line is reached).
+    /// </summary>
+    private const int EntryAhead = 4;
+
+    private const int DataAhead = 2;
+
     /// <summary>The longest a queued line waits for the writer when fewer than WakeAt lines come.</summary>
     private static readonly TimeSpan IdleFlush = TimeSpan.FromMilliseconds(100);
 
@@ -39,6 +50,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _wakeAt;
+
+    /// <summary>The lines of one write, taken off the queue before they are formatted (writer thread only).</summary>
+    private readonly AccessLogEntry[] _batch = new AccessLogEntry[MaxBatch];
 
     /// <summary>Lines queued (or being queued) and not yet read by the writer: the queue's bound and the wake-up count.</summary>
     private int _queued;
@@ -174,17 +188,38 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Formats and writes every queued line, up to 4096 per write.</summary>
+    /// <summary>Formats and writes every queued line, up to <see cref="MaxBatch"/> per write.</summary>
     private void Drain()
     {
         while (true)
         {
-            var lines = 0;
+            // Taken off the queue first, so the writer knows the entries ahead of the one it formats (LinePrefetch).
             var read = 0;
-            _startClock.Anchor();
-            while (read < 4096 && _queue.TryDequeue(out var entry))
+            while (read < _batch.Length && _queue.TryDequeue(out var queued))
             {
-                read++;
+                _batch[read++] = queued;
+            }
+
+            for (var i = 0; i < Math.Min(EntryAhead, read); i++)
+            {
+                LinePrefetch.Entry(_batch[i]);
+            }
+
+            var lines = 0;
+            _startClock.Anchor();
+            for (var i = 0; i < read; i++)
+            {
+                if (i + EntryAhead < read)
+                {
+                    LinePrefetch.Entry(_batch[i + EntryAhead]);
+                }
+
+                if (i + DataAhead < read)
+                {
+                    LinePrefetch.Data(_batch[i + DataAhead]);
+                }
+
+                var entry = _batch[i];
                 try
                 {
                     entry.StartUtc = _startClock.UtcOf(entry.StartTimestamp);
@@ -208,7 +243,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
                 Flush(lines);
             }
 
-            if (read < 4096)
+            if (read < _batch.Length)
             {
                 return;
             }
