@@ -7,9 +7,24 @@ namespace Switchyard.Routing.Table;
 /// <summary>PEM certificates (and the matching private key: PKCS#8, RSA or EC) parsed by the framework, i.e. OpenSSL on Linux.</summary>
 internal static class X509Pem
 {
-    /// <exception cref="CryptographicException">Not a certificate, no certificate (<see cref="PemCertificate.NoCertificate"/>), or a key that does not match.</exception>
+    /// <exception cref="CryptographicException">Not a certificate, no certificate (<see cref="PemCertificate.NoCertificate"/>), a key that does not match, or one the platform cannot import.</exception>
     /// <exception cref="ArgumentException">Not valid PEM.</exception>
     public static (ImmutableArray<X509Certificate2> Certificates, X509Certificate2 Certificate) Parse(string certificatePem, string? keyPem)
+    {
+        try
+        {
+            return ParseCore(certificatePem, keyPem);
+        }
+        catch (NotSupportedException ex)
+        {
+            // A key on a curve the platform does not have (an unknown or mangled curve OID) throws
+            // PlatformNotSupportedException from the key import: invalid material like any other, not a crash of the
+            // compile (found by ManagedPemReadingTests' mutated keys).
+            throw new CryptographicException(ex.Message, ex);
+        }
+    }
+
+    private static (ImmutableArray<X509Certificate2> Certificates, X509Certificate2 Certificate) ParseCore(string certificatePem, string? keyPem)
     {
         var withKey = keyPem is null ? null : LoadWithKey(certificatePem, keyPem);
         var all = new X509Certificate2Collection();

@@ -196,7 +196,10 @@ internal sealed record DerCertificate(string SerialNumber, DateTimeOffset NotAft
         algorithm.ReadObjectIdentifier();
         if (algorithm.HasData)
         {
-            algorithm.ReadEncodedValue();
+            // The signature algorithms of RSA (PKCS#1 v1.5) and ECDSA certificates have a NULL or no parameter. Other
+            // parameters (RSA-PSS's, or a mangled value the framework then refuses: ManagedPemReadingTests' mutated
+            // material) throw, so OpenSSL reads the material.
+            algorithm.ReadNull();
         }
 
         algorithm.ThrowIfNotEmpty();
@@ -240,7 +243,7 @@ internal sealed record DerCertificate(string SerialNumber, DateTimeOffset NotAft
                 }
                 else
                 {
-                    attribute.ReadEncodedValue();
+                    DirectoryString(attribute);
                 }
 
                 attribute.ThrowIfNotEmpty();
@@ -252,18 +255,28 @@ internal sealed record DerCertificate(string SerialNumber, DateTimeOffset NotAft
         return plain && commonNames == 1 ? commonName : null;
     }
 
-    private static string? PrintableText(AsnReader attribute)
+    /// <summary>
+    /// An attribute value as the framework decodes names (issuer and subject): a string of one of the types it reads.
+    /// Anything else — another tag, text that does not decode — throws, so the material goes to OpenSSL's reading and
+    /// its error ("ASN1 corrupted data" for a mangled string tag, found by ManagedPemReadingTests' mutated material).
+    /// </summary>
+    private static string DirectoryString(AsnReader attribute)
     {
         var tag = attribute.PeekTag();
         var encoding = (UniversalTagNumber)tag.TagValue;
         if (tag.TagClass != TagClass.Universal || tag.IsConstructed
-            || encoding is not (UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String))
+            || encoding is not (UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String
+                or UniversalTagNumber.BMPString or UniversalTagNumber.T61String))
         {
-            attribute.ReadEncodedValue();
-            return null;
+            throw new AsnContentException("not a directory string the managed reading is sure of");
         }
 
-        var text = attribute.ReadCharacterString(encoding);
+        return attribute.ReadCharacterString(encoding);
+    }
+
+    private static string? PrintableText(AsnReader attribute)
+    {
+        var text = DirectoryString(attribute);
         foreach (var c in text)
         {
             if (c is < ' ' or > '~')
