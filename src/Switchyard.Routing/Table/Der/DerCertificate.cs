@@ -51,9 +51,7 @@ internal sealed record DerCertificate(string SerialNumber, DateTimeOffset NotAft
 
     private static DerCertificate? Read(ReadOnlyMemory<byte> der)
     {
-        var outer = new AsnReader(der, AsnEncodingRules.DER);
-        var certificate = outer.ReadSequence();
-        outer.ThrowIfNotEmpty();
+        var certificate = DerSequence.Read(der);
         var tbs = certificate.ReadSequence();
         ReadAlgorithm(certificate);
         certificate.ReadBitString(out _);

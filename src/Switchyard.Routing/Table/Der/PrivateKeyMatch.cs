@@ -55,9 +55,7 @@ internal static class PrivateKeyMatch
 
     private static bool Pkcs8Matches(SubjectPublicKey publicKey, ReadOnlyMemory<byte> der)
     {
-        var outer = new AsnReader(der, AsnEncodingRules.DER);
-        var info = outer.ReadSequence();
-        outer.ThrowIfNotEmpty();
+        var info = DerSequence.Read(der);
         if (!info.TryReadInt32(out var version) || version != 0)
         {
             return false;
@@ -88,16 +86,12 @@ internal static class PrivateKeyMatch
     /// <summary>RFC 8017 RSAPrivateKey (two primes) against the certificate's RSAPublicKey.</summary>
     private static bool RsaKeyMatches(SubjectPublicKey publicKey, ReadOnlyMemory<byte> der)
     {
-        var pub = new AsnReader(publicKey.Key, AsnEncodingRules.DER);
-        var rsaPublic = pub.ReadSequence();
-        pub.ThrowIfNotEmpty();
+        var rsaPublic = DerSequence.Read(publicKey.Key);
         var certModulus = rsaPublic.ReadIntegerBytes();
         var certExponent = rsaPublic.ReadIntegerBytes();
         rsaPublic.ThrowIfNotEmpty();
 
-        var outer = new AsnReader(der, AsnEncodingRules.DER);
-        var key = outer.ReadSequence();
-        outer.ThrowIfNotEmpty();
+        var key = DerSequence.Read(der);
         if (!key.TryReadInt32(out var version) || version != 0)
         {
             return false; // multi-prime
@@ -137,9 +131,7 @@ internal static class PrivateKeyMatch
     /// <summary>RFC 5915 ECPrivateKey on a named curve, with its public point, against the certificate's point.</summary>
     private static bool EcKeyMatches(SubjectPublicKey publicKey, ReadOnlyMemory<byte> der, string? algorithmCurve)
     {
-        var outer = new AsnReader(der, AsnEncodingRules.DER);
-        var key = outer.ReadSequence();
-        outer.ThrowIfNotEmpty();
+        var key = DerSequence.Read(der);
         if (!key.TryReadInt32(out var version) || version != 1)
         {
             return false;

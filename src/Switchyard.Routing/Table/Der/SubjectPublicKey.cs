@@ -16,30 +16,27 @@ internal sealed record SubjectPublicKey(string Algorithm, string? Curve, ReadOnl
         var algorithm = spki.ReadSequence();
         var oid = algorithm.ReadObjectIdentifier();
         string? curve = null;
-        var rsaNull = false;
+        // Known: an EC key on a named curve, an RSA key with its NULL parameter. Anything else (an explicit curve, RSA
+        // without NULL, another algorithm) is "other:", which no key matches.
+        var known = false;
         if (oid == Ec && algorithm.HasData && algorithm.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
         {
             curve = algorithm.ReadObjectIdentifier();
+            known = true;
         }
         else if (oid == Rsa && algorithm.HasData && algorithm.PeekTag().HasSameClassAndValue(Asn1Tag.Null))
         {
             algorithm.ReadNull();
-            rsaNull = true;
+            known = true;
         }
         else if (algorithm.HasData)
         {
             algorithm.ReadEncodedValue();
-            oid = "other:" + oid; // parameters the key match does not read (explicit curve, RSA without NULL)
         }
 
         algorithm.ThrowIfNotEmpty();
-        if (oid == Rsa && !rsaNull)
-        {
-            oid = "other:" + oid;
-        }
-
         var key = spki.ReadBitString(out var unusedBits);
         spki.ThrowIfNotEmpty();
-        return new SubjectPublicKey(unusedBits == 0 ? oid : "other:" + oid, curve, key);
+        return new SubjectPublicKey(known && unusedBits == 0 ? oid : "other:" + oid, curve, key);
     }
 }
