@@ -98,18 +98,8 @@ public class OpenSslAtFirstHandshakeTests
         return thumbprint ?? "(none)";
     }
 
-    private static string Manifest(X509Certificate2 certificate) => $"""
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: tls-test
-          namespace: default
-        type: kubernetes.io/tls
-        stringData:
-          tls.crt: |
-        {Indent(TestCertificates.CertificatePem(certificate))}
-          tls.key: |
-        {Indent(TestCertificates.PrivateKeyPem(certificate))}
+    private static string Manifest(X509Certificate2 certificate) => TestCertificates.TlsSecretManifest("tls-test", certificate) + """
+
         ---
         apiVersion: traefik.io/v1alpha1
         kind: TLSStore
@@ -120,7 +110,4 @@ public class OpenSslAtFirstHandshakeTests
           defaultCertificate:
             secretName: tls-test
         """;
-
-    private static string Indent(string pem) =>
-        string.Join("\n", pem.Trim().Split('\n').Select(line => "    " + line));
 }

@@ -39,6 +39,17 @@ public static class TestCertificates
 
     public static string CertificatePem(X509Certificate2 cert) => cert.ExportCertificatePem();
 
+    /// <summary>A kubernetes.io/tls Secret manifest (default namespace) holding the certificate and its key.</summary>
+    public static string TlsSecretManifest(string name, X509Certificate2 certificate) => $$"""
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: {{name}}, namespace: default}
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: "{{CertificatePem(certificate).ReplaceLineEndings("\\n")}}"
+          tls.key: "{{PrivateKeyPem(certificate).ReplaceLineEndings("\\n")}}"
+        """;
+
     public static string PrivateKeyPem(X509Certificate2 cert)
     {
         using var ec = cert.GetECDsaPrivateKey();

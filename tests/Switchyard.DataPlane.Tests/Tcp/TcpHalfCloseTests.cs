@@ -49,7 +49,7 @@ public sealed class TcpHalfCloseTests
         using var ca = TestCertificates.CreateCa();
         using var certificate = TestCertificates.IssueServer(ca, "term.tcp.test");
         await using var gateway = await Gateway.StartAsync();
-        gateway.Apply(TcpTestPeers.Compile(TcpTestPeers.TlsSecret("term-cert", certificate) + """
+        gateway.Apply(TcpTestPeers.Compile(TestCertificates.TlsSecretManifest("term-cert", certificate) + """
 
             ---
             apiVersion: traefik.io/v1alpha1

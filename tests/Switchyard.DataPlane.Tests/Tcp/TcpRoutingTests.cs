@@ -91,7 +91,7 @@ public sealed class TcpRoutingTests
         var certificate = TestCertificates.IssueServer(ca, "term.tcp.test");
         await using var echo = new EchoServer();
         await using var gateway = await Gateway.StartAsync();
-        gateway.Apply(TcpTestPeers.Compile(TcpTestPeers.TlsSecret("term-cert", certificate) + """
+        gateway.Apply(TcpTestPeers.Compile(TestCertificates.TlsSecretManifest("term-cert", certificate) + """
 
             ---
             apiVersion: traefik.io/v1alpha1

@@ -46,17 +46,6 @@ internal static class TcpTestPeers
         return result.Table;
     }
 
-    /// <summary>A kubernetes.io/tls Secret manifest (default namespace) holding the certificate and its key.</summary>
-    public static string TlsSecret(string name, X509Certificate2 certificate) => $$"""
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: {{name}}, namespace: default}
-        type: kubernetes.io/tls
-        stringData:
-          tls.crt: "{{TestCertificates.CertificatePem(certificate).ReplaceLineEndings("\\n")}}"
-          tls.key: "{{TestCertificates.PrivateKeyPem(certificate).ReplaceLineEndings("\\n")}}"
-        """;
-
     /// <summary>
     /// A handler that dials <paramref name="endpoint"/> whatever the https URL's host (which is then only the SNI and
     /// the Host), trusting any certificate and handing the one the server showed to <paramref name="seen"/>.
