@@ -25,7 +25,9 @@ LABEL org.opencontainers.image.title="switchyard" \
       org.opencontainers.image.description="Kubernetes ingress operator serving Traefik CRDs with a gRPC-first YARP data plane" \
       org.opencontainers.image.licenses="MIT"
 WORKDIR /app
-COPY --from=build /app/publish /app
+# Owned by the user Switchyard runs as, read-only to it: the kernel pages a file's resident pages out only for a process
+# that owns the file (or may write it), and Switchyard pages out the code its start ran once (MappedFilePages).
+COPY --from=build --chown=1654:1654 --chmod=555 /app/publish /app
 
 # Invariant globalization (no ICU in the image), no diagnostics IPC socket on a read-only root FS, and
 # no default HTTP port from the base image: Switchyard opens its own entry points.

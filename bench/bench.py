@@ -823,6 +823,8 @@ MEMORY_VARIANTS = {
     "no-tiering": {"DOTNET_TieredCompilation": "0"},
     "no-quick-jit-loops": {"DOTNET_TC_QuickJitForLoops": "0"},
     "no-wxe": {"DOTNET_EnableWriteXorExecute": "0"},
+    # The mapped files' resident pages left where they are after the start (MappedFilePages: paged out at the trim).
+    "no-pageout": {"SWITCHYARD_PAGEOUT": "0"},
     # The ReadyToRun publish of the container image (bench/run.sh publishes it when a scenario needs it).
     "r2r": {},
     # Trimmed self-contained publishes (PUBLISHED; bench/run.sh publishes them when a scenario names them).
@@ -873,8 +875,10 @@ def scenario_memory(manifests):
         for i, (name, dll, setting) in enumerate(builds):
             web, admin, tls = (PORT_OFFSET + 9130 + 3 * i + k for k in range(3))
             cfg = render("switchyard.yaml.in", f"memory-{name}.yaml", WEB=web, ADMIN=admin, TLS=tls, MANIFESTS=manifests)
+            # COMPARE_ENV applies to the "-b" processes (with COMPARE_DLL: give them a copy of the build, since pages
+            # of files two processes map stay resident in both whatever one of them advises; MappedFilePages).
             p = start(f"memory-{name}", switchyard_cmd(dll) + ["run", "--config", cfg], PROXY_CPU,
-                      env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting]})
+                      env={"DOTNET_gcServer": "0", **MEMORY_VARIANTS[setting], **(COMPARE_ENV if name.endswith("-b") else {})})
             ready_seconds(admin, time.time())
             running[name] = (p, f"http://127.0.0.1:{web}/greet.Greeter/SayHello")
         time.sleep(float(os.environ.get("SETTLE", "6")))  # past the memory trim after the first table

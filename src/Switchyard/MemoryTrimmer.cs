@@ -52,6 +52,9 @@ public sealed partial class MemoryTrimmer : IDisposable
 
     public (long CommittedBefore, long CommittedAfter, TimeSpan Pause) LastTrim { get; private set; }
 
+    /// <summary>The last trim's resident file pages before and after they were paged out (null: not paged out).</summary>
+    public (long Before, long After)? LastPageOut { get; private set; }
+
     /// <summary>A table was applied: check once changes have been quiet for the quiet period.</summary>
     public void Changed() => _timer.Change(_quiet, Timeout.InfiniteTimeSpan);
 
@@ -75,8 +78,14 @@ public sealed partial class MemoryTrimmer : IDisposable
                 var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 Interlocked.Exchange(ref _baseline, after);
                 LastTrim = (before, after, watch.Elapsed);
+                // The code and data pages the start (or the reload) ran through go back too (MappedFilePages).
+                LastPageOut = MappedFilePages.GiveBack();
                 Interlocked.Increment(ref _trims);
                 LogTrimmed(_logger, before >> 20, after >> 20, watch.Elapsed.TotalMilliseconds);
+                if (LastPageOut is var (filesBefore, filesAfter))
+                {
+                    LogPagedOut(_logger, filesBefore >> 20, filesAfter >> 20);
+                }
             }
             else
             {
@@ -95,4 +104,7 @@ public sealed partial class MemoryTrimmer : IDisposable
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "memory trimmed after table changes: GC committed {Before} MB → {After} MB, pause {PauseMs:F0} ms")]
     private static partial void LogTrimmed(ILogger logger, long before, long after, double pauseMs);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "mapped files' resident pages given back: {Before} MB → {After} MB")]
+    private static partial void LogPagedOut(ILogger logger, long before, long after);
 }

@@ -45,6 +45,9 @@ public sealed partial class DockerfileTests
             "the runtime stage needs no shell: nothing may RUN in it");
         var user = runtime.Last(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..].Trim();
         Assert.That(int.TryParse(user, out var uid) && uid > 0, Is.True, $"USER {user}: Kubernetes verifies runAsNonRoot only for a numeric id");
+        // MappedFilePages: the kernel pages out a file's pages only for its owner (or a process that may write it).
+        Assert.That(runtime.Single(l => l.StartsWith("COPY ", StringComparison.Ordinal)), Does.Contain($"--chown={uid}:"),
+            "the published files belong to the user Switchyard runs as");
         Assert.That(runtime.Single(l => l.StartsWith("EXPOSE ", StringComparison.Ordinal)).Split(' ')[1..], Is.EquivalentTo(new[] { "8000", "8443", "9000" }));
         var entrypoint = runtime.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal))[11..];
         var argv = JsonNode.Parse(entrypoint)!.AsArray().Select(a => (string)a!).ToList();
