@@ -73,7 +73,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         _pool = new DefaultObjectPool<AccessLogEntry>(new EntryPolicy(), options.QueueLength + 64);
         _format = options.Format switch
         {
-            AccessLogFormat.Json => new JsonLineFormatter(options).Write,
+            AccessLogFormat.Json => new JsonLineFormatter(options, _startClock).Write,
             AccessLogFormat.GenericClf => new ClfLineFormatter(options, generic: true).Write,
             _ => new ClfLineFormatter(options, generic: false).Write,
         };

@@ -14,7 +14,10 @@ namespace Switchyard.DataPlane.AccessLog;
 /// numbers, times and addresses are formatted in place, and a string value that is printable ASCII without a quote or
 /// backslash (nearly every value: paths, names, URLs, header values) is narrowed in one vectorized copy. Any other
 /// string is escaped by a <see cref="Utf8JsonWriter"/> with the relaxed encoder, so escaping is exactly
-/// System.Text.Json's. A line allocates nothing.
+/// System.Text.Json's. A field that prints what it printed on the previous line (<see cref="JsonField"/>) is copied
+/// from that line, and side-by-side repeats (the request's method, path, port, protocol, scheme, the router, the
+/// service, its address and URL) as one run: a typical gRPC line is a handful of copies between the values that
+/// change (times, durations, ports, the request count). A line allocates nothing.
 /// </summary>
 internal sealed class JsonLine
 {
@@ -27,6 +30,17 @@ internal sealed class JsonLine
     private IBufferWriter<byte> _output = null!;
     private byte[] _line = new byte[4096];
     private int _length;
+
+    /// <summary>The previous line's bytes, where repeating fields are copied from (the two arrays swap at each line's end).</summary>
+    private byte[] _previous = new byte[4096];
+
+    /// <summary>This line's number: a field printed on line <c>_number - 1</c> has its bytes in <see cref="_previous"/>.</summary>
+    private long _number;
+
+    /// <summary>Repeated fields not yet copied: one run of <see cref="_previous"/> (side-by-side repeats extend it).</summary>
+    private int _runStart;
+    private int _runLength;
+    private bool _open;
     private ArrayBufferWriter<byte>? _escaped;
     private Utf8JsonWriter? _escaping;
     private IPAddress? _address;
@@ -44,22 +58,33 @@ internal sealed class JsonLine
     {
         _output = output;
         _length = 0;
+        _runLength = 0;
+        // A line left unended (its formatting threw) kept the previous line in _previous: skip a number, so no field
+        // takes the unended line's positions for the previous line's.
+        _number += _open ? 2 : 1;
+        _open = true;
     }
 
     /// <summary>Closes the object and copies the line into the batch.</summary>
     public void End()
     {
+        FlushRun();
         if (_length == 0)
         {
-            Raw("{"u8);
+            Raw("{}\n"u8);
+            _output.Write(_line.AsSpan(0, _length));
         }
         else
         {
             _line[0] = (byte)'{';
+            Raw("}\n"u8);
+            _output.Write(_line.AsSpan(0, _length));
+            // Back to the first field's own comma: the next line may copy that field from here.
+            _line[0] = (byte)',';
         }
 
-        Raw("}\n"u8);
-        _output.Write(_line.AsSpan(0, _length));
+        (_line, _previous) = (_previous, _line);
+        _open = false;
     }
 
     /// <summary>
@@ -68,29 +93,68 @@ internal sealed class JsonLine
     /// </summary>
     public void String(JsonField field, string source, ReadOnlySpan<char> value)
     {
-        if (field.Printed(source, out var printed))
+        if (!Repeated(field, source))
         {
-            Raw(printed);
-            return;
+            Fresh(field, source, value);
+        }
+    }
+
+    /// <summary>
+    /// Copies the field's bytes when it printed them last from <paramref name="source"/> (or equal text), before
+    /// the caller derives its value from the source (a host's port, a gRPC path's method): on a repeat that work is
+    /// skipped too.
+    /// </summary>
+    public bool Repeated(JsonField field, string source)
+    {
+        if (!field.Printed(_number - 1, source))
+        {
+            return false;
         }
 
+        Copy(field);
+        return true;
+    }
+
+    /// <summary>A string field printed from <paramref name="source"/> whose repeat was checked already (<see cref="Repeated"/>).</summary>
+    public void Fresh(JsonField field, string source, ReadOnlySpan<char> value)
+    {
+        FlushRun();
         var start = _length;
         String(field.Key, value);
-        field.Remember(source, _line.AsSpan(start, _length - start));
+        field.Remember(_number, source, start, _length - start);
     }
 
     /// <summary>A number field: the bytes printed last time when the number is the same.</summary>
     public void Number(JsonField field, long value)
     {
-        if (field.Printed(value, out var printed))
+        if (field.Printed(_number - 1, value))
         {
-            Raw(printed);
+            Copy(field);
             return;
         }
 
+        FlushRun();
         var start = _length;
         Number(field.Key, value);
-        field.Remember(value, _line.AsSpan(start, _length - start));
+        field.Remember(_number, value, start, _length - start);
+    }
+
+    /// <summary>
+    /// A field of a format's own ASCII text (no escaping) that is a function of <paramref name="source"/> (the
+    /// scheme of the Https flag, logrus' constant level and msg, its time of a second): repeats join the run.
+    /// </summary>
+    public void Ascii(JsonField field, long source, ReadOnlySpan<byte> value)
+    {
+        if (field.Printed(_number - 1, source))
+        {
+            Copy(field);
+            return;
+        }
+
+        FlushRun();
+        var start = _length;
+        Ascii(field.Key, value);
+        field.Remember(_number, source, start, _length - start);
     }
 
     public void String(byte[] key, ReadOnlySpan<char> value)
@@ -235,9 +299,51 @@ internal sealed class JsonLine
         _length += bytes.Length;
     }
 
+    /// <summary>
+    /// A field printed as on the previous line: its bytes there join the pending run when they follow it there (fields
+    /// that repeat side by side were side by side before too), so a line's repeats cost a few copies, not one each.
+    /// </summary>
+    private void Copy(JsonField field)
+    {
+        int start;
+        if (_runLength > 0 && field.Start == _runStart + _runLength)
+        {
+            start = _length + _runLength;
+            _runLength += field.Length;
+        }
+        else
+        {
+            FlushRun();
+            start = _length;
+            _runStart = field.Start;
+            _runLength = field.Length;
+        }
+
+        field.At(_number, start, field.Length);
+    }
+
+    /// <summary>Copies the pending run of repeated fields (before anything else is written).</summary>
+    private void FlushRun()
+    {
+        if (_runLength == 0)
+        {
+            return;
+        }
+
+        var length = _runLength;
+        _runLength = 0;
+        _previous.AsSpan(_runStart, length).CopyTo(Reserve(length));
+        _length += length;
+    }
+
     /// <summary>Room for <paramref name="size"/> more bytes at the end of the line (the array grows for a rare long line).</summary>
     private Span<byte> Reserve(int size)
     {
+        if (_runLength != 0)
+        {
+            FlushRun();
+        }
+
         if (_length + size > _line.Length)
         {
             Array.Resize(ref _line, Math.Max(_line.Length * 2, _length + size));

@@ -70,6 +70,108 @@ public partial class JsonLineEquivalenceTests
         Assert.That(compared, Is.EqualTo(3000));
     }
 
+    /// <summary>
+    /// Calls in runs, as a gateway logs them: most fields print what they printed on the line before (the json line
+    /// copies those bytes from it, side-by-side repeats as one run), a few change or come and go (a gRPC call among
+    /// HTTP ones, a dropped host, another router). Also with fields kept whose first one repeats: the line's opening
+    /// brace is the first field's comma, and a repeat copied from the line before must carry the comma.
+    /// </summary>
+    [TestCaseSource(nameof(Settings))]
+    [TestCaseSource(nameof(FirstFieldRepeats))]
+    public void EveryLine_OfCallsInRuns_IsTheLineThePreviousFormatterWrote(AccessLogOptions options)
+    {
+        var previous = new PreviousJsonLineFormatter(options);
+        var current = new JsonLineFormatter(options);
+        var before = new ArrayBufferWriter<byte>();
+        var after = new ArrayBufferWriter<byte>();
+        var compared = 0;
+        foreach (var entry in Runs(new Random(7), 3000))
+        {
+            before.ResetWrittenCount();
+            after.ResetWrittenCount();
+            previous.Write(entry, before);
+            current.Write(entry, after);
+            var expected = WithoutTime(Encoding.UTF8.GetString(before.WrittenSpan));
+            var actual = WithoutTime(Encoding.UTF8.GetString(after.WrittenSpan));
+            if (actual != expected)
+            {
+                Assert.That(actual, Is.EqualTo(expected), $"line {compared}");
+            }
+
+            compared++;
+        }
+
+        Assert.That(compared, Is.EqualTo(3000));
+    }
+
+    private static IEnumerable<TestCaseData> FirstFieldRepeats()
+    {
+        yield return new TestCaseData(new AccessLogOptions
+        {
+            Format = AccessLogFormat.Json,
+            KeepFieldsByDefault = false,
+            FieldModes = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase) { ["ClientUsername"] = true, ["RouterName"] = true, ["ServiceName"] = true },
+        }).SetName("first field repeats");
+        yield return new TestCaseData(new AccessLogOptions
+        {
+            Format = AccessLogFormat.Json,
+            KeepFieldsByDefault = false,
+            FieldModes = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase) { ["GrpcMethod"] = true, ["GrpcService"] = true, ["RequestPort"] = true },
+        }).SetName("first field comes and goes");
+    }
+
+    /// <summary>Entries that mostly repeat the one before (new path and host strings of equal text, as Kestrel hands them).</summary>
+    private static IEnumerable<AccessLogEntry> Runs(Random random, int count)
+    {
+        string?[] routers = ["default-greeter@kubernetescrd", "default-other@kubernetescrd", null, "r\"odd"];
+        string?[] hosts = ["127.0.0.1:8700", "example.com", null];
+        string[] paths = ["/greet.Greeter/SayHello", "/greet.Greeter/SayBye", "/index.html"];
+        var timestamp = Stopwatch.GetTimestamp();
+        var start = new DateTime(2026, 12, 7, 9, 59, 59, DateTimeKind.Utc);
+        var (router, host, path, grpc, status, user) = (routers[0], hosts[0], paths[0], Metrics.RequestLabels.Grpc, 200, (string?)null);
+        for (var i = 0; i < count; i++)
+        {
+            // Now and then one thing changes; the rest repeats.
+            switch (random.Next(12))
+            {
+                case 0: router = routers[random.Next(routers.Length)]; break;
+                case 1: host = hosts[random.Next(hosts.Length)]; break;
+                case 2: path = paths[random.Next(paths.Length)]; break;
+                case 3: grpc = random.Next(2) == 0 ? 0 : Metrics.RequestLabels.Grpc; break;
+                case 4: status = random.Next(2) == 0 ? 200 : 503; break;
+                case 5: user = random.Next(2) == 0 ? null : "alice"; break;
+            }
+
+            start = start.AddTicks(random.Next(0, 3_000_000));
+            yield return new AccessLogEntry
+            {
+                StartTimestamp = timestamp,
+                EndTimestamp = timestamp + random.Next(0, 5_000_000),
+                StartUtc = start,
+                EntryPoint = "web",
+                RouterName = router,
+                ServiceName = router is null ? null : "default-greeter-80",
+                ClientAddress = IPAddress.Loopback,
+                ClientPort = 40_000 + random.Next(0, 32),
+                Host = host is null ? null : new string(host),
+                Method = "POST",
+                Path = new string(path),
+                Protocol = "HTTP/2",
+                DownstreamStatus = status,
+                DownstreamContentLength = 17,
+                RequestContentLength = 12,
+                GrpcProtocol = grpc,
+                GrpcStatus = status == 200 ? 0 : 14,
+                ClientUsername = user,
+                RequestCount = i,
+                ServiceUrl = router is null ? null : "http://127.0.0.1:9111",
+                OriginStatus = status,
+                OriginTicks = random.Next(0, 5_000_000),
+                Attempts = 1,
+            };
+        }
+    }
+
     [TestCase(0)]
     [TestCase(330)]
     [TestCase(-300)]

@@ -113,5 +113,28 @@ public class JsonLineFormatterTests
         });
     }
 
+    [Test]
+    public void TheTimeField_IsTheWritersBatchClock_NotTheWallClockAtEachLine()
+    {
+        // The writer anchors its clock once per batch; the lines of a batch carry that instant (logrus' time, to the second).
+        var clock = new StartClock();
+        var instant = new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(1234567);
+        var formatter = new JsonLineFormatter(new AccessLogOptions { Format = AccessLogFormat.Json, KeepFieldsByDefault = false }, clock);
+        var buffer = new ArrayBufferWriter<byte>();
+
+        clock.Anchor(instant, System.Diagnostics.Stopwatch.GetTimestamp());
+        formatter.Write(new AccessLogEntry(), buffer);
+        formatter.Write(new AccessLogEntry(), buffer);
+        clock.Anchor(instant.AddSeconds(1), System.Diagnostics.Stopwatch.GetTimestamp());
+        formatter.Write(new AccessLogEntry(), buffer);
+
+        var times = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => { using var doc = JsonDocument.Parse(l); return doc.RootElement.GetProperty("time").GetString(); });
+        Assert.That(times, Is.EqualTo(new[] { Logrus(instant), Logrus(instant), Logrus(instant.AddSeconds(1)) }));
+    }
+
+    private static string Logrus(DateTime utc) =>
+        new LocalClock().Local(utc).ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Escaped(string value) => $"\"{JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
 }
