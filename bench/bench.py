@@ -832,7 +832,8 @@ MEMORY_VARIANTS = {
     "trimmed-r2r": {},
     # ReadyToRun for every assembly, the cold ones too (the profile's partial ReadyToRun off).
     "trimmed-r2r-all": {},
-    "trimmed-r2r-composite": {},
+    # A ReadyToRun image per assembly instead of the shipped composite one.
+    "trimmed-r2r-separate": {},
     "trimmed-r2r-gen0max-3mb": {"DOTNET_GCGen0MaxBudget": "0x300000"},
     "trimmed-r2r-gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
     "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
@@ -1011,7 +1012,7 @@ PUBLISHED = {
     "trimmed": os.path.join(RESULTS, "trimmed", "switchyard"),
     "trimmed-r2r": os.path.join(RESULTS, "trimmed-r2r", "switchyard"),
     "trimmed-r2r-all": os.path.join(RESULTS, "trimmed-r2r-all", "switchyard"),
-    "trimmed-r2r-composite": os.path.join(RESULTS, "trimmed-r2r-composite", "switchyard"),
+    "trimmed-r2r-separate": os.path.join(RESULTS, "trimmed-r2r-separate", "switchyard"),
 }
 PUBLISHED["trimmed-r2r-gen0max-3mb"] = PUBLISHED["trimmed-r2r"]
 PUBLISHED["trimmed-r2r-gen0max-6mb"] = PUBLISHED["trimmed-r2r"]
@@ -1025,7 +1026,7 @@ START_VARIANTS = {
     "trimmed": (PUBLISHED["trimmed"], {}),
     "trimmed-r2r": (PUBLISHED["trimmed-r2r"], {}),
     "trimmed-r2r-all": (PUBLISHED["trimmed-r2r-all"], {}),
-    "trimmed-r2r-composite": (PUBLISHED["trimmed-r2r-composite"], {}),
+    "trimmed-r2r-separate": (PUBLISHED["trimmed-r2r-separate"], {}),
     # Tiered compilation's call-counting delay (TC_CallCountingDelayMs, 100 ms) is multiplied by
     # TC_DelaySingleProcMultiplier (10) when the process may use one CPU only (the bench pins it), and the delay is
     # extended while new methods keep being called for the first time: 1 s of quiet is needed before any call counting

@@ -24,12 +24,13 @@ if [[ $start_r2r -eq 1 || ",${MEMORY_VARIANTS:-}," == *",r2r,"* ]]; then
     -p:PublishReadyToRun=true -p:UseAppHost=false -o bench/results/r2r --nologo -v q -clp:ErrorsOnly
 fi
 # The trimmed self-contained publishes (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml), when the memory or
-# start scenario names them: "trimmed" without ReadyToRun, "trimmed-r2r" as the profile ships, "trimmed-r2r-all" with
-# ReadyToRun for the cold assemblies too (the profile's partial ReadyToRun off), "trimmed-r2r-composite" with the framework
-# and the app in one composite ReadyToRun image (slow to publish: tens of minutes on 2 cores).
+# start scenario names them: "trimmed" without ReadyToRun, "trimmed-r2r" as the profile ships (one composite ReadyToRun
+# image of the framework and the app), "trimmed-r2r-all" with ReadyToRun for the cold assemblies too (the profile's
+# partial ReadyToRun off), "trimmed-r2r-separate" with a ReadyToRun image per assembly (the form shipped before
+# 2026-12-07 22:40).
 declare -A trimmed_flags=([trimmed]="-p:PublishReadyToRun=false" [trimmed-r2r]="" [trimmed-r2r-all]="-p:ReadyToRunColdAssemblies=true"
-  [trimmed-r2r-composite]="-p:PublishReadyToRunComposite=true")
-for v in trimmed trimmed-r2r trimmed-r2r-all trimmed-r2r-composite; do
+  [trimmed-r2r-separate]="-p:PublishReadyToRunComposite=false")
+for v in trimmed trimmed-r2r trimmed-r2r-all trimmed-r2r-separate; do
   if [[ ",${MEMORY_VARIANTS:-},${START_VARIANTS:-}," == *",$v,"* ]]; then
     # shellcheck disable=SC2086 # the flags are a list of words
     publish_trimmed "bench/results/$v" ${trimmed_flags[$v]}

@@ -36,6 +36,10 @@ publish_trimmed() {
   local began
   began=$(date +%s)
   rm -f "$stamp"
+  # ReadyToRun's intermediate images are reused when their inputs look unchanged, whatever the mode that made them:
+  # a separate-images publish after a composite one copied the composite's rewritten component assemblies without
+  # their composite image (the executable aborted at start). Each publish compiles them afresh.
+  rm -rf "src/Switchyard/obj/Release/net10.0/$rid/R2R"
   dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile=trimmed "$@" -o "$dir" \
     --nologo -v q -clp:ErrorsOnly || return 1
   echo "$want" > "$stamp"
