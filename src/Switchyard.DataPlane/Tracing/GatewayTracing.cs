@@ -37,9 +37,11 @@ public sealed class GatewayTracing : IDisposable
         _provider = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(SourceName)
-            // Only sampled calls start an entry point span (TraceSampling decides sampleRate first), so the SDK records
-            // every span it sees: with its TraceIdRatioBased sampler each unsampled call would still cost an Activity.
-            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+            // Only sampled calls start an entry point span (TraceSampling decides sampleRate first, ParentBased included),
+            // and every other span is started only under a recorded one, so the SDK records every span it sees: with its
+            // TraceIdRatioBased sampler each unsampled call would still cost an Activity, and even ParentBased(AlwaysOn)
+            // would build its sampling parameters per span to reach the same answer (the SDK short-cuts AlwaysOn alone).
+            .SetSampler(new AlwaysOnSampler())
             .AddOtlpExporter(o =>
             {
                 o.Protocol = options.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
@@ -174,12 +176,10 @@ public sealed class GatewayTracing : IDisposable
     private static void TagGrpc(Activity activity, HttpContext context, int grpcStatus)
     {
         activity.AddTag("rpc.system", "grpc");
-        var path = context.Request.Path.Value.AsSpan();
-        var slash = path.Length > 1 ? path[1..].IndexOf('/') : -1;
-        if (slash > 0)
+        if (RpcNames.Of(context.Request.Path.Value) is { } rpc)
         {
-            activity.AddTag("rpc.service", path[1..(slash + 1)].ToString());
-            activity.AddTag("rpc.method", path[(slash + 2)..].ToString());
+            activity.AddTag("rpc.service", rpc.Service);
+            activity.AddTag("rpc.method", rpc.Method);
         }
 
         if (grpcStatus != GrpcStatusSeries.None)

@@ -18,6 +18,9 @@ internal static class SpanAttributes
 
     private static readonly object[] BoxedCodes = [.. Enumerable.Range(0, 1000).Select(c => (object)c)];
 
+    // Go's ContentLength -1 (unknown: a gRPC request has none), boxed once.
+    private static readonly object UnknownLength = -1L;
+
     /// <summary>The entry point span's request attributes (OpenTelemetry HTTP server conventions).</summary>
     public static void ServerRequest(Activity span, HttpContext context, TracingOptions options)
     {
@@ -25,7 +28,7 @@ internal static class SpanAttributes
         span.AddTag("http.request.method", request.Method);
         span.AddTag("network.protocol.version", ProtocolVersion(request.Protocol));
         // Traefik records Go's ContentLength, -1 when unknown.
-        span.AddTag("http.request.body.size", request.ContentLength ?? -1);
+        span.AddTag("http.request.body.size", request.ContentLength is { } length ? length : UnknownLength);
         Tag(span, "url.path", request.Path.Value);
         span.AddTag("url.query", SafeQuery(request.QueryString, options.SafeQueryParams));
         span.AddTag("url.scheme", request.Headers["X-Forwarded-Proto"] is { Count: > 0 } proto ? proto[0] : request.Scheme);
@@ -34,11 +37,12 @@ internal static class SpanAttributes
         var connection = context.Connection;
         if (connection.RemoteIpAddress is { } peer)
         {
-            var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4().ToString() : peer.ToString();
+            var address = PeerAddresses.Text(peer);
             span.AddTag("network.peer.address", address);
             span.AddTag("client.address", address);
-            span.AddTag("client.port", connection.RemotePort);
-            span.AddTag("network.peer.port", connection.RemotePort);
+            object port = connection.RemotePort; // boxed once for both tags
+            span.AddTag("client.port", port);
+            span.AddTag("network.peer.port", port);
         }
 
         RequestHeaders(span, request.Headers, options);
@@ -55,10 +59,11 @@ internal static class SpanAttributes
         span.AddTag("url.full", $"{server.Prefix}{request.PathBase}{request.Path}{(query.Length > 0 ? "?" + query : "")}");
         span.AddTag("url.scheme", scheme);
         span.AddTag("user_agent.original", request.Headers.UserAgent.ToString());
+        object port = server.Port; // boxed once for both tags
         span.AddTag("network.peer.address", server.Host);
-        span.AddTag("network.peer.port", server.Port);
+        span.AddTag("network.peer.port", port);
         span.AddTag("server.address", server.Host);
-        span.AddTag("server.port", server.Port);
+        span.AddTag("server.port", port);
         RequestHeaders(span, request.Headers, options);
     }
 
