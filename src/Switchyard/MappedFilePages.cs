@@ -41,17 +41,22 @@ public static class MappedFilePages
             return null;
         }
 
-        var before = ResidentFileBytes();
-        string[] maps;
         try
         {
-            maps = File.ReadAllLines("/proc/self/maps");
+            return PageOut();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
+            // A sandbox without /proc or a libc without madvise: a best-effort give-back, never a failure of the trim.
+            Volatile.Write(ref _unsupported, 1);
             return null;
         }
+    }
 
+    private static (long Before, long After)? PageOut()
+    {
+        var before = ResidentFileBytes();
+        var maps = File.ReadAllLines("/proc/self/maps");
         int advised = 0, refused = 0;
         foreach (var line in maps)
         {
@@ -129,7 +134,7 @@ public static class MappedFilePages
                 return long.TryParse(space < 0 ? value : value[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb << 10 : 0;
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
 
