@@ -127,13 +127,11 @@ internal sealed class JsonLine
     /// <summary>A number field: the bytes printed last time when the number is the same.</summary>
     public void Number(JsonField field, long value)
     {
-        if (field.Printed(_number - 1, value))
+        if (RepeatedNumber(field, value))
         {
-            Copy(field);
             return;
         }
 
-        FlushRun();
         var start = _length;
         Number(field.Key, value);
         field.Remember(_number, value, start, _length - start);
@@ -145,16 +143,30 @@ internal sealed class JsonLine
     /// </summary>
     public void Ascii(JsonField field, long source, ReadOnlySpan<byte> value)
     {
-        if (field.Printed(_number - 1, source))
+        if (RepeatedNumber(field, source))
         {
-            Copy(field);
             return;
         }
 
-        FlushRun();
         var start = _length;
         Ascii(field.Key, value);
         field.Remember(_number, source, start, _length - start);
+    }
+
+    /// <summary>
+    /// A field whose bytes are a function of the number <paramref name="source"/>: copied when it printed them last
+    /// from the same number; otherwise the pending run is flushed, so the caller prints the field fresh.
+    /// </summary>
+    private bool RepeatedNumber(JsonField field, long source)
+    {
+        if (field.Printed(_number - 1, source))
+        {
+            Copy(field);
+            return true;
+        }
+
+        FlushRun();
+        return false;
     }
 
     public void String(byte[] key, ReadOnlySpan<char> value)
