@@ -10,7 +10,7 @@ namespace Switchyard.Model;
 /// <remarks>
 /// The framework's <c>System.Security.Cryptography.SHA256</c> calls OpenSSL on Linux, and its first use loads and
 /// initialises libssl and libcrypto: ~4 MB of RSS mapped for a gateway that serves cleartext (h2c) only, whose
-/// compile path was the only thing that touched OpenSSL (README "Performance", 2026-12-07 15:50, issue 21 item 2).
+/// compile path was the only thing that touched OpenSSL (docs/performance-log.md, 2026-12-07 15:50, issue 21 item 2).
 /// A gateway terminating TLS loads OpenSSL at its first handshake as before. Configuration hashing is a few KB per
 /// table, so the managed speed costs nothing measurable.
 /// </remarks>

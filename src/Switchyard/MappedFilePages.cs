@@ -11,7 +11,7 @@ namespace Switchyard;
 /// readahead), so after the first table ~51 of an idle 1-route gateway's ~76 MB resident were file pages, of which
 /// serving uses a fraction. Paged out, those pages are freed; the ones a call needs come back on its first touch, so
 /// what stays resident is what the gateway uses: idle 66 MB instead of 76, under the 512-stream load 112 instead of
-/// 118, at the same CPU per call (README "Performance", 2026-12-07 21:55).
+/// 118, at the same CPU per call (docs/performance-log.md, 2026-12-07 21:55).
 /// </summary>
 /// <remarks>
 /// MADV_PAGEOUT never changes what the process reads: clean file pages are re-read from the file, and the private

@@ -38,7 +38,7 @@ public static class AdminEndpoints
     /// <remarks>
     /// Endpoint routing and the gRPC service's binding (the DFA matcher, gRPC's method model and call handlers,
     /// Google.Protobuf's descriptors) were built at the first probe and held ~2 MB of a 1-route gateway's idle RSS
-    /// for four fixed answers (README "Performance", 2026-12-07 15:50, issue 21 item 2). Requires AddRouting and
+    /// for four fixed answers (docs/performance-log.md, 2026-12-07 15:50, issue 21 item 2). Requires AddRouting and
     /// AddGrpc in <paramref name="services"/>.
     /// </remarks>
     public static RequestDelegate Handler(IServiceProvider services, GatewayHealth health, GatewayMetrics? metrics = null)

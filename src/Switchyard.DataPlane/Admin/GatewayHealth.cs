@@ -26,7 +26,7 @@ public sealed class GatewayHealth
     /// <summary>The grpc.health.v1 implementation served on the admin entry point, made at the first gRPC health call.</summary>
     /// <remarks>
     /// Not in the constructor: HealthServiceImpl's types load Grpc.HealthCheck, Grpc.Core.Api and Google.Protobuf, which
-    /// a gateway probed over HTTP only never needs (idle RSS, README "Performance", 2026-12-07 15:50).
+    /// a gateway probed over HTTP only never needs (idle RSS, docs/performance-log.md, 2026-12-07 15:50).
     /// </remarks>
     public HealthServiceImpl Service
     {

@@ -16,7 +16,7 @@ namespace Switchyard.DataPlane.EntryPoints;
 /// that applies to each host (from the Host() matchers of routers naming tls.options, like Traefik).
 /// A table certificate's SslStream context (its X.509 objects and chain) is made at the first handshake that
 /// selects it, not when the table is built: the compiler read the certificate and its key without OpenSSL, and a
-/// gateway whose TLS clients have not come yet does not load it (README "Performance", 2026-12-07 18:50).
+/// gateway whose TLS clients have not come yet does not load it (docs/performance-log.md, 2026-12-07 18:50).
 /// </summary>
 public sealed partial class CompiledTls
 {

@@ -9,7 +9,7 @@ namespace Switchyard.DataPlane.EntryPoints;
 /// <summary>
 /// A table certificate's SslStream context, made at the first handshake that selects it rather than when the table is
 /// built: the compiler read the certificate and its key without OpenSSL, and a gateway whose TLS clients have not come
-/// yet does not load it (README "Performance", 2026-12-07 18:50). The compiler checked both; should the framework
+/// yet does not load it (docs/performance-log.md, 2026-12-07 18:50). The compiler checked both; should the framework
 /// still refuse them here, the certificate is not served — its names get the default certificate, as when such a
 /// certificate was left out at table build — and the reason is logged once (SY503), not at every handshake.
 /// </summary>
