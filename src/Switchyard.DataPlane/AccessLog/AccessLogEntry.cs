@@ -77,10 +77,11 @@ public sealed class AccessLogEntry
         OriginTicks = Stopwatch.GetTimestamp() - attemptStart;
     }
 
-    internal void Capture(HttpContext context, string entryPoint, long requestCount, int protocol, CapturedFields captured)
+    /// <param name="start">The call's start (Stopwatch timestamp), read by the caller: the metrics' own when they are on.</param>
+    internal void Capture(HttpContext context, string entryPoint, long requestCount, int protocol, CapturedFields captured, long start)
     {
-        // StartUTC is derived from this on the writer (StartClock): one clock read per call, not two.
-        StartTimestamp = Stopwatch.GetTimestamp();
+        // StartUTC is derived from this on the writer (StartClock): no wall-clock read per call.
+        StartTimestamp = start;
         EntryPoint = entryPoint;
         RequestCount = requestCount;
         var connection = context.Connection;
@@ -120,9 +121,10 @@ public sealed class AccessLogEntry
     }
 
     /// <param name="grpcStatus">The call's grpc-status (read once per call by the caller), GrpcStatusSeries.None when absent.</param>
-    internal void Complete(HttpContext context, int status, int grpcStatus, CapturedFields captured)
+    /// <param name="end">The call's end (Stopwatch timestamp), read by the caller: the metrics' own when they measured it.</param>
+    internal void Complete(HttpContext context, int status, int grpcStatus, CapturedFields captured, long end)
     {
-        EndTimestamp = Stopwatch.GetTimestamp();
+        EndTimestamp = end;
         DownstreamStatus = status;
         var response = context.Response;
         DownstreamContentLength = response.ContentLength ?? 0;

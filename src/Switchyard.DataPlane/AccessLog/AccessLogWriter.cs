@@ -125,18 +125,24 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     /// <summary>Ask for the file to be reopened before the next write (what SIGUSR1 does).</summary>
     public void Reopen() => _reopen = true;
 
-    /// <summary>A call starts: take a pooled entry and capture the request (<paramref name="protocol"/>: its RequestLabels protocol).</summary>
-    internal AccessLogEntry Begin(HttpContext context, string entryPoint, int protocol)
+    /// <summary>
+    /// A call starts at <paramref name="start"/> (a Stopwatch timestamp): take a pooled entry and capture the request
+    /// (<paramref name="protocol"/>: its RequestLabels protocol).
+    /// </summary>
+    internal AccessLogEntry Begin(HttpContext context, string entryPoint, int protocol, long start)
     {
         var entry = _pool.Get();
-        entry.Capture(context, entryPoint, Interlocked.Increment(ref _requests), protocol, Captured);
+        entry.Capture(context, entryPoint, Interlocked.Increment(ref _requests), protocol, Captured, start);
         return entry;
     }
 
-    /// <summary>A call ended: capture the response and queue the line (or drop it, counted, when the queue is full).</summary>
-    internal void End(AccessLogEntry entry, HttpContext context, int status, int grpcStatus)
+    /// <summary>
+    /// A call ended at <paramref name="end"/> (a Stopwatch timestamp): capture the response and queue the line (or
+    /// drop it, counted, when the queue is full).
+    /// </summary>
+    internal void End(AccessLogEntry entry, HttpContext context, int status, int grpcStatus, long end)
     {
-        entry.Complete(context, status, grpcStatus, Captured);
+        entry.Complete(context, status, grpcStatus, Captured, end);
         if (!_options.Passes(entry.DownstreamStatus, LineValues.Retries(entry), entry.Duration))
         {
             _pool.Return(entry);
