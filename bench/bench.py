@@ -836,6 +836,11 @@ MEMORY_VARIANTS = {
     "trimmed-r2r-separate": {},
     "trimmed-r2r-gen0max-3mb": {"DOTNET_GCGen0MaxBudget": "0x300000"},
     "trimmed-r2r-gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
+    # The Native AOT publish (src/Switchyard/Properties/PublishProfiles/aot.pubxml): no JIT, no tiering.
+    "aot": {},
+    # The same with the gen0 cap from the environment: whether the 6 MB cap Switchyard.csproj embeds reaches Native
+    # AOT's GC (its runtime knobs are compiled into the executable, not read from runtimeconfig.json).
+    "aot-gen0max-6mb": {"DOTNET_GCGen0MaxBudget": "0x600000"},
     "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
     # Regions of 1 MB instead of 4 MB: less committed slack per generation for a heap of ~30 MB.
     "region-1mb": {"DOTNET_GCRegionSize": "0x100000"},
@@ -1013,7 +1018,10 @@ PUBLISHED = {
     "trimmed-r2r": os.path.join(RESULTS, "trimmed-r2r", "switchyard"),
     "trimmed-r2r-all": os.path.join(RESULTS, "trimmed-r2r-all", "switchyard"),
     "trimmed-r2r-separate": os.path.join(RESULTS, "trimmed-r2r-separate", "switchyard"),
+    # Native AOT (aot.pubxml): one native executable, no JIT.
+    "aot": os.path.join(RESULTS, "aot", "switchyard"),
 }
+PUBLISHED["aot-gen0max-6mb"] = PUBLISHED["aot"]
 PUBLISHED["trimmed-r2r-gen0max-3mb"] = PUBLISHED["trimmed-r2r"]
 PUBLISHED["trimmed-r2r-gen0max-6mb"] = PUBLISHED["trimmed-r2r"]
 START_VARIANTS = {
@@ -1027,6 +1035,8 @@ START_VARIANTS = {
     "trimmed-r2r": (PUBLISHED["trimmed-r2r"], {}),
     "trimmed-r2r-all": (PUBLISHED["trimmed-r2r-all"], {}),
     "trimmed-r2r-separate": (PUBLISHED["trimmed-r2r-separate"], {}),
+    # Native AOT: full speed from the first call (nothing to tier up), but no dynamic PGO either.
+    "aot": (PUBLISHED["aot"], {}),
     # Tiered compilation's call-counting delay (TC_CallCountingDelayMs, 100 ms) is multiplied by
     # TC_DelaySingleProcMultiplier (10) when the process may use one CPU only (the bench pins it), and the delay is
     # extended while new methods keep being called for the first time: 1 s of quiet is needed before any call counting
@@ -1192,6 +1202,9 @@ def issue21_lines():
     row("1 CPU", "shipped + json access log to a file / haproxy, paired per round", "≤ 1.00",
         paired("basic", "shipped-json", "haproxy"))
     row("1 CPU", "quiet / haproxy, paired per round", "≤ 1.00", paired("basic", "switchyard", "haproxy"))
+    # COMPARE_DLL (e.g. the Native AOT publish) against this build or SWITCHYARD_BIN in the same rounds.
+    row("1 CPU", "switchyard-b / switchyard (COMPARE_DLL / this build), paired per round", "",
+        paired("basic", "switchyard-b", "switchyard"))
     row("2 memory", "RSS MB under the 512-stream load (as shipped)", "≤ 128", table.get(("memory", "as-shipped", "rss_mb")), 0)
     row("2 memory", "RSS MB idle, 1 route (as shipped, fresh process per round)", "≤ 80", table.get(("memory", "as-shipped", "rss_mb_idle")), 0)
     # The same load in the basic rounds, beside the peers (the memory scenario's process runs the quiet config).
@@ -1213,7 +1226,7 @@ def issue21_lines():
             mine, default = added_latency(proxy, q), added_latency("switchyard", q)
             if mine and len(mine) == len(default):
                 row("3 latency", f"{proxy} added {q} − switchyard added {q}, µs per round", "< 0", [a - b for a, b in zip(mine, default)], 0)
-    for variant in ("jit", "jit-b", "r2r", "r2r-no-pgo"):
+    for variant in ("jit", "jit-b", "r2r", "r2r-no-pgo", "aot"):
         subject = f"{variant}-1k-routes"
         row("4 start", f"{variant}: seconds to /readyz 200 (1k routes)", "< 1", table.get(("start", subject, "ready_s")))
         row("4 start", f"{variant}: CPU seconds spent until ready", "", table.get(("start", subject, "cpu_s_to_ready")))
@@ -1223,6 +1236,11 @@ def issue21_lines():
                          ("steady_us", "steady CPU µs/call")):
         row("4 start", f"jit / jit-b (this build / COMPARE_DLL): {what}, paired per round", "",
             paired("start", "jit-1k-routes", "jit-b-1k-routes", metric))
+        # The Native AOT publish against the shipped form (SWITCHYARD_BIN) started in the same rounds.
+        row("4 start", f"aot / jit (Native AOT / SWITCHYARD_BIN): {what}, paired per round", "",
+            paired("start", "aot-1k-routes", "jit-1k-routes", metric))
+    for metric in ("rss_mb_idle", "rss_mb", "cpu_us_per_call"):
+        row("2 memory", f"aot / as-shipped: {metric}, paired per round", "", paired("memory", "aot", "as-shipped", metric))
     if not rows:
         return []
     return ["", "Issue 21 targets (median (min–max) over the rounds of this run):", "",

@@ -36,4 +36,9 @@ for v in trimmed trimmed-r2r trimmed-r2r-all trimmed-r2r-separate; do
     publish_trimmed "bench/results/$v" ${trimmed_flags[$v]}
   fi
 done
+# The Native AOT publish (src/Switchyard/Properties/PublishProfiles/aot.pubxml), when the memory or start scenario names
+# it ("aot", or a memory variant "aot-..." of the same executable).
+if [[ ",${MEMORY_VARIANTS:-},${START_VARIANTS:-}," == *",aot,"* || ",${MEMORY_VARIANTS:-}," == *",aot-"* ]]; then
+  publish_aot bench/results/aot
+fi
 exec python3 bench/bench.py
