@@ -15,6 +15,7 @@ namespace Switchyard.Routing.Table;
 /// fingerprint; the private key is <see cref="SecretText"/> (redacted when written, part of the table's value).
 /// The value (equality, <see cref="TableFingerprint"/>, JSON) is the PEM text: the parsed objects are not part of it.
 /// </summary>
+[JsonConverter(typeof(PemCertificateJson))]
 public sealed record PemCertificate
 {
     /// <summary>Why <see cref="Parse"/> refuses PEM text that holds no certificate.</summary>
