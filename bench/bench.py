@@ -1398,11 +1398,7 @@ def main():
         start_peers_tls(pem)
         manifests = os.path.join(WORK, "manifests")
         greeter_manifests(manifests)
-        # BENCH_TLS_MANIFEST=0: no certificate in the shared folder (the memory and basic scenarios' tables), for the
-        # Native AOT publish, whose reflection-based table fingerprint cannot serialize a certificate (PemCertificate's
-        # ImmutableArray<X509Certificate2> member has no native code: the first table fails). The tls scenario needs it.
-        if os.environ.get("BENCH_TLS_MANIFEST", "1") != "0":
-            tls_manifest(manifests)
+        tls_manifest(manifests)
         sw = start_switchyard(manifests)
         warm = [("switchyard", sw), ("yarp", procs["yarp"])]
         if "h2up" in procs:

@@ -20,10 +20,6 @@ apt_install() {
 # architecture (src/Switchyard/Properties/PublishProfiles/trimmed.pubxml) into DIR, run as DIR/switchyard — what the
 # container image and scripts/run.sh ship.
 publish_trimmed() {
-  # ReadyToRun's intermediate images are reused when their inputs look unchanged, whatever the mode that made them:
-  # a separate-images publish after a composite one copied the composite's rewritten component assemblies without
-  # their composite image (the executable aborted at start). Each publish compiles them afresh.
-  rm -rf "src/Switchyard/obj/Release/net10.0/$(publish_rid)/R2R"
   publish_profile trimmed "$@"
 }
 
@@ -70,6 +66,10 @@ publish_profile() {
   local began
   began=$(date +%s)
   rm -f "$stamp"
+  # ReadyToRun's intermediate images are reused when their inputs look unchanged, whatever the mode that made them:
+  # a separate-images publish after a composite one copied the composite's rewritten component assemblies without
+  # their composite image (the executable aborted at start). Each publish compiles them afresh.
+  rm -rf "src/Switchyard/obj/Release/net10.0/$rid/R2R"
   dotnet publish src/Switchyard/Switchyard.csproj -c Release -r "$rid" -p:PublishProfile="$profile" "$@" -o "$dir" \
     --nologo -v q -clp:ErrorsOnly || return 1
   echo "$want" > "$stamp"
