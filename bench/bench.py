@@ -309,6 +309,28 @@ def shipped_config(manifests, port="shipped", name=None, access_log=None):
     return path
 
 
+def without_sections(path, names):
+    """Removes top-level sections (`metrics:` and its indented lines) from a rendered config; "log" sets WARN instead,
+    "http2" removes the web entry point's http2 block (back to Kestrel's defaults)."""
+    lines = open(path).read().split("\n")
+    out, skip = [], None
+    for line in lines:
+        if skip is not None:
+            if line.startswith(skip) or not line.strip():
+                continue
+            skip = None
+        top = line.split(":")[0]
+        if top in names and top not in ("log", "http2") and not line.startswith(" "):
+            skip = " "
+            continue
+        if "http2" in names and line == "    http2:":
+            skip = "      "
+            continue
+        out.append(line.replace("level: INFO", "level: WARN") if "log" in names else line)
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
 # HOPS=1: every Switchyard process loads bench/Bench.Hops as a startup hook, and the latency scenario reports thread-pool
 # work items per call beside the context switches (the hops of one call's path; a trimmed SWITCHYARD_BIN ignores hooks).
 HOPS_DIR = os.path.join(WORK, "hops")
@@ -342,8 +364,17 @@ def work_items(p):
 
 
 def start_switchyard(manifests, name="switchyard", dll=None, port="switchyard", env=None):
-    cfg = shipped_config(manifests, port) if port in ("shipped", "shipped-json") else render(
-        "switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"], TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
+    env = dict(env or {})
+    # A latency variant of the shipped config: "SHIPPED_DROP" names its top-level sections to remove (see
+    # LATENCY_VARIANTS); it is read here and not passed to the process.
+    drop = env.pop("SHIPPED_DROP", None)
+    if port in ("shipped", "shipped-json") or drop is not None:
+        cfg = shipped_config(manifests, port)
+        if drop:
+            without_sections(cfg, drop.split("+"))
+    else:
+        cfg = render("switchyard.yaml.in", f"{name}.yaml", WEB=PORTS[port], ADMIN=PORTS[f"{port}-admin"],
+                     TLS=PORTS[f"{port}-tls"], MANIFESTS=manifests)
     if port in ("quiet-json", "quiet-json-b"):
         # The bench's quiet config plus the json access log to a file: the accesslog scenario's pair (accesslog-off /
         # accesslog-json) as long-lived processes in the basic rounds, beside switchyard (the same config without it);
@@ -573,6 +604,12 @@ LATENCY_VARIANTS = {
     "no-spin": {"DOTNET_ThreadPool_UnfairSemaphoreSpinLimit": "0"},
     "no-pgo": {"DOTNET_TieredPGO": "0"},
     "gen0-2mb": {"DOTNET_GCgen0size": "0x200000"},
+    # The shipped config (config/switchyard.yaml) less some of its sections: which of them costs latency.
+    "shipped-as-is": {"SHIPPED_DROP": ""},
+    "shipped-no-metrics": {"SHIPPED_DROP": "metrics"},
+    "shipped-no-api": {"SHIPPED_DROP": "api"},
+    "shipped-warn": {"SHIPPED_DROP": "log"},
+    "shipped-no-http2": {"SHIPPED_DROP": "http2"},
 }
 LATENCY_NAMES = [n for n in os.environ.get("LATENCY_VARIANTS", "").split(",") if n]
 for _i, _n in enumerate(LATENCY_NAMES):
@@ -819,6 +856,11 @@ MEMORY_VARIANTS = {
     "server-datas": {"DOTNET_gcServer": "1", "DOTNET_GCDynamicAdaptationMode": "1"},
     "no-pgo": {"DOTNET_TieredPGO": "0"},
     "conserve-9": {"DOTNET_GCConserveMemory": "9"},
+    "conserve-5": {"DOTNET_GCConserveMemory": "5"},
+    "conserve-3": {"DOTNET_GCConserveMemory": "3"},
+    # Workstation GC without background (concurrent) gen2 collections: gen0 allocation does not go on into fresh
+    # regions while a gen2 collection runs.
+    "no-concurrent": {"DOTNET_gcConcurrent": "0"},
     "hard-limit-64mb": {"DOTNET_GCHeapHardLimit": "0x4000000"},
     "no-tiering": {"DOTNET_TieredCompilation": "0"},
     "no-quick-jit-loops": {"DOTNET_TC_QuickJitForLoops": "0"},

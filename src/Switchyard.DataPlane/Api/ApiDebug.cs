@@ -19,8 +19,35 @@ internal static class ApiDebug
                 ["HeapSize"] = gc.HeapSizeBytes,
                 ["NumGC"] = GC.CollectionCount(0),
             },
+            // .NET's own view beside Go's names: what the GC holds committed and how it splits (where a process's
+            // memory goes under load, docs/performance-log.md, 2026-12-08 03:50).
+            ["gc"] = new JsonObject
+            {
+                ["committedBytes"] = gc.TotalCommittedBytes,
+                ["fragmentedBytes"] = gc.FragmentedBytes,
+                ["pinnedObjects"] = gc.PinnedObjectsCount,
+                ["promotedBytes"] = gc.PromotedBytes,
+                ["generations"] = Generations(gc),
+            },
             ["threads"] = process.Threads.Count,
             ["threadPool"] = new JsonObject { ["threads"] = ThreadPool.ThreadCount, ["pending"] = ThreadPool.PendingWorkItemCount },
         };
+    }
+
+    /// <summary>gen0, gen1, gen2, the large and the pinned object heap after the last collection.</summary>
+    private static JsonArray Generations(GCMemoryInfo gc)
+    {
+        var generations = new JsonArray();
+        for (var i = 0; i < gc.GenerationInfo.Length; i++)
+        {
+            generations.Add(new JsonObject
+            {
+                ["sizeAfterBytes"] = gc.GenerationInfo[i].SizeAfterBytes,
+                ["fragmentationAfterBytes"] = gc.GenerationInfo[i].FragmentationAfterBytes,
+                ["collections"] = i <= GC.MaxGeneration ? GC.CollectionCount(i) : 0,
+            });
+        }
+
+        return generations;
     }
 }

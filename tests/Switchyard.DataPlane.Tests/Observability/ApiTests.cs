@@ -191,6 +191,7 @@ public class ApiTests
         using var root = await admin.GetAsync("/traefik");
         using var page = await admin.GetAsync("/traefik/dashboard/");
         using var vars = await admin.GetAsync("/traefik/debug/vars");
+        var (memory, _) = await GetAsync(admin, "/traefik/debug/vars");
         Assert.Multiple(() =>
         {
             Assert.That((string?)version["Version"], Is.Not.Null.And.Not.Empty);
@@ -200,6 +201,9 @@ public class ApiTests
             Assert.That(root.Headers.Location?.ToString(), Is.EqualTo("/traefik/dashboard/"));
             Assert.That(page.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
             Assert.That(vars.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            // Zero until the process's first collection, so only its presence is asserted.
+            Assert.That((long?)memory["gc"]?["committedBytes"], Is.GreaterThanOrEqualTo(0), "what the GC holds committed");
+            Assert.That(memory["gc"]?["generations"]?.AsArray().Count, Is.GreaterThanOrEqualTo(3), "gen0, gen1, gen2 (and LOH, POH)");
         });
     }
 
