@@ -339,15 +339,15 @@ HOPS_ENV = {"DOTNET_STARTUP_HOOKS": f"{BENCH}/Bench.Hops/bin/Release/net10.0/Ben
 
 
 def gc_counts(p):
-    """(thread-pool threads, gen0, gen1, gen2 collections, total GC pause in 100 ns ticks, bytes allocated) so far
-    (Bench.Hops' file), or
+    """(thread-pool threads, gen0, gen1, gen2 collections, total GC pause in 100 ns ticks, bytes allocated, bytes
+    promoted out of gen0, out of gen1) so far (Bench.Hops' file), or
     None without HOPS=1 or before the hook's first write with them."""
     if not HOPS_ENV:
         return None
     try:
         with open(os.path.join(HOPS_DIR, f"hops-{p.pid}")) as f:
             fields = [int(x) for x in f.read().split()]
-        return fields[1:7] if len(fields) >= 7 else None
+        return fields[1:9] if len(fields) >= 9 else None
     except (FileNotFoundError, ValueError):
         return None
 
@@ -472,6 +472,9 @@ def measure_cpu(scenario, proxy, p, url, extra=(), tls=False):
                 record(scenario, proxy, metric, (g1[i] - g0[i]) * 1000 / max(ok, 1))
             record(scenario, proxy, "gc_pause_us_per_call", (g1[4] - g0[4]) / 10 / max(ok, 1))
             record(scenario, proxy, "alloc_bytes_per_call", (g1[5] - g0[5]) / max(ok, 1))
+            # What survived: bytes the collections promoted out of gen0 (into gen1) and out of gen1 (into gen2).
+            record(scenario, proxy, "promoted_gen0_bytes_per_call", (g1[6] - g0[6]) / max(ok, 1))
+            record(scenario, proxy, "promoted_gen1_bytes_per_call", (g1[7] - g0[7]) / max(ok, 1))
             record(scenario, proxy, "pool_threads", g1[0])
     if scenario == "observability" or proxy.startswith("shipped") or proxy in ("quiet-json", "quiet-json-b", "switchyard", "switchyard-b"):
         # Where the CPU went, by thread name: the access log writer's own µs per call beside the request threads'.
@@ -1369,6 +1372,8 @@ def report():
         lines.append(f"{sc} {v}: GC pause µs/call {fmt(table[(sc, v, m)], 2)}, gen0/gen1/gen2 per 1k calls "
                      + " / ".join(fmt(table.get((sc, v, f"gen{g}_per_1k_calls"), []), 2) for g in range(3))
                      + f", bytes allocated/call {fmt(table.get((sc, v, 'alloc_bytes_per_call'), []), 0)}"
+                     + f", promoted out of gen0 / gen1 bytes/call {fmt(table.get((sc, v, 'promoted_gen0_bytes_per_call'), []), 0)}"
+                     + f" / {fmt(table.get((sc, v, 'promoted_gen1_bytes_per_call'), []), 0)}"
                      + f", thread-pool threads {fmt(table.get((sc, v, 'pool_threads'), []), 0)}")
     # The basic rounds' shipped pair by thread (the access log writer's own µs per call beside the request threads').
     for m in sorted({m for (sc, v, m) in table if sc == "basic" and m.startswith("thread_us_per_call:")}):
