@@ -26,6 +26,7 @@ public sealed class GatewayTracing : IDisposable
     private readonly ActivitySource _source = new(SourceName);
     private readonly TracerProvider _provider;
     private readonly ExportDiagnostics? _diagnostics;
+    private readonly ExportBeforeCollection? _exportBeforeCollection;
 
     public GatewayTracing(TracingOptions options, ILogger? logger = null)
     {
@@ -61,6 +62,7 @@ public sealed class GatewayTracing : IDisposable
                 }
             })
             .Build();
+        _exportBeforeCollection = ExportBeforeCollection.Create(Environment.GetEnvironmentVariable(ExportBeforeCollection.ShareVariable));
     }
 
     public TracingOptions Options { get; }
@@ -132,6 +134,12 @@ public sealed class GatewayTracing : IDisposable
         }
 
         activity.Stop();
+        // The call's spans are queued now (the ReverseProxy span ended before it): flush the queue when the next gen0
+        // collection is near, so that they are exported before it rather than promoted by it.
+        if (_exportBeforeCollection is { } flush && flush.ShouldFlush(GC.CollectionCount(0), GC.GetTotalAllocatedBytes()))
+        {
+            _provider.ForceFlush(0); // wakes the exporter thread; does not wait for it
+        }
     }
 
     /// <summary>
