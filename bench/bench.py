@@ -861,6 +861,9 @@ MEMORY_VARIANTS = {
     "conserve-9": {"DOTNET_GCConserveMemory": "9"},
     "conserve-5": {"DOTNET_GCConserveMemory": "5"},
     "conserve-3": {"DOTNET_GCConserveMemory": "3"},
+    # The shipped form without System.GC.ConserveMemory 7 (Switchyard.csproj): the A/B of that setting.
+    "conserve-0": {"DOTNET_GCConserveMemory": "0"},
+    "conserve-7-arena-1": {"DOTNET_GCConserveMemory": "7", "MALLOC_ARENA_MAX": "1"},
     # Workstation GC without background (concurrent) gen2 collections: gen0 allocation does not go on into fresh
     # regions while a gen2 collection runs.
     "no-concurrent": {"DOTNET_gcConcurrent": "0"},
