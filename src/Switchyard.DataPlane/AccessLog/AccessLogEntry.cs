@@ -168,6 +168,10 @@ public sealed class AccessLogEntry
 
     internal void Reset()
     {
+        // The request's own strings too: an entry waits in the pool (an old object by then) for its next call, and a
+        // path or query it still pointed to survived the next gen0 collection and was promoted for nothing (bytes
+        // promoted out of gen0 a call 208 against 272: docs/performance-log.md, 2026-12-08 03:38).
+        Path = Query = "";
         RouterName = ServiceName = ForwardedFor = Host = Referer = UserAgent = TlsClientSubject = GrpcMessage = ServiceUrl = ClientUsername = null;
         TlsCipher = null;
         ClientAddress = null;
