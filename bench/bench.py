@@ -1078,6 +1078,8 @@ PUBLISHED["trimmed-r2r-gen0max-3mb"] = PUBLISHED["trimmed-r2r"]
 PUBLISHED["trimmed-r2r-gen0max-6mb"] = PUBLISHED["trimmed-r2r"]
 START_VARIANTS = {
     "jit": (None, {}),
+    # The shipped form without System.GC.ConserveMemory 7 (Switchyard.csproj): does it cost the start?
+    "jit-conserve-0": (None, {"DOTNET_GCConserveMemory": "0"}),
     "r2r": (R2R_DLL, {}),
     "jit-no-delay": (None, {"DOTNET_TC_CallCountingDelayMs": "0"}),
     "r2r-no-delay": (R2R_DLL, {"DOTNET_TC_CallCountingDelayMs": "0"}),
